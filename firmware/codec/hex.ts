@@ -1,0 +1,42 @@
+import { DecodeError } from './errors.ts';
+
+const HEX = '0123456789abcdef';
+
+export function toHex(bytes: Uint8Array, upper = true): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    s += HEX[b >> 4]! + HEX[b & 15]!;
+  }
+  return upper ? s.toUpperCase() : s;
+}
+
+/**
+ * Parses hex text. White space is ignored (vector files end with a newline, people paste with
+ * spaces); anything else that is not a hex digit, or an odd digit count, is a DecodeError whose
+ * offset counts characters of the text, since there are no bytes yet.
+ */
+export function fromHex(text: string): Uint8Array {
+  const digits: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) continue;
+    const v = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+    if (v < 0) throw new DecodeError(i, 'a hex digit', JSON.stringify(text[i]) + ` (character ${i})`);
+    digits.push(v);
+  }
+  if (digits.length % 2 !== 0) {
+    throw new DecodeError(digits.length >> 1, 'an even number of hex digits', `${digits.length} digits`);
+  }
+  const out = new Uint8Array(digits.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = (digits[2 * i]! << 4) | digits[2 * i + 1]!;
+  return out;
+}
+
+export function hex2(n: number): string {
+  return '0x' + n.toString(16).toUpperCase().padStart(2, '0');
+}
+
+export function hex4(n: number): string {
+  return '0x' + n.toString(16).toUpperCase().padStart(4, '0');
+}
