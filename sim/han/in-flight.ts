@@ -1,0 +1,180 @@
+/**
+ * Counts HAN frames (and any other work) in flight between simulated devices, so the virtual
+ * clock only moves on once everything sent at the current instant has been delivered and handled
+ * (`VirtualClock.run(until, () => inFlight.whenIdle())`).
+ *
+ * Each unit carries a short description (for HAN frames: the topic); the watchdog error lists
+ * what is still outstanding, so a frame lost on the way (a device not subscribed, a broker ACL
+ * refusal, a broker restart) fails the run with a clear message instead of hanging it.
+ */
+
+export class InFlightTimeoutError extends Error {
+  override readonly name = 'InFlightTimeoutError';
+  constructor(
+    readonly timeoutMs: number,
+    /** Description → count of what was still outstanding. */
+    readonly outstanding: ReadonlyMap<string, number>,
+  ) {
+    super(
+      `HAN traffic not idle after ${timeoutMs} ms (wall clock): ${InFlight.describe(outstanding)} still in flight ` +
+        '(a frame was lost: recipient not connected/subscribed, refused by the broker ACL, or the broker went away)',
+    );
+  }
+}
+
+export interface InFlightOptions {
+  /** Default watchdog for `whenIdle`, wall-clock ms. Default 5000. */
+  timeoutMs?: number;
+  /** How many distinct descriptions the watchdog error lists. Default 10. */
+  maxListed?: number;
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (err: Error) => void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+const UNDESCRIBED = '(undescribed)';
+
+export class InFlight {
+  private count = 0;
+  private readonly items = new Map<string, number>();
+  private readonly waiters = new Set<Waiter>();
+  private failure: Error | undefined;
+  readonly timeoutMs: number;
+  private readonly maxListed: number;
+
+  constructor(options: InFlightOptions = {}) {
+    this.timeoutMs = options.timeoutMs ?? 5000;
+    this.maxListed = options.maxListed ?? 10;
+  }
+
+  /** Units outstanding. */
+  get size(): number {
+    return this.count;
+  }
+
+  get idle(): boolean {
+    return this.count === 0;
+  }
+
+  /** Description → count, a snapshot. */
+  outstanding(): Map<string, number> {
+    return new Map(this.items);
+  }
+
+  /** `n` units of work started, each described by `what` (e.g. the topic). */
+  add(n = 1, what: string = UNDESCRIBED): void {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`InFlight.add: n must be a positive integer, got ${n}`);
+    this.count += n;
+    this.items.set(what, (this.items.get(what) ?? 0) + n);
+  }
+
+  /**
+   * One unit finished. `what` should match the description given to `add`; an unknown
+   * description takes one from the oldest description outstanding (so matching is best-effort
+   * and never blocks). A `done()` with nothing outstanding is a bookkeeping bug: it throws.
+   */
+  done(what: string = UNDESCRIBED): void {
+    if (this.count === 0) {
+      throw new Error(`InFlight.done(${JSON.stringify(what)}) with nothing in flight (a done() without its add())`);
+    }
+    this.count--;
+    let key = what;
+    let n = this.items.get(key);
+    if (n === undefined) {
+      const first = this.items.keys().next();
+      key = first.done ? what : first.value;
+      n = this.items.get(key);
+    }
+    if (n !== undefined) {
+      if (n <= 1) this.items.delete(key);
+      else this.items.set(key, n - 1);
+    }
+    if (this.count === 0) this.wake();
+  }
+
+  /** Counts a promise as one unit until it settles (its rejection goes to `fail`). */
+  track<T>(promise: PromiseLike<T>, what?: string): void {
+    this.add(1, what);
+    Promise.resolve(promise).then(
+      () => this.done(what),
+      (err: unknown) => {
+        this.fail(err); // before done(): a waiter must see the failure, not idleness
+        this.done(what);
+      },
+    );
+  }
+
+  /**
+   * Records an error that happened while handling in-flight work (a frame handler threw): the
+   * pending and every later `whenIdle` reject with it, so the run fails instead of carrying on.
+   * The first failure sticks until `reset()`.
+   */
+  fail(err: unknown): void {
+    const error = err instanceof Error ? err : new Error(String(err));
+    if (this.failure === undefined) this.failure = error;
+    for (const w of [...this.waiters]) this.settleWaiter(w, error);
+  }
+
+  get failed(): Error | undefined {
+    return this.failure;
+  }
+
+  /** Forgets counts, descriptions and a recorded failure; pending waiters are rejected. */
+  reset(): void {
+    const pending = [...this.waiters];
+    this.count = 0;
+    this.items.clear();
+    this.failure = undefined;
+    for (const w of pending) this.settleWaiter(w, new Error('InFlight.reset() while waiting for idle'));
+  }
+
+  /**
+   * Resolves when nothing is in flight (at once when already idle). Rejects with an
+   * `InFlightTimeoutError` naming what is outstanding if not idle within `timeoutMs` of wall
+   * time, or with the recorded failure (see `fail`).
+   */
+  whenIdle(timeoutMs: number = this.timeoutMs): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.count === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject, timer: undefined };
+      if (Number.isFinite(timeoutMs)) {
+        waiter.timer = setTimeout(() => {
+          this.settleWaiter(waiter, new InFlightTimeoutError(timeoutMs, this.outstanding()));
+        }, timeoutMs);
+      }
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** "han/P/B/A/0702 ×2, han/P/A/B/000A" (at most `maxListed` entries). */
+  static describe(items: ReadonlyMap<string, number>, maxListed = 10): string {
+    const parts: string[] = [];
+    for (const [what, n] of items) {
+      if (parts.length === maxListed) {
+        parts.push(`… and ${items.size - maxListed} more`);
+        break;
+      }
+      parts.push(n > 1 ? `${what} ×${n}` : what);
+    }
+    return parts.length > 0 ? parts.join(', ') : 'nothing';
+  }
+
+  toString(): string {
+    return `InFlight(${this.count}: ${InFlight.describe(this.items, this.maxListed)})`;
+  }
+
+  private wake(): void {
+    for (const w of [...this.waiters]) this.settleWaiter(w);
+  }
+
+  private settleWaiter(w: Waiter, error?: Error): void {
+    if (!this.waiters.delete(w)) return;
+    if (w.timer !== undefined) clearTimeout(w.timer);
+    if (error === undefined) w.resolve();
+    else w.reject(error);
+  }
+}

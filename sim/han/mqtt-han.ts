@@ -1,0 +1,406 @@
+/**
+ * A device's HAN over the MQTT stand-in (SECMP0015 section 5), with MQTT.js: MQTT 3.1.1, client
+ * id = the device's EUI-64, clean session, QoS 0, subscribed to `han/{premises}/{eui}/#`.
+ *
+ * Lockstep accounting with `InFlight` (see virtual-clock.ts): `send` to a simulated device adds
+ * one unit (described by the topic) before publishing; the receiving side calls `done` after its
+ * frame handlers have returned (or, for a handler that returns a promise, after it settles), so
+ * every frame a handler sends is counted before the frame that caused it is released. Frames to
+ * or from devices outside the simulation (`isSimDevice` false: a board on the bench) are not
+ * counted, on either side.
+ *
+ * Errors: transport trouble (broker unreachable or gone, a malformed topic, a publish failure)
+ * goes to `onError` (default: console.warn) and never throws out of MQTT.js. A frame handler that
+ * throws or rejects is a device bug: it goes to `inFlight.fail`, so the run rejects at its next
+ * settle.
+ */
+import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import type { Eui64, FrameHandler, HanTransport } from '../../firmware/platform/han.ts';
+import type { Observer } from '../../firmware/platform/observe.ts';
+import type { InFlight } from './in-flight.ts';
+import { hanSubscription, hanTopic, isEui64, isTopicLevel, observeTopic, parseHanTopic } from './topics.ts';
+
+export interface DropContext {
+  src: Eui64;
+  dst: Eui64;
+  clusterId: number;
+  bytes: Uint8Array;
+}
+
+export interface HanDeviceOptions {
+  /** Broker URL, e.g. mqtt://127.0.0.1:18830. */
+  url: string;
+  premises: string;
+  eui: Eui64;
+  inFlight: InFlight;
+  /** Whether a device is simulated here (its frames are counted in `inFlight`). */
+  isSimDevice(eui: Eui64): boolean;
+  /** Fault injection: true = this frame is lost (not published, not counted). */
+  drop?(ctx: DropContext): boolean;
+  /** Transport trouble. Default: console.warn. */
+  onError?(err: Error): void;
+  /** Observability name in `hanlab/{premises}/{device}/…`. Default: the EUI. */
+  device?: string;
+  /** Initial connection + SUBACK deadline, ms. Default 5000. */
+  connectTimeoutMs?: number;
+  /** Pause between reconnection attempts, ms. Default 1000. */
+  reconnectPeriodMs?: number;
+}
+
+export interface HanDevice extends HanTransport {
+  readonly eui: Eui64;
+  readonly premises: string;
+  /** Publishes `hanlab/{premises}/{device}/state` and `/screen` (JSON, retained, QoS 0). */
+  readonly observe: Required<Observer>;
+  /** Connected to the broker right now. */
+  readonly connected: boolean;
+  /** The underlying MQTT.js client (WAN topics, tools). */
+  readonly client: MqttClient;
+  /** Frames sent (published) and received so far. */
+  stats(): { sent: number; dropped: number; received: number };
+  close(): Promise<void>;
+}
+
+/** TCP_NODELAY on the client's socket (mqtt:// only; other transports are left alone). */
+function setNoDelay(client: MqttClient): void {
+  const stream = client.stream as unknown as { setNoDelay?: (on: boolean) => unknown } | undefined;
+  if (typeof stream?.setNoDelay === 'function') stream.setNoDelay(true);
+}
+
+function toError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDevice> {
+  const { url, premises, eui, inFlight, isSimDevice } = options;
+  if (!isEui64(eui)) throw new TypeError(`connectHanDevice: eui must be 16 upper-case hex digits, got ${JSON.stringify(eui)}`);
+  if (!isTopicLevel(premises)) throw new TypeError(`connectHanDevice: bad premises ${JSON.stringify(premises)}`);
+  const device = options.device ?? eui;
+  const stateTopic = observeTopic(premises, device, 'state');
+  const screenTopic = observeTopic(premises, device, 'screen');
+  const subscription = hanSubscription(premises, eui);
+  const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
+  const report = (err: Error): void => {
+    try {
+      if (options.onError) options.onError(err);
+      else console.warn(`hanlab: ${err.message}`);
+    } catch {
+      // a reporting hook must not break the transport
+    }
+  };
+
+  const mqttOptions: IClientOptions = {
+    protocolVersion: 4,
+    clientId: eui,
+    clean: true,
+    resubscribe: true, // with clean sessions MQTT.js re-subscribes after every reconnect
+    reconnectPeriod: options.reconnectPeriodMs ?? 1000,
+    connectTimeout: connectTimeoutMs,
+    queueQoSZero: true,
+  };
+  const client = connect(url, mqttOptions);
+
+  const handlers: FrameHandler[] = [];
+  const waiting: Array<{ topic: string; src: Eui64; clusterId: number; frame: Uint8Array; counted: boolean }> = [];
+  const counters = { sent: 0, dropped: 0, received: 0 };
+  let closed = false;
+  let everConnected = false;
+  let troubleReported = false;
+
+  const finish = (topic: string, counted: boolean): void => {
+    if (!counted) return;
+    try {
+      inFlight.done(topic);
+    } catch (err) {
+      report(toError(err));
+    }
+  };
+
+  const handlerFailed = (topic: string, err: unknown): void => {
+    const cause = toError(err);
+    const wrapped = new Error(`HAN device ${eui}: frame handler threw on ${topic}: ${cause.message}`, { cause });
+    inFlight.fail(wrapped);
+  };
+
+  const dispatch = (topic: string, src: Eui64, clusterId: number, frame: Uint8Array, counted: boolean): void => {
+    const pending: PromiseLike<unknown>[] = [];
+    try {
+      for (const handler of handlers) {
+        const result: unknown = handler(src, clusterId, frame);
+        if (isThenable(result)) pending.push(result);
+      }
+    } catch (err) {
+      handlerFailed(topic, err);
+    } finally {
+      if (pending.length === 0) finish(topic, counted);
+    }
+    if (pending.length > 0) {
+      Promise.all(pending).then(
+        () => finish(topic, counted),
+        (err: unknown) => {
+          handlerFailed(topic, err);
+          finish(topic, counted);
+        },
+      );
+    }
+  };
+
+  client.on('message', (topic, payload) => {
+    if (closed) return;
+    const parsed = parseHanTopic(topic);
+    if (!parsed.ok) {
+      report(new Error(`HAN device ${eui}: ignoring a message on a malformed topic: ${parsed.error.message}`));
+      return;
+    }
+    const { src, dst, clusterId } = parsed.value;
+    if (dst !== eui || parsed.value.premises !== premises) {
+      report(new Error(`HAN device ${eui}: ignoring a frame for ${dst} at premises ${parsed.value.premises} (${topic})`));
+      return;
+    }
+    counters.received++;
+    const counted = isSimDevice(src);
+    const frame = Uint8Array.from(payload);
+    if (handlers.length === 0) {
+      // Held (and still counted) until the device registers its handler.
+      waiting.push({ topic, src, clusterId, frame, counted });
+      return;
+    }
+    dispatch(topic, src, clusterId, frame, counted);
+  });
+
+  client.on('connect', () => {
+    // Small frames in quick succession (a report is several frames): no Nagle delay.
+    setNoDelay(client);
+    // After an outage MQTT.js re-subscribes by itself (clean session + resubscribe).
+    everConnected = true;
+    troubleReported = false;
+  });
+  client.on('offline', () => {
+    if (closed || !everConnected || troubleReported) return;
+    troubleReported = true;
+    report(new Error(`HAN device ${eui}: lost its connection to the MQTT broker at ${url}; reconnecting`));
+  });
+  client.on('error', (err) => {
+    if (closed) return;
+    if (!everConnected) return; // the initial connection reports through connectHanDevice's rejection
+    if (troubleReported && /ECONNREFUSED|ECONNRESET|EPIPE/.test(err.message)) return; // one report per outage
+    troubleReported = true;
+    report(new Error(`HAN device ${eui}: MQTT error with the broker at ${url}: ${err.message}`, { cause: err }));
+  });
+
+  // Initial connection and SUBACK.
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let lastError: Error | undefined;
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(
+          new Error(
+            `HAN device ${eui}: no connection to the MQTT broker at ${url} within ${connectTimeoutMs} ms` +
+              (lastError ? `: ${lastError.message}` : ''),
+          ),
+        );
+      }, connectTimeoutMs);
+      const onError = (err: Error): void => {
+        lastError = err;
+        // Refusals the broker will not change its mind about.
+        if (/Not authorized|Identifier rejected|Bad username|Unacceptable protocol/i.test(err.message)) {
+          cleanup();
+          reject(new Error(`HAN device ${eui}: the MQTT broker at ${url} refused the connection: ${err.message}`));
+        }
+      };
+      const onConnect = (): void => {
+        client.off('connect', onConnect);
+        client.subscribe(subscription, { qos: 0 }, (err, granted) => {
+          cleanup();
+          if (err) {
+            reject(new Error(`HAN device ${eui}: subscription ${subscription} refused by the MQTT broker at ${url}: ${err.message}`));
+            return;
+          }
+          const refused = (granted ?? []).find((g) => (g.qos & 0x80) !== 0);
+          if (refused) {
+            reject(new Error(`HAN device ${eui}: subscription ${subscription} refused by the MQTT broker at ${url}`));
+            return;
+          }
+          resolve();
+        });
+      };
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        client.off('error', onError);
+        client.off('connect', onConnect);
+      };
+      client.on('error', onError);
+      client.on('connect', onConnect);
+    });
+  } catch (err) {
+    closed = true;
+    await client.endAsync(true).catch(() => {});
+    throw err;
+  }
+
+  const publishJson = (topic: string, model: unknown): void => {
+    if (closed) return;
+    let text: string;
+    try {
+      text = JSON.stringify(model);
+    } catch (err) {
+      report(new Error(`HAN device ${eui}: cannot serialise ${topic}: ${toError(err).message}`));
+      return;
+    }
+    client.publish(topic, text, { qos: 0, retain: true }, (err) => {
+      if (err) report(new Error(`HAN device ${eui}: publish to ${topic} via ${url} failed: ${err.message}`));
+    });
+  };
+
+  const transport: HanDevice = {
+    eui,
+    premises,
+    client,
+    get connected() {
+      return client.connected;
+    },
+    observe: {
+      state: (model) => publishJson(stateTopic, model),
+      screen: (model) => publishJson(screenTopic, model),
+    },
+    send(dst, clusterId, frame) {
+      if (closed) {
+        report(new Error(`HAN device ${eui}: send to ${dst} after close (frame dropped)`));
+        return;
+      }
+      const topic = hanTopic(premises, dst, eui, clusterId);
+      if (options.drop?.({ src: eui, dst, clusterId, bytes: frame })) {
+        counters.dropped++;
+        return;
+      }
+      const counted = isSimDevice(dst);
+      if (counted) inFlight.add(1, topic);
+      counters.sent++;
+      client.publish(topic, Buffer.from(frame), { qos: 0, retain: false }, (err) => {
+        if (!err) return;
+        report(new Error(`HAN device ${eui}: publish to ${topic} via ${url} failed (frame lost): ${err.message}`));
+        finish(topic, counted);
+      });
+    },
+    onFrame(handler) {
+      handlers.push(handler);
+      if (handlers.length === 1 && waiting.length > 0) {
+        for (const w of waiting.splice(0)) dispatch(w.topic, w.src, w.clusterId, w.frame, w.counted);
+      }
+    },
+    stats: () => ({ ...counters }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const w of waiting.splice(0)) finish(w.topic, w.counted);
+      await client.endAsync(false).catch((err: unknown) => report(toError(err)));
+    },
+  };
+  return transport;
+}
+
+export interface ThroughputOptions {
+  /** Frames to send. Default 10000. */
+  messages?: number;
+  /** Payload size, bytes. Default 64. */
+  payloadBytes?: number;
+  /** Frames outstanding (sent, not yet received) at most. Default 1000. */
+  window?: number;
+  /** Give up when nothing arrives for this long, ms. Default 5000. */
+  stallTimeoutMs?: number;
+}
+
+export interface ThroughputResult {
+  messages: number;
+  received: number;
+  seconds: number;
+  messagesPerSecond: number;
+}
+
+/**
+ * Raw broker throughput with the HAN topic shape: one publisher, one subscriber, QoS 0,
+ * `han/bench/{dst}/{src}/0702`, windowed so neither side's buffers grow without bound.
+ * Counts end-to-end (first publish to last receipt).
+ */
+export async function measureBrokerThroughput(url: string, options: ThroughputOptions = {}): Promise<ThroughputResult> {
+  const messages = options.messages ?? 10_000;
+  const payloadBytes = options.payloadBytes ?? 64;
+  const window = Math.max(1, options.window ?? 1000);
+  const stallTimeoutMs = options.stallTimeoutMs ?? 5000;
+  const tag = (Date.now() ^ Math.floor(Math.random() * 0xffffffff)) >>> 0;
+  const hex = (prefix: number): Eui64 => (prefix.toString(16).padStart(8, '0') + tag.toString(16).padStart(8, '0')).toUpperCase();
+  const pubId = hex(0xbe7c0001);
+  const subId = hex(0xbe7c0002);
+  const topic = hanTopic('bench', subId, pubId, 0x0702);
+  const common: IClientOptions = { protocolVersion: 4, clean: true, reconnectPeriod: 0, connectTimeout: 5000 };
+  const connectOne = (clientId: string): Promise<MqttClient> =>
+    new Promise((resolve, reject) => {
+      const c = connect(url, { ...common, clientId });
+      c.once('connect', () => {
+        setNoDelay(c);
+        c.off('error', reject);
+        resolve(c);
+      });
+      c.once('error', reject);
+    });
+  const sub = await connectOne(subId);
+  let pub: MqttClient | undefined;
+  try {
+    pub = await connectOne(pubId);
+    await sub.subscribeAsync(hanSubscription('bench', subId), { qos: 0 });
+    const payload = Buffer.alloc(payloadBytes, 0x5a);
+    let sent = 0;
+    let received = 0;
+    let started = 0;
+    let finished = 0;
+    await new Promise<void>((resolve) => {
+      let stall: ReturnType<typeof setTimeout> | undefined;
+      const armStall = (): void => {
+        if (stall !== undefined) clearTimeout(stall);
+        stall = setTimeout(() => {
+          finished = performance.now();
+          resolve();
+        }, stallTimeoutMs);
+      };
+      const pump = (): void => {
+        while (sent < messages && sent - received < window) {
+          sent++;
+          pub!.publish(topic, payload, { qos: 0 });
+        }
+      };
+      sub.on('message', () => {
+        received++;
+        if (received === messages) {
+          finished = performance.now();
+          if (stall !== undefined) clearTimeout(stall);
+          resolve();
+          return;
+        }
+        armStall();
+        if (sent - received <= window / 2) pump();
+      });
+      started = performance.now();
+      armStall();
+      if (messages === 0) {
+        finished = started;
+        if (stall !== undefined) clearTimeout(stall);
+        resolve();
+        return;
+      }
+      pump();
+    });
+    const seconds = Math.max(finished - started, 1e-6) / 1000;
+    return { messages, received, seconds, messagesPerSecond: received / seconds };
+  } finally {
+    await Promise.all([sub.endAsync(true).catch(() => {}), pub?.endAsync(true).catch(() => {})]);
+  }
+}
