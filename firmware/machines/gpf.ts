@@ -1,0 +1,331 @@
+import { assign, emit, raise, setup } from 'xstate';
+import { GBCS_USE_CASES } from '../gbcs/use-cases.ts';
+import type { DeviceClock, Eui64 } from '../platform/index.ts';
+import {
+  ClusterId,
+  Metering,
+  Prepayment,
+  PrepaymentCommand,
+  Price,
+  Time,
+  TimeStatusBit,
+  UTC_TIME_INVALID,
+  ZclStatus,
+  priceDecimalPlaces,
+  utcTimeFromUnixMs,
+} from '../zcl/index.ts';
+import type { ReadAttributeRecord, ZclFrame } from '../zcl/index.ts';
+import { FLUSH, clusterCommandFrame, defaultResponseFrame, nextSeq, readAttributesResponseFrame } from './han-events.ts';
+import type { FlushEvent, HanFrameEvent, HanSendEmitted, LogEmitted, StateEmitted } from './han-events.ts';
+import type { Firmware } from './gsme-config.ts';
+import { commitStaged, emptyMirror, mirrorNumber, readFromMirror, snapshotTimeMs, stageReports } from './gpf-mirror.ts';
+import type { GpfMirror, UnpopulatedSnapshotTime } from './gpf-mirror.ts';
+import { buildWanResponse, gsmeTimeReliability } from './gpf-wan.ts';
+import type { WanRequestEvent, WanRespondEmitted } from './gpf-wan.ts';
+import { isQueuedPrepaymentCommand } from './prepayment-commands.ts';
+import { prngSeed } from './prng.ts';
+
+export type { GpfMirror, MirrorEntry, UnpopulatedSnapshotTime } from './gpf-mirror.ts';
+export type { WanClusterRead, WanDateTime, WanRequestEvent, WanRespondEmitted, WanUseCase } from './gpf-wan.ts';
+
+export interface GpfConfig {
+  /** New GPF's answer to a read of 0x0007 before the GSME sent one: 0xFFFFFFFF (hanlab decision) or 0x86 (FIA). */
+  unpopulatedSnapshotTime: UnpopulatedSnapshotTime;
+  /** A report burst not completed (AttributeReportingStatus) this long after its last frame is discarded. */
+  reportAssemblyTimeoutMs: number;
+  /**
+   * The GSME's time counts as RELIABLE when its snapshot was taken within this of its arrival by
+   * the CH clock (a report may legitimately arrive (retries + 1) × ackTimeout = 30 s late).
+   */
+  gsmeClockToleranceMs: number;
+  /** Commands waiting for the GSME; more are refused with FAILURE. */
+  maxPendingCommands: number;
+  /** Time cluster TimeStatus served to HAN devices. */
+  timeStatus: number;
+}
+
+export const GPF_DEFAULT_CONFIG: Readonly<GpfConfig> = Object.freeze({
+  unpopulatedSnapshotTime: 'invalid',
+  reportAssemblyTimeoutMs: 30_000,
+  gsmeClockToleranceMs: 120_000,
+  maxPendingCommands: 8,
+  timeStatus: TimeStatusBit.synchronized,
+});
+
+export interface GpfInput {
+  eui: Eui64;
+  peers: { gsme: Eui64; ppmid?: Eui64; ihd?: Eui64 };
+  firmware: Firmware;
+  /** Merged over GPF_DEFAULT_CONFIG. */
+  config?: Partial<GpfConfig>;
+  /** The comms hub clock (DCC-synchronised). */
+  clock: DeviceClock;
+  seed: number;
+}
+
+/** A HAN device's command waiting for the GSME's next wake. */
+export interface PendingCommand {
+  src: Eui64;
+  commandId: number;
+  payload: Uint8Array;
+  /** CH clock, Unix ms. */
+  receivedAtMs: number;
+}
+
+export type GpfEvent = HanFrameEvent | WanRequestEvent | FlushEvent;
+export type GpfEmitted = HanSendEmitted | WanRespondEmitted | StateEmitted | LogEmitted;
+
+export interface GpfContext {
+  eui: Eui64;
+  gsme: Eui64;
+  firmware: Firmware;
+  config: GpfConfig;
+  clock: DeviceClock;
+  /** xorshift32 state (the GPF draws nothing yet; kept for the shared input contract). */
+  prng: number;
+  mirror: GpfMirror;
+  /** The report burst being assembled, committed on AttributeReportingStatus = complete. */
+  staged: GpfMirror;
+  /** CH clock at commit minus the snapshot time, for the mirror's current snapshot. */
+  skewAtReceiptMs: number | null;
+  lastReportAtMs: number | null;
+  reportsReceived: number;
+  pending: PendingCommand[];
+  seq: number;
+  outbox: GpfEmitted[];
+  lastStateJson: string;
+}
+
+function initialContext(input: GpfInput): GpfContext {
+  return {
+    eui: input.eui,
+    gsme: input.peers.gsme,
+    firmware: input.firmware,
+    config: { ...GPF_DEFAULT_CONFIG, ...(input.config ?? {}) },
+    clock: input.clock,
+    prng: prngSeed(input.seed),
+    mirror: emptyMirror(input.firmware),
+    staged: {},
+    skewAtReceiptMs: null,
+    lastReportAtMs: null,
+    reportsReceived: 0,
+    pending: [],
+    seq: 0,
+    outbox: [],
+    lastStateJson: '',
+  };
+}
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+function commandName(commandId: number): string {
+  if (commandId === PrepaymentCommand.SelectAvailableEmergencyCredit) return 'selectEmergencyCredit';
+  if (commandId === PrepaymentCommand.ConsumerTopUp) return 'topUp';
+  return `command${commandId}`;
+}
+
+/** The observable summary published as `state` (JSON). */
+export function gpfSummary(context: GpfContext): Record<string, unknown> {
+  const m = context.mirror;
+  const places = priceDecimalPlaces(mirrorNumber(m, ClusterId.price, Price.PriceTrailingDigit.id) ?? 0x50);
+  const money = (v: number | null): number | null => (v === null ? null : v / 10 ** places);
+  const snap = snapshotTimeMs(m);
+  return {
+    device: 'gpf',
+    firmware: context.firmware,
+    snapshotTime: iso(snap),
+    snapshotReliable: snap === null ? null : gsmeTimeReliability(snap, context.skewAtReceiptMs, context.lastReportAtMs ?? snap, context.config.gsmeClockToleranceMs) === 'RELIABLE',
+    creditGbp: money(mirrorNumber(m, ClusterId.prepayment, Prepayment.CreditRemaining.id)),
+    emergencyCreditGbp: money(mirrorNumber(m, ClusterId.prepayment, Prepayment.EmergencyCreditRemaining.id)),
+    creditStatus: mirrorNumber(m, ClusterId.prepayment, Prepayment.CreditStatus.id),
+    supplyStatus: mirrorNumber(m, ClusterId.metering, Metering.SupplyStatus.id),
+    lastReportAt: iso(context.lastReportAtMs),
+    reportsReceived: context.reportsReceived,
+    pendingCommands: context.pending.map((p) => commandName(p.commandId)),
+  };
+}
+
+function isReportFromGsme(context: GpfContext, event: GpfEvent): event is HanFrameEvent {
+  return event.type === 'HAN_FRAME' && event.src === context.gsme && event.frame.command.kind === 'reportAttributes';
+}
+
+function isCompleteReport(frame: ZclFrame): boolean {
+  return (
+    frame.command.kind === 'reportAttributes' &&
+    frame.command.reports.some((r) => r.attributeId === Metering.AttributeReportingStatus.id && r.value === 1)
+  );
+}
+
+function isPrepaymentCommandForGsme(context: GpfContext, event: GpfEvent): event is HanFrameEvent {
+  return (
+    event.type === 'HAN_FRAME' &&
+    event.src !== context.gsme &&
+    event.clusterId === ClusterId.prepayment &&
+    event.frame.header.frameType === 'cluster' &&
+    event.frame.header.direction === 'toServer' &&
+    event.frame.header.manufacturerCode === undefined &&
+    isQueuedPrepaymentCommand(event.frame.header.commandId)
+  );
+}
+
+function log(level: LogEmitted['level'], message: string, data?: Record<string, unknown>): LogEmitted {
+  return data === undefined ? { type: 'log', level, message } : { type: 'log', level, message, data };
+}
+
+function timeRecords(context: GpfContext, attributeIds: readonly number[]): ReadAttributeRecord[] {
+  return attributeIds.map((attributeId): ReadAttributeRecord => {
+    if (attributeId === Time.Time.id) return { attributeId, status: 0, type: Time.Time.type, value: utcTimeFromUnixMs(context.clock.now()) ?? UTC_TIME_INVALID };
+    if (attributeId === Time.TimeStatus.id) return { attributeId, status: 0, type: Time.TimeStatus.type, value: context.config.timeStatus & 0xff };
+    return { attributeId, status: ZclStatus.UNSUPPORTED_ATTRIBUTE };
+  });
+}
+
+export const gpfMachine = setup({
+  types: {
+    context: {} as GpfContext,
+    events: {} as GpfEvent,
+    input: {} as GpfInput,
+    emitted: {} as GpfEmitted,
+  },
+  actions: {
+    stageReport: assign(({ context, event }) => {
+      if (!isReportFromGsme(context, event) || event.frame.command.kind !== 'reportAttributes') return {};
+      return { staged: stageReports(context.staged, event.clusterId, event.frame.command.reports, context.firmware) };
+    }),
+    /** Commits the burst, forwards pending commands oldest first, then the Default Response. */
+    commitReport: assign(({ context, event }) => {
+      if (event.type !== 'HAN_FRAME') return {};
+      const now = context.clock.now();
+      const mirror = commitStaged(context.mirror, context.staged, context.firmware);
+      const snap = snapshotTimeMs(mirror);
+      let seq = context.seq;
+      const out: GpfEmitted[] = [];
+      for (const p of context.pending) {
+        seq = nextSeq(seq);
+        out.push({ type: 'han.send', dst: context.gsme, clusterId: ClusterId.prepayment, frame: clusterCommandFrame(seq, 'toServer', p.commandId, p.payload, true) });
+      }
+      if (context.pending.length > 0) out.unshift(log('info', 'forwarding pending commands to the GSME', { commands: context.pending.map((p) => commandName(p.commandId)) }));
+      if (!event.frame.header.disableDefaultResponse) {
+        out.push({ type: 'han.send', dst: context.gsme, clusterId: event.clusterId, frame: defaultResponseFrame(event.frame, ZclStatus.SUCCESS) });
+      }
+      return {
+        mirror,
+        staged: {},
+        skewAtReceiptMs: snap === null ? null : now - snap,
+        lastReportAtMs: now,
+        reportsReceived: context.reportsReceived + 1,
+        pending: [],
+        seq,
+        outbox: [...context.outbox, ...out],
+      };
+    }),
+    discardStaged: assign(({ context }) => ({
+      staged: {},
+      outbox: [...context.outbox, log('warn', 'incomplete GSME report discarded: mirror not updated')],
+    })),
+    answerRead: assign(({ context, event }) => {
+      if (event.type !== 'HAN_FRAME' || event.frame.command.kind !== 'readAttributes') return {};
+      const ids = event.frame.command.attributeIds;
+      const records = event.clusterId === ClusterId.time ? timeRecords(context, ids) : readFromMirror(context.mirror, event.clusterId, ids, context.config.unpopulatedSnapshotTime);
+      const reply: HanSendEmitted = { type: 'han.send', dst: event.src, clusterId: event.clusterId, frame: readAttributesResponseFrame(event.frame.header.sequence, records) };
+      return { outbox: [...context.outbox, reply] };
+    }),
+    queueCommand: assign(({ context, event }) => {
+      if (event.type !== 'HAN_FRAME' || event.frame.command.kind !== 'other') return {};
+      const pending: PendingCommand = { src: event.src, commandId: event.frame.header.commandId, payload: event.frame.command.payload, receivedAtMs: context.clock.now() };
+      const ack: GpfEmitted[] = event.frame.header.disableDefaultResponse
+        ? []
+        : [{ type: 'han.send', dst: event.src, clusterId: event.clusterId, frame: defaultResponseFrame(event.frame, ZclStatus.SUCCESS) }];
+      return {
+        pending: [...context.pending, pending],
+        outbox: [...context.outbox, log('info', 'command queued for the GSME', { command: commandName(pending.commandId), from: event.src }), ...ack],
+      };
+    }),
+    refuseRequest: assign(({ context, event }) => {
+      if (event.type !== 'HAN_FRAME') return {};
+      const { header } = event.frame;
+      const status = isPrepaymentCommandForGsme(context, event)
+        ? ZclStatus.FAILURE // queue full
+        : header.frameType === 'cluster'
+          ? ZclStatus.UNSUP_CLUSTER_COMMAND
+          : ZclStatus.UNSUP_GENERAL_COMMAND;
+      const out: GpfEmitted[] = [
+        log('warn', 'HAN request refused', { from: event.src, clusterId: event.clusterId, commandId: header.commandId, status }),
+        { type: 'han.send', dst: event.src, clusterId: event.clusterId, frame: defaultResponseFrame(event.frame, status) },
+      ];
+      return { outbox: [...context.outbox, ...out] };
+    }),
+    answerWan: assign(({ context, event }) => {
+      if (event.type !== 'WAN_REQUEST') return {};
+      if (!GBCS_USE_CASES.some((u) => u.name === event.useCase)) {
+        return { outbox: [...context.outbox, log('warn', 'unknown use case: no response', { requestId: event.requestId, useCase: event.useCase })] };
+      }
+      const response = buildWanResponse(event, context.mirror, { skewAtReceiptMs: context.skewAtReceiptMs }, context.clock.now(), context.config.gsmeClockToleranceMs);
+      return { outbox: [...context.outbox, response] };
+    }),
+    queueState: assign(({ context }) => {
+      const state = gpfSummary(context);
+      return { lastStateJson: JSON.stringify(state), outbox: [...context.outbox, { type: 'state' as const, state }] };
+    }),
+    flush: raise(FLUSH),
+    emitNext: emit(({ context }) => context.outbox[0]!),
+    dropNext: assign(({ context }) => ({ outbox: context.outbox.slice(1) })),
+  },
+  guards: {
+    hasOutbox: ({ context }) => context.outbox.length > 0,
+    stateChanged: ({ context }) => JSON.stringify(gpfSummary(context)) !== context.lastStateJson,
+    isCompleteGsmeReport: ({ context, event }) => isReportFromGsme(context, event) && isCompleteReport(event.frame),
+    isGsmeReport: ({ context, event }) => isReportFromGsme(context, event),
+    isReadRequest: ({ event }) => event.type === 'HAN_FRAME' && event.frame.command.kind === 'readAttributes' && event.frame.header.direction === 'toServer',
+    isQueueableCommand: ({ context, event }) => isPrepaymentCommandForGsme(context, event) && context.pending.length < context.config.maxPendingCommands,
+    /** Requests the GPF does not serve (Default Responses, responses and reports are never answered). */
+    isUnansweredRequest: ({ event }) => event.type === 'HAN_FRAME' && event.frame.header.direction === 'toServer' && event.frame.command.kind === 'other',
+  },
+  delays: {
+    reportAssemblyTimeout: ({ context }) => context.config.reportAssemblyTimeoutMs,
+  },
+}).createMachine({
+  id: 'gpf',
+  context: ({ input }) => initialContext(input),
+  initial: 'idle',
+  entry: ['flush'],
+  on: {
+    HAN_FRAME: [
+      { guard: 'isReadRequest', actions: ['answerRead', 'flush'] },
+      { guard: 'isQueueableCommand', actions: ['queueCommand', 'flush'] },
+      { guard: 'isUnansweredRequest', actions: ['refuseRequest', 'flush'] },
+    ],
+    WAN_REQUEST: { actions: ['answerWan', 'flush'] },
+    'machine.flush': [
+      { guard: 'hasOutbox', actions: ['emitNext', 'dropNext', 'flush'] },
+      { guard: 'stateChanged', actions: ['queueState', 'flush'] },
+    ],
+  },
+  states: {
+    /** No GSME report burst in progress. */
+    idle: {
+      on: {
+        HAN_FRAME: [
+          { guard: 'isCompleteGsmeReport', actions: ['stageReport', 'commitReport', 'flush'] },
+          { guard: 'isGsmeReport', target: 'receiving', actions: ['stageReport', 'flush'] },
+        ],
+      },
+    },
+    /** Part of a burst staged; the mirror changes only when AttributeReportingStatus = complete arrives. */
+    receiving: {
+      on: {
+        HAN_FRAME: [
+          { guard: 'isCompleteGsmeReport', target: 'idle', actions: ['stageReport', 'commitReport', 'flush'] },
+          { guard: 'isGsmeReport', target: 'receiving', reenter: true, actions: ['stageReport', 'flush'] },
+        ],
+      },
+      after: {
+        reportAssemblyTimeout: { target: 'idle', actions: ['discardStaged', 'flush'] },
+      },
+    },
+  },
+});
+
+export type GpfMachine = typeof gpfMachine;

@@ -1,0 +1,505 @@
+import { assign, emit, raise, setup } from 'xstate';
+import type { DeviceClock, Eui64 } from '../platform/index.ts';
+import {
+  AttributeReportingStatus,
+  ClusterId,
+  Metering,
+  MeteringDeviceType,
+  Prepayment,
+  Price,
+  SupplyStatus,
+  Time,
+  TimeStatusBit,
+  UnitOfMeasure,
+  UTC_TIME_INVALID,
+  ZclGeneralCommand,
+  ZclStatus,
+  utcTimeFromUnixMs,
+  utcTimeToUnixMs,
+} from '../zcl/index.ts';
+import type { AttributeReport, ZclFrame } from '../zcl/index.ts';
+import { FLUSH, clusterCommandFrame, defaultResponseFrame, isDefaultResponseTo, nextSeq, readAttributesFrame, reportAttributesFrame } from './han-events.ts';
+import type { FlushEvent, HanFrameEvent, HanSendEmitted, LogEmitted, StateEmitted } from './han-events.ts';
+import { resolveGsmeConfig } from './gsme-config.ts';
+import type { Firmware, GsmeConfig, GsmeInput } from './gsme-config.ts';
+import { addBill, addFlow, initialRegisters, rollBillingPeriod } from './gsme-registers.ts';
+import type { GsmeRegisters } from './gsme-registers.ts';
+import {
+  charge,
+  creditStatus,
+  creditStatusNames,
+  describePrepaymentChange,
+  enableSupply,
+  gasCost,
+  initialPrepayment,
+  selectEmergencyCredit,
+  standingCharge,
+  toPounds,
+  topUp,
+} from './gsme-prepayment.ts';
+import type { PrepaymentState } from './gsme-prepayment.ts';
+import { decodePrepaymentCommand } from './prepayment-commands.ts';
+import { prngJitter, prngSeed } from './prng.ts';
+
+export { GSME_DEFAULT_CONFIG, resolveGsmeConfig } from './gsme-config.ts';
+export type { Firmware, GsmeConfig, GsmeInput } from './gsme-config.ts';
+
+/** The gas sensor: volume since the previous GAS_FLOW (the simulator sends one a minute). */
+export interface GasFlowEvent {
+  type: 'GAS_FLOW';
+  volumeM3: number;
+}
+
+/** The customer at the meter. */
+export interface MeterButtonEvent {
+  type: 'METER_BUTTON';
+  action: 'activateEc' | 'enableSupply';
+}
+
+export type GsmeEvent = HanFrameEvent | GasFlowEvent | MeterButtonEvent | FlushEvent;
+export type GsmeEmitted = HanSendEmitted | StateEmitted | LogEmitted;
+
+/** The values taken at step 1 of a wake; retries resend them unchanged. */
+export interface GsmeReadingSnapshot {
+  /** Meter clock (hardware clock + correction) when taken, Unix ms. */
+  meterTimeMs: number;
+  metering: AttributeReport[];
+  price: AttributeReport[];
+  /** Null in credit mode: no Prepayment cluster. */
+  prepayment: AttributeReport[] | null;
+}
+
+export interface GsmeContext {
+  eui: Eui64;
+  gpf: Eui64;
+  firmware: Firmware;
+  config: GsmeConfig;
+  clock: DeviceClock;
+  /** xorshift32 state. */
+  prng: number;
+  /** Correction added to the hardware clock; the initial error until the first clock sync. */
+  clockOffsetMs: number;
+  /** Last ZCL sequence number used. */
+  seq: number;
+  /** Sequence number of the frame whose answer we wait for. */
+  awaitSeq: number;
+  registers: GsmeRegisters;
+  pay: PrepaymentState;
+  /** Hardware clock of the last standing-charge accrual. */
+  lastAccrualHwMs: number;
+  snapshot: GsmeReadingSnapshot | null;
+  /** Repeats of the current report so far. */
+  attempt: number;
+  /** A forwarded command changed the state since the snapshot: report again before sleeping. */
+  changedByCommand: boolean;
+  clockSyncTried: boolean;
+  wakeCount: number;
+  /** Hardware clock at the start of the current wake (wakes are spaced from start to start). */
+  wakeStartedHwMs: number;
+  lastReport: 'ok' | 'rejected' | 'failed' | null;
+  /** Delay of the coming sleep, drawn on entering `sleeping`. */
+  nextWakeMs: number;
+  outbox: GsmeEmitted[];
+  lastStateJson: string;
+}
+
+export function meterNow(context: Pick<GsmeContext, 'clock' | 'clockOffsetMs'>): number {
+  return context.clock.now() + context.clockOffsetMs;
+}
+
+function initialContext(input: GsmeInput): GsmeContext {
+  const config = resolveGsmeConfig(input.config);
+  const hw = input.clock.now();
+  return {
+    eui: input.eui,
+    gpf: input.peers.gpf,
+    firmware: input.firmware,
+    config,
+    clock: input.clock,
+    prng: prngSeed(input.seed),
+    clockOffsetMs: config.clockOffsetMs,
+    seq: 0,
+    awaitSeq: -1,
+    registers: initialRegisters(config, hw + config.clockOffsetMs),
+    pay: initialPrepayment(config),
+    lastAccrualHwMs: hw,
+    snapshot: null,
+    attempt: 0,
+    changedByCommand: false,
+    clockSyncTried: false,
+    wakeCount: 0,
+    wakeStartedHwMs: hw,
+    lastReport: null,
+    nextWakeMs: config.wakeIntervalMs,
+    outbox: [],
+    lastStateJson: '',
+  };
+}
+
+const isPrepayment = (c: GsmeContext): boolean => c.config.paymentMode === 'prepayment';
+
+function clampInt32(v: number): number {
+  return Math.max(-0x8000_0000, Math.min(0x7fff_ffff, Math.round(v)));
+}
+
+function clampUint(v: number, bytes: number): number {
+  return Math.max(0, Math.min(2 ** (8 * bytes) - 1, Math.round(v)));
+}
+
+/**
+ * Standing charge for the hardware-clock time since the last accrual, gas cost of `volumeM3`
+ * (counted only while the supply is on), bill to date, prepayment balances and supply.
+ */
+function meterStep(context: GsmeContext, volumeM3: number): Partial<GsmeContext> {
+  const { config } = context;
+  const hw = context.clock.now();
+  const meterTime = hw + context.clockOffsetMs;
+  let pay = context.pay;
+  const before = pay;
+  let registers = rollBillingPeriod(config, context.registers, meterTime);
+
+  const standing = standingCharge(config, pay, hw - context.lastAccrualHwMs);
+  pay = { ...pay, standingCarry: standing.standingCarry };
+
+  const flowing = !isPrepayment(context) || pay.supply === SupplyStatus.on;
+  let cost = 0;
+  if (flowing && volumeM3 > 0) {
+    const flow = addFlow(config, registers, volumeM3, meterTime);
+    registers = flow.registers;
+    const gas = gasCost(config, pay, flow.kwh);
+    pay = { ...pay, costResidue: gas.costResidue };
+    cost = gas.cost;
+  }
+  registers = addBill(registers, cost + standing.cost);
+  if (isPrepayment(context)) pay = charge(pay, cost + standing.cost);
+  return {
+    registers,
+    pay,
+    lastAccrualHwMs: Math.max(hw, context.lastAccrualHwMs),
+    outbox: [...context.outbox, ...describePrepaymentChange(config, before, pay)],
+  };
+}
+
+function takeReadings(context: GsmeContext): GsmeReadingSnapshot {
+  const { config, registers: r, pay } = context;
+  const meterTimeMs = meterNow(context);
+  const metering: AttributeReport[] = [{ attributeId: Metering.CurrentSummationDelivered.id, type: Metering.CurrentSummationDelivered.type, value: clampUint(r.volume, 6) }];
+  if (context.firmware === 'secmp0015') {
+    // SECMP0015: always sent by new firmware; an unrepresentable clock (before 2000) reads as invalid.
+    metering.push({ attributeId: Metering.ReadingSnapshotTime.id, type: Metering.ReadingSnapshotTime.type, value: utcTimeFromUnixMs(meterTimeMs) ?? UTC_TIME_INVALID });
+  }
+  metering.push(
+    { attributeId: Metering.SupplyStatus.id, type: Metering.SupplyStatus.type, value: isPrepayment(context) ? pay.supply : SupplyStatus.on },
+    { attributeId: Metering.CurrentTier1SummationDelivered.id, type: Metering.CurrentTier1SummationDelivered.type, value: clampUint(r.tiers[0], 6) },
+    { attributeId: Metering.CurrentTier2SummationDelivered.id, type: Metering.CurrentTier2SummationDelivered.type, value: clampUint(r.tiers[1], 6) },
+    { attributeId: Metering.CurrentTier3SummationDelivered.id, type: Metering.CurrentTier3SummationDelivered.type, value: clampUint(r.tiers[2], 6) },
+    { attributeId: Metering.CurrentTier4SummationDelivered.id, type: Metering.CurrentTier4SummationDelivered.type, value: clampUint(r.tiers[3], 6) },
+    { attributeId: Metering.Status.id, type: Metering.Status.type, value: config.meterStatus & 0xff },
+    { attributeId: Metering.UnitOfMeasure.id, type: Metering.UnitOfMeasure.type, value: UnitOfMeasure.m3 },
+    { attributeId: Metering.Multiplier.id, type: Metering.Multiplier.type, value: clampUint(config.multiplier, 3) },
+    { attributeId: Metering.Divisor.id, type: Metering.Divisor.type, value: clampUint(config.divisor, 3) },
+    { attributeId: Metering.MeteringDeviceType.id, type: Metering.MeteringDeviceType.type, value: MeteringDeviceType.gas },
+    { attributeId: Metering.CurrentNoTierBlock1SummationDelivered.id, type: Metering.CurrentNoTierBlock1SummationDelivered.type, value: clampUint(r.blocks[0], 6) },
+    { attributeId: Metering.CurrentNoTierBlock2SummationDelivered.id, type: Metering.CurrentNoTierBlock2SummationDelivered.type, value: clampUint(r.blocks[1], 6) },
+    { attributeId: Metering.CurrentNoTierBlock3SummationDelivered.id, type: Metering.CurrentNoTierBlock3SummationDelivered.type, value: clampUint(r.blocks[2], 6) },
+    { attributeId: Metering.CurrentNoTierBlock4SummationDelivered.id, type: Metering.CurrentNoTierBlock4SummationDelivered.type, value: clampUint(r.blocks[3], 6) },
+    { attributeId: Metering.BillToDateDelivered.id, type: Metering.BillToDateDelivered.type, value: clampUint(r.billToDate, 4) },
+  );
+  const price: AttributeReport[] = [
+    { attributeId: Price.Currency.id, type: Price.Currency.type, value: config.currency & 0xffff },
+    { attributeId: Price.PriceTrailingDigit.id, type: Price.PriceTrailingDigit.type, value: config.priceTrailingDigit & 0xff },
+  ];
+  const prepayment: AttributeReport[] | null = isPrepayment(context)
+    ? [
+        { attributeId: Prepayment.CreditRemaining.id, type: Prepayment.CreditRemaining.type, value: clampInt32(pay.credit) },
+        { attributeId: Prepayment.EmergencyCreditRemaining.id, type: Prepayment.EmergencyCreditRemaining.type, value: clampInt32(pay.ec) },
+        { attributeId: Prepayment.CreditStatus.id, type: Prepayment.CreditStatus.type, value: creditStatus(config, pay) },
+        { attributeId: Prepayment.AccumulatedDebt.id, type: Prepayment.AccumulatedDebt.type, value: clampInt32(pay.debt) },
+        { attributeId: Prepayment.DebtAmount1.id, type: Prepayment.DebtAmount1.type, value: clampUint(config.debtAmounts[0], 4) },
+        { attributeId: Prepayment.DebtAmount2.id, type: Prepayment.DebtAmount2.type, value: clampUint(config.debtAmounts[1], 4) },
+        { attributeId: Prepayment.DebtAmount3.id, type: Prepayment.DebtAmount3.type, value: clampUint(config.debtAmounts[2], 4) },
+      ]
+    : null;
+  return { meterTimeMs, metering, price, prepayment };
+}
+
+/** The observable summary published as `state` (JSON). */
+export function gsmeSummary(context: GsmeContext): Record<string, unknown> {
+  const { config, pay } = context;
+  const prepay = isPrepayment(context);
+  const supplyStatus = prepay ? pay.supply : SupplyStatus.on;
+  const status = prepay ? creditStatus(config, pay) : null;
+  return {
+    device: 'gsme',
+    firmware: context.firmware,
+    paymentMode: config.paymentMode,
+    supply: supplyStatus === SupplyStatus.on ? 'on' : supplyStatus === SupplyStatus.armed ? 'armed' : 'off',
+    supplyStatus,
+    creditGbp: prepay ? toPounds(config, pay.credit) : null,
+    emergencyCreditGbp: prepay ? toPounds(config, pay.ec) : null,
+    debtGbp: prepay ? toPounds(config, pay.debt) : null,
+    creditStatus: status,
+    creditStatusFlags: status === null ? [] : creditStatusNames(status),
+    volumeM3: context.registers.volume / config.divisor,
+    clockOffsetMs: context.clockOffsetMs,
+    clockFault: config.clockFault,
+    wakeCount: context.wakeCount,
+    lastReport: context.lastReport,
+  };
+}
+
+function fromGpf(context: GsmeContext, event: GsmeEvent): event is HanFrameEvent {
+  return event.type === 'HAN_FRAME' && event.src === context.gpf;
+}
+
+function isReportAck(context: GsmeContext, event: GsmeEvent): boolean {
+  return fromGpf(context, event) && event.clusterId === ClusterId.metering && isDefaultResponseTo(event.frame, context.awaitSeq, ZclGeneralCommand.reportAttributes);
+}
+
+function isTimeResponse(context: GsmeContext, event: GsmeEvent): boolean {
+  return (
+    fromGpf(context, event) &&
+    event.clusterId === ClusterId.time &&
+    event.frame.command.kind === 'readAttributesResponse' &&
+    event.frame.header.sequence === context.awaitSeq
+  );
+}
+
+function wantsClockSync(context: GsmeContext): boolean {
+  return context.config.clockFault !== 'unsynchronised' && !context.clockSyncTried;
+}
+
+function log(level: LogEmitted['level'], message: string, data?: Record<string, unknown>): LogEmitted {
+  return data === undefined ? { type: 'log', level, message } : { type: 'log', level, message, data };
+}
+
+function send(context: GsmeContext, clusterId: number, frame: ZclFrame): HanSendEmitted {
+  return { type: 'han.send', dst: context.gpf, clusterId, frame };
+}
+
+export const gsmeMachine = setup({
+  types: {
+    context: {} as GsmeContext,
+    events: {} as GsmeEvent,
+    input: {} as GsmeInput,
+    emitted: {} as GsmeEmitted,
+  },
+  actions: {
+    drawWakeDelay: assign(({ context }) => {
+      const { state, jitter } = prngJitter(context.prng, context.config.wakeJitterMs);
+      // Wakes are spaced from start to start: the time spent awake comes off the sleep.
+      const awakeFor = Math.max(0, context.clock.now() - context.wakeStartedHwMs);
+      return { prng: state, nextWakeMs: Math.max(1, context.config.wakeIntervalMs + jitter - awakeFor) };
+    }),
+    beginWake: assign(({ context }) => ({
+      wakeCount: context.wakeCount + 1,
+      wakeStartedHwMs: context.clock.now(),
+      clockSyncTried: false,
+    })),
+    takeSnapshot: assign(({ context }) => {
+      const accrued = { ...context, ...meterStep(context, 0) };
+      return { ...accrued, snapshot: takeReadings(accrued), attempt: 0, changedByCommand: false };
+    }),
+    queueReport: assign(({ context }) => {
+      const snap = context.snapshot ?? takeReadings(context);
+      const frames: [number, AttributeReport[]][] = [
+        [ClusterId.metering, snap.metering],
+        [ClusterId.price, snap.price],
+        ...(snap.prepayment ? ([[ClusterId.prepayment, snap.prepayment]] as [number, AttributeReport[]][]) : []),
+      ];
+      let seq = context.seq;
+      const out: GsmeEmitted[] = [];
+      for (const [clusterId, reports] of frames) {
+        seq = nextSeq(seq);
+        out.push(send(context, clusterId, reportAttributesFrame(seq, reports, true)));
+      }
+      seq = nextSeq(seq);
+      const complete: AttributeReport = { attributeId: Metering.AttributeReportingStatus.id, type: Metering.AttributeReportingStatus.type, value: AttributeReportingStatus.complete };
+      out.push(send(context, ClusterId.metering, reportAttributesFrame(seq, [complete], false)));
+      return { seq, awaitSeq: seq, outbox: [...context.outbox, ...out] };
+    }),
+    countRetry: assign(({ context }) => ({
+      attempt: context.attempt + 1,
+      outbox: [...context.outbox, log('info', 'no Default Response to the report: repeating it', { attempt: context.attempt + 1 })],
+    })),
+    markReportAcked: assign(({ context, event }) => {
+      const status = event.type === 'HAN_FRAME' && event.frame.command.kind === 'defaultResponse' ? event.frame.command.status : ZclStatus.FAILURE;
+      const ok = status === ZclStatus.SUCCESS;
+      return {
+        awaitSeq: -1,
+        lastReport: ok ? ('ok' as const) : ('rejected' as const),
+        outbox: ok ? context.outbox : [...context.outbox, log('warn', 'GPF rejected the report', { status })],
+      };
+    }),
+    markReportFailed: assign(({ context }) => ({
+      awaitSeq: -1,
+      lastReport: 'failed' as const,
+      outbox: [...context.outbox, log('warn', 'report not acknowledged: sleeping until the next wake', { attempts: context.attempt + 1 })],
+    })),
+    queueTimeRead: assign(({ context }) => {
+      const seq = nextSeq(context.seq);
+      return {
+        seq,
+        awaitSeq: seq,
+        clockSyncTried: true,
+        outbox: [...context.outbox, send(context, ClusterId.time, readAttributesFrame(seq, [Time.Time.id, Time.TimeStatus.id]))],
+      };
+    }),
+    applyClockSync: assign(({ context, event }) => {
+      if (event.type !== 'HAN_FRAME' || event.frame.command.kind !== 'readAttributesResponse') return {};
+      let timeMs: number | null = null;
+      let timeStatus = 0;
+      for (const r of event.frame.command.records) {
+        if (r.status !== 0 || !('value' in r) || typeof r.value !== 'number') continue;
+        if (r.attributeId === Time.Time.id) timeMs = utcTimeToUnixMs(r.value);
+        if (r.attributeId === Time.TimeStatus.id) timeStatus = r.value;
+      }
+      const trusted = (timeStatus & (TimeStatusBit.master | TimeStatusBit.synchronized)) !== 0;
+      if (timeMs === null || !trusted) {
+        return { awaitSeq: -1, outbox: [...context.outbox, log('warn', 'comms hub time not usable: clock not corrected', { timeStatus })] };
+      }
+      const clockOffsetMs = timeMs - context.clock.now();
+      const correctionMs = clockOffsetMs - context.clockOffsetMs;
+      const out = Math.abs(correctionMs) >= 1000 ? [log('info', 'clock synchronised', { correctionMs })] : [];
+      return { awaitSeq: -1, clockOffsetMs, outbox: [...context.outbox, ...out] };
+    }),
+    logClockSyncFailed: assign(({ context }) => ({
+      awaitSeq: -1,
+      outbox: [...context.outbox, log('warn', 'no Time response: clock not synchronised this wake')],
+    })),
+    applyCommand: assign(({ context, event }) => {
+      if (event.type !== 'HAN_FRAME' || event.frame.command.kind !== 'other') return {};
+      const frame = event.frame;
+      const request = decodePrepaymentCommand(frame.header.commandId, event.frame.command.payload);
+      const answer = (status: number): GsmeEmitted[] =>
+        frame.header.disableDefaultResponse && status === ZclStatus.SUCCESS ? [] : [send(context, ClusterId.prepayment, defaultResponseFrame(frame, status))];
+      if (request.kind === 'invalid') {
+        return { outbox: [...context.outbox, log('warn', 'prepayment command refused', { reason: request.reason }), ...answer(ZclStatus.INVALID_FIELD)] };
+      }
+      const settled = { ...context, ...meterStep(context, 0) };
+      if (request.kind === 'selectEmergencyCredit') {
+        const r = selectEmergencyCredit(context.config, settled.pay);
+        const notes = r.accepted ? describePrepaymentChange(context.config, settled.pay, r.state) : [log('warn', 'emergency credit not available: command ignored')];
+        return {
+          ...settled,
+          pay: r.state,
+          changedByCommand: context.changedByCommand || r.accepted,
+          outbox: [...settled.outbox, log('info', 'emergency credit activation received', { accepted: r.accepted }), ...notes, ...answer(r.accepted ? ZclStatus.SUCCESS : ZclStatus.FAILURE)],
+        };
+      }
+      if (!isPrepayment(context)) {
+        return { outbox: [...settled.outbox, log('warn', 'top-up refused: meter not in prepayment mode'), ...answer(ZclStatus.FAILURE)] };
+      }
+      const pay = topUp(context.config, settled.pay, request.amount);
+      return {
+        ...settled,
+        pay,
+        changedByCommand: true,
+        outbox: [
+          ...settled.outbox,
+          log('info', 'top-up applied', { amountGbp: toPounds(context.config, request.amount), creditGbp: toPounds(context.config, pay.credit) }),
+          ...describePrepaymentChange(context.config, settled.pay, pay),
+          ...answer(ZclStatus.SUCCESS),
+        ],
+      };
+    }),
+    applyFlow: assign(({ context, event }) => {
+      if (event.type !== 'GAS_FLOW') return {};
+      return meterStep(context, Number.isFinite(event.volumeM3) ? event.volumeM3 : 0);
+    }),
+    pressButton: assign(({ context, event }) => {
+      if (event.type !== 'METER_BUTTON' || !isPrepayment(context)) return {};
+      const settled = { ...context, ...meterStep(context, 0) };
+      const r = event.action === 'activateEc' ? selectEmergencyCredit(context.config, settled.pay) : enableSupply(settled.pay);
+      const notes = r.accepted ? describePrepaymentChange(context.config, settled.pay, r.state) : [log('info', `meter button ${event.action}: nothing to do`)];
+      return { ...settled, pay: r.state, outbox: [...settled.outbox, ...notes] };
+    }),
+    queueState: assign(({ context }) => {
+      const state = gsmeSummary(context);
+      return { lastStateJson: JSON.stringify(state), outbox: [...context.outbox, { type: 'state' as const, state }] };
+    }),
+    flush: raise(FLUSH),
+    emitNext: emit(({ context }) => context.outbox[0]!),
+    dropNext: assign(({ context }) => ({ outbox: context.outbox.slice(1) })),
+  },
+  guards: {
+    hasOutbox: ({ context }) => context.outbox.length > 0,
+    stateChanged: ({ context }) => JSON.stringify(gsmeSummary(context)) !== context.lastStateJson,
+    canRetry: ({ context }) => context.attempt < context.config.retries,
+    changedByCommand: ({ context }) => context.changedByCommand,
+    isReportAckNeedingSync: ({ context, event }) => isReportAck(context, event) && wantsClockSync(context),
+    isReportAckWithChanges: ({ context, event }) => isReportAck(context, event) && context.changedByCommand,
+    isReportAck: ({ context, event }) => isReportAck(context, event),
+    isTimeResponseWithChanges: ({ context, event }) => isTimeResponse(context, event) && context.changedByCommand,
+    isTimeResponse: ({ context, event }) => isTimeResponse(context, event),
+    isCommandFromGpf: ({ context, event }) =>
+      fromGpf(context, event) && event.clusterId === ClusterId.prepayment && event.frame.header.frameType === 'cluster' && event.frame.header.direction === 'toServer',
+  },
+  delays: {
+    wakeDelay: ({ context }) => context.nextWakeMs,
+    ackTimeout: ({ context }) => context.config.ackTimeoutMs,
+  },
+}).createMachine({
+  id: 'gsme',
+  context: ({ input }) => initialContext(input),
+  // Power-up counts as a wake: the GPF gets the registers at once.
+  initial: 'awake',
+  on: {
+    GAS_FLOW: { actions: ['applyFlow', 'flush'] },
+    METER_BUTTON: { actions: ['pressButton', 'flush'] },
+    'machine.flush': [
+      { guard: 'hasOutbox', actions: ['emitNext', 'dropNext', 'flush'] },
+      { guard: 'stateChanged', actions: ['queueState', 'flush'] },
+    ],
+  },
+  states: {
+    sleeping: {
+      // The radio is off: HAN frames are not received.
+      entry: ['drawWakeDelay', 'flush'],
+      after: { wakeDelay: { target: 'awake' } },
+    },
+    awake: {
+      entry: ['beginWake', 'takeSnapshot'],
+      initial: 'reporting',
+      on: {
+        // Pending commands the GPF forwards before its Default Response (any time while awake).
+        HAN_FRAME: { guard: 'isCommandFromGpf', actions: ['applyCommand', 'flush'] },
+      },
+      states: {
+        reporting: {
+          entry: ['queueReport', 'flush'],
+          on: {
+            HAN_FRAME: [
+              { guard: 'isReportAckNeedingSync', target: 'syncingClock', actions: ['markReportAcked', 'flush'] },
+              { guard: 'isReportAckWithChanges', target: 'reporting', reenter: true, actions: ['markReportAcked', 'takeSnapshot'] },
+              { guard: 'isReportAck', target: '#gsme.sleeping', actions: ['markReportAcked'] },
+            ],
+          },
+          after: {
+            ackTimeout: [
+              { guard: 'canRetry', target: 'reporting', reenter: true, actions: ['countRetry'] },
+              { target: '#gsme.sleeping', actions: ['markReportFailed'] },
+            ],
+          },
+        },
+        syncingClock: {
+          entry: ['queueTimeRead', 'flush'],
+          on: {
+            HAN_FRAME: [
+              { guard: 'isTimeResponseWithChanges', target: 'reporting', actions: ['applyClockSync', 'takeSnapshot'] },
+              { guard: 'isTimeResponse', target: '#gsme.sleeping', actions: ['applyClockSync'] },
+            ],
+          },
+          after: {
+            ackTimeout: [
+              { guard: 'changedByCommand', target: 'reporting', actions: ['logClockSyncFailed', 'takeSnapshot'] },
+              { target: '#gsme.sleeping', actions: ['logClockSyncFailed'] },
+            ],
+          },
+        },
+      },
+    },
+  },
+});
+
+export type GsmeMachine = typeof gsmeMachine;

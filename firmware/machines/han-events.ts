@@ -1,0 +1,97 @@
+import type { Eui64 } from '../platform/index.ts';
+import { ZclGeneralCommand } from '../zcl/index.ts';
+import type { AttributeReport, ReadAttributeRecord, ZclDirection, ZclFrame } from '../zcl/index.ts';
+
+/**
+ * The event/emit contract every device machine shares (see README.md).
+ *
+ * In: `HAN_FRAME`, a ZCL frame from another device, already decoded by the runtime (malformed
+ * frames never reach a machine).
+ * Out, only through `emit`: `han.send` (the runtime encodes and sends), `state` (the observable
+ * summary, when it changes) and `log`.
+ */
+export interface HanFrameEvent {
+  type: 'HAN_FRAME';
+  src: Eui64;
+  clusterId: number;
+  frame: ZclFrame;
+}
+
+export interface HanSendEmitted {
+  type: 'han.send';
+  dst: Eui64;
+  clusterId: number;
+  frame: ZclFrame;
+}
+
+export interface StateEmitted {
+  type: 'state';
+  /** JSON-serialisable summary, published retained on `hanlab/{premises}/{device}/state`. */
+  state: Record<string, unknown>;
+}
+
+export interface LogEmitted {
+  type: 'log';
+  level: 'info' | 'warn';
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+/**
+ * Internal event: emit the oldest queued output. A machine queues what a step produces in
+ * `context.outbox` (by `assign`) and `raise`s this; the handler emits one entry and raises it
+ * again until the outbox is empty. That keeps every action either an `assign` or an `emit` of
+ * one event, which a table interpreter can run, while a step may produce any number of frames.
+ */
+export interface FlushEvent {
+  type: 'machine.flush';
+}
+
+export const FLUSH: FlushEvent = { type: 'machine.flush' };
+
+/** ZCL transaction sequence numbers wrap at 8 bits. */
+export function nextSeq(seq: number): number {
+  return (seq + 1) & 0xff;
+}
+
+export function reportAttributesFrame(sequence: number, reports: AttributeReport[], disableDefaultResponse: boolean): ZclFrame {
+  return {
+    header: { frameType: 'global', direction: 'toClient', disableDefaultResponse, sequence, commandId: ZclGeneralCommand.reportAttributes },
+    command: { kind: 'reportAttributes', reports },
+  };
+}
+
+export function readAttributesFrame(sequence: number, attributeIds: number[]): ZclFrame {
+  return {
+    header: { frameType: 'global', direction: 'toServer', disableDefaultResponse: false, sequence, commandId: ZclGeneralCommand.readAttributes },
+    command: { kind: 'readAttributes', attributeIds },
+  };
+}
+
+export function readAttributesResponseFrame(sequence: number, records: ReadAttributeRecord[]): ZclFrame {
+  return {
+    header: { frameType: 'global', direction: 'toClient', disableDefaultResponse: true, sequence, commandId: ZclGeneralCommand.readAttributesResponse },
+    command: { kind: 'readAttributesResponse', records },
+  };
+}
+
+/** The Default Response to `request`: same sequence number, opposite direction. */
+export function defaultResponseFrame(request: ZclFrame, status: number): ZclFrame {
+  const direction: ZclDirection = request.header.direction === 'toServer' ? 'toClient' : 'toServer';
+  return {
+    header: { frameType: 'global', direction, disableDefaultResponse: true, sequence: request.header.sequence, commandId: ZclGeneralCommand.defaultResponse },
+    command: { kind: 'defaultResponse', commandId: request.header.commandId, status },
+  };
+}
+
+export function clusterCommandFrame(sequence: number, direction: ZclDirection, commandId: number, payload: Uint8Array, disableDefaultResponse: boolean): ZclFrame {
+  return {
+    header: { frameType: 'cluster', direction, disableDefaultResponse, sequence, commandId },
+    command: { kind: 'other', payload },
+  };
+}
+
+/** Whether `frame` is a Default Response to our frame `sequence` carrying `commandId`. */
+export function isDefaultResponseTo(frame: ZclFrame, sequence: number, commandId: number): boolean {
+  return frame.command.kind === 'defaultResponse' && frame.header.sequence === sequence && frame.command.commandId === commandId;
+}

@@ -1,0 +1,10 @@
+export { gsmeMachine, gsmeSummary, meterNow, GSME_DEFAULT_CONFIG, resolveGsmeConfig } from './gsme.ts';
+export type { GsmeMachine, GsmeContext, GsmeEvent, GsmeEmitted, GsmeInput, GsmeConfig, GasFlowEvent, MeterButtonEvent, GsmeReadingSnapshot, Firmware } from './gsme.ts';
+export { gpfMachine, gpfSummary, GPF_DEFAULT_CONFIG } from './gpf.ts';
+export type { GpfMachine, GpfContext, GpfEvent, GpfEmitted, GpfInput, GpfConfig, PendingCommand, GpfMirror, MirrorEntry, UnpopulatedSnapshotTime, WanClusterRead, WanDateTime, WanRequestEvent, WanRespondEmitted, WanUseCase } from './gpf.ts';
+export { FLUSH, nextSeq } from './han-events.ts';
+export type { HanFrameEvent, HanSendEmitted, StateEmitted, LogEmitted, FlushEvent } from './han-events.ts';
+export { OriginatingDevice, encodeConsumerTopUp, encodeSelectEmergencyCredit, decodePrepaymentCommand } from './prepayment-commands.ts';
+export type { PrepaymentRequest } from './prepayment-commands.ts';
+export { moneyPerPound, moneyPerPenny, DAY_MS } from './gsme-config.ts';
+export { prngSeed, prngNext, prngJitter } from './prng.ts';

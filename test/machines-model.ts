@@ -1,0 +1,138 @@
+/**
+ * Model-based testing helper for the device machines (xstate/graph).
+ *
+ * 1. Traverses the machine purely (`getShortestPaths`) with a small event set, including the
+ *    `xstate.after.*` delay events, keyed by `serialize` (state value + a few context flags) so
+ *    the graph is finite.
+ * 2. For the path to every reachable key, and every edge out of it (path + one event): folds the
+ *    pure `transition` over the events (the model) and checks it reaches the key the graph
+ *    promised; replays the events on a real actor under a SimulatedClock, a delay event by
+ *    advancing the clock by the delay so the real timers fire the transition; after every step
+ *    the real actor's key must equal the model's.
+ * 3. Reports which state nodes were reached and which transitions (guard branches included) the
+ *    real actors took (from `@xstate.microstep` inspection events).
+ */
+import { createActor, initialTransition, SimulatedClock, transition } from 'xstate';
+import type { AnyEventObject, AnyMachineSnapshot, AnyStateMachine, AnyTransitionDefinition, InspectionEvent } from 'xstate';
+import { getShortestPaths, getStateNodes } from 'xstate/graph';
+
+export interface ModelOptions<TInput> {
+  machine: AnyStateMachine;
+  /** Input for the pure traversal (its clock may be a fixed one). */
+  input: TInput;
+  /** Input for a replay actor, given the hardware clock reading simulated time. */
+  replayInput: (clock: { now(): number }) => TInput;
+  /** Events other than delays; the active states' `xstate.after.*` events are added. */
+  events: (snapshot: AnyMachineSnapshot) => AnyEventObject[];
+  serialize: (snapshot: AnyMachineSnapshot) => string;
+  /**
+   * The concrete event for a model event in a given snapshot (e.g. a Default Response carrying the
+   * sequence number that snapshot waits for). Used on both sides; default: the event itself.
+   */
+  materialize?: (event: AnyEventObject, snapshot: AnyMachineSnapshot) => AnyEventObject;
+  /** Milliseconds to advance for a named delay, from the real actor's context. */
+  delayMs: (delay: string, context: unknown) => number;
+  epoch: number;
+}
+
+export interface ModelResult {
+  keys: string[];
+  edges: number;
+  mismatches: string[];
+  reachedStateNodeIds: Set<string>;
+  allStateNodeIds: string[];
+  takenTransitions: Set<AnyTransitionDefinition>;
+  allTransitions: AnyTransitionDefinition[];
+}
+
+/** `xstate.after.<delay>.<state id>` → delay name. */
+function afterDelayName(type: string): string | null {
+  if (!type.startsWith('xstate.after.')) return null;
+  return type.slice('xstate.after.'.length).split('.')[0] ?? null;
+}
+
+/** The delay events of the active state nodes: the only timers running in a real actor. */
+export function activeAfterEvents(snapshot: AnyMachineSnapshot): AnyEventObject[] {
+  const types = new Set<string>();
+  for (const node of snapshot._nodes) for (const t of node.after) types.add(t.eventType);
+  return [...types].map((type) => ({ type }));
+}
+
+export function runModel<TInput>(o: ModelOptions<TInput>): ModelResult {
+  const materialize = o.materialize ?? ((e: AnyEventObject) => e);
+  const events = (s: AnyMachineSnapshot): AnyEventObject[] => [...o.events(s).map((e) => materialize(e, s)), ...activeAfterEvents(s)];
+  const paths = getShortestPaths(o.machine, { input: o.input, events: (s) => events(s as AnyMachineSnapshot), serializeState: (s) => o.serialize(s as AnyMachineSnapshot) });
+
+  const mismatches: string[] = [];
+  const reached = new Set<string>();
+  const taken = new Set<AnyTransitionDefinition>();
+  const [initial] = initialTransition(o.machine, o.input);
+  const describe = (events: AnyEventObject[]): string => events.map((e) => e.type).join(' → ');
+
+  /**
+   * The model's side: the pure transition function folded over the path (the graph keeps one
+   * representative snapshot per key, so a path's `state` need not be the snapshot its own events
+   * lead to). Returns the key after each event and the final snapshot.
+   */
+  const fold = (events: AnyEventObject[]): { keys: string[]; state: AnyMachineSnapshot } => {
+    let state = initial as AnyMachineSnapshot;
+    const keys: string[] = [];
+    for (const event of events) {
+      if (event.type !== 'xstate.init') [state] = transition(o.machine, state, materialize(event, state)) as [AnyMachineSnapshot, unknown];
+      keys.push(o.serialize(state));
+    }
+    return { keys, state };
+  };
+
+  /** The real side: an actor under a SimulatedClock; delays replayed by advancing the clock. */
+  const replay = (events: AnyEventObject[], keys: string[]): void => {
+    const clock = new SimulatedClock();
+    const hw = { now: () => o.epoch + clock.now() };
+    const actor = createActor(o.machine, {
+      clock,
+      input: o.replayInput(hw),
+      inspect: (e: InspectionEvent) => {
+        if (e.type === '@xstate.microstep') for (const t of e._transitions) taken.add(t);
+      },
+    });
+    actor.start();
+    events.forEach((event, i) => {
+      const delay = afterDelayName(event.type);
+      if (event.type === 'xstate.init') {
+        // The path's first step is the initial snapshot: actor.start() above.
+      } else if (delay === null) actor.send(materialize(event, actor.getSnapshot()));
+      else clock.increment(o.delayMs(delay, actor.getSnapshot().context));
+      const got = o.serialize(actor.getSnapshot());
+      if (got !== keys[i]) mismatches.push(`real actor, step ${i + 1} of ${describe(events)}: expected ${keys[i]}, got ${got}`);
+    });
+    for (const node of actor.getSnapshot()._nodes) reached.add(node.id);
+    actor.stop();
+  };
+
+  const keys: string[] = [];
+  let edges = 0;
+  for (const path of paths) {
+    const key = o.serialize(path.state as AnyMachineSnapshot);
+    keys.push(key);
+    const pathEvents = path.steps.map((s) => s.event as AnyEventObject);
+    const model = fold(pathEvents);
+    if (model.keys.at(-1) !== key) mismatches.push(`model: ${describe(pathEvents)} should reach ${key}, reaches ${model.keys.at(-1)}`);
+    replay(pathEvents, model.keys);
+    for (const event of events(model.state)) {
+      edges++;
+      const edge = fold([...pathEvents, event]);
+      replay([...pathEvents, event], edge.keys);
+    }
+  }
+
+  const nodes = getStateNodes(o.machine.root);
+  const allTransitions = [o.machine.root, ...nodes].flatMap((n) => [...n.transitions.values()].flat());
+  return { keys, edges, mismatches, reachedStateNodeIds: reached, allStateNodeIds: nodes.map((n) => n.id), takenTransitions: taken, allTransitions };
+}
+
+/** A readable name for a transition definition, for failure messages. */
+export function describeTransition(t: AnyTransitionDefinition): string {
+  const guard = t.guard === undefined ? '' : ` [${typeof t.guard === 'string' ? t.guard : typeof t.guard === 'object' && t.guard && 'type' in t.guard ? String(t.guard.type) : 'fn'}]`;
+  const target = t.target?.map((n) => n.id).join(',') ?? '(none)';
+  return `${t.source.id} --${t.eventType}${guard}--> ${target}`;
+}
