@@ -34,6 +34,8 @@ function events(): AnyEventObject[] {
     { type: 'GAS_FLOW', volumeM3: 100 }, // ≈ £112
     { type: 'METER_BUTTON', action: 'activateEc' },
     { type: 'METER_BUTTON', action: 'enableSupply' },
+    { type: 'METER_BUTTON', action: 'topUp', amount: 500_000 },
+    { type: 'CLOCK_FAULT', unsynchronised: true },
     answer(fromGpf(0x0702, {
       header: { frameType: 'global', direction: 'toServer', disableDefaultResponse: true, sequence: seq, commandId: ZclGeneralCommand.defaultResponse },
       command: { kind: 'defaultResponse', commandId: ZclGeneralCommand.reportAttributes, status: 0 },

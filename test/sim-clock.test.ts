@@ -297,3 +297,15 @@ describe('createDeviceClock', () => {
     expect(() => clock.jumpAt(Number.NaN, 1)).toThrow(RangeError);
   });
 });
+
+describe('device clock drift changes', () => {
+  it('integrates a drift that changes part-way (clock fault)', async () => {
+    const v = new VirtualClock(1_000_000);
+    const c = createDeviceClock(v, { driftPpm: 100 });
+    c.driftAt(1_000_000 + 3_600_000, 1000);
+    v.setTimeout(() => {}, 7_200_000);
+    await v.run(1_000_000 + 7_200_000);
+    // 1 h at 100 ppm (360 ms) + 1 h at 1000 ppm (3600 ms)
+    expect(c.errorMs()).toBe(3960);
+  });
+});

@@ -53,10 +53,18 @@ export interface GasFlowEvent {
 /** The customer at the meter. */
 export interface MeterButtonEvent {
   type: 'METER_BUTTON';
-  action: 'activateEc' | 'enableSupply';
+  /** `topUp` is a code keyed in at the meter itself; `amount` in the money unit. */
+  action: 'activateEc' | 'enableSupply' | 'topUp';
+  amount?: number;
 }
 
-export type GsmeEvent = HanFrameEvent | GasFlowEvent | MeterButtonEvent | FlushEvent;
+/** The meter loses (or regains) its clock synchronisation: a fault the simulator injects. */
+export interface ClockFaultEvent {
+  type: 'CLOCK_FAULT';
+  unsynchronised: boolean;
+}
+
+export type GsmeEvent = HanFrameEvent | GasFlowEvent | MeterButtonEvent | ClockFaultEvent | FlushEvent;
 export type GsmeEmitted = HanSendEmitted | StateEmitted | LogEmitted;
 
 /** The values taken at step 1 of a wake; retries resend them unchanged. */
@@ -410,9 +418,20 @@ export const gsmeMachine = setup({
     pressButton: assign(({ context, event }) => {
       if (event.type !== 'METER_BUTTON' || !isPrepayment(context)) return {};
       const settled = { ...context, ...meterStep(context, 0) };
+      if (event.action === 'topUp') {
+        const amount = event.amount ?? 0;
+        if (!Number.isInteger(amount) || amount <= 0) return { outbox: [...settled.outbox, log('warn', 'meter top-up refused: bad amount', { amount })] };
+        const pay = topUp(context.config, settled.pay, amount);
+        return { ...settled, pay, outbox: [...settled.outbox, log('info', 'top-up keyed in at the meter', { amountGbp: toPounds(context.config, amount) }), ...describePrepaymentChange(context.config, settled.pay, pay)] };
+      }
       const r = event.action === 'activateEc' ? selectEmergencyCredit(context.config, settled.pay) : enableSupply(settled.pay);
       const notes = r.accepted ? describePrepaymentChange(context.config, settled.pay, r.state) : [log('info', `meter button ${event.action}: nothing to do`)];
       return { ...settled, pay: r.state, outbox: [...settled.outbox, ...notes] };
+    }),
+    setClockFault: assign(({ context, event }) => {
+      if (event.type !== 'CLOCK_FAULT') return {};
+      const clockFault = event.unsynchronised ? ('unsynchronised' as const) : ('none' as const);
+      return { config: { ...context.config, clockFault }, outbox: [...context.outbox, log('warn', `meter clock ${event.unsynchronised ? 'lost' : 'regained'} its synchronisation`)] };
     }),
     queueState: assign(({ context }) => {
       const state = gsmeSummary(context);
@@ -447,6 +466,7 @@ export const gsmeMachine = setup({
   on: {
     GAS_FLOW: { actions: ['applyFlow', 'flush'] },
     METER_BUTTON: { actions: ['pressButton', 'flush'] },
+    CLOCK_FAULT: { actions: ['setClockFault', 'flush'] },
     'machine.flush': [
       { guard: 'hasOutbox', actions: ['emitNext', 'dropNext', 'flush'] },
       { guard: 'stateChanged', actions: ['queueState', 'flush'] },

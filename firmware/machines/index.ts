@@ -1,5 +1,5 @@
 export { gsmeMachine, gsmeSummary, meterNow, GSME_DEFAULT_CONFIG, resolveGsmeConfig } from './gsme.ts';
-export type { GsmeMachine, GsmeContext, GsmeEvent, GsmeEmitted, GsmeInput, GsmeConfig, GasFlowEvent, MeterButtonEvent, GsmeReadingSnapshot, Firmware } from './gsme.ts';
+export type { GsmeMachine, GsmeContext, GsmeEvent, GsmeEmitted, GsmeInput, GsmeConfig, GasFlowEvent, MeterButtonEvent, ClockFaultEvent, GsmeReadingSnapshot, Firmware } from './gsme.ts';
 export { gpfMachine, gpfSummary, GPF_DEFAULT_CONFIG } from './gpf.ts';
 export type { GpfMachine, GpfContext, GpfEvent, GpfEmitted, GpfInput, GpfConfig, PendingCommand, GpfMirror, MirrorEntry, UnpopulatedSnapshotTime, WanClusterRead, WanDateTime, WanRequestEvent, WanRespondEmitted, WanUseCase } from './gpf.ts';
 export { FLUSH, nextSeq } from './han-events.ts';
@@ -8,3 +8,5 @@ export { OriginatingDevice, encodeConsumerTopUp, encodeSelectEmergencyCredit, de
 export type { PrepaymentRequest } from './prepayment-commands.ts';
 export { moneyPerPound, moneyPerPenny, DAY_MS } from './gsme-config.ts';
 export { prngSeed, prngNext, prngJitter } from './prng.ts';
+export { ppmidMachine, PPMID_DEFAULT_CONFIG, resolvePpmidConfig, DISPLAY_STATES } from './ppmid.ts';
+export type { PpmidMachine, PpmidConfig, PpmidFirmware, PpmidInput, PpmidContext, PpmidEmitted, PpmidEvent, ButtonEvent, ScreenEmitted } from './ppmid.ts';

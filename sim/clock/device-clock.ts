@@ -37,6 +37,8 @@ export interface SimDeviceClock extends DeviceClock {
   jumpAt(atMs: number, deltaMs: number): void;
   /** From virtual time `atMs` on, the clock reads `deviceMs` at `atMs` (and keeps drifting). */
   setAt(atMs: number, deviceMs: number): void;
+  /** From virtual time `atMs` on, the oscillator runs `ppm` parts per million fast (+) or slow (−). */
+  driftAt(atMs: number, ppm: number): void;
   /** The clock's error against true time now, ms (now() − virtual.now()). */
   errorMs(): number;
   readonly offsetMs: number;
@@ -52,8 +54,20 @@ export function createDeviceClock(virtual: TimeSource, options: DeviceClockOptio
   const start = virtual.now();
   const jumps: ClockJump[] = [];
 
+  // Drift is piecewise: a clock fault can change the oscillator's error part-way through a run.
+  const drifts: { fromMs: number; ppm: number }[] = [{ fromMs: start, ppm: driftPpm }];
+  const driftBy = (t: number): number => {
+    let ms = 0;
+    for (let i = 0; i < drifts.length; i++) {
+      const from = drifts[i]!.fromMs;
+      const to = Math.min(t, drifts[i + 1]?.fromMs ?? Infinity);
+      if (to > from) ms += (drifts[i]!.ppm * (to - from)) / 1e6;
+    }
+    return ms;
+  };
+
   const read = (t: number): number => {
-    let value = t + offsetMs + (driftPpm * (t - start)) / 1e6;
+    let value = t + offsetMs + driftBy(t);
     for (const j of jumps) {
       if (j.atMs > t) break;
       value += j.deltaMs;
@@ -80,6 +94,12 @@ export function createDeviceClock(virtual: TimeSource, options: DeviceClockOptio
       jumpAt(atMs, deviceMs - read(atMs));
     },
     errorMs: () => read(virtual.now()) - virtual.now(),
+    driftAt: (atMs, ppm) => {
+      if (!Number.isFinite(atMs) || !Number.isFinite(ppm)) throw new RangeError(`DeviceClock.driftAt: atMs and ppm must be finite (got ${atMs}, ${ppm})`);
+      let i = drifts.length;
+      while (i > 0 && drifts[i - 1]!.fromMs > atMs) i--;
+      drifts.splice(i, 0, { fromMs: Math.max(atMs, start), ppm });
+    },
     offsetMs,
     driftPpm,
     jumps,
