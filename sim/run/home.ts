@@ -1,0 +1,238 @@
+import type { ScreenModel } from '../../firmware/display/index.ts';
+import { classifyMinute } from '../../firmware/display/index.ts';
+import { gpfMachine, gsmeMachine, gsmeSummary, moneyPerPound, ppmidMachine } from '../../firmware/machines/index.ts';
+import type { GsmeContext } from '../../firmware/machines/index.ts';
+
+import type { Eui64, Platform } from '../../firmware/platform/index.ts';
+import { startDevice } from '../../firmware/runtime/device.ts';
+import type { RunningDevice } from '../../firmware/runtime/device.ts';
+import { decodeZclFrame } from '../../firmware/zcl/index.ts';
+import { clusterName } from '../../firmware/zcl/clusters/index.ts';
+import { createDeviceClock } from '../clock/device-clock.ts';
+import type { SimDeviceClock } from '../clock/device-clock.ts';
+import type { VirtualClock } from '../clock/virtual-clock.ts';
+import type { InFlight } from '../han/in-flight.ts';
+import { connectHanDevice } from '../han/mqtt-han.ts';
+import type { HanDevice } from '../han/mqtt-han.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { gasFlowForMinute, MINUTE_MS } from '../world/consumption.ts';
+import { createFaultModel } from '../world/faults.ts';
+import { createPrng } from '../world/prng.ts';
+import { gpfInput, gsmeInput, ppmidInput } from './devices.ts';
+import type { HomeMetrics, TimelineBody, TimelineEvent } from './timeline.ts';
+
+export type DeviceRole = 'gsme' | 'gpf' | 'ppmid';
+const ROLES: readonly DeviceRole[] = ['gsme', 'gpf', 'ppmid'];
+
+export interface HomeOptions {
+  scenario: Scenario;
+  /** The row label in the summary ('scenario' for the scenario as written). */
+  label: string;
+  premises: string;
+  brokerUrl: string;
+  clock: VirtualClock;
+  inFlight: InFlight;
+  /** First timer rank of this home: its devices take rank, rank+1, rank+2 and its world rank+3. */
+  rank: number;
+  record(event: TimelineEvent): void;
+  onError(err: Error): void;
+}
+
+export interface Home {
+  readonly label: string;
+  readonly premises: string;
+  readonly devices: Readonly<Record<DeviceRole, RunningDevice>>;
+  readonly transports: Readonly<Record<DeviceRole, HanDevice>>;
+  metrics(): HomeMetrics;
+  /** The screen model the PPMID shows now (null before its first screen). */
+  screen(): ScreenModel | null;
+  trueCreditPounds(): number | null;
+  close(): Promise<void>;
+}
+
+/**
+ * One simulated prepayment home: GSME, GPF and PPMID machines, each on its own MQTT connection,
+ * driven by the shared virtual clock, plus the physical world around them (gas flowing every
+ * minute, the customer's buttons, link outages and clock faults) and the core metric sampled
+ * every simulated minute.
+ */
+export async function startHome(o: HomeOptions): Promise<Home> {
+  const s = o.scenario;
+  // Every comparison home draws the same world (gas flow, losses, wake jitter) from the seed:
+  // only the firmware differs, so differences in the metric are the firmware's doing.
+  const rng = createPrng(s.seed, 'home');
+  const faults = createFaultModel(s, rng.fork('faults'));
+  const flows = rng.fork('consumption');
+  const seedFor = (role: DeviceRole) => rng.fork(`device:${role}`).int(1, 0x7fffffff);
+  const euis: Record<DeviceRole, Eui64> = { gsme: s.devices.gsme.eui, gpf: s.devices.gpf.eui, ppmid: s.devices.ppmid.eui };
+  const roleOf = (eui: Eui64): DeviceRole | 'other' => ROLES.find((r) => euis[r] === eui) ?? 'other';
+  const at = () => o.clock.now();
+  const rec = (e: TimelineBody) => o.record({ t: at(), home: o.label, ...e });
+
+  const clocks: Record<DeviceRole, SimDeviceClock> = {
+    gsme: createDeviceClock(o.clock, { offsetMs: s.devices.gsme.clock.offset, driftPpm: s.devices.gsme.clock.driftPpm }),
+    gpf: createDeviceClock(o.clock),
+    ppmid: createDeviceClock(o.clock),
+  };
+
+  const transports = {} as Record<DeviceRole, HanDevice>;
+  for (const role of ROLES) {
+    transports[role] = await connectHanDevice({
+      url: o.brokerUrl,
+      premises: o.premises,
+      eui: euis[role],
+      device: role,
+      inFlight: o.inFlight,
+      isSimDevice: (eui) => roleOf(eui) !== 'other',
+      onError: o.onError,
+    });
+  }
+
+  let screen: ScreenModel | null = null;
+  const platformFor = (role: DeviceRole, rank: number): Platform => {
+    const t = transports[role];
+    return {
+      clock: clocks[role],
+      timers: o.clock.forDevice(rank),
+      han: {
+        // Loss is decided here, once per frame, so the timeline records exactly what the HAN lost.
+        send: (dst, clusterId, bytes) => {
+          const lost = faults.drop({ src: euis[role], dst, atMs: at() });
+          rec({ kind: 'han', from: role, to: roleOf(dst), cluster: clusterName(clusterId), command: describeFrame(bytes), ...(lost ? { lost: true } : {}) });
+          if (!lost) t.send(dst, clusterId, bytes);
+        },
+        onFrame: (h) => t.onFrame(h),
+      },
+      observe: {
+        state: (model) => t.observe.state(model),
+        screen: (model) => {
+          screen = model as ScreenModel;
+          t.observe.screen(model);
+          rec({ kind: 'screen', screen, trueCredit: trueCredit() });
+        },
+      },
+      log: {
+        info: (message, data) => rec({ kind: 'log', device: role, level: 'info', message, ...(data ? { data } : {}) }),
+        warn: (message, data) => rec({ kind: 'log', device: role, level: 'warn', message, ...(data ? { data } : {}) }),
+      },
+    };
+  };
+
+  // The GSME starts first, so the truth is there before the PPMID draws its first screen.
+  const devices = {} as Record<DeviceRole, RunningDevice>;
+  devices.gsme = startDevice(gsmeMachine, platformFor('gsme', o.rank), gsmeInput(s, seedFor('gsme')));
+  devices.gpf = startDevice(gpfMachine, platformFor('gpf', o.rank + 1), gpfInput(s, seedFor('gpf')));
+  devices.ppmid = startDevice(ppmidMachine, platformFor('ppmid', o.rank + 2), ppmidInput(s, seedFor('ppmid')));
+
+  function gsmeState(): ReturnType<typeof gsmeSummary> {
+    return gsmeSummary(devices.gsme.snapshot().context as GsmeContext);
+  }
+  function trueCredit(): number | null {
+    const c = gsmeState().creditGbp;
+    return typeof c === 'number' ? c : null;
+  }
+
+  // --- the world, on its own timer rank ---
+  const world = o.clock.forDevice(o.rank + 3);
+  const money = moneyPerPound(0x50);
+  const metrics: HomeMetrics = { minutes: 0, misleadingMinutes: 0, falseAlarmMinutes: 0, staleMinutes: 0 };
+  let lastMinute = s.start;
+  const everyMinute = () => {
+    // Sample the minute that just ended with the screen and truth that held through it.
+    const truth = trueCredit();
+    if (screen && truth !== null) {
+      const c = classifyMinute(screen, truth, s.metric.tolerance);
+      metrics.minutes++;
+      if (c === 'misleading') metrics.misleadingMinutes++;
+      if (c === 'falseAlarm') metrics.falseAlarmMinutes++;
+      if (screen.freshness === 'stale') metrics.staleMinutes++;
+    }
+    devices.gsme.send({ type: 'GAS_FLOW', volumeM3: gasFlowForMinute(s, lastMinute, flows) });
+    lastMinute = at();
+    if (at() + MINUTE_MS <= s.end) world.setTimeout(everyMinute, MINUTE_MS);
+  };
+  world.setTimeout(everyMinute, MINUTE_MS);
+
+  const atTime = (t: number, fn: () => void) => world.setTimeout(fn, Math.max(0, t - at()));
+  for (const u of s.topUps) {
+    atTime(u.at, () => {
+      rec({ kind: 'customer', action: 'topUp', via: u.via, amount: u.amount });
+      if (u.via === 'ppmid') devices.ppmid.send({ type: 'BUTTON', action: 'topUp', amount: u.amount });
+      else devices.gsme.send({ type: 'METER_BUTTON', action: 'topUp', amount: Math.round(u.amount * money) });
+    });
+  }
+  const press = (action: 'activateEc' | 'enableSupply', via: 'ppmid' | 'meter') => {
+    rec({ kind: 'customer', action, via });
+    if (via === 'ppmid' && action === 'activateEc') devices.ppmid.send({ type: 'BUTTON', action });
+    else devices.gsme.send({ type: 'METER_BUTTON', action });
+  };
+  for (const c of s.customer) atTime(c.at, () => press(c.action, c.via));
+  for (const out of s.outages) {
+    atTime(out.start, () => rec({ kind: 'fault', fault: 'outage', phase: 'start', link: out.link, direction: out.direction, loss: out.loss }));
+    atTime(out.end, () => rec({ kind: 'fault', fault: 'outage', phase: 'end', link: out.link, direction: out.direction, loss: out.loss }));
+  }
+  for (const f of s.clockFaults) {
+    atTime(f.at, () => {
+      rec({ kind: 'fault', fault: `clock-${f.kind}`, device: f.device, ...(f.kind === 'jump' ? { offsetMs: f.offset } : f.kind === 'drift' ? { driftPpm: f.driftPpm } : {}) });
+      if (f.kind === 'jump') clocks[f.device].jump(f.offset);
+      else if (f.kind === 'drift') clocks[f.device].driftAt(at(), f.driftPpm);
+      else if (f.device === 'gsme') devices.gsme.send({ type: 'CLOCK_FAULT', unsynchronised: true });
+    });
+  }
+
+  // The reactive customer: acts on what the meter itself shows (the truth), after a delay.
+  const auto = s.autoCustomer;
+  let autoPending: 'enableSupply' | 'activateEc' | null = null;
+  devices.gsme.on('state', () => {
+    if (autoPending) return;
+    const g = gsmeState();
+    const flags = g.creditStatusFlags as string[];
+    let action: 'enableSupply' | 'activateEc' | null = null;
+    if (auto.enableSupplyWhenArmed && g.supply === 'armed') action = 'enableSupply';
+    else if (auto.activateEcWhenAvailable && flags.includes('emergencyCreditAvailable') && !flags.includes('emergencyCreditSelected')) action = 'activateEc';
+    if (!action) return;
+    autoPending = action;
+    world.setTimeout(() => {
+      autoPending = null;
+      press(action, action === 'enableSupply' ? 'meter' : 'ppmid');
+    }, auto.reactionDelay);
+  });
+
+  return {
+    label: o.label,
+    premises: o.premises,
+    devices,
+    transports,
+    metrics: () => ({ ...metrics }),
+    screen: () => screen,
+    trueCreditPounds: trueCredit,
+    async close() {
+      for (const role of ROLES) devices[role].stop();
+      await Promise.all(ROLES.map((r) => transports[r].close()));
+    },
+  };
+}
+
+function describeFrame(bytes: Uint8Array): string {
+  try {
+    const f = decodeZclFrame(bytes);
+    const c = f.command;
+    switch (c.kind) {
+      case 'readAttributes':
+        return `read ${c.attributeIds.map(hex4).join(',')}`;
+      case 'readAttributesResponse':
+        return `readResponse ${c.records.map((r) => hex4(r.attributeId) + (r.status === 0 ? '' : `:${hex2(r.status)}`)).join(',')}`;
+      case 'reportAttributes':
+        return `report ${c.reports.map((r) => hex4(r.attributeId)).join(',')}`;
+      case 'defaultResponse':
+        return `defaultResponse ${hex2(c.commandId)}:${hex2(c.status)}`;
+      default:
+        return `command ${hex2(f.header.commandId)}`;
+    }
+  } catch {
+    return 'malformed';
+  }
+}
+
+const hex4 = (n: number) => n.toString(16).toUpperCase().padStart(4, '0');
+const hex2 = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');

@@ -1,0 +1,128 @@
+import { VirtualClock } from '../clock/virtual-clock.ts';
+import { startEmbeddedBroker } from '../han/embedded-broker.ts';
+import { InFlight } from '../han/in-flight.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { compareVariants } from '../scenario/schema.ts';
+import { startHome } from './home.ts';
+import type { Home } from './home.ts';
+import type { HomeMetrics, TimelineEvent } from './timeline.ts';
+
+export interface RunOptions {
+  /** `mqtt://HOST:PORT` of an external broker; default: an embedded Aedes broker on a free port. */
+  broker?: string;
+  /** Stop early at this epoch ms (must lie inside the scenario). */
+  until?: number;
+  /** Pace virtual time at wall-clock speed (for watching with an MQTT client). */
+  realtime?: boolean;
+  /** Every timeline event, in order, as it happens. */
+  onEvent?(event: TimelineEvent): void;
+  /** Fraction of the run done, 0..1, at most every `progressEveryMs` wall ms. */
+  onProgress?(fraction: number): void;
+  /** Transport trouble (broker gone…): reported here; the run then fails with a clear error. */
+  onWarning?(message: string): void;
+}
+
+export interface HomeResult {
+  label: string;
+  firmware: { gsme: string; gpf: string; ppmid: string; changeTimeFallback: boolean };
+  metrics: HomeMetrics;
+}
+
+export interface RunResult {
+  scenario: string;
+  seed: number;
+  start: number;
+  end: number;
+  homes: HomeResult[];
+}
+
+/** The HAN frames of one home never wait longer than this on loopback; past it something is lost. */
+const IN_FLIGHT_TIMEOUT_MS = 10_000;
+
+/**
+ * Runs a scenario: every home (the scenario itself, and with `compare` one per firmware
+ * combination) on one broker, in one virtual time that moves to the next timer only when every
+ * HAN frame in flight has been delivered and handled. Same scenario and seed, same timeline.
+ */
+export async function runSimulation(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
+  const end = Math.min(options.until ?? scenario.end, scenario.end);
+  const broker = options.broker ? null : await startEmbeddedBroker();
+  const url = options.broker ?? broker!.url;
+  const clock = new VirtualClock(scenario.start);
+  const inFlight = new InFlight({ timeoutMs: IN_FLIGHT_TIMEOUT_MS });
+  let transportError: Error | null = null;
+  const onError = (err: Error) => {
+    options.onWarning?.(err.message);
+    transportError ??= err;
+  };
+
+  const variants = [{ label: 'scenario', scenario }, ...(scenario.compare ? compareVariants(scenario) : []).map((v, i) => ({ ...v, scenario: withHomeEuis(v.scenario, i + 1) }))];
+  const homes: Home[] = [];
+  try {
+    for (const [i, v] of variants.entries()) {
+      homes.push(
+        await startHome({
+          scenario: v.scenario,
+          label: v.label,
+          premises: i === 0 ? scenario.premises : `${scenario.premises}-c${i}`,
+          brokerUrl: url,
+          clock,
+          inFlight,
+          rank: i * 4 + 1,
+          record: (e) => options.onEvent?.(e),
+          onError,
+        }),
+      );
+    }
+
+    const wallStart = performance.now();
+    let lastProgress = 0;
+    await clock.run(end, async () => {
+      await inFlight.whenIdle();
+      if (transportError) throw new Error(`HAN transport failed: ${transportError.message}`);
+      const wall = performance.now();
+      if (options.onProgress && wall - lastProgress > 200) {
+        lastProgress = wall;
+        options.onProgress((clock.now() - scenario.start) / (end - scenario.start));
+      }
+      if (options.realtime) {
+        const next = clock.nextDue();
+        if (next !== undefined && next <= end) {
+          const due = wallStart + (next - scenario.start);
+          const wait = due - performance.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        }
+      }
+    });
+    options.onProgress?.(1);
+
+    return {
+      scenario: scenario.name,
+      seed: scenario.seed,
+      start: scenario.start,
+      end,
+      homes: homes.map((h, i) => {
+        const d = variants[i]!.scenario.devices;
+        return {
+          label: h.label,
+          firmware: { gsme: d.gsme.firmware, gpf: d.gpf.firmware, ppmid: d.ppmid.firmware, changeTimeFallback: d.ppmid.changeTimeFallback },
+          metrics: h.metrics(),
+        };
+      }),
+    };
+  } finally {
+    await Promise.allSettled(homes.map((h) => h.close()));
+    await broker?.close();
+  }
+}
+
+/**
+ * Every comparison home shares the broker, and an MQTT client id (= the EUI) can be connected
+ * only once: home n's devices take EUIs whose bytes 5–6 are n (the manufacturer prefix and the
+ * device byte stay recognisable).
+ */
+function withHomeEuis(s: Scenario, n: number): Scenario {
+  const eui = (e: string) => e.slice(0, 10) + n.toString(16).toUpperCase().padStart(4, '0') + e.slice(14);
+  const d = s.devices;
+  return { ...s, devices: { gsme: { ...d.gsme, eui: eui(d.gsme.eui) }, gpf: { ...d.gpf, eui: eui(d.gpf.eui) }, ppmid: { ...d.ppmid, eui: eui(d.ppmid.eui) } } };
+}
