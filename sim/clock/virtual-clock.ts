@@ -125,6 +125,14 @@ class TimerHeap {
   }
 }
 
+export interface RunOptions {
+  /**
+   * Independent groups of timer ranks (rank → group). When given, one timer of each group due at
+   * the same instant fires before a single settle, instead of one settle per timer.
+   */
+  group?(rank: number): number;
+}
+
 export class VirtualClock implements TimerClock {
   private current: number;
   private readonly heap = new TimerHeap();
@@ -223,7 +231,7 @@ export class VirtualClock implements TimerClock {
    * A callback that throws, a settle or an onAdvance hook that rejects, rejects the run with that
    * error; now stays at the failing timer's time and later timers stay pending.
    */
-  async run(untilMs: number, settle: () => Promise<void> = async () => {}): Promise<RunResult> {
+  async run(untilMs: number, settle: () => Promise<void> = async () => {}, options: RunOptions = {}): Promise<RunResult> {
     if (this.running) throw new Error('VirtualClock.run: a run is already in progress');
     if (Number.isNaN(untilMs)) throw new RangeError('VirtualClock.run: untilMs is NaN');
     if (untilMs < this.current) {
@@ -245,11 +253,12 @@ export class VirtualClock implements TimerClock {
         this.skipCancelled();
         const entry = this.heap.peek();
         if (entry === undefined || entry.due > this.current) continue;
-        this.heap.pop();
-        this.live.delete(entry.id);
-        fired++;
-        this.epoch++;
-        entry.fn();
+        const batch = this.takeBatch(options.group);
+        for (const e of batch) {
+          fired++;
+          this.epoch++;
+          e.fn();
+        }
         await settle();
       }
       if (untilMs > this.current) await this.advanceTo(untilMs);
@@ -258,6 +267,36 @@ export class VirtualClock implements TimerClock {
       this.running = false;
       this.stopRequested = false;
     }
+  }
+
+  /**
+   * The timers to fire before the next settle: the earliest one alone, or with `group`, the
+   * earliest timer of every group due now (groups are independent worlds, e.g. the homes of a
+   * comparison run, so their cascades may overlap; two timers of one group never do).
+   */
+  private takeBatch(group: ((rank: number) => number) | undefined): TimerEntry[] {
+    const first = this.heap.pop()!;
+    this.live.delete(first.id);
+    if (!group) return [first];
+    const batch = [first];
+    const taken = new Set([group(first.rank)]);
+    const later: TimerEntry[] = [];
+    for (;;) {
+      this.skipCancelled();
+      const next = this.heap.peek();
+      if (next === undefined || next.due !== this.current) break;
+      this.heap.pop();
+      const g = group(next.rank);
+      if (taken.has(g)) {
+        later.push(next);
+        continue;
+      }
+      taken.add(g);
+      this.live.delete(next.id);
+      batch.push(next);
+    }
+    for (const e of later) this.heap.push(e);
+    return batch;
   }
 
   /** `run(now + durationMs, settle)`. */

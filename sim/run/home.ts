@@ -1,5 +1,6 @@
 import type { ScreenModel } from '../../firmware/display/index.ts';
 import { classifyMinute } from '../../firmware/display/index.ts';
+import type { MinuteClass } from '../../firmware/display/index.ts';
 import { gpfMachine, gsmeMachine, gsmeSummary, moneyPerPound, ppmidMachine } from '../../firmware/machines/index.ts';
 import type { GsmeContext } from '../../firmware/machines/index.ts';
 
@@ -118,27 +119,33 @@ export async function startHome(o: HomeOptions): Promise<Home> {
     };
   };
 
-  // The GSME starts first, so the truth is there before the PPMID draws its first screen.
+  // Devices power up one at a time, each in its own step of the run, so their start-up traffic
+  // is in lockstep like everything else: the GPF first (it must be listening), then the GSME (the
+  // truth exists before the PPMID draws its first screen), then the PPMID.
+  const world = o.clock.forDevice(o.rank + 3);
   const devices = {} as Record<DeviceRole, RunningDevice>;
-  devices.gsme = startDevice(gsmeMachine, platformFor('gsme', o.rank), gsmeInput(s, seedFor('gsme')));
-  devices.gpf = startDevice(gpfMachine, platformFor('gpf', o.rank + 1), gpfInput(s, seedFor('gpf')));
-  devices.ppmid = startDevice(ppmidMachine, platformFor('ppmid', o.rank + 2), ppmidInput(s, seedFor('ppmid')));
+  const inputs = { gsme: gsmeInput(s, seedFor('gsme')), gpf: gpfInput(s, seedFor('gpf')), ppmid: ppmidInput(s, seedFor('ppmid')) };
+  world.setTimeout(() => (devices.gpf = startDevice(gpfMachine, platformFor('gpf', o.rank + 1), inputs.gpf)), 0);
+  world.setTimeout(() => (devices.gsme = startDevice(gsmeMachine, platformFor('gsme', o.rank), inputs.gsme)), 0);
+  world.setTimeout(() => (devices.ppmid = startDevice(ppmidMachine, platformFor('ppmid', o.rank + 2), inputs.ppmid)), 0);
 
   function gsmeState(): ReturnType<typeof gsmeSummary> {
     return gsmeSummary(devices.gsme.snapshot().context as GsmeContext);
   }
   function trueCredit(): number | null {
+    if (!devices.gsme) return null;
     const c = gsmeState().creditGbp;
     return typeof c === 'number' ? c : null;
   }
 
   // --- the world, on its own timer rank ---
-  const world = o.clock.forDevice(o.rank + 3);
   const money = moneyPerPound(0x50);
   const metrics: HomeMetrics = { minutes: 0, misleadingMinutes: 0, falseAlarmMinutes: 0, staleMinutes: 0 };
   let lastMinute = s.start;
+  let lastClass: MinuteClass | null = null;
   const everyMinute = () => {
-    // Sample the minute that just ended with the screen and truth that held through it.
+    // The minute starting now is judged by the screen and the truth at its start; the timeline
+    // gets a line whenever that judgement changes, so its periods add up to the summary.
     const truth = trueCredit();
     if (screen && truth !== null) {
       const c = classifyMinute(screen, truth, s.metric.tolerance);
@@ -146,12 +153,14 @@ export async function startHome(o: HomeOptions): Promise<Home> {
       if (c === 'misleading') metrics.misleadingMinutes++;
       if (c === 'falseAlarm') metrics.falseAlarmMinutes++;
       if (screen.freshness === 'stale') metrics.staleMinutes++;
+      if (c !== lastClass) rec({ kind: 'metric', minute: c, shownCredit: screen.credit, trueCredit: truth });
+      lastClass = c;
     }
-    devices.gsme.send({ type: 'GAS_FLOW', volumeM3: gasFlowForMinute(s, lastMinute, flows) });
+    if (at() > lastMinute) devices.gsme.send({ type: 'GAS_FLOW', volumeM3: gasFlowForMinute(s, lastMinute, flows) });
     lastMinute = at();
-    if (at() + MINUTE_MS <= s.end) world.setTimeout(everyMinute, MINUTE_MS);
+    if (at() + MINUTE_MS < s.end) world.setTimeout(everyMinute, MINUTE_MS);
   };
-  world.setTimeout(everyMinute, MINUTE_MS);
+  world.setTimeout(everyMinute, 0);
 
   const atTime = (t: number, fn: () => void) => world.setTimeout(fn, Math.max(0, t - at()));
   for (const u of s.topUps) {
@@ -183,7 +192,7 @@ export async function startHome(o: HomeOptions): Promise<Home> {
   // The reactive customer: acts on what the meter itself shows (the truth), after a delay.
   const auto = s.autoCustomer;
   let autoPending: 'enableSupply' | 'activateEc' | null = null;
-  devices.gsme.on('state', () => {
+  world.setTimeout(() => devices.gsme.on('state', () => {
     if (autoPending) return;
     const g = gsmeState();
     const flags = g.creditStatusFlags as string[];
@@ -196,7 +205,7 @@ export async function startHome(o: HomeOptions): Promise<Home> {
       autoPending = null;
       press(action, action === 'enableSupply' ? 'meter' : 'ppmid');
     }, auto.reactionDelay);
-  });
+  }), 0);
 
   return {
     label: o.label,
@@ -207,7 +216,7 @@ export async function startHome(o: HomeOptions): Promise<Home> {
     screen: () => screen,
     trueCreditPounds: trueCredit,
     async close() {
-      for (const role of ROLES) devices[role].stop();
+      for (const role of ROLES) devices[role]?.stop();
       await Promise.all(ROLES.map((r) => transports[r].close()));
     },
   };

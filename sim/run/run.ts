@@ -36,6 +36,9 @@ export interface RunResult {
   homes: HomeResult[];
 }
 
+/** Timer ranks of one home: its three devices and its world (see home.ts). */
+const RANKS_PER_HOME = 4;
+
 /** The HAN frames of one home never wait longer than this on loopback; past it something is lost. */
 const IN_FLIGHT_TIMEOUT_MS = 10_000;
 
@@ -58,6 +61,18 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
 
   const variants = [{ label: 'scenario', scenario }, ...(scenario.compare ? compareVariants(scenario) : []).map((v, i) => ({ ...v, scenario: withHomeEuis(v.scenario, i + 1) }))];
   const homes: Home[] = [];
+  // Homes run side by side (one timer of each per settle); their events are put back in home
+  // order after every settle, so the timeline is the same whatever order the broker delivered in.
+  const homeIndex = new Map(variants.map((v, i) => [v.label, i]));
+  let buffered: TimelineEvent[] = [];
+  const flush = () => {
+    if (buffered.length === 0) return;
+    const batch = buffered;
+    buffered = [];
+    if (!options.onEvent) return;
+    const sorted = batch.map((e, i) => [homeIndex.get(e.home)!, i, e] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    for (const [, , e] of sorted) options.onEvent(e);
+  };
   try {
     for (const [i, v] of variants.entries()) {
       homes.push(
@@ -68,8 +83,8 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
           brokerUrl: url,
           clock,
           inFlight,
-          rank: i * 4 + 1,
-          record: (e) => options.onEvent?.(e),
+          rank: i * RANKS_PER_HOME + 1,
+          record: (e) => buffered.push(e),
           onError,
         }),
       );
@@ -77,9 +92,10 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
 
     const wallStart = performance.now();
     let lastProgress = 0;
-    await clock.run(end, async () => {
+    const settle = async () => {
       await inFlight.whenIdle();
       if (transportError) throw new Error(`HAN transport failed: ${transportError.message}`);
+      flush();
       const wall = performance.now();
       if (options.onProgress && wall - lastProgress > 200) {
         lastProgress = wall;
@@ -93,7 +109,9 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
           if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         }
       }
-    });
+    };
+    await clock.run(end, settle, { group: (rank) => Math.floor((rank - 1) / RANKS_PER_HOME) });
+    flush();
     options.onProgress?.(1);
 
     return {

@@ -9,6 +9,7 @@ export type TimelineBody =
   | { kind: 'log'; device: string; level: 'info' | 'warn'; message: string; data?: Record<string, unknown> }
   | { kind: 'customer'; action: string; via: string; amount?: number }
   | { kind: 'fault'; fault: string; [detail: string]: unknown }
+  | { kind: 'metric'; minute: 'misleading' | 'falseAlarm' | 'ok'; shownCredit: number | null; trueCredit: number }
   | { kind: 'wan'; direction: 'command' | 'response'; useCase: string; detail: Record<string, unknown> };
 
 /** The core metric of spec section 6, per home, in simulated minutes. */

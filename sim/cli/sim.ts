@@ -1,0 +1,116 @@
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import { formatTime, parseDuration, parseIsoTime } from '../scenario/schema.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { builtinScenario, DEFAULT_SCENARIO, listBuiltinScenarios, loadScenarioFile, ScenarioError } from '../scenario/load.ts';
+import { runSimulation } from '../run/run.ts';
+import type { TimelineEvent } from '../run/timeline.ts';
+import { createTextTimeline, formatSummary } from '../report/text.ts';
+import { createProgressBar } from '../report/progress.ts';
+import { parseCommandArgs } from './args.ts';
+import { UsageError } from './usage.ts';
+
+export const help = `hanlab sim — run a scenario headless, in virtual time, on an MQTT HAN
+
+Usage: hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json]
+                  [--broker mqtt://HOST:PORT] [--realtime]
+
+  --scenario NAME|FILE  a built-in scenario (default ${DEFAULT_SCENARIO}) or a YAML / JSON file
+  --seed N              override the scenario's seed (same scenario + seed = same timeline)
+  --until TIME          stop early: an ISO time (2026-01-15T21:00:00Z) or an offset from the
+                        start (+20h, 90m)
+  --json                the full timeline as JSON lines on stdout (HAN frames, screens, logs,
+                        faults, customer actions), then one summary line
+  --broker URL          use an external MQTT 3.1.1 broker (e.g. Mosquitto) instead of the
+                        embedded one; it must allow the HAN ACL of spec section 5
+  --realtime            pace virtual time at wall-clock speed (watch with an MQTT client:
+                        mosquitto_sub -t 'hanlab/#' -v)
+
+Prints the PPMID's timeline (what it shows, its freshness, shown vs true credit) and a summary
+of misleading-display and false-alarm minutes per device combination.
+Built-in scenarios: ${listBuiltinScenarios().join(', ')}.`;
+
+const brokerUrl = z
+  .string()
+  .regex(/^mqtts?:\/\/[^/:]+:\d{1,5}$/, { message: "expected mqtt://HOST:PORT" });
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(
+    argv,
+    {
+      scenario: { type: 'string' },
+      seed: { type: 'string' },
+      until: { type: 'string' },
+      json: { type: 'boolean' },
+      broker: { type: 'string' },
+      realtime: { type: 'boolean' },
+    },
+    false,
+  );
+  let scenario = loadScenario(values.scenario ?? DEFAULT_SCENARIO);
+  if (values.seed !== undefined) {
+    if (!/^\d+$/.test(values.seed) || Number(values.seed) > 0xffffffff) throw new UsageError(`--seed: expected a whole number 0…4294967295, found "${values.seed}"`);
+    scenario = { ...scenario, seed: Number(values.seed) };
+  }
+  const until = values.until === undefined ? undefined : parseUntil(values.until, scenario);
+  if (values.broker !== undefined) {
+    const ok = brokerUrl.safeParse(values.broker);
+    if (!ok.success) throw new UsageError(`--broker: expected mqtt://HOST:PORT, found "${values.broker}"`);
+  }
+
+  const json = values.json === true;
+  // A 30-day --json run prints hundreds of thousands of lines: write them in chunks.
+  let pending = '';
+  const drain = () => {
+    if (pending) process.stdout.write(pending);
+    pending = '';
+  };
+  const out = (line: string) => {
+    pending += line + '\n';
+    if (pending.length > 1 << 16) drain();
+  };
+  const timeline = json ? (e: TimelineEvent) => out(JSON.stringify({ ...e, t: formatTime(e.t) })) : createTextTimeline('scenario', out);
+  const progress = createProgressBar(process.stderr);
+  let result;
+  try {
+    result = await runSimulation(scenario, {
+      ...(values.broker !== undefined ? { broker: values.broker } : {}),
+      ...(until !== undefined ? { until } : {}),
+      realtime: values.realtime === true,
+      onEvent: timeline,
+      onProgress: progress.update,
+      onWarning: (m) => {
+        progress.clear();
+        process.stderr.write(`hanlab sim: ${m}\n`);
+      },
+    });
+  } catch (err) {
+    progress.clear();
+    drain();
+    throw new UsageError((err as Error).message);
+  }
+  progress.clear();
+  if (json) out(JSON.stringify({ kind: 'summary', scenario: result.scenario, seed: result.seed, start: formatTime(result.start), end: formatTime(result.end), tolerance: scenario.metric.tolerance, homes: result.homes }));
+  else out('\n' + formatSummary(result, scenario.metric.tolerance));
+  drain();
+  return 0;
+}
+
+function loadScenario(ref: string): Scenario {
+  try {
+    if (/\.(ya?ml|json)$/i.test(ref) || existsSync(ref)) return loadScenarioFile(ref);
+    return builtinScenario(ref);
+  } catch (err) {
+    if (err instanceof ScenarioError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+function parseUntil(text: string, s: Scenario): number {
+  const abs = parseIsoTime(text);
+  const rel = abs === undefined ? parseDuration(text.replace(/^\+/, '')) : undefined;
+  const at = abs ?? (rel !== undefined ? s.start + rel : undefined);
+  if (at === undefined) throw new UsageError(`--until: expected an ISO time like 2026-01-15T21:00:00Z or an offset like +20h, found "${text}"`);
+  if (at <= s.start || at > s.end) throw new UsageError(`--until: expected a time after the start (${formatTime(s.start)}) and no later than the end (${formatTime(s.end)}), found ${formatTime(at)}`);
+  return at;
+}

@@ -1,0 +1,69 @@
+import type { ScreenModel } from '../../firmware/display/index.ts';
+import type { RunResult } from '../run/run.ts';
+import type { TimelineEvent } from '../run/timeline.ts';
+
+const pounds = (v: number | null | undefined) => (typeof v === 'number' ? `£${v.toFixed(2)}` : '—');
+const when = (t: number) => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
+
+/** What a person glancing at the PPMID would notice change (not the age ticking by). */
+function visibleKey(s: ScreenModel): string {
+  return JSON.stringify([s.freshness, s.credit, s.ec, s.supply, s.lastUpdate?.hhmm, s.lastUpdate?.source, s.warnings.map((w) => w.code), s.pending]);
+}
+
+function describeScreen(s: ScreenModel): string {
+  const time = s.lastUpdate ? `updated ${s.lastUpdate.hhmm}${s.lastUpdate.source === 'changeEstimate' ? ' (est.)' : ''}` : 'time unknown';
+  const flags = [s.ec !== 'none' ? `EC ${s.ec}` : '', s.supply !== 'on' ? `supply ${s.supply}` : '', ...s.pending.map((p) => `${p} pending`)].filter(Boolean);
+  const warnings = s.warnings.map((w) => w.code);
+  return [s.freshness.padEnd(12), pounds(s.credit).padStart(8), ' ', time.padEnd(20), flags.join(', '), warnings.length ? `⚠ ${warnings.join(', ')}` : ''].join(' ').trimEnd();
+}
+
+/**
+ * The readable timeline of one home: a line whenever what the PPMID shows changes, with the true
+ * balance beside it, and the faults and customer actions that explain why.
+ */
+export function createTextTimeline(home: string, write: (line: string) => void): (e: TimelineEvent) => void {
+  let last = '';
+  write(`${'time (UTC)'.padEnd(16)}  ${'PPMID shows'.padEnd(12)} ${'credit'.padStart(8)}   ${'time of reading'.padEnd(20)} …  | true credit`);
+  return (e) => {
+    if (e.home !== home) return;
+    if (e.kind === 'screen') {
+      const key = visibleKey(e.screen);
+      if (key === last) return;
+      last = key;
+      write(`${when(e.t)}  ${describeScreen(e.screen)}  | true ${pounds(e.trueCredit)}`);
+    } else if (e.kind === 'fault') {
+      const what = e.fault === 'outage' ? `HAN outage ${e.phase} (${String(e.link)}, ${String(e.direction)}, loss ${String(e.loss)})` : `${e.fault} on ${String(e.device)}`;
+      write(`${when(e.t)}  ── ${what}`);
+    } else if (e.kind === 'metric') {
+      const what = e.minute === 'misleading' ? 'MISLEADING: shown credit off the truth, no warning' : e.minute === 'falseAlarm' ? 'false alarm: stale warning though the credit shown is within tolerance' : 'display honest again';
+      write(`${when(e.t)}  ── ${what} (shown ${pounds(e.shownCredit)}, true ${pounds(e.trueCredit)})`);
+    } else if (e.kind === 'customer') {
+      write(`${when(e.t)}  ── customer: ${e.action}${e.amount !== undefined ? ` £${e.amount.toFixed(2)}` : ''} via ${e.via}`);
+    }
+  };
+}
+
+export function formatSummary(r: RunResult, tolerance: number): string {
+  const head = ['GSME', 'GPF', 'PPMID', 'fallback', 'misleading min', 'false-alarm min', 'stale min'];
+  const rows = r.homes.map((h) => [
+    h.firmware.gsme,
+    h.firmware.gpf,
+    h.firmware.ppmid,
+    h.firmware.ppmid === 'legacy' ? '—' : h.firmware.changeTimeFallback ? 'on' : 'off',
+    String(h.metrics.misleadingMinutes),
+    String(h.metrics.falseAlarmMinutes),
+    String(h.metrics.staleMinutes),
+  ]);
+  const widths = head.map((c, i) => Math.max(c.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i >= 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  const [main, ...compared] = rows;
+  return [
+    `Summary: ${r.scenario}, seed ${r.seed}, ${when(r.start)} → ${when(r.end)} UTC`,
+    `misleading = the PPMID showed a credit more than £${tolerance.toFixed(2)} off the meter's with no stale / unknown warning (spec section 6);`,
+    `false alarm = such a warning while the credit shown was within £${tolerance.toFixed(2)}.`,
+    '',
+    line(head),
+    line(main!) + '   ← this scenario',
+    ...(compared.length ? ['', 'every firmware combination, same world:', ...compared.map(line)] : []),
+  ].join('\n');
+}
