@@ -202,3 +202,10 @@ export function loadKeystore(dir: string | URL): Keystore {
   }
   return new MapKeystore(path, map);
 }
+
+/** A key store holding `base`'s entries and `extra` (an extra entry replaces a base one for the same EUI and usage). */
+export function extendKeystore(base: Keystore, extra: readonly KeystoreEntry[]): Keystore {
+  const map = new Map<string, KeystoreEntry>();
+  for (const e of [...base.entries(), ...extra]) map.set(entryKey(euiKey(e.eui), e.usage, e.variant), e);
+  return new MapKeystore(base.dir, map);
+}
