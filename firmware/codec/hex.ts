@@ -14,7 +14,9 @@ export function toHex(bytes: Uint8Array, upper = true): string {
 /**
  * Parses hex text. White space is ignored (vector files end with a newline, people paste with
  * spaces); anything else that is not a hex digit, or an odd digit count, is a DecodeError whose
- * offset counts characters of the text, since there are no bytes yet.
+ * offset is the byte the offending digit would have belonged to (the digits before it ÷ 2), so
+ * "at byte N" means the same as for every other decoder; `found` also names the character's
+ * position in the text (counted from 0, white space included).
  */
 export function fromHex(text: string): Uint8Array {
   const digits: number[] = [];
@@ -22,7 +24,7 @@ export function fromHex(text: string): Uint8Array {
     const c = text.charCodeAt(i);
     if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) continue;
     const v = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
-    if (v < 0) throw new DecodeError(i, 'a hex digit', JSON.stringify(text[i]) + ` (character ${i})`);
+    if (v < 0) throw new DecodeError(digits.length >> 1, 'a hex digit', JSON.stringify(text[i]) + ` (character ${i})`);
     digits.push(v);
   }
   if (digits.length % 2 !== 0) {

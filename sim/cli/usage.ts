@@ -1,0 +1,20 @@
+/** A mistake in how the CLI was called or what it was given: one line on stderr, exit status 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+export const MAIN_HELP = `hanlab — GB smart-metering HAN firmware runtime and simulator (SECMP0015)
+
+Usage:
+  hanlab decode <HEX | @FILE | @-> [--xml] [--keystore DIR]
+                                 decode a GBCS message (Parse & Correlate)
+  hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json] [--broker URL] [--realtime]
+                                 run a scenario headless in virtual time (default: han-outage-prepay)
+  hanlab help [COMMAND]          this text, or a command's own help
+
+Run 'hanlab COMMAND --help' for a command's options.
+Bad input exits with status 2 and one line naming what was wrong and where.`;
