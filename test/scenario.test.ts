@@ -198,6 +198,7 @@ describe('defaults', () => {
       },
       topUps: [],
       customer: [],
+      serviceRequests: [],
       autoCustomer: { activateEcWhenAvailable: false, enableSupplyWhenArmed: true, reactionDelay: 5 * M },
       outages: [],
       clockFaults: [],

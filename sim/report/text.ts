@@ -35,8 +35,16 @@ export function createTextTimeline(home: string, write: (line: string) => void):
       const what = e.fault === 'outage' ? `HAN outage ${e.phase} (${String(e.link)}, ${String(e.direction)}, loss ${String(e.loss)})` : `${e.fault} on ${String(e.device)}`;
       write(`${when(e.t)}  ── ${what}`);
     } else if (e.kind === 'metric') {
-      const what = e.minute === 'misleading' ? 'MISLEADING: shown credit off the truth, no warning' : e.minute === 'falseAlarm' ? 'false alarm: stale warning though the credit shown is within tolerance' : 'display honest again';
+      const what = e.minute === 'misleading' ? 'MISLEADING: shown credit off the truth, no warning' : e.minute === 'falseAlarm' ? 'false alarm: stale warning though the credit shown is within tolerance' : 'display honest';
       write(`${when(e.t)}  ── ${what} (shown ${pounds(e.shownCredit)}, true ${pounds(e.trueCredit)})`);
+    } else if (e.kind === 'wan') {
+      if (e.direction === 'command') {
+        write(`${when(e.t)}  ── supplier asks ${e.useCase} (counter ${String(e.detail.counter)})`);
+      } else {
+        const d = e.detail as { dateTime: string | null; timeStatus: { isFromGsme: boolean; clockStatus: string } | null; mac: string };
+        const time = d.dateTime === null ? 'no date-time (legacy use case)' : `date-time ${d.dateTime} from the ${d.timeStatus?.isFromGsme ? 'GSME' : 'GPF'}, ${d.timeStatus?.clockStatus}`;
+        write(`${when(e.t)}  ── Parse & Correlate: ${e.useCase} response, ${time}, MAC ${d.mac}`);
+      }
     } else if (e.kind === 'customer') {
       write(`${when(e.t)}  ── customer: ${e.action}${e.amount !== undefined ? ` £${e.amount.toFixed(2)}` : ''} via ${e.via}`);
     }

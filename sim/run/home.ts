@@ -9,6 +9,10 @@ import { startDevice } from '../../firmware/runtime/device.ts';
 import type { RunningDevice } from '../../firmware/runtime/device.ts';
 import { decodeZclFrame } from '../../firmware/zcl/index.ts';
 import { clusterName } from '../../firmware/zcl/clusters/index.ts';
+import type { AnyEventObject } from 'xstate';
+import type { GbcsCrypto } from '../../firmware/gbcs/security.ts';
+import { attachHubWan } from '../wan/hub.ts';
+import { startSupplier } from '../wan/supplier.ts';
 import { createDeviceClock } from '../clock/device-clock.ts';
 import type { SimDeviceClock } from '../clock/device-clock.ts';
 import type { VirtualClock } from '../clock/virtual-clock.ts';
@@ -35,6 +39,8 @@ export interface HomeOptions {
   inFlight: InFlight;
   /** First timer rank of this home: its devices take rank, rank+1, rank+2 and its world rank+3. */
   rank: number;
+  /** Key agreement for the WAN (supplier, Access Control Broker, each home's GSME). */
+  crypto: GbcsCrypto;
   record(event: TimelineEvent): void;
   onError(err: Error): void;
 }
@@ -125,7 +131,11 @@ export async function startHome(o: HomeOptions): Promise<Home> {
   const world = o.clock.forDevice(o.rank + 3);
   const devices = {} as Record<DeviceRole, RunningDevice>;
   const inputs = { gsme: gsmeInput(s, seedFor('gsme')), gpf: gpfInput(s, seedFor('gpf')), ppmid: ppmidInput(s, seedFor('ppmid')) };
-  world.setTimeout(() => (devices.gpf = startDevice(gpfMachine, platformFor('gpf', o.rank + 1), inputs.gpf)), 0);
+  const onGpf: [string, (e: AnyEventObject) => void][] = [];
+  world.setTimeout(() => {
+    devices.gpf = startDevice(gpfMachine, platformFor('gpf', o.rank + 1), inputs.gpf);
+    for (const [t, h] of onGpf) devices.gpf.on(t, h);
+  }, 0);
   world.setTimeout(() => (devices.gsme = startDevice(gsmeMachine, platformFor('gsme', o.rank), inputs.gsme)), 0);
   world.setTimeout(() => (devices.ppmid = startDevice(ppmidMachine, platformFor('ppmid', o.rank + 2), inputs.ppmid)), 0);
 
@@ -207,6 +217,32 @@ export async function startHome(o: HomeOptions): Promise<Home> {
     }, auto.reactionDelay);
   }), 0);
 
+  // The supplier and the comms hub's WAN side, when the scenario has service requests.
+  let wan: { close(): Promise<void> }[] = [];
+  if (s.serviceRequests.length > 0) {
+    const hub = await attachHubWan({
+      url: o.brokerUrl,
+      premises: o.premises,
+      hubEui: euis.gpf,
+      gpf: { send: (e) => devices.gpf.send(e), on: (t, h) => onGpf.push([t, h]), snapshot: () => devices.gpf.snapshot(), stop: () => {} },
+      crypto: o.crypto,
+      inFlight: o.inFlight,
+      log: { info: (message, data) => rec({ kind: 'log', device: 'gpf', level: 'info', message, ...(data ? { data } : {}) }), warn: (message, data) => rec({ kind: 'log', device: 'gpf', level: 'warn', message, ...(data ? { data } : {}) }) },
+    });
+    const supplier = await startSupplier({
+      url: o.brokerUrl,
+      premises: o.premises,
+      hubEui: euis.gpf,
+      deviceEui: euis.gsme,
+      crypto: o.crypto,
+      inFlight: o.inFlight,
+      onCommand: (useCase, counter) => rec({ kind: 'wan', direction: 'command', useCase, detail: { counter: String(counter) } }),
+      onResponse: (p) => rec({ kind: 'wan', direction: 'response', useCase: p.useCase, detail: { counter: p.counter, dateTime: p.dateTime, timeStatus: p.timeStatus, mac: p.mac, components: p.components } }),
+    });
+    for (const r of s.serviceRequests) atTime(r.at, () => supplier.request(r.useCase));
+    wan = [hub, supplier];
+  }
+
   return {
     label: o.label,
     premises: o.premises,
@@ -216,12 +252,14 @@ export async function startHome(o: HomeOptions): Promise<Home> {
     screen: () => screen,
     trueCreditPounds: trueCredit,
     async close() {
+      await Promise.all(wan.map((w) => w.close()));
       for (const role of ROLES) devices[role]?.stop();
       await Promise.all(ROLES.map((r) => transports[r].close()));
     },
   };
 }
 
+/** A frame in one line: the command and, per attribute, `id=value` or `id!status`. */
 function describeFrame(bytes: Uint8Array): string {
   try {
     const f = decodeZclFrame(bytes);
@@ -230,9 +268,9 @@ function describeFrame(bytes: Uint8Array): string {
       case 'readAttributes':
         return `read ${c.attributeIds.map(hex4).join(',')}`;
       case 'readAttributesResponse':
-        return `readResponse ${c.records.map((r) => hex4(r.attributeId) + (r.status === 0 ? '' : `:${hex2(r.status)}`)).join(',')}`;
+        return `readResponse ${c.records.map((r) => ('value' in r ? `${hex4(r.attributeId)}=${showValue(r.value)}` : `${hex4(r.attributeId)}!${hex2(r.status)}`)).join(',')}`;
       case 'reportAttributes':
-        return `report ${c.reports.map((r) => hex4(r.attributeId)).join(',')}`;
+        return `report ${c.reports.map((r) => `${hex4(r.attributeId)}=${showValue(r.value)}`).join(',')}`;
       case 'defaultResponse':
         return `defaultResponse ${hex2(c.commandId)}:${hex2(c.status)}`;
       default:
@@ -241,6 +279,12 @@ function describeFrame(bytes: Uint8Array): string {
   } catch {
     return 'malformed';
   }
+}
+
+function showValue(v: number | string | Uint8Array): string {
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string') return JSON.stringify(v);
+  return '0x' + Array.from(v, (b) => hex2(b)).join('');
 }
 
 const hex4 = (n: number) => n.toString(16).toUpperCase().padStart(4, '0');

@@ -4,6 +4,7 @@ import { InFlight } from '../han/in-flight.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { compareVariants } from '../scenario/schema.ts';
 import { startHome } from './home.ts';
+import { simulatedWanCrypto } from '../wan/keys.ts';
 import type { Home } from './home.ts';
 import type { HomeMetrics, TimelineEvent } from './timeline.ts';
 
@@ -61,6 +62,7 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
 
   const variants = [{ label: 'scenario', scenario }, ...(scenario.compare ? compareVariants(scenario) : []).map((v, i) => ({ ...v, scenario: withHomeEuis(v.scenario, i + 1) }))];
   const homes: Home[] = [];
+  const crypto = simulatedWanCrypto(scenario.seed, variants.map((v) => v.scenario.devices.gsme.eui));
   // Homes run side by side (one timer of each per settle); their events are put back in home
   // order after every settle, so the timeline is the same whatever order the broker delivered in.
   const homeIndex = new Map(variants.map((v, i) => [v.label, i]));
@@ -84,6 +86,7 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
           clock,
           inFlight,
           rank: i * RANKS_PER_HOME + 1,
+          crypto,
           record: (e) => buffered.push(e),
           onError,
         }),

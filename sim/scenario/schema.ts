@@ -116,6 +116,10 @@ export interface TopUp {
   via: Via;
 }
 
+export interface ServiceRequest {
+  at: number;
+  useCase: 'GCS13a' | 'GCS13b' | 'GCS13c' | 'GCS14' | 'GCS60' | 'GCS60a';
+}
 export interface CustomerAction {
   at: number;
   action: 'activateEc' | 'enableSupply';
@@ -163,6 +167,8 @@ export interface Scenario {
   consumption: Consumption;
   /** Sorted by time. */
   topUps: TopUp[];
+  /** The supplier's remote requests to the comms hub (WAN), sorted by time. */
+  serviceRequests: ServiceRequest[];
   /** Scheduled button presses, sorted by time. */
   customer: CustomerAction[];
   autoCustomer: AutoCustomer;
@@ -628,6 +634,14 @@ const topUpSchema = strict(
   'at, amount, via',
 );
 
+const serviceRequestSchema = strict(
+  {
+    at: timeRef(),
+    useCase: enumOf(['GCS13a', 'GCS13b', 'GCS13c', 'GCS14', 'GCS60', 'GCS60a']),
+  },
+  'at, useCase',
+);
+
 const customerSchema = strict(
   {
     at: timeRef(),
@@ -688,6 +702,7 @@ const rawScenarioSchema = strict(
     consumption: consumptionSchema.prefault({}),
     topUps: list(topUpSchema, 'top-ups like { at: "+20h", amount: 10 }').default([]),
     customer: list(customerSchema, 'button presses like { at: "+20h", action: activateEc }').default([]),
+    serviceRequests: list(serviceRequestSchema, 'service requests like { at: "+19h", useCase: GCS13a }').default([]),
     autoCustomer: autoCustomerSchema.prefault({}),
     outages: list(outageSchema, 'outages like { start: "+19h", duration: 3h, link: gsme-gpf }').default([]),
     clockFaults: list(clockFaultSchema, 'clock faults like { device: gsme, at: "+6h", kind: unsynchronised }').default([]),
@@ -713,6 +728,11 @@ function resolve(raw: RawScenario, ctx: Ctx): Scenario {
     const t = at(u.at);
     inRun(t, ['topUps', i, 'at']);
     return { at: t, amount: u.amount, via: u.via };
+  });
+  const serviceRequests = raw.serviceRequests.map((r, i) => {
+    const t = at(r.at);
+    inRun(t, ['serviceRequests', i, 'at']);
+    return { at: t, useCase: r.useCase };
   });
   const customer = raw.customer.map((c, i): CustomerAction => {
     const t = at(c.at);
@@ -791,6 +811,7 @@ function resolve(raw: RawScenario, ctx: Ctx): Scenario {
     consumption: raw.consumption,
     topUps: byTime(topUps),
     customer: byTime(customer),
+    serviceRequests: byTime(serviceRequests),
     autoCustomer: raw.autoCustomer,
     outages: [...outages].sort((a, b) => a.start - b.start),
     clockFaults: byTime(clockFaults),
