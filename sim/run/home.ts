@@ -105,7 +105,7 @@ export async function startHome(o: HomeOptions): Promise<Home> {
         // Loss is decided here, once per frame, so the timeline records exactly what the HAN lost.
         send: (dst, clusterId, bytes) => {
           const lost = faults.drop({ src: euis[role], dst, atMs: at() });
-          rec({ kind: 'han', from: role, to: roleOf(dst), cluster: clusterName(clusterId), command: describeFrame(bytes), ...(lost ? { lost: true } : {}) });
+          rec({ kind: 'han', from: role, to: roleOf(dst), cluster: clusterName(clusterId), bytes: bytes.length, command: describeFrame(bytes), ...(lost ? { lost: true } : {}) });
           if (!lost) t.send(dst, clusterId, bytes);
         },
         onFrame: (h) => t.onFrame(h),

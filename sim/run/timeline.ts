@@ -4,7 +4,7 @@ import type { ScreenModel } from '../../firmware/display/index.ts';
 export type TimelineEvent = { t: number; home: string } & TimelineBody;
 
 export type TimelineBody =
-  | { kind: 'han'; from: string; to: string; cluster: string; command: string; lost?: true }
+  | { kind: 'han'; from: string; to: string; cluster: string; /** ZCL frame length. */ bytes: number; command: string; lost?: true }
   | { kind: 'screen'; screen: ScreenModel; trueCredit: number | null }
   | { kind: 'log'; device: string; level: 'info' | 'warn'; message: string; data?: Record<string, unknown> }
   | { kind: 'customer'; action: string; via: string; amount?: number }

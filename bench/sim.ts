@@ -1,0 +1,188 @@
+/**
+ * Simulator throughput: `han-outage-prepay` run over 30 simulated days, one home, on the embedded
+ * Aedes broker and on a private Mosquitto (skipped with a note when the binary is missing).
+ *
+ *   npm run bench:sim
+ *
+ * Per broker it prints the wall time of the run, simulated home-days per wall second, the HAN
+ * frames the devices sent (timeline events of kind 'han', lost ones included) and their rate,
+ * the mean ZCL payload size, then — on the same broker, after the run — the raw broker throughput
+ * for that payload size (`measureBrokerThroughput`, 20 000 messages) and the ratio
+ *
+ *   ratio = simulator frames per wall second ÷ raw broker messages per second
+ *
+ * i.e. how much of the broker's capacity the lockstep simulation uses (the rest of the wall time
+ * goes to waiting for each step to settle, the device machines and the world).
+ *
+ * Payload sizes: each 'han' timeline event carries its frame's length in bytes.
+ *
+ * The scenario: the built-in with `compare: false`, `duration` 30 days and `end = start +
+ * duration`; everything else as in the file (its outage and top-up lie in the first day).
+ *
+ * No budgets yet. Exit 1 when a run's home did not sample every minute of the 30 days
+ * (`metrics.minutes` ≠ 30 × 1440): a sanity check that the run covered the whole period.
+ */
+import { cpus } from 'node:os';
+import { startEmbeddedBroker } from '../sim/han/embedded-broker.ts';
+import { mosquittoAvailable, startMosquitto } from '../sim/han/mosquitto.ts';
+import { measureBrokerThroughput } from '../sim/han/mqtt-han.ts';
+import { runSimulation } from '../sim/run/run.ts';
+import type { TimelineEvent } from '../sim/run/timeline.ts';
+import { builtinScenario } from '../sim/scenario/load.ts';
+import type { Scenario } from '../sim/scenario/schema.ts';
+
+const SCENARIO = 'han-outage-prepay';
+const DAYS = 30;
+const DAY_MS = 86_400_000;
+const RAW_MESSAGES = 20_000;
+
+// ---------------------------------------------------------------------------------------------
+// The scenario
+
+function thirtyDayScenario(): Scenario {
+  const base = builtinScenario(SCENARIO);
+  const duration = DAYS * DAY_MS;
+  return { ...base, compare: false, duration, end: base.start + duration };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Frames from the timeline
+
+class FrameTally {
+  frames = 0;
+  lost = 0;
+  private totalBytes = 0;
+
+  onEvent = (e: TimelineEvent): void => {
+    if (e.kind !== 'han') return;
+    this.frames++;
+    this.totalBytes += e.bytes;
+    if (e.lost) this.lost++;
+  };
+
+  meanBytes(): number {
+    return this.frames === 0 ? 0 : this.totalBytes / this.frames;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One broker
+
+interface Row {
+  broker: string;
+  wallSeconds: number;
+  homeDaysPerSecond: number;
+  frames: number;
+  lost: number;
+  framesPerSecond: number;
+  meanBytes: number;
+  rawPayloadBytes: number;
+  rawMessagesPerSecond: number;
+  rawReceived: number;
+  ratio: number;
+  minutes: number;
+}
+
+async function benchBroker(name: string, url: string, scenario: Scenario): Promise<Row> {
+  process.stderr.write(`${name}: running ${SCENARIO} over ${DAYS} days on ${url} …\n`);
+  const tally = new FrameTally();
+  const t0 = performance.now();
+  const result = await runSimulation(scenario, {
+    broker: url,
+    onEvent: tally.onEvent,
+    onWarning: (m) => process.stderr.write(`${name}: warning: ${m}\n`),
+  });
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const mean = tally.meanBytes();
+  const rawPayloadBytes = Math.max(1, Math.round(mean));
+  process.stderr.write(`${name}: ${wallSeconds.toFixed(1)} s; raw throughput, ${RAW_MESSAGES} × ${rawPayloadBytes} B …\n`);
+  const raw = await measureBrokerThroughput(url, { messages: RAW_MESSAGES, payloadBytes: rawPayloadBytes });
+  const framesPerSecond = tally.frames / wallSeconds;
+  return {
+    broker: name,
+    wallSeconds,
+    homeDaysPerSecond: DAYS / wallSeconds,
+    frames: tally.frames,
+    lost: tally.lost,
+    framesPerSecond,
+    meanBytes: mean,
+    rawPayloadBytes,
+    rawMessagesPerSecond: raw.messagesPerSecond,
+    rawReceived: raw.received,
+    ratio: framesPerSecond / raw.messagesPerSecond,
+    minutes: result.homes[0]?.metrics.minutes ?? 0,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+function table(rows: Row[]): string {
+  const header = ['broker', 'wall s', 'home-days/s', 'frames', 'frames/s', 'mean B', 'raw msg/s', 'ratio'];
+  const cells = rows.map((r) => [
+    r.broker,
+    r.wallSeconds.toFixed(1),
+    r.homeDaysPerSecond.toFixed(3),
+    String(r.frames),
+    r.framesPerSecond.toFixed(0),
+    r.meanBytes.toFixed(1),
+    r.rawMessagesPerSecond.toFixed(0),
+    r.ratio.toFixed(3),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => c.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ');
+  return [line(header), ...cells.map(line)].join('\n');
+}
+
+const scenario = thirtyDayScenario();
+const cpu = cpus();
+console.log(`bench:sim — ${SCENARIO}, ${DAYS} simulated days, 1 home (compare off); node ${process.version}, ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}`);
+
+const rows: Row[] = [];
+const notes: string[] = [];
+
+{
+  const broker = await startEmbeddedBroker();
+  try {
+    rows.push(await benchBroker('aedes', broker.url, scenario));
+  } finally {
+    await broker.close();
+  }
+}
+
+if (!mosquittoAvailable()) {
+  notes.push('mosquitto: skipped (no mosquitto binary on PATH, /usr/sbin or /usr/local/sbin)');
+} else {
+  const broker = await startMosquitto();
+  const onSignal = (signal: NodeJS.Signals) => {
+    void broker.close().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    rows.push(await benchBroker('mosquitto', broker.url, scenario));
+  } finally {
+    await broker.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+console.log();
+console.log(table(rows));
+console.log();
+for (const r of rows) {
+  console.log(
+    `${r.broker}: ${r.lost} of the ${r.frames} frames lost to the scenario's outage (never published); ` +
+      `raw throughput with ${r.rawPayloadBytes}-byte payloads (${r.rawReceived}/${RAW_MESSAGES} received)`,
+  );
+}
+for (const n of notes) console.log(n);
+console.log('ratio = frames/s ÷ raw msg/s: the share of the broker\'s raw capacity the lockstep simulation uses.');
+
+const expectedMinutes = DAYS * 1440;
+const failures = rows.filter((r) => r.minutes !== expectedMinutes).map((r) => `${r.broker}: the home sampled ${r.minutes} minutes, expected ${expectedMinutes} (${DAYS} days × 1440): the run did not cover the whole period`);
+if (failures.length > 0) {
+  for (const f of failures) console.error(`FAIL ${f}`);
+  process.exitCode = 1;
+}
