@@ -23,9 +23,13 @@ function describeScreen(s: ScreenModel): string {
  */
 export function createTextTimeline(home: string, write: (line: string) => void): (e: TimelineEvent) => void {
   let last = '';
-  write(`${'time (UTC)'.padEnd(16)}  ${'PPMID shows'.padEnd(12)} ${'credit'.padStart(8)}   ${'time of reading'.padEnd(20)} …  | true credit`);
+  let started = false;
   return (e) => {
     if (e.home !== home) return;
+    if (!started) {
+      started = true;
+      write(`${'time (UTC)'.padEnd(16)}  ${'PPMID shows'.padEnd(12)} ${'credit'.padStart(8)}   ${'time of reading'.padEnd(20)} …  | true credit`);
+    }
     if (e.kind === 'screen') {
       const key = visibleKey(e.screen);
       if (key === last) return;

@@ -115,6 +115,10 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
     };
     await clock.run(end, settle, { group: (rank) => Math.floor((rank - 1) / RANKS_PER_HOME) });
     flush();
+    if (options.realtime) {
+      const wait = wallStart + (end - scenario.start) - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
     options.onProgress?.(1);
 
     return {

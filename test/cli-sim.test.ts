@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+
+const cli = new URL('../bin/hanlab.js', import.meta.url).pathname;
+
+function sim(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, 'sim', ...args], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** A port nothing listens on: bind one, close it. */
+async function deadPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+describe('hanlab sim: bad input exits 2 with one line naming what and where', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hanlab-cli-'));
+  const bad = join(dir, 'bad.yaml');
+  writeFileSync(bad, 'name: bad\noutages:\n  - { start: "+1h", duration: 3 hours }\n');
+
+  const cases: [string, () => Promise<string[]>, RegExp][] = [
+    ['an unknown flag', async () => ['--frobnicate'], /^hanlab sim: Unknown option '--frobnicate'$/],
+    ['a bad scenario field', async () => ['--scenario', bad], /bad\.yaml:3: outages\[0\]\.duration: expected a duration like '30m', '3h' or seconds, found "3 hours"$/],
+    ['an unknown built-in', async () => ['--scenario', 'nope'], /unknown built-in scenario 'nope'; expected one of: .*han-outage-prepay/],
+    ['a bad seed', async () => ['--seed', 'x'], /--seed: expected a whole number/],
+    ['a bad --until', async () => ['--until', 'yesterday'], /--until: expected an ISO time .* found "yesterday"$/],
+    ['--until outside the run', async () => ['--until', '+40d'], /--until: expected a time after the start .* no later than the end/],
+    ['a bad broker URL', async () => ['--broker', 'http://x'], /--broker: expected mqtt:\/\/HOST:PORT, found "http:\/\/x"$/],
+    ['a broker that is not there', async () => ['--broker', `mqtt://127.0.0.1:${await deadPort()}`], /no connection to the MQTT broker at mqtt:\/\/127\.0\.0\.1:\d+/],
+  ];
+  for (const [what, args, message] of cases) {
+    it(what, async () => {
+      const r = await sim(...(await args()));
+      expect(r.code).toBe(2);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(message);
+      expect(r.stdout).toBe('');
+    }, 30_000);
+  }
+
+  it('--help describes every flag', async () => {
+    const r = await sim('--help');
+    expect(r.code).toBe(0);
+    for (const flag of ['--scenario', '--seed', '--until', '--json', '--broker', '--realtime']) expect(r.stdout).toContain(flag);
+  });
+});
+
+describe('hanlab sim --realtime', () => {
+  it('paces virtual time at wall-clock speed', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'hanlab-rt-')), 'short.yaml');
+    writeFileSync(file, 'name: short\nduration: 3s\n');
+    const t0 = performance.now();
+    const r = await sim('--scenario', file, '--realtime', '--json');
+    const wall = performance.now() - t0;
+    expect(r.code).toBe(0);
+    expect(wall).toBeGreaterThan(2_500);
+    expect(r.stdout.trim().split('\n').at(-1)).toContain('"kind":"summary"');
+  }, 30_000);
+});
