@@ -5,13 +5,14 @@
  *            decryption of the encrypted components on top.
  * Each runs for about 2 s after a short warm-up; prints messages per second. No budget.
  */
+import { RTDS_VECTORS } from '../test/support/vectors.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fromHex } from '../firmware/codec/hex.ts';
 import { parseResponse } from '../firmware/gbcs/parse.ts';
 import type { ParseOptions } from '../firmware/gbcs/parse.ts';
 import { createNodeGbcsCrypto, loadKeystore } from '../sim/crypto/index.ts';
 
-const VECTORS = new URL('../../shared/vectors/rtds-4.5.0/', import.meta.url);
+const VECTORS = RTDS_VECTORS;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 
 function loadVectors(): Uint8Array[] {

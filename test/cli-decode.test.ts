@@ -5,11 +5,12 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { RTDS_VECTORS } from './support/vectors.ts';
 import { fromHex, toHex } from '../firmware/codec/hex.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = fileURLToPath(new URL('../bin/hanlab.js', import.meta.url));
-const VECTORS = new URL('../../shared/vectors/rtds-4.5.0/', import.meta.url);
+const VECTORS = RTDS_VECTORS;
 const KEYSTORE = fileURLToPath(new URL('keystore/', VECTORS));
 /** 'GCS13a_4.1.1_…' lives in '4.1.1_GCS13a/'. */
 const vectorPath = (file: string) => {

@@ -8,11 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { RTDS_VECTORS } from './support/vectors.ts';
 import { fromHex } from '../firmware/codec/hex.ts';
 import { decryptComponent, encryptComponent, kdfOtherInfo, KeyUse, verifyWrapperMac } from '../firmware/gbcs/security.ts';
 import { createNodeGbcsCrypto, emptyKeystore, loadKeystore, RemotePartyRole } from '../sim/crypto/index.ts';
 
-const VECTORS = new URL('../../shared/vectors/rtds-4.5.0/', import.meta.url);
+const VECTORS = RTDS_VECTORS;
 const KEYSTORE = new URL('keystore/', VECTORS);
 const GCS13A_RESPONSE = fromHex(
   // GCS13a SUCCESS_RELIABLE_GPF RESPONSE

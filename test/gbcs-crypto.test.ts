@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { RTDS_VECTORS } from './support/vectors.ts';
 import { fromHex, toHex } from '../firmware/codec/hex.ts';
 import {
   componentAad,
@@ -25,7 +26,7 @@ import type { GbcsCrypto, MacKeyOptions } from '../firmware/gbcs/security.ts';
 import { concatKdfSha256, createNodeGbcsCrypto, loadKeystore, RemotePartyRole } from '../sim/crypto/index.ts';
 import type { Keystore } from '../sim/crypto/index.ts';
 
-const VECTORS = new URL('../../shared/vectors/rtds-4.5.0/', import.meta.url);
+const VECTORS = RTDS_VECTORS;
 const KEYSTORE = new URL('keystore/', VECTORS);
 
 interface Vector {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RTDS_VECTORS } from './support/vectors.ts';
 import { ByteReader } from '../firmware/codec/bytes.ts';
 import { toHex } from '../firmware/codec/hex.ts';
 import { clockStatusToByte } from '../firmware/dlms/clock-status.ts';
@@ -10,7 +11,7 @@ import { decodeZclPayload } from '../firmware/zcl/index.ts';
 import { createNodeGbcsCrypto, extendKeystore, loadKeystore, simulatedDeviceKey } from '../sim/crypto/index.ts';
 import { loadVectors } from './support/gbcs-arbitraries.ts';
 
-const keystore = extendKeystore(loadKeystore(new URL('../../shared/vectors/rtds-4.5.0/keystore/', import.meta.url)), [simulatedDeviceKey('00DB1234567890A3', 1)]);
+const keystore = extendKeystore(loadKeystore(new URL('keystore/', RTDS_VECTORS)), [simulatedDeviceKey('00DB1234567890A3', 1)]);
 const crypto = createNodeGbcsCrypto(keystore);
 const vector = (name: string) => loadVectors().find((v) => v.file.endsWith(name))!;
 

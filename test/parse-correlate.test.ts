@@ -11,6 +11,7 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { RTDS_VECTORS } from './support/vectors.ts';
 import { ByteWriter } from '../firmware/codec/bytes.ts';
 import { DecodeError } from '../firmware/codec/errors.ts';
 import { fromHex, toHex } from '../firmware/codec/hex.ts';
@@ -30,7 +31,7 @@ import { createNodeGbcsCrypto, emptyKeystore, loadKeystore } from '../sim/crypto
 import { gbcsMessageArb, loadVectors } from './support/gbcs-arbitraries.ts';
 import type { Vector } from './support/gbcs-arbitraries.ts';
 
-const VECTORS = new URL('../../shared/vectors/rtds-4.5.0/', import.meta.url);
+const VECTORS = RTDS_VECTORS;
 const ACB = fromHex('90B3D51F30000002');
 
 const vectors = loadVectors();

@@ -1,3 +1,4 @@
+import { RTDS_VECTORS } from './vectors.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { fromHex } from '../../firmware/codec/hex.ts';
@@ -16,7 +17,7 @@ export interface Vector {
   bytes: Uint8Array;
 }
 
-const VECTORS = new URL('../../../shared/vectors/rtds-4.5.0/', import.meta.url);
+const VECTORS = RTDS_VECTORS;
 
 export function loadVectors(): Vector[] {
   const out: Vector[] = [];
