@@ -45,12 +45,6 @@ export interface ModelResult {
   allTransitions: AnyTransitionDefinition[];
 }
 
-/** `xstate.after.<delay>.<state id>` → delay name. */
-function afterDelayName(type: string): string | null {
-  if (!type.startsWith('xstate.after.')) return null;
-  return type.slice('xstate.after.'.length).split('.')[0] ?? null;
-}
-
 /** The delay events of the active state nodes: the only timers running in a real actor. */
 export function activeAfterEvents(snapshot: AnyMachineSnapshot): AnyEventObject[] {
   const types = new Set<string>();
@@ -58,16 +52,35 @@ export function activeAfterEvents(snapshot: AnyMachineSnapshot): AnyEventObject[
   return [...types].map((type) => ({ type }));
 }
 
-export function runModel<TInput>(o: ModelOptions<TInput>): ModelResult {
+/** One replay: the events from the initial state (the first is `xstate.init`) and the model's key after each. */
+export interface ModelRun {
+  events: AnyEventObject[];
+  keys: string[];
+}
+
+export interface ModelEnumeration {
+  /** The path to every reachable key, then every edge out of it (the path + one event). */
+  runs: ModelRun[];
+  keys: string[];
+  edges: number;
+  /** Paths on which the pure model does not reach the key the graph promised. */
+  mismatches: string[];
+}
+
+/** `xstate.after.<delay>.<state id>` → delay name; null for any other event. */
+export function afterDelayName(type: string): string | null {
+  if (!type.startsWith('xstate.after.')) return null;
+  return type.slice('xstate.after.'.length).split('.')[0] ?? null;
+}
+
+/** Steps 1 and 2 without the real actors: every path and edge the model test replays. */
+export function enumerateModel<TInput>(o: ModelOptions<TInput>): ModelEnumeration {
   const materialize = o.materialize ?? ((e: AnyEventObject) => e);
   const events = (s: AnyMachineSnapshot): AnyEventObject[] => [...o.events(s).map((e) => materialize(e, s)), ...activeAfterEvents(s)];
   const paths = getShortestPaths(o.machine, { input: o.input, events: (s) => events(s as AnyMachineSnapshot), serializeState: (s) => o.serialize(s as AnyMachineSnapshot) });
 
   const mismatches: string[] = [];
-  const reached = new Set<string>();
-  const taken = new Set<AnyTransitionDefinition>();
   const [initial] = initialTransition(o.machine, o.input);
-  const describe = (events: AnyEventObject[]): string => events.map((e) => e.type).join(' → ');
 
   /**
    * The model's side: the pure transition function folded over the path (the graph keeps one
@@ -83,6 +96,35 @@ export function runModel<TInput>(o: ModelOptions<TInput>): ModelResult {
     }
     return { keys, state };
   };
+
+  const runs: ModelRun[] = [];
+  const keys: string[] = [];
+  let edges = 0;
+  for (const path of paths) {
+    const key = o.serialize(path.state as AnyMachineSnapshot);
+    keys.push(key);
+    const pathEvents = path.steps.map((s) => s.event as AnyEventObject);
+    const model = fold(pathEvents);
+    if (model.keys.at(-1) !== key) mismatches.push(`model: ${describeEvents(pathEvents)} should reach ${key}, reaches ${model.keys.at(-1)}`);
+    runs.push({ events: pathEvents, keys: model.keys });
+    for (const event of events(model.state)) {
+      edges++;
+      const edge = fold([...pathEvents, event]);
+      runs.push({ events: [...pathEvents, event], keys: edge.keys });
+    }
+  }
+  return { runs, keys, edges, mismatches };
+}
+
+function describeEvents(events: AnyEventObject[]): string {
+  return events.map((e) => e.type).join(' → ');
+}
+
+export function runModel<TInput>(o: ModelOptions<TInput>): ModelResult {
+  const materialize = o.materialize ?? ((e: AnyEventObject) => e);
+  const { runs, keys, edges, mismatches } = enumerateModel(o);
+  const reached = new Set<string>();
+  const taken = new Set<AnyTransitionDefinition>();
 
   /** The real side: an actor under a SimulatedClock; delays replayed by advancing the clock. */
   const replay = (events: AnyEventObject[], keys: string[]): void => {
@@ -103,27 +145,13 @@ export function runModel<TInput>(o: ModelOptions<TInput>): ModelResult {
       } else if (delay === null) actor.send(materialize(event, actor.getSnapshot()));
       else clock.increment(o.delayMs(delay, actor.getSnapshot().context));
       const got = o.serialize(actor.getSnapshot());
-      if (got !== keys[i]) mismatches.push(`real actor, step ${i + 1} of ${describe(events)}: expected ${keys[i]}, got ${got}`);
+      if (got !== keys[i]) mismatches.push(`real actor, step ${i + 1} of ${describeEvents(events)}: expected ${keys[i]}, got ${got}`);
     });
     for (const node of actor.getSnapshot()._nodes) reached.add(node.id);
     actor.stop();
   };
 
-  const keys: string[] = [];
-  let edges = 0;
-  for (const path of paths) {
-    const key = o.serialize(path.state as AnyMachineSnapshot);
-    keys.push(key);
-    const pathEvents = path.steps.map((s) => s.event as AnyEventObject);
-    const model = fold(pathEvents);
-    if (model.keys.at(-1) !== key) mismatches.push(`model: ${describe(pathEvents)} should reach ${key}, reaches ${model.keys.at(-1)}`);
-    replay(pathEvents, model.keys);
-    for (const event of events(model.state)) {
-      edges++;
-      const edge = fold([...pathEvents, event]);
-      replay([...pathEvents, event], edge.keys);
-    }
-  }
+  for (const run of runs) replay(run.events, run.keys);
 
   const nodes = getStateNodes(o.machine.root);
   const allTransitions = [o.machine.root, ...nodes].flatMap((n) => [...n.transitions.values()].flat());

@@ -1,0 +1,313 @@
+/**
+ * Compiles an XState v5 machine built with `setup({ actions, guards, delays }).createMachine(...)`
+ * into a `StateTable` (plain JSON) for the compact interpreter, and extracts the implementations
+ * (the machine's own named actions, guards and delays, as plain functions) it calls.
+ *
+ * Only the subset of firmware/machines/README.md compiles; anything else fails here, naming the
+ * state and the construct, rather than behaving differently on a board. Transition domains and
+ * entry sets are computed here with XState's own algorithm (no history states, so they are static),
+ * which keeps the interpreter small.
+ */
+import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition } from 'xstate';
+import type { CompactImplementations, ImplementationFn } from './interpreter.ts';
+import type { Json, Ref, StateTable, TableAction, TableEvent, TableState, TableTransition } from './table.ts';
+
+
+/** Config keys the subset allows on a state node (behaviour-free ones included). */
+const STATE_KEYS = new Set(['id', 'type', 'initial', 'states', 'on', 'after', 'entry', 'exit', 'description', 'meta']);
+/** Extra keys allowed on the root. */
+const ROOT_KEYS = new Set(['context', 'types', 'schemas', 'version']);
+/** Keys of a transition definition: the config's (target, guard, actions, reenter, description, meta) and XState's own. */
+const TRANSITION_KEYS = new Set(['target', 'guard', 'actions', 'reenter', 'description', 'meta', 'source', 'eventType', 'toJSON', 'event', 'delay']);
+
+/** A machine outside the compact runtime's subset. */
+export class CompileError extends Error {
+  override name = 'CompileError';
+}
+
+function fail(where: string, what: string): never {
+  throw new CompileError(`compact runtime: ${where}: ${what}`);
+}
+
+function isJson(value: unknown): value is Json {
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(isJson);
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) return Object.values(value as object).every(isJson);
+  return false;
+}
+
+function toArray<T>(v: T | T[] | undefined): T[] {
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+
+/** XState's built-in action objects carry `type` and `resolve`. */
+interface BuiltinAction {
+  type: string;
+  resolve: unknown;
+  assignment?: unknown;
+  event?: unknown;
+  delay?: unknown;
+  id?: unknown;
+}
+
+function isBuiltin(fn: unknown): fn is BuiltinAction {
+  return typeof fn === 'function' && 'resolve' in fn && typeof (fn as { type?: unknown }).type === 'string';
+}
+
+// XState's graph algorithms (raise-*.esm.js: isDescendant, getProperAncestors, getTransitionDomain,
+// computeEntrySet and helpers), ported for a single transition without history states.
+
+function isDescendant(child: AnyStateNode, parent: AnyStateNode | undefined): boolean {
+  let marker = child;
+  while (marker.parent && marker.parent !== parent) marker = marker.parent;
+  return marker.parent === parent;
+}
+
+function properAncestors(node: AnyStateNode, upTo: AnyStateNode | undefined): AnyStateNode[] {
+  const out: AnyStateNode[] = [];
+  if (upTo === node) return out;
+  for (let m = node.parent; m && m !== upTo; m = m.parent) out.push(m);
+  return out;
+}
+
+function childrenOf(node: AnyStateNode): AnyStateNode[] {
+  return Object.values(node.states) as AnyStateNode[];
+}
+
+interface Transitionish {
+  source: AnyStateNode;
+  target?: readonly AnyStateNode[] | undefined;
+  reenter: boolean;
+}
+
+function transitionDomain(t: Transitionish): AnyStateNode | undefined {
+  const targets = t.target ?? [];
+  if (!t.reenter && targets.every((s) => s === t.source || isDescendant(s, t.source))) return t.source;
+  const [head, ...tail] = [...targets, t.source];
+  for (const ancestor of properAncestors(head!, undefined)) if (tail.every((s) => isDescendant(s, ancestor))) return ancestor;
+  return t.reenter ? undefined : t.source.machine.root;
+}
+
+function addDescendants(node: AnyStateNode, enter: Set<AnyStateNode>): void {
+  if (node.type === 'compound') {
+    const initial = node.initial.target[0] as AnyStateNode;
+    enter.add(initial);
+    addDescendants(initial, enter);
+    addAncestors(enter, properAncestors(initial, node), undefined);
+  } else if (node.type === 'parallel') {
+    for (const child of childrenOf(node)) {
+      if (![...enter].some((s) => isDescendant(s, child))) {
+        enter.add(child);
+        addDescendants(child, enter);
+      }
+    }
+  }
+}
+
+function addAncestors(enter: Set<AnyStateNode>, ancestors: AnyStateNode[], reentrancyDomain: AnyStateNode | undefined): void {
+  for (const anc of ancestors) {
+    if (!reentrancyDomain || isDescendant(anc, reentrancyDomain)) enter.add(anc);
+    if (anc.type === 'parallel') {
+      for (const child of childrenOf(anc)) {
+        if (![...enter].some((s) => isDescendant(s, child))) {
+          enter.add(child);
+          addDescendants(child, enter);
+        }
+      }
+    }
+  }
+}
+
+function entrySet(t: Transitionish, domain: AnyStateNode | undefined): AnyStateNode[] {
+  const enter = new Set<AnyStateNode>();
+  for (const s of t.target ?? []) {
+    if (t.source !== s || t.source !== domain || t.reenter) enter.add(s);
+    addDescendants(s, enter);
+  }
+  for (const s of t.target ?? []) {
+    const ancestors = properAncestors(s, domain);
+    if (domain?.type === 'parallel') ancestors.push(domain);
+    addAncestors(enter, ancestors, !t.source.parent && t.reenter ? undefined : domain);
+  }
+  return [...enter].sort((a, b) => a.order - b.order);
+}
+
+function initialStates(root: AnyStateNode): AnyStateNode[] {
+  const out = new Set<AnyStateNode>();
+  const walk = (n: AnyStateNode): void => {
+    if (out.has(n)) return;
+    out.add(n);
+    if (n.type === 'compound') walk(n.initial.target[0] as AnyStateNode);
+    else if (n.type === 'parallel') childrenOf(n).forEach(walk);
+  };
+  walk(root);
+  return [...out];
+}
+
+/** Compiles `machine` (see the module comment). Throws a `CompileError` outside the subset. */
+export function compileMachine(machine: AnyStateMachine): StateTable {
+  const nodes: AnyStateNode[] = [];
+  const walk = (n: AnyStateNode): void => {
+    nodes.push(n);
+    childrenOf(n).forEach(walk);
+  };
+  walk(machine.root);
+  const index = new Map<AnyStateNode, number>();
+  nodes.forEach((n, i) => {
+    if (n.order !== i) fail(`#${n.id}`, `document order ${n.order} differs from the pre-order walk (${i})`);
+    index.set(n, i);
+  });
+  const impl = machine.implementations;
+  const actions: Record<string, TableAction> = {};
+
+  const ref = (where: string, kind: 'action' | 'guard', r: unknown): Ref => {
+    let name: string;
+    let params: unknown;
+    if (typeof r === 'string') name = r;
+    else if (r && typeof r === 'object' && typeof (r as { type?: unknown }).type === 'string') {
+      name = (r as { type: string }).type;
+      params = (r as { params?: unknown }).params;
+      if (params !== undefined && !isJson(params)) fail(where, `${kind} '${name}' has params that are not JSON (params as a function are outside the subset)`);
+    } else if (typeof r === 'function') {
+      const builtin = isBuiltin(r) ? r.type : (r as { check?: unknown }).check ? 'a higher-order guard (and/or/not)' : 'an inline function';
+      return fail(where, `${kind} is ${builtin}: name it in setup({ ${kind}s })`);
+    } else return fail(where, `unrecognised ${kind} ${JSON.stringify(r)}`);
+    if (kind === 'action') addAction(where, name);
+    else {
+      const g = impl.guards[name] as unknown;
+      if (typeof g !== 'function') fail(where, `guard '${name}' is not implemented in setup({ guards })`);
+      if ('check' in g) fail(where, `guard '${name}' is a higher-order guard (and/or/not/stateIn): write it as one named guard`);
+    }
+    return params === undefined ? name : [name, params as Json];
+  };
+
+  const addAction = (where: string, name: string): void => {
+    if (actions[name]) return;
+    const a = impl.actions[name] as unknown;
+    if (typeof a !== 'function') fail(where, `action '${name}' is not implemented in setup({ actions })`);
+    if (!isBuiltin(a)) {
+      actions[name] = 'exec';
+      return;
+    }
+    const staticEvent = (e: unknown): TableEvent | undefined => {
+      if (typeof e === 'function') return undefined;
+      if (!isJson(e) || typeof e !== 'object' || e === null || Array.isArray(e) || typeof (e as { type?: unknown }).type !== 'string') fail(where, `action '${name}': the event must be an object with a type, JSON, or a function`);
+      return e as TableEvent;
+    };
+    if (a.type === 'xstate.assign') actions[name] = 'assign';
+    else if (a.type === 'xstate.raise' || a.type === 'xstate.emit') {
+      const kind = a.type === 'xstate.raise' ? 'raise' : 'emit';
+      if (a.delay !== undefined || a.id !== undefined) fail(where, `action '${name}' is raise() with a delay or id: use \`after\` with a named delay`);
+      const e = staticEvent(a.event);
+      actions[name] = e ? [kind, e] : kind;
+    } else fail(where, `action '${name}' is ${a.type}, outside the subset (assign, raise, emit, plain functions)`);
+  };
+
+  const actionList = (where: string, list: unknown): Ref[] | undefined => {
+    const refs = toArray(list as unknown[]).map((r) => ref(where, 'action', r));
+    return refs.length ? refs : undefined;
+  };
+
+  const transition = (where: string, t: AnyTransitionDefinition): TableTransition => {
+    for (const key of Object.keys(t)) if (!TRANSITION_KEYS.has(key)) fail(where, `transition option '${key}' is outside the subset`);
+    const out: TableTransition = {};
+    if (t.guard !== undefined) out.g = ref(where, 'guard', t.guard);
+    const a = actionList(where, t.actions);
+    if (a) out.a = a;
+    const targets = (t.target ?? []) as AnyStateNode[];
+    for (const s of targets) if (s.type === 'history') fail(where, `target #${s.id} is a history state, outside the subset`);
+    if (targets.length) {
+      const tr: Transitionish = { source: t.source, target: targets, reenter: !!t.reenter };
+      const domain = transitionDomain(tr);
+      out.d = domain === undefined ? -1 : index.get(domain)!;
+      // XState also exits the domain when `reenter` and the domain is the source; never so: the
+      // domain is the source only for a non-reentering transition (the LCA is a proper ancestor).
+      if (t.reenter && domain === t.source) fail(where, 'a reentering transition whose domain is its source');
+      out.n = entrySet(tr, domain).map((s) => index.get(s)!);
+    }
+    return out;
+  };
+
+  const states: TableState[] = nodes.map((n, i) => {
+    const where = `state #${n.id}`;
+    const config = n.config as Record<string, unknown>;
+    for (const key of Object.keys(config)) {
+      if (!STATE_KEYS.has(key) && !(i === 0 && ROOT_KEYS.has(key))) fail(where, `'${key}' is outside the subset`);
+    }
+    if (n.type === 'history' || n.type === 'final') fail(where, `${n.type} states are outside the subset`);
+    const s: TableState = { k: n.key, p: n.parent ? index.get(n.parent)! : -1 };
+    if (n.parent && n.id !== `${n.parent.id}.${n.key}`) s.id = n.id;
+    if (n.type !== 'atomic') s.t = n.type as TableState['t'];
+    if (n.type === 'compound' && typeof config.initial !== 'string') fail(where, '`initial` must be a state key (initial actions are outside the subset)');
+    const en = actionList(`${where} entry`, config.entry);
+    if (en) s.en = en;
+    const ex = actionList(`${where} exit`, config.exit);
+    if (ex) s.ex = ex;
+    // `after` transitions are in `n.transitions` too, under their event type.
+    const afterTypes = new Map<string, string>();
+    for (const delay of Object.keys((config.after ?? {}) as object)) {
+      if (Number.isNaN(+delay) && typeof impl.delays[delay] !== 'function' && typeof impl.delays[delay] !== 'number') {
+        fail(`${where} after`, `delay '${delay}' is not implemented in setup({ delays })`);
+      }
+      afterTypes.set(`xstate.after.${Number.isNaN(+delay) ? delay : +delay}.${n.id}`, delay);
+      (s.af ??= {})[delay] = [];
+    }
+    for (const [descriptor, list] of n.transitions as Map<string, AnyTransitionDefinition[]>) {
+      const w = `${where} on '${descriptor}'`;
+      if (descriptor === '*' || descriptor.endsWith('.*')) fail(w, 'wildcard event descriptors are outside the subset');
+      const delay = afterTypes.get(descriptor);
+      if (delay !== undefined && (config.on as Record<string, unknown> | undefined)?.[descriptor] !== undefined) fail(w, 'handled both in `on` and in `after`');
+      const compiled = list.map((t) => transition(w, t));
+      if (delay !== undefined) s.af![delay] = compiled;
+      else (s.on ??= {})[descriptor] = compiled;
+    }
+    return s;
+  });
+
+  const root = machine.root;
+  const init = { source: root, target: initialStates(root), reenter: true };
+  return { v: 1, id: root.id, s: states, a: actions, i: entrySet(init, transitionDomain(init)).map((s) => index.get(s)!) };
+}
+
+/** The table as JSON, for a board build to embed. */
+export function compileMachineToJson(machine: AnyStateMachine): string {
+  return JSON.stringify(compileMachine(machine));
+}
+
+/**
+ * The machine's implementations as the interpreter calls them: the function inside each XState
+ * built-in (`assign`'s assignment, the event expression of `raise`/`emit`), plain functions as
+ * they are, and the context factory.
+ */
+export function extractImplementations(machine: AnyStateMachine): CompactImplementations {
+  const actions: Record<string, ImplementationFn> = {};
+  for (const [name, a] of Object.entries(machine.implementations.actions as Record<string, unknown>)) {
+    if (!isBuiltin(a)) {
+      if (typeof a === 'function') actions[name] = a as ImplementationFn;
+      continue;
+    }
+    if (a.type === 'xstate.assign') {
+      const assignment = a.assignment;
+      if (typeof assignment === 'function') actions[name] = assignment as ImplementationFn;
+      else if (assignment && typeof assignment === 'object') {
+        // assign({ key: value | fn }): the property form, as one function.
+        const props = assignment as Record<string, unknown>;
+        actions[name] = ((args: unknown, params: unknown) => {
+          const partial: Record<string, unknown> = {};
+          for (const key of Object.keys(props)) {
+            const p = props[key];
+            partial[key] = typeof p === 'function' ? (p as (a: unknown, b: unknown) => unknown)(args, params) : p;
+          }
+          return partial;
+        }) as ImplementationFn;
+      }
+    } else if ((a.type === 'xstate.raise' || a.type === 'xstate.emit') && typeof a.event === 'function') actions[name] = a.event as ImplementationFn;
+  }
+  return {
+    context: machine.config.context,
+    actions,
+    guards: { ...(machine.implementations.guards as Record<string, ImplementationFn>) },
+    delays: { ...(machine.implementations.delays as Record<string, ImplementationFn | number>) },
+  };
+}

@@ -1,0 +1,205 @@
+/**
+ * The compact runtime: runs a `StateTable` (compile.ts) with the machine's own named actions, guards
+ * and delays, with XState v5's semantics for the subset of firmware/machines/README.md ("Compact
+ * runtime" there). ES5 style (var, functions, plain objects and arrays; no Map/Set/Symbol/spread/
+ * classes/labelled break): a board gets it nearly as written.
+ *
+ * As XState: transitions are selected by a descent of the state value (a compound's own only when
+ * its active child takes none, a parallel state's only when none of its regions takes one), the
+ * first candidate whose guard passes; conflicting ones are removed (removeConflictingTransitions);
+ * then exit in reverse document order (exit actions, `after` timers cancelled), transition actions,
+ * entry in document order (entry actions, then `after` timers started with the delay read there).
+ * Raised events go to an internal queue, drained before the next external event. Emitted events and
+ * timer changes are deferred to the end of the macrostep; events sent meanwhile (by a listener, a
+ * timer) wait in a mailbox. Final states and eventless transitions are outside the subset (compile.ts
+ * rejects them).
+ */
+import type { CompactActor, CompactActorOptions, CompactImplementations, CompactObserver, CompactSnapshot, Ref, StateTable, StateValue, Subscription, TableEvent, TableTransition } from './table.ts';
+
+export type { CompactActor, CompactActorOptions, CompactClock, CompactImplementations, CompactObserver, CompactSnapshot, ImplementationFn, StateValue, Subscription } from './table.ts';
+
+/** A selected transition with its source state. */
+type Pick = [number, TableTransition];
+
+export function createCompactActor(table: StateTable, impl: CompactImplementations, options?: CompactActorOptions): CompactActor {
+  var S = table.s, opts = options || {}, ids: string[] = [], i: number;
+  var clock = opts.clock || { setTimeout: function (f: () => void, ms: number): unknown { return setTimeout(f, ms); }, clearTimeout: function (h: unknown) { clearTimeout(h as never); } };
+  var ctx: any, active: number[] = [], iq: TableEvent[] = [], deferred: (() => void)[] = [], mailbox: TableEvent[] = [];
+  var timers: Record<string, unknown> = {}, listeners: Record<string, ((e: any) => void)[]> = {}, observers: CompactObserver[] = [];
+  var status: CompactSnapshot['status'] = 'active', error: unknown, phase = 0 /* new, running, stopped */, busy = false;
+  for (i = 0; i < S.length; i++) ids[i] = S[i]!.id || (i ? ids[S[i]!.p] + '.' + S[i]!.k : table.id);
+
+  function own(o: object | undefined, k: string): boolean { return !!o && Object.prototype.hasOwnProperty.call(o, k); }
+  function type(n: number): string { return S[n]!.t || 'atomic'; }
+  function below(n: number, d: number): boolean { // n strictly inside d; d < 0: everything
+    if (d < 0) return true;
+    while ((n = S[n]!.p) >= 0) if (n === d) return true;
+    return false;
+  }
+  function kids(n: number): number[] { // active children, in activation order (XState's order of state value keys)
+    for (var out: number[] = [], i = 0; i < active.length; i++) if (S[active[i]!]!.p === n) out.push(active[i]!);
+    return out;
+  }
+  function merge(a: any, b: any): any {
+    var o: any = {}, k: string;
+    for (k in a) if (own(a, k)) o[k] = a[k];
+    for (k in b) if (own(b, k)) o[k] = b[k];
+    return o;
+  }
+  function later(f: (x: any) => void, x: any): void { deferred.push(function () { f(x); }); }
+  function call(fn: any, ev: TableEvent, p?: any): any { return typeof fn === 'function' ? fn({ context: ctx, event: ev }, p) : fn; }
+  function guard(r: Ref | undefined, ev: TableEvent): boolean { return !r || !!(typeof r === 'string' ? call(impl.guards[r], ev) : call(impl.guards[r[0]], ev, r[1])); }
+  function run(list: Ref[] | undefined, ev: TableEvent): void {
+    for (var i = 0; list && i < list.length; i++) {
+      var r = list[i]!, n = typeof r === 'string' ? r : r[0], p = typeof r === 'string' ? undefined : r[1], a = table.a[n]!, fn = impl.actions[n]!;
+      var k = typeof a === 'string' ? a : a[0], e = typeof a === 'string' ? undefined : a[1];
+      if (k === 'assign') ctx = merge(ctx, call(fn, ev, p));
+      else if (k === 'raise') iq.push(e || call(fn, ev, p));
+      else if (k === 'emit') later(deliver, e || call(fn, ev, p));
+      else if (phase === 1) call(fn, ev, p);
+      else later(function (x: any[]) { x[0]({ context: x[1], event: x[2] }, x[3]); }, [fn, ctx, ev, p]);
+    }
+  }
+  function deliver(e: TableEvent): void {
+    var hs = (own(listeners, e.type) ? listeners[e.type]! : []).concat(listeners['*'] || []);
+    for (var i = 0; i < hs.length; i++) try { hs[i]!(e); } catch (err) { report(err); }
+  }
+  function report(err: unknown): void { if (typeof setTimeout === 'function') setTimeout(function () { throw err; }, 0); }
+  function afterType(n: number, d: string): string { return 'xstate.after.' + (isNaN(+d) ? d : +d) + '.' + ids[n]; }
+  function cancel(type: string) { return function () { var h = timers[type]; delete timers[type]; if (h !== undefined) clock.clearTimeout(h); }; }
+  function schedule(type: string, ms: number) { return function () { timers[type] = clock.setTimeout(function () { delete timers[type]; send({ type: type }); }, ms); }; }
+  function leave(n: number, ev: TableEvent): void {
+    run(S[n]!.ex, ev);
+    for (var d in S[n]!.af) if (own(S[n]!.af, d)) deferred.push(cancel(afterType(n, d)));
+  }
+  function enter(n: number, ev: TableEvent): void {
+    if (active.indexOf(n) < 0) active.push(n);
+    run(S[n]!.en, ev);
+    for (var d in S[n]!.af) {
+      if (!own(S[n]!.af, d)) continue;
+      var ms = call(isNaN(+d) ? impl.delays[d] : +d, ev);
+      if (typeof ms === 'number') deferred.push(schedule(afterType(n, d), ms));
+      else iq.push({ type: afterType(n, d) }); // as XState: a delay that is not a number raises at once
+    }
+  }
+  function exitSet(t: TableTransition): number[] {
+    for (var out: number[] = [], i = 0; t.d !== undefined && i < active.length; i++) if (below(active[i]!, t.d)) out.push(active[i]!);
+    return out;
+  }
+  function unite(into: number[], more: number[] | undefined): boolean { // adds `more` to `into`; true if they met
+    for (var met = false, i = 0; more && i < more.length; i++) if (into.indexOf(more[i]!) < 0) into.push(more[i]!); else met = true;
+    return met;
+  }
+  function resolveConflicts(picks: Pick[]): Pick[] {
+    for (var kept: Pick[] = [], i = 0; i < picks.length; i++) {
+      for (var drop: Pick[] = [], preempted = false, j = 0; j < kept.length && !preempted; j++) {
+        if (!unite(exitSet(picks[i]![1]), exitSet(kept[j]![1]))) continue;
+        if (below(picks[i]![0], kept[j]![0])) drop.push(kept[j]!);
+        else preempted = true;
+      }
+      if (!preempted) { kept = kept.filter(function (k) { return drop.indexOf(k) < 0; }); kept.push(picks[i]!); }
+    }
+    return kept;
+  }
+  function select(n: number, ev: TableEvent): Pick[] {
+    var r: Pick[] = [], ch = kids(n), st = S[n]!, ts = own(st.on, ev.type) ? st.on![ev.type]! : [], i;
+    for (i = 0; i < ch.length; i++) r = r.concat(select(ch[i]!, ev));
+    for (var d in st.af) if (own(st.af, d) && afterType(n, d) === ev.type) ts = st.af![d]!;
+    for (i = 0; !r.length && i < ts.length; i++) if (guard(ts[i]!.g, ev)) return [[n, ts[i]!]];
+    return r;
+  }
+  function microstep(picks: Pick[], ev: TableEvent): void {
+    if (!picks.length) return;
+    picks = resolveConflicts(picks);
+    var ex: number[] = [], en: number[] = [], i;
+    for (i = 0; i < picks.length; i++) unite(ex, exitSet(picks[i]![1]));
+    ex.sort(function (a, b) { return b - a; });
+    for (i = 0; i < ex.length; i++) { leave(ex[i]!, ev); active.splice(active.indexOf(ex[i]!), 1); }
+    for (i = 0; i < picks.length; i++) run(picks[i]![1].a, ev);
+    for (i = 0; i < picks.length; i++) unite(en, picks[i]![1].n);
+    en.sort(function (a, b) { return a - b; });
+    for (i = 0; i < en.length; i++) enter(en[i]!, ev);
+  }
+  function macrostep(ev: TableEvent): void { // the event, then the events it raised, in order
+    if (ev.type !== 'xstate.init') microstep(select(0, ev), ev);
+    while (iq.length) microstep(select(0, (ev = iq.shift()!)), ev);
+  }
+  function value(n: number): StateValue {
+    var ch = kids(n), v: Record<string, StateValue> = {};
+    if (type(n) === 'compound' && ch.length && type(ch[0]!) === 'atomic') return S[ch[0]!]!.k;
+    for (var i = 0; i < ch.length; i++) v[S[ch[i]!]!.k] = value(ch[i]!);
+    return v;
+  }
+  function snapshot(): CompactSnapshot { return { status: status, value: value(0), context: ctx, error: error }; }
+  function halt(complete: boolean, err?: unknown): void {
+    var obs = observers, handled = false;
+    for (var k in timers) if (own(timers, k)) cancel(k)();
+    mailbox = [];
+    deferred = [];
+    phase = 2;
+    observers = [];
+    listeners = {};
+    for (var i = 0; i < obs.length; i++) {
+      if (complete && obs[i]!.complete) obs[i]!.complete!();
+      if (!complete && obs[i]!.error) { handled = true; obs[i]!.error!(err); }
+    }
+    if (!complete && !handled) report(err);
+  }
+  function fail(err: unknown): void { status = 'error'; error = err; halt(false, err); }
+  function update(): void { // the end of a macrostep: effects, observers
+    while (deferred.length) try { deferred.shift()!(); } catch (err) { deferred = []; status = 'error'; error = err; }
+    if (status === 'error') return fail(error);
+    for (var obs = observers.slice(), i = 0; i < obs.length; i++) if (obs[i]!.next) obs[i]!.next!(snapshot());
+  }
+  function process(ev: TableEvent): void {
+    if (ev.type === 'xstate.stop') { status = 'stopped'; return halt(true); }
+    var ctx0 = ctx, active0 = active.slice();
+    iq = [];
+    try { macrostep(ev); } catch (err) { ctx = ctx0; active = active0; return fail(err); }
+    update();
+  }
+  function drain(): void {
+    for (busy = true; phase === 1 && mailbox.length;) process(mailbox.shift()!);
+    busy = false;
+  }
+  function add(list: any[], x: any): Subscription {
+    if (list.indexOf(x) < 0) list.push(x);
+    return { unsubscribe: function () { if (list.indexOf(x) >= 0) list.splice(list.indexOf(x), 1); } };
+  }
+  function send(ev: TableEvent): void {
+    if (phase === 2) return;
+    mailbox.push(ev);
+    if (phase === 1 && !busy) drain();
+  }
+
+  try { // the initial state, as XState computes it when the actor is created (effects wait for start)
+    var init: TableEvent = { type: 'xstate.init', input: opts.input };
+    var cf = opts.context !== undefined ? opts.context : impl.context;
+    ctx = typeof cf === 'function' ? merge({}, cf({ input: opts.input })) : cf || {};
+    microstep([[0, { n: table.i }]], init);
+    macrostep(init);
+  } catch (err) { status = 'error'; error = err; deferred = []; }
+
+  var actor: CompactActor = {
+    start: function () {
+      if (phase !== 0) return actor;
+      phase = 1;
+      if (status === 'error') fail(error);
+      else update();
+      if (!busy) drain();
+      return actor;
+    },
+    send: send,
+    getSnapshot: snapshot,
+    on: function (type, handler) { return add(own(listeners, type) ? listeners[type]! : (listeners[type] = []), handler); },
+    subscribe: function (o) { return add(observers, typeof o === 'function' ? { next: o } : o); },
+    stop: function () {
+      if (phase === 0) phase = 2;
+      if (phase === 2) return actor;
+      mailbox = [{ type: 'xstate.stop' }];
+      if (!busy) drain();
+      return actor;
+    },
+  };
+  return actor;
+}

@@ -1,0 +1,144 @@
+/**
+ * The state table a device machine compiles to (`compile.ts`) and the compact interpreter runs
+ * (`interpreter.ts`). Plain JSON: no functions, so a board build can embed it as a literal. Keys are
+ * short because on a small board every property is a JS variable.
+ *
+ * States are listed in document order (XState's `StateNode.order`, a pre-order walk), index 0 being
+ * the root; every reference to a state is its index. Exit order is reverse document order, entry
+ * order document order, as in XState.
+ */
+
+/** JSON values (action and guard params, static events). */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** An action or guard reference: its name in `setup({ actions | guards })`, or `[name, params]`. */
+export type Ref = string | [string, Json];
+
+/** An event as machines see it. */
+export interface TableEvent {
+  type: string;
+  [key: string]: unknown;
+}
+
+export interface TableTransition {
+  /** Guard; absent: always enabled. */
+  g?: Ref;
+  /** Transition actions, in order. */
+  a?: Ref[];
+  /**
+   * The transition domain: the exit set is the active states strictly below it. -1: every active
+   * state, the root included (a reentering transition from the root). Absent: targetless, exits
+   * and enters nothing.
+   */
+  d?: number;
+  /** The states entered, in document order (precomputed: without history states it is static). */
+  n?: number[];
+}
+
+/** Absent in a `TableState`: atomic. (Final states are outside the subset.) */
+export type TableStateType = 'atomic' | 'compound' | 'parallel';
+
+export interface TableState {
+  /** XState id, when it is not the parent's id + '.' + key (the root's is the table's `id`). */
+  id?: string;
+  /** Key in the parent: the name used in the state value. */
+  k: string;
+  /** Parent index, -1 for the root. */
+  p: number;
+  /** Absent: atomic. */
+  t?: Exclude<TableStateType, 'atomic'>;
+  /** Entry and exit actions. */
+  en?: Ref[];
+  ex?: Ref[];
+  /** Transitions by exact event type, candidates in document order (the first enabled one is taken). */
+  on?: Record<string, TableTransition[]>;
+  /**
+   * `after` transitions by delay (a name in `setup({ delays })`, or milliseconds), in config order:
+   * a timer per delay starts on entry and is cancelled on exit; it sends `xstate.after.<delay>.<id>`,
+   * which these transitions take (sent by anyone else, it is taken too, as in XState).
+   */
+  af?: Record<string, TableTransition[]>;
+}
+
+/**
+ * What an action name stands for; the interpreter implements XState's built-ins itself.
+ * `assign`: the implementation returns a partial context, merged over the context.
+ * `raise`: the event (static, or returned by the implementation) goes on the internal queue.
+ * `emit`: the event (static, or returned by the implementation) goes to `on(type | '*')` listeners.
+ * `exec`: a plain function, called for its effect.
+ * `[kind, event]`: raise or emit of a static event (an object rather than a function).
+ */
+export type TableAction = 'assign' | 'raise' | 'emit' | 'exec' | ['raise' | 'emit', TableEvent];
+
+export interface StateTable {
+  /** Format version. */
+  v: 1;
+  /** Machine id (the root's id). */
+  id: string;
+  s: TableState[];
+  /** Every action the table references, by name. */
+  a: Record<string, TableAction>;
+  /** The initial configuration, in entry (document) order. */
+  i: number[];
+}
+
+// The interpreter's contract (interpreter.ts).
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/** How the interpreter calls a guard, delay or action implementation: `fn({ context, event }, params)`. */
+export type ImplementationFn = (args: { context: any; event: any }, params?: any) => any;
+
+/** The functions behind the names in a table (compile.ts `extractImplementations`). */
+export interface CompactImplementations {
+  /** The machine's `context`: a factory of `{ input }`, or an object. */
+  context?: unknown;
+  /** assign: the assignment; raise/emit: the event expression (absent when static); exec: the function. */
+  actions: Record<string, ImplementationFn>;
+  guards: Record<string, ImplementationFn>;
+  delays: Record<string, ImplementationFn | number>;
+}
+
+/** XState's `Clock`: the simulator's virtual timers, a board's real ones. */
+export interface CompactClock {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(id: unknown): void;
+}
+
+export interface CompactActorOptions {
+  input?: unknown;
+  /** The context factory (`({ input }) => context`) or object; default: the implementations'. */
+  context?: unknown;
+  /** Default: the global setTimeout / clearTimeout. */
+  clock?: CompactClock;
+}
+
+export type StateValue = string | { [key: string]: StateValue };
+
+export interface CompactSnapshot<C = any> {
+  /** XState's statuses; 'done' never happens (no final states in the subset). */
+  status: 'active' | 'done' | 'error' | 'stopped';
+  /** In XState's shape: a string for an atomic child, an object for nested and parallel states. */
+  value: StateValue;
+  context: C;
+  error?: unknown;
+}
+
+export interface CompactObserver {
+  next?: (snapshot: CompactSnapshot) => void;
+  error?: (err: unknown) => void;
+  complete?: () => void;
+}
+
+export interface Subscription {
+  unsubscribe(): void;
+}
+
+/** The part of XState's actor the device runtime uses. */
+export interface CompactActor {
+  start(): CompactActor;
+  send(event: TableEvent): void;
+  getSnapshot(): CompactSnapshot;
+  on(type: string, handler: (event: any) => void): Subscription;
+  subscribe(observer: CompactObserver | ((snapshot: CompactSnapshot) => void)): Subscription;
+  stop(): CompactActor;
+}
