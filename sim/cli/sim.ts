@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { z } from 'zod';
 import { formatTime, parseDuration, parseIsoTime } from '../scenario/schema.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -7,6 +7,10 @@ import { runSimulation } from '../run/run.ts';
 import type { TimelineEvent } from '../run/timeline.ts';
 import { createTextTimeline, formatSummary } from '../report/text.ts';
 import { createProgressBar } from '../report/progress.ts';
+import { createScreenshotWriter } from '../report/screenshots.ts';
+import type { ScreenshotWriter } from '../report/screenshots.ts';
+import { DISPLAY_PROFILES } from '../../firmware/display/render/layout.ts';
+import type { DisplayProfile } from '../../firmware/display/render/layout.ts';
 import { parseCommandArgs } from './args.ts';
 import { UsageError } from './usage.ts';
 
@@ -14,6 +18,7 @@ export const help = `hanlab sim — run a scenario headless, in virtual time, on
 
 Usage: hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json]
                   [--broker mqtt://HOST:PORT] [--realtime]
+                  [--screenshots DIR [--profile mono128x64|color176]]
 
   --scenario NAME|FILE  a built-in scenario (default ${DEFAULT_SCENARIO}) or a YAML / JSON file
   --seed N              override the scenario's seed (same scenario + seed = same timeline)
@@ -25,6 +30,12 @@ Usage: hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json]
                         embedded one; it must allow the HAN ACL of spec section 5
   --realtime            pace virtual time at wall-clock speed (watch with an MQTT client:
                         mosquitto_sub -t 'hanlab/#' -v)
+  --screenshots DIR     write a PNG of the PPMID's screen every time it changes visibly
+                        (not when only its age ticks): DIR/NNNN-YYYYMMDDTHHMM-FRESHNESS.png,
+                        numbered from 0001, virtual UTC time; DIR is created if missing and
+                        same-named files of an earlier run are overwritten
+  --profile NAME        the display drawn for --screenshots: mono128x64 (default; 128x64 OLED,
+                        PNG x3) or color176 (176x176 3-bit colour LCD, PNG x2)
 
 Prints the PPMID's timeline (what it shows, its freshness, shown vs true credit) and a summary
 of misleading-display and false-alarm minutes per device combination.
@@ -44,6 +55,8 @@ export async function run(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
       broker: { type: 'string' },
       realtime: { type: 'boolean' },
+      screenshots: { type: 'string' },
+      profile: { type: 'string' },
     },
     false,
   );
@@ -58,6 +71,9 @@ export async function run(argv: string[]): Promise<number> {
     if (!ok.success) throw new UsageError(`--broker: expected mqtt://HOST:PORT, found "${values.broker}"`);
   }
 
+  const screenshots = values.screenshots === undefined ? null : screenshotWriter(values.screenshots, values.profile);
+  if (screenshots === null && values.profile !== undefined) throw new UsageError('--profile: only with --screenshots DIR');
+
   const json = values.json === true;
   // A 30-day --json run prints hundreds of thousands of lines: write them in chunks.
   let pending = '';
@@ -69,7 +85,14 @@ export async function run(argv: string[]): Promise<number> {
     pending += line + '\n';
     if (pending.length > 1 << 16) drain();
   };
-  const timeline = json ? (e: TimelineEvent) => out(JSON.stringify({ ...e, t: formatTime(e.t) })) : createTextTimeline('scenario', out);
+  const print = json ? (e: TimelineEvent) => out(JSON.stringify({ ...e, t: formatTime(e.t) })) : createTextTimeline('scenario', out);
+  const timeline =
+    screenshots === null
+      ? print
+      : (e: TimelineEvent) => {
+          print(e);
+          screenshots.onEvent(e);
+        };
   const progress = createProgressBar(process.stderr);
   let result;
   try {
@@ -94,6 +117,19 @@ export async function run(argv: string[]): Promise<number> {
   else out('\n' + formatSummary(result, scenario.metric.tolerance));
   drain();
   return 0;
+}
+
+/** Validates --screenshots DIR (created if missing, must be writable) and --profile. */
+function screenshotWriter(dir: string, profile: string | undefined): ScreenshotWriter {
+  const name = profile ?? 'mono128x64';
+  if (!Object.hasOwn(DISPLAY_PROFILES, name)) throw new UsageError(`--profile: expected ${Object.keys(DISPLAY_PROFILES).join(' or ')}, found "${name}"`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    throw new UsageError(`--screenshots: cannot write to directory "${dir}" (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  return createScreenshotWriter(dir, name as DisplayProfile);
 }
 
 function loadScenario(ref: string): Scenario {

@@ -13,6 +13,7 @@ Usage:
   hanlab decode <HEX | @FILE | @-> [--xml] [--keystore DIR]
                                  decode a GBCS message (Parse & Correlate)
   hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json] [--broker URL] [--realtime]
+             [--screenshots DIR [--profile mono128x64|color176]]
                                  run a scenario headless in virtual time (default: han-outage-prepay)
   hanlab help [COMMAND]          this text, or a command's own help
 

@@ -1,0 +1,170 @@
+/**
+ * Golden PNGs of the PPMID screen: each state below, drawn for both display profiles into the
+ * framebuffer and encoded as `hanlab sim --screenshots` does (png.ts scale), must match
+ * test/golden/display/<profile>/<state>.png pixel for pixel.
+ *
+ * After an intended change to the layout or the fonts, look at the new pictures and rewrite them:
+ *
+ *   UPDATE_GOLDEN=1 npx vitest run test/display-golden
+ *
+ * The screen models come from the real assessFreshness + buildScreen, as the PPMID builds them.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_FRESHNESS_CONFIG, assessFreshness } from '../firmware/display/freshness.ts';
+import type { FreshnessInput } from '../firmware/display/freshness.ts';
+import { buildScreen } from '../firmware/display/screen-model.ts';
+import type { ScreenInput, ScreenModel, ScreenValues } from '../firmware/display/screen-model.ts';
+import { createFrameBuffer } from '../firmware/display/render/framebuffer.ts';
+import type { FrameBuffer } from '../firmware/display/render/framebuffer.ts';
+import { DISPLAY_PROFILES, drawScreen } from '../firmware/display/render/layout.ts';
+import type { DisplayProfile } from '../firmware/display/render/layout.ts';
+import { BANNERS, planScreen } from '../firmware/display/render/plan.ts';
+import { PNG_SCALE, framebufferToImage, framebufferToPng } from '../sim/report/png.ts';
+
+const MIN = 60_000;
+const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+const goldenDir = new URL('./golden/display/', import.meta.url);
+
+const okValues: ScreenValues = { credit: 12.34, emergencyCredit: 5, debt: 0, ec: 'none', supply: 'on', lowCredit: false };
+
+function screen(f: Partial<FreshnessInput>, values: Partial<ScreenValues> = {}, extra: Partial<ScreenInput> = {}): ScreenModel {
+  const v = { ...okValues, ...values };
+  const a = assessFreshness(
+    {
+      nowMs: NOW,
+      clockSynced: true,
+      snapshotMs: NOW - 10 * MIN,
+      lastChangeSeenMs: NOW - 10 * MIN,
+      sinceChangeSeenMs: 10 * MIN,
+      observedForMs: 300 * MIN,
+      hasBalance: v.credit !== null,
+      hanLost: false,
+      consumptionExpected: v.supply === 'on' || v.supply === 'unknown',
+      ...f,
+    },
+    DEFAULT_FRESHNESS_CONFIG,
+  );
+  return buildScreen({ values: v, assessment: a, nowMs: NOW, lastContactMs: NOW - 2 * MIN, pending: { activateEc: false, topUpPounds: null }, ...extra });
+}
+
+/** The states of the boards issue's "Done when", as the PPMID would build them. */
+export const STATES: Record<string, ScreenModel> = {
+  fresh: screen({}),
+  late: screen({ snapshotMs: NOW - 40 * MIN }),
+  'stale-low-credit': screen({ snapshotMs: NOW - 80 * MIN, lastChangeSeenMs: NOW - 80 * MIN, sinceChangeSeenMs: 80 * MIN }, { credit: 1.5, lowCredit: true }),
+  'unknown-time': screen({ snapshotMs: null, lastChangeSeenMs: NOW - 20 * MIN, sinceChangeSeenMs: 20 * MIN }),
+  'clock-problem': screen({ clockSynced: false }),
+  'han-lost': screen({ hanLost: true, snapshotMs: NOW - 50 * MIN }, {}, { lastContactMs: NOW - 45 * MIN }),
+  'ec-in-use': screen({}, { credit: 0, emergencyCredit: 3.2, ec: 'inUse', lowCredit: true }),
+  'supply-off': screen({}, { credit: 0, emergencyCredit: 0, ec: 'none', supply: 'off', lowCredit: true, debt: 4.5 }, { pending: { activateEc: false, topUpPounds: 10 } }),
+};
+
+const PROFILES = Object.keys(DISPLAY_PROFILES) as DisplayProfile[];
+
+function render(model: ScreenModel, profile: DisplayProfile): FrameBuffer {
+  const p = DISPLAY_PROFILES[profile];
+  const fb = createFrameBuffer(p.width, p.height, p.bpp);
+  drawScreen(fb, model, profile);
+  return fb;
+}
+
+describe('golden PNGs of the PPMID screen', () => {
+  for (const profile of PROFILES) {
+    for (const [state, model] of Object.entries(STATES)) {
+      it(`${profile} / ${state}`, () => {
+        const fb = render(model, profile);
+        expect(fb.flips()).toBe(1);
+        const file = new URL(`${profile}/${state}.png`, goldenDir);
+        if (UPDATE) {
+          mkdirSync(new URL(`${profile}/`, goldenDir), { recursive: true });
+          writeFileSync(file, framebufferToPng(fb, PNG_SCALE[profile]));
+          return;
+        }
+        expect(existsSync(file), `missing ${file.pathname}: run UPDATE_GOLDEN=1 npx vitest run test/display-golden`).toBe(true);
+        const golden = PNG.sync.read(readFileSync(file));
+        const actual = framebufferToImage(fb, PNG_SCALE[profile]);
+        expect([golden.width, golden.height]).toEqual([actual.width, actual.height]);
+        const diff = countDiff(golden.data, actual.data);
+        expect(diff, `${diff} pixels differ from ${file.pathname}`).toBe(0);
+      });
+    }
+  }
+});
+
+function countDiff(a: Uint8Array, b: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i += 4) if (a[i] !== b[i] || a[i + 1] !== b[i + 1] || a[i + 2] !== b[i + 2]) n++;
+  return n;
+}
+
+describe('what each state shows', () => {
+  const plan = (s: string) => planScreen(STATES[s]!);
+  it('the states are the ones named', () => {
+    expect(Object.fromEntries(Object.entries(STATES).map(([k, s]) => [k, s.freshness]))).toEqual({
+      fresh: 'fresh',
+      late: 'late',
+      'stale-low-credit': 'stale',
+      'unknown-time': 'unknown',
+      'clock-problem': 'clockProblem',
+      'han-lost': 'hanLost',
+      'ec-in-use': 'fresh',
+      'supply-off': 'fresh',
+    });
+  });
+
+  it('balance, time line with its source, banners by priority, badges', () => {
+    expect(plan('fresh')).toMatchObject({ balance: '£12.34', time: { main: 'Updated 11:50', source: 'GSME' }, banners: [], badges: [] });
+    expect(plan('late').banners.map((b) => b.title)).toEqual(['UPDATE OVERDUE']);
+    expect(plan('stale-low-credit').banners.map((b) => b.code)).toEqual(['stale', 'supplyMayBeOff', 'lowCredit']);
+    // The legacy caption is the "est." on the time line, never a banner.
+    expect(STATES['unknown-time']!.warnings.map((w) => w.code)).toEqual(['timeUnknown']);
+    expect(plan('unknown-time')).toMatchObject({ time: { main: 'Updated 11:40', source: 'est.' }, banners: [] });
+    expect(plan('clock-problem')).toMatchObject({ time: { source: 'GSME?' }, banners: [{ code: 'clockProblem' }] });
+    expect(plan('han-lost').banners[0]!.title).toBe('NO METER LINK');
+    expect(plan('ec-in-use')).toMatchObject({ balance: '£0.00', badges: [{ text: 'EC £3.20', tone: 'caution' }], banners: [{ code: 'lowCredit' }] });
+    expect(plan('supply-off').badges.map((b) => b.text)).toEqual(['GAS OFF', 'TOP-UP SENT', 'DEBT £4.50']);
+  });
+
+  it('banner texts fit without cutting: titles on the 128-px bar with "+N", details on the colour bar', () => {
+    for (const b of BANNERS) {
+      expect(b.title.length, b.title).toBeLessThanOrEqual(19);
+      expect(b.detail.length, b.detail).toBeLessThanOrEqual(26);
+    }
+  });
+});
+
+describe('layout robustness', () => {
+  const freshness = fc.constantFrom('fresh', 'late', 'stale', 'unknown', 'clockProblem', 'hanLost', 'noData') as fc.Arbitrary<ScreenModel['freshness']>;
+  const codes = fc.constantFrom('stale', 'noChangeSeen', 'supplyMayBeOff', 'clockProblem', 'hanLost', 'lowCredit', 'ecInUse', 'supplyOff', 'timeUnknown') as fc.Arbitrary<ScreenModel['warnings'][number]['code']>;
+  const money = fc.option(fc.double({ min: -99999, max: 999999, noNaN: true }), { nil: null });
+  const model: fc.Arbitrary<ScreenModel> = fc.record({
+    credit: money,
+    emergencyCredit: money,
+    debt: money,
+    ec: fc.constantFrom('none', 'available', 'inUse'),
+    supply: fc.constantFrom('on', 'off', 'armed', 'unknown'),
+    lastUpdate: fc.option(fc.record({ at: fc.constant('2026-01-15T11:50:00.000Z'), hhmm: fc.constantFrom('11:50', '--:--', '00:00'), source: fc.constantFrom('gsme', 'changeEstimate') }), { nil: null }),
+    ageMinutes: fc.option(fc.integer({ min: -100, max: 100000 }), { nil: null }),
+    freshness,
+    warnings: fc.array(fc.record({ code: codes, text: fc.string({ maxLength: 200 }) }), { maxLength: 9 }),
+    pending: fc.subarray(['activateEc', 'topUp'] as const),
+    lines: fc.constant([]),
+  }) as fc.Arbitrary<ScreenModel>;
+
+  it('any screen model draws without error, and the age alone never changes a pixel', () => {
+    fc.assert(
+      fc.property(model, fc.integer({ min: 0, max: 10000 }), (m, age) => {
+        for (const profile of PROFILES) {
+          const a = render(m, profile);
+          const b = render({ ...m, ageMinutes: age }, profile);
+          expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
