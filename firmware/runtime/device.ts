@@ -1,86 +1,14 @@
 import { createActor } from 'xstate';
-import type { AnyEventObject, AnyStateMachine, EventObject } from 'xstate';
-import { DecodeError } from '../codec/errors.ts';
-import { toHex } from '../codec/hex.ts';
+import type { AnyStateMachine } from 'xstate';
 import type { Platform } from '../platform/index.ts';
-import { decodeZclFrame, encodeZclFrame } from '../zcl/index.ts';
-import type { ZclFrame } from '../zcl/index.ts';
+import { runDevice } from './device-core.ts';
+import type { DeviceActor, RunningDevice } from './device-core.ts';
 
-/** What every device machine may emit (see firmware/machines/README.md). */
-type Emitted =
-  | { type: 'han.send'; dst: string; clusterId: number; frame: ZclFrame }
-  | { type: 'state'; state: Record<string, unknown> }
-  | { type: 'screen'; screen: unknown }
-  | { type: 'log'; level: 'info' | 'warn'; message: string; data?: Record<string, unknown> };
+export { runDevice } from './device-core.ts';
+export type { DeviceActor, DeviceEvent, RunningDevice } from './device-core.ts';
 
-export interface RunningDevice {
-  /** Sends an event from outside the HAN (a button, the gas sensor, a WAN request). */
-  send(event: AnyEventObject): void;
-  /** The machine's current snapshot (for observers and tests; devices never read each other's). */
-  snapshot(): ReturnType<ReturnType<typeof createActor<AnyStateMachine>>['getSnapshot']>;
-  /** Subscribes to one kind of emitted event (e.g. the GPF's `wan.respond`). */
-  on(type: string, handler: (event: EventObject) => void): void;
-  stop(): void;
-}
-
-/**
- * Runs one device machine on a platform: HAN bytes in are decoded here (a malformed frame is
- * logged and dropped, never handed to the machine), emitted frames are encoded and sent, state and
- * screen models go to the observer. A fault inside the machine stops that device with a logged
- * error instead of throwing out of the event loop: one broken device must not take the
- * simulator, or a board's other tasks, down with it.
- */
+/** Runs one device machine on XState's own actor (Node, the simulator, boards with room for it). */
 export function startDevice(machine: AnyStateMachine, platform: Platform, input: Record<string, unknown>): RunningDevice {
   const actor = createActor(machine, { input: { ...input, clock: platform.clock }, clock: platform.timers });
-
-  actor.on('*', (event) => {
-    try {
-      deliver(event as Emitted);
-    } catch (err) {
-      // An output the platform could not take (a full queue, a closed socket) is that output
-      // lost, as a radio frame can be; the device goes on.
-      platform.log.warn('device output failed', { type: event.type, error: String(err) });
-    }
-  });
-  function deliver(e: Emitted): void {
-    switch (e.type) {
-      case 'han.send':
-        platform.han.send(e.dst, e.clusterId, encodeZclFrame(e.frame));
-        break;
-      case 'state':
-        platform.observe.state(e.state);
-        break;
-      case 'screen':
-        platform.observe.screen?.(e.screen);
-        break;
-      case 'log':
-        platform.log[e.level](e.message, e.data);
-        break;
-    }
-  }
-  actor.subscribe({
-    error: (err) => platform.log.warn('device stopped by an internal error', { error: String(err) }),
-  });
-
-  platform.han.onFrame((src, clusterId, bytes) => {
-    let frame: ZclFrame;
-    try {
-      frame = decodeZclFrame(bytes);
-    } catch (err) {
-      if (!(err instanceof DecodeError)) throw err;
-      platform.log.warn('malformed HAN frame dropped', { src, clusterId, error: err.message, bytes: toHex(bytes) });
-      return;
-    }
-    actor.send({ type: 'HAN_FRAME', src, clusterId, frame });
-  });
-
-  actor.start();
-  return {
-    send: (event) => actor.send(event),
-    snapshot: () => actor.getSnapshot(),
-    on: (type, handler) => {
-      actor.on(type, handler);
-    },
-    stop: () => actor.stop(),
-  };
+  return runDevice(actor as unknown as DeviceActor, platform);
 }

@@ -62,7 +62,7 @@ export async function attachHubWan(o: HubWanOptions): Promise<{ close(): Promise
   }
 
   o.gpf.on('wan.respond', (event) => {
-    const e = event as WanRespondEmitted;
+    const e = event as unknown as WanRespondEmitted;
     const command = waiting.get(e.requestId);
     if (!command) return;
     waiting.delete(e.requestId);

@@ -1,0 +1,100 @@
+import { DecodeError } from '../codec/errors.ts';
+import { toHex } from '../codec/hex.ts';
+import type { Platform } from '../platform/index.ts';
+import { decodeZclFrame, encodeZclFrame } from '../zcl/index.ts';
+import type { ZclFrame } from '../zcl/index.ts';
+
+/** What every device machine may emit (see firmware/machines/README.md). */
+type Emitted =
+  | { type: 'han.send'; dst: string; clusterId: number; frame: ZclFrame }
+  | { type: 'state'; state: Record<string, unknown> }
+  | { type: 'screen'; screen: unknown }
+  | { type: 'log'; level: 'info' | 'warn'; message: string; data?: Record<string, unknown> };
+
+export interface DeviceEvent {
+  type: string;
+  [key: string]: unknown;
+}
+
+/**
+ * The part of an actor the device runtime uses: XState's actor and the compact interpreter's both
+ * have it, so a board that cannot hold XState runs the same device code on the interpreter.
+ */
+export interface DeviceActor {
+  start(): unknown;
+  send(event: DeviceEvent): void;
+  getSnapshot(): { status: string; value: unknown; context: unknown };
+  on(type: string, handler: (event: DeviceEvent) => void): unknown;
+  subscribe(observer: { error?: (err: unknown) => void }): unknown;
+  stop(): void;
+}
+
+export interface RunningDevice {
+  /** Sends an event from outside the HAN (a button, the gas sensor, a WAN request). */
+  send(event: DeviceEvent): void;
+  /** The machine's current snapshot (for observers and tests; devices never read each other's). */
+  snapshot(): { status: string; value: unknown; context: unknown };
+  /** Subscribes to one kind of emitted event (e.g. the GPF's `wan.respond`). */
+  on(type: string, handler: (event: DeviceEvent) => void): void;
+  stop(): void;
+}
+
+/**
+ * Runs one device actor on a platform: HAN bytes in are decoded here (a malformed frame is
+ * logged and dropped, never handed to the machine), emitted frames are encoded and sent, state and
+ * screen models go to the observer. A fault inside the machine stops that device with a logged
+ * error instead of throwing out of the event loop: one broken device must not take the
+ * simulator, or a board's other tasks, down with it.
+ */
+export function runDevice(actor: DeviceActor, platform: Platform): RunningDevice {
+  actor.on('*', (event) => {
+    try {
+      deliver(event as unknown as Emitted);
+    } catch (err) {
+      // An output the platform could not take (a full queue, a closed socket) is that output
+      // lost, as a radio frame can be; the device goes on.
+      platform.log.warn('device output failed', { type: event.type, error: String(err) });
+    }
+  });
+  function deliver(e: Emitted): void {
+    switch (e.type) {
+      case 'han.send':
+        platform.han.send(e.dst, e.clusterId, encodeZclFrame(e.frame));
+        break;
+      case 'state':
+        platform.observe.state(e.state);
+        break;
+      case 'screen':
+        if (platform.observe.screen) platform.observe.screen(e.screen);
+        break;
+      case 'log':
+        platform.log[e.level](e.message, e.data);
+        break;
+    }
+  }
+  actor.subscribe({
+    error: (err) => platform.log.warn('device stopped by an internal error', { error: String(err) }),
+  });
+
+  platform.han.onFrame((src, clusterId, bytes) => {
+    let frame: ZclFrame;
+    try {
+      frame = decodeZclFrame(bytes);
+    } catch (err) {
+      if (!(err instanceof DecodeError)) throw err;
+      platform.log.warn('malformed HAN frame dropped', { src, clusterId, error: err.message, bytes: toHex(bytes) });
+      return;
+    }
+    actor.send({ type: 'HAN_FRAME', src, clusterId, frame });
+  });
+
+  actor.start();
+  return {
+    send: (event) => actor.send(event),
+    snapshot: () => actor.getSnapshot(),
+    on: (type, handler) => {
+      actor.on(type, handler);
+    },
+    stop: () => actor.stop(),
+  };
+}
