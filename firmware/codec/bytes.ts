@@ -211,12 +211,14 @@ export class ByteWriter {
     return this;
   }
 
+  // BigInt(…) rather than 0n literals: ES5 engines (Espruino) must be able to parse this class,
+  // though only GBCS code, never on a board, calls this method.
   u64be(v: bigint): this {
-    if (v < 0n || v > 0xffffffffffffffffn) throw new EncodeError(`uint64 out of range: ${v}`);
+    if (v < BigInt(0) || v > BigInt('0xffffffffffffffff')) throw new EncodeError(`uint64 out of range: ${v}`);
     this.room(8);
     for (let i = 7; i >= 0; i--) {
-      this.buf[this.len + i] = Number(v & 0xffn);
-      v >>= 8n;
+      this.buf[this.len + i] = Number(v & BigInt(0xff));
+      v >>= BigInt(8);
     }
     this.len += 8;
     return this;

@@ -1,0 +1,10 @@
+/** ESP32 (Espruino) with an SSD1306 128×64 on I2C1 at the ESP32 DevKit's usual pins: SCL D22, SDA D21. */
+import * as build from 'hanlab:device';
+import { startEspruinoBoard } from '../espruino/board.ts';
+import type { EspruinoI2C } from '../espruino/espruino.ts';
+
+declare const I2C1: EspruinoI2C;
+declare const D21: unknown;
+declare const D22: unknown;
+
+startEspruinoBoard(build, { i2c: I2C1, scl: D22, sda: D21 });

@@ -1,0 +1,63 @@
+/**
+ * `boards/<id>/board.json`: what a build and a runner need to know about a target. Validated with
+ * zod so a bad file names its field.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { UsageError } from '../cli/usage.ts';
+
+export const BOARDS_DIR = fileURLToPath(new URL('../../boards/', import.meta.url));
+
+export const DEVICES = ['gsme', 'gpf', 'ppmid'] as const;
+export type DeviceKind = (typeof DEVICES)[number];
+export const RUNTIMES = ['xstate', 'compact'] as const;
+export type Runtime = (typeof RUNTIMES)[number];
+
+const boardSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  name: z.string(),
+  /** What runs the bundle: Node itself, QuickJS (the emulator) or Espruino. */
+  engine: z.enum(['node', 'quickjs', 'espruino']),
+  /** How the bundle is emitted: a Node ES module, an es2020 IIFE, or ES5 for Espruino. */
+  target: z.enum(['node', 'es2020', 'es5']),
+  /** The board's memory: bytes of heap (QuickJS, Node) or Espruino's JS variables. */
+  memory: z.strictObject({ unit: z.enum(['bytes', 'variables']), budget: z.number().int().positive() }),
+  /** Display profile (firmware/display/render), or null for a board without a screen. */
+  display: z.enum(['mono128x64', 'color176']).nullable(),
+  /** How HAN frames leave the board. */
+  han: z.enum(['mqtt.js', 'host-bridge', 'espruino-mqtt']),
+  /** The machine runtime the board picks for its memory budget; `--runtime` overrides. */
+  runtime: z.enum(RUNTIMES),
+  devices: z.array(z.enum(DEVICES)).min(1),
+  notes: z.string().optional(),
+});
+export type BoardSpec = z.infer<typeof boardSchema>;
+
+export function listBoards(): string[] {
+  return readdirSync(BOARDS_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(`${BOARDS_DIR}${d.name}/board.json`))
+    .map((d) => d.name)
+    .sort();
+}
+
+/** Loads and checks `boards/<id>/board.json`; an unknown id or a bad file is a UsageError. */
+export function loadBoard(id: string): BoardSpec {
+  const file = `${BOARDS_DIR}${id}/board.json`;
+  if (!/^[a-z0-9-]+$/.test(id) || !existsSync(file)) {
+    throw new UsageError(`--board: unknown board '${id}' (boards: ${listBoards().join(', ')})`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`${file}: not JSON: ${(err as Error).message}`);
+  }
+  const parsed = boardSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UsageError(`${file}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+  }
+  if (parsed.data.id !== id) throw new UsageError(`${file}: id: '${parsed.data.id}' does not match its folder '${id}'`);
+  return parsed.data;
+}

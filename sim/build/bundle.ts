@@ -1,0 +1,145 @@
+/**
+ * `hanlab build`: one device for one board, as the board runs it.
+ *
+ * The board's entry (`boards/<id>/main.ts`) imports the virtual module `hanlab:device`, generated
+ * here: the device's machine on the chosen runtime (`createDeviceActor(input, timers)`), its name,
+ * and the build flags. For the compact runtime the table is compiled now, on Node with real
+ * XState, and `xstate` is aliased to `firmware/runtime/compact/xstate-shim.ts`, so the bundle holds
+ * the machines' own actions and guards but no XState.
+ *
+ * Targets: `node` (ES module for Node), `es2020` (an IIFE QuickJS runs unchanged), `es5`
+ * (Espruino: see espruino.ts for the rest of that route).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import * as esbuild from 'esbuild';
+import type { AnyStateMachine } from 'xstate';
+import { gpfMachine, gsmeMachine, ppmidMachine } from '../../firmware/machines/index.ts';
+import { compileMachineToJson } from '../../firmware/runtime/compact/compile.ts';
+import { BOARDS_DIR, loadBoard } from './board-spec.ts';
+import type { BoardSpec, DeviceKind, Runtime } from './board-spec.ts';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+const MACHINES: Record<DeviceKind, { machine: AnyStateMachine; exportName: string; file: string }> = {
+  gsme: { machine: gsmeMachine, exportName: 'gsmeMachine', file: 'firmware/machines/gsme.ts' },
+  gpf: { machine: gpfMachine, exportName: 'gpfMachine', file: 'firmware/machines/gpf.ts' },
+  ppmid: { machine: ppmidMachine, exportName: 'ppmidMachine', file: 'firmware/machines/ppmid.ts' },
+};
+
+/** Switches kept for testing the tests (the HIL harness must be able to fail). */
+export interface BuildFlags {
+  /** false builds a PPMID that never warns of stale data, whatever its config says. */
+  staleDetection?: boolean;
+}
+
+export interface BuildOptions {
+  board: string;
+  device: DeviceKind;
+  /** Default: the board's own choice (board.json `runtime`). */
+  runtime?: Runtime;
+  flags?: BuildFlags;
+  /** Where `dist/` goes (default: the repository root). */
+  outDir?: string;
+  /** false: keep the code readable (the Espruino route minifies at its end). Default true. */
+  minify?: boolean;
+}
+
+export interface BuildResult {
+  board: BoardSpec;
+  device: DeviceKind;
+  runtime: Runtime;
+  code: string;
+  /** The written file. */
+  file: string;
+  bytes: number;
+  gzipBytes: number;
+}
+
+function deviceModule(device: DeviceKind, runtime: Runtime, flags: BuildFlags): string {
+  const m = MACHINES[device];
+  const machinePath = JSON.stringify(`${ROOT}${m.file}`);
+  const head = [
+    `export const device = ${JSON.stringify(device)};`,
+    `export const runtime = ${JSON.stringify(runtime)};`,
+    `export const buildFlags = ${JSON.stringify(flags)};`,
+  ];
+  if (runtime === 'xstate') {
+    return [
+      `import { createActor } from 'xstate';`,
+      `import { ${m.exportName} as machine } from ${machinePath};`,
+      ...head,
+      `export function createDeviceActor(input, timers) { return createActor(machine, { input: input, clock: timers }); }`,
+    ].join('\n');
+  }
+  return [
+    `import { createCompactActor } from ${JSON.stringify(`${ROOT}firmware/runtime/compact/interpreter.ts`)};`,
+    `import { extractImplementations } from ${JSON.stringify(`${ROOT}firmware/runtime/compact/compile.ts`)};`,
+    `import { ${m.exportName} as machine } from ${machinePath};`,
+    ...head,
+    `const table = ${compileMachineToJson(m.machine)};`,
+    `export function createDeviceActor(input, timers) { return createCompactActor(table, extractImplementations(machine), { input: input, clock: timers }); }`,
+  ].join('\n');
+}
+
+function devicePlugin(device: DeviceKind, runtime: Runtime, flags: BuildFlags): esbuild.Plugin {
+  return {
+    name: 'hanlab-device',
+    setup(build) {
+      build.onResolve({ filter: /^hanlab:device$/ }, () => ({ path: 'hanlab:device', namespace: 'hanlab' }));
+      build.onLoad({ filter: /.*/, namespace: 'hanlab' }, () => ({ contents: deviceModule(device, runtime, flags), loader: 'js', resolveDir: ROOT }));
+    },
+  };
+}
+
+/** esbuild's part: the board entry with the device, as one file, not yet written. */
+export async function bundleDevice(board: BoardSpec, device: DeviceKind, runtime: Runtime, flags: BuildFlags, minify: boolean): Promise<string> {
+  const node = board.target === 'node';
+  const result = await esbuild.build({
+    entryPoints: [`${BOARDS_DIR}${board.id}/main.ts`],
+    bundle: true,
+    write: false,
+    format: node ? 'esm' : 'iife',
+    platform: node ? 'node' : 'neutral',
+    mainFields: ['module', 'main'],
+    // On the Espruino route esbuild stops at es2020 (object spread and class fields left alone:
+    // its helpers for them need Object.getOwnPropertyDescriptors, which Espruino lacks); SWC
+    // lowers the rest to ES5 (espruino.ts).
+    target: board.target === 'es2020' || board.target === 'es5' ? 'es2020' : 'node20',
+    supported: board.target === 'es5' ? { 'class-field': true, 'class-static-field': true } : {},
+    minify,
+    legalComments: 'none',
+    charset: 'utf8',
+    logLevel: 'silent',
+    // Board-provided modules (Espruino's MQTT, Storage…) are the board's, not ours to bundle.
+    external: board.engine === 'espruino' ? ['MQTT', 'Storage', 'SSD1306', 'Wifi', 'ESP32'] : node ? ['mqtt', 'pngjs', 'node:*'] : [],
+    alias: runtime === 'compact' ? { xstate: `${ROOT}firmware/runtime/compact/xstate-shim.ts` } : {},
+    plugins: [devicePlugin(device, runtime, flags)],
+  });
+  return result.outputFiles![0]!.text;
+}
+
+export async function buildDevice(options: BuildOptions): Promise<BuildResult> {
+  const board = loadBoard(options.board);
+  const runtime = options.runtime ?? board.runtime;
+  const flags = options.flags ?? {};
+  const minify = options.minify ?? true;
+  let code: string;
+  if (board.target === 'es5') {
+    const { toEspruino } = await import('./espruino.ts');
+    code = await toEspruino(await bundleDevice(board, options.device, runtime, flags, false), { minify });
+  } else {
+    code = await bundleDevice(board, options.device, runtime, flags, minify);
+  }
+  const dir = `${options.outDir ?? ROOT}dist/${board.id}/`;
+  mkdirSync(dir, { recursive: true });
+  const file = `${dir}${options.device}${runtime === board.runtime ? '' : `.${runtime}`}${flagSuffix(flags)}.js`;
+  writeFileSync(file, code);
+  const bytes = Buffer.byteLength(code);
+  return { board, device: options.device, runtime, code, file, bytes, gzipBytes: gzipSync(code, { level: 9 }).length };
+}
+
+function flagSuffix(flags: BuildFlags): string {
+  return flags.staleDetection === false ? '.no-stale' : '';
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { Es5CheckError, checkEs5, usedBuiltins } from '../sim/build/es5-check.ts';
+import { toEspruino, toEspruinoWithReport } from '../sim/build/espruino.ts';
+
+function rejection(code: string, provided: string[] = []): Es5CheckError {
+  try {
+    checkEs5(code, { provided });
+  } catch (err) {
+    if (err instanceof Es5CheckError) return err;
+    throw err;
+  }
+  throw new Error('accepted: ' + code);
+}
+
+describe('the ES5 check (what Espruino 2v29 rejects)', () => {
+  const cases: [string, string, RegExp, number, number][] = [
+    ['an arrow function', 'var a = 1;\nvar f = (x) => x + 1;', /ES2015\+ syntax/, 2, 14],
+    ['spread', 'var a = [1];\nvar b = [0, ...a];', /ES2015\+ syntax/, 2, 13],
+    ['let', 'let x = 1;', /ES2015\+ syntax/, 1, 5],
+    ['a template literal', 'var s = `x`;', /ES2015\+ syntax/, 1, 9],
+    ['a labelled break', 'outer: for (var i = 0; i < 3; i++) { for (;;) { break outer; } }', /labelled statement 'outer:'/, 1, 1],
+    ['new Map without a polyfill', 'var x = 1;\nvar m = new Map();', /ES2015 built-in Map without a polyfill/, 2, 13],
+    ['Symbol', 'var s = Symbol("x");', /ES2015 built-in Symbol without a polyfill/, 1, 9],
+    ['Array.from', 'var a = Array.from("ab");', /ES2015 built-in Array\.from without a polyfill/, 1, 9],
+    ['Number.isNaN', 'var n = Number.isNaN(1);', /Number\.isNaN/, 1, 9],
+    ['Object.is', 'var n = Object.is(1, 1);', /Object\.is without/, 1, 9],
+    ['.flat()', 'var a = [[1]].flat();', /\.flat\(\) without a polyfill/, 1, 9],
+  ];
+  for (const [what, code, construct, line, column] of cases) {
+    it(`rejects ${what}, naming it, its line:column and an excerpt`, () => {
+      const err = rejection(code);
+      expect(err.construct).toMatch(construct);
+      expect([err.line, err.column]).toEqual([line, column]);
+      expect(err.message).toMatch(new RegExp(`at ${line}:${column}: `));
+      expect(err.excerpt.length).toBeGreaterThan(3);
+    });
+  }
+
+  it('rejects a labelled continue inside otherwise plain ES5', () => {
+    expect(rejection('function f() { a: while (true) { continue a; } }').construct).toMatch(/labelled/);
+  });
+
+  it('accepts plain ES5, a polyfilled built-in, a property named like a built-in, a typeof test and a guarded try', () => {
+    expect(() => checkEs5('var o = { Map: 1 }; o.Set = 2; var f = function (x) { return x + o.Map; };')).not.toThrow();
+    expect(() => checkEs5('var m = new Map();', { provided: ['Map'] })).not.toThrow();
+    expect(() => checkEs5('var ok = typeof Symbol !== "undefined" && Symbol.iterator;')).not.toThrow();
+    expect(() => checkEs5('var r; try { r = Reflect.construct; } catch (e) {}')).not.toThrow();
+  });
+
+  it('lists the built-ins a program uses, in the polyfill table\'s terms', () => {
+    const used = usedBuiltins('var m = new Map(); var s = "1".padStart(2, "0"); var a = Object.assign({}, {}); var b = new Uint8Array(2).slice(1);');
+    for (const name of ['Map', '.padStart', 'Object.assign', 'Uint8Array.slice']) expect(used.has(name)).toBe(true);
+    expect(used.has('Set')).toBe(false);
+  });
+});
+
+/** Runs ES5 code with `report(value)` as its output and the named host built-ins hidden. */
+function run(code: string, hidden: string[] = []): unknown {
+  let reported: unknown;
+  new Function('report', ...hidden, code)((v: unknown) => (reported = v), ...hidden.map(() => undefined));
+  return reported;
+}
+
+describe('toEspruino: SWC to ES5, only the polyfills used, minified, checked', () => {
+  it('lowers ES2020 to ES5 that runs the same', async () => {
+    const src = 'var out = (() => { const [a, b] = [1, 2]; const o = { ...{ x: a }, y: b ?? 0 }; let s = 0; for (const v of [a, b]) s += v; return `${o.x}-${o.y}-${s}`; })(); report(out);';
+    const es5 = await toEspruino(src, { minify: true });
+    expect(() => checkEs5(es5)).not.toThrow();
+    expect(run(es5)).toBe('1-2-3');
+  });
+
+  it('puts a Map polyfill in front of a bundle that uses Map, and none in front of one that does not', async () => {
+    const withMap = await toEspruinoWithReport('var m = new Map(); m.set("k", 2); report(m.get("k") + m.size);', { minify: true });
+    expect(withMap.polyfills).toEqual(['map.js']);
+    // The polyfill itself, not the host's Map, when the engine has none.
+    expect(run(withMap.code, ['Map'])).toBe(3);
+    const plain = await toEspruinoWithReport('report([1, 2].join("-"));', { minify: true });
+    expect(plain.polyfills).toEqual([]);
+  });
+
+  it('fails the build when a used built-in has no polyfill', async () => {
+    await expect(toEspruino('report(new Map());', { minify: true, polyfills: false })).rejects.toThrow(/ES2015 built-in Map without a polyfill at 1:\d+/);
+    await expect(toEspruino('report(Symbol("x"));', { minify: true })).rejects.toThrow(/Symbol without a polyfill/);
+  });
+
+  it('derives from Error without Reflect and keeps instanceof (how a malformed HAN frame is told from a bug)', async () => {
+    const src = 'class DecodeError extends Error { name = "DecodeError"; constructor(m) { super(m); } } var e = new DecodeError("bad"); report([e instanceof DecodeError, e instanceof Error, e.message, String(e)].join("|"));';
+    const es5 = await toEspruino(src, { minify: true });
+    expect(es5).not.toMatch(/Reflect/);
+    expect(run(es5, ['Reflect'])).toBe('true|true|bad|DecodeError: bad');
+  });
+});
