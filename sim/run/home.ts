@@ -43,7 +43,13 @@ export interface HomeOptions {
   crypto: GbcsCrypto;
   record(event: TimelineEvent): void;
   onError(err: Error): void;
+  /** How a device is started (default: its machine on XState, in this process). */
+  start?: DeviceStarters;
 }
+
+/** Starts one device on the platform the home made for it (e.g. on an emulated board). */
+export type DeviceStarter = (platform: Platform, input: Record<string, unknown>) => RunningDevice;
+export type DeviceStarters = Partial<Record<DeviceRole, DeviceStarter>>;
 
 export interface Home {
   readonly label: string;
@@ -132,12 +138,18 @@ export async function startHome(o: HomeOptions): Promise<Home> {
   const devices = {} as Record<DeviceRole, RunningDevice>;
   const inputs = { gsme: gsmeInput(s, seedFor('gsme')), gpf: gpfInput(s, seedFor('gpf')), ppmid: ppmidInput(s, seedFor('ppmid')) };
   const onGpf: [string, (e: AnyEventObject) => void][] = [];
+  const machines = { gsme: gsmeMachine, gpf: gpfMachine, ppmid: ppmidMachine };
+  const start = (role: DeviceRole, rank: number): RunningDevice => {
+    const platform = platformFor(role, rank);
+    const starter = o.start?.[role];
+    return starter ? starter(platform, inputs[role]) : startDevice(machines[role], platform, inputs[role]);
+  };
   world.setTimeout(() => {
-    devices.gpf = startDevice(gpfMachine, platformFor('gpf', o.rank + 1), inputs.gpf);
+    devices.gpf = start('gpf', o.rank + 1);
     for (const [t, h] of onGpf) devices.gpf.on(t, h);
   }, 0);
-  world.setTimeout(() => (devices.gsme = startDevice(gsmeMachine, platformFor('gsme', o.rank), inputs.gsme)), 0);
-  world.setTimeout(() => (devices.ppmid = startDevice(ppmidMachine, platformFor('ppmid', o.rank + 2), inputs.ppmid)), 0);
+  world.setTimeout(() => (devices.gsme = start('gsme', o.rank)), 0);
+  world.setTimeout(() => (devices.ppmid = start('ppmid', o.rank + 2)), 0);
 
   function gsmeState(): ReturnType<typeof gsmeSummary> {
     return gsmeSummary(devices.gsme.snapshot().context as GsmeContext);

@@ -5,7 +5,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import { compareVariants } from '../scenario/schema.ts';
 import { startHome } from './home.ts';
 import { simulatedWanCrypto } from '../wan/keys.ts';
-import type { Home } from './home.ts';
+import type { DeviceStarters, Home } from './home.ts';
 import type { HomeMetrics, TimelineEvent } from './timeline.ts';
 
 export interface RunOptions {
@@ -21,6 +21,8 @@ export interface RunOptions {
   onProgress?(fraction: number): void;
   /** Transport trouble (broker gone…): reported here; the run then fails with a clear error. */
   onWarning?(message: string): void;
+  /** How devices are started, in every home (default: their machines on XState, in process). */
+  start?: DeviceStarters;
 }
 
 export interface HomeResult {
@@ -89,6 +91,7 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
           crypto,
           record: (e) => buffered.push(e),
           onError,
+          ...(options.start ? { start: options.start } : {}),
         }),
       );
     }

@@ -1,0 +1,192 @@
+/**
+ * Runs one device on a board, on this machine, against an MQTT broker: what `hanlab board run`
+ * does and what the HIL harness calls. The board's bundle is built first (as `hanlab build`
+ * would, with the same flags), then run the board's way: the node board imports it as an ES
+ * module; the emulator board hands it to QuickJS under the board's memory budget, with real
+ * timers and its HAN through the host's MQTT connection.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import type { DeviceConfig } from '../../firmware/runtime/app.ts';
+import type { Log } from '../../firmware/platform/index.ts';
+import { loadEmulatorEngine, realTime, startEmulatorBoard } from '../../boards/emulator/host.ts';
+import type { NodeBoard, NodeBoardOptions } from '../../boards/node/board.ts';
+import { startNodeBoard } from '../../boards/node/board.ts';
+import { createScreenOutput } from '../../boards/node/screen.ts';
+import type { ScreenModel } from '../../firmware/display/screen-model.ts';
+import { loadBoard } from '../build/board-spec.ts';
+import type { BoardSpec, DeviceKind, Runtime } from '../build/board-spec.ts';
+import { buildDevice, ROOT } from '../build/bundle.ts';
+import type { BuildFlags } from '../build/bundle.ts';
+import { UsageError } from '../cli/usage.ts';
+import { InFlight } from '../han/in-flight.ts';
+import { connectHanDevice } from '../han/mqtt-han.ts';
+import { defaultDeviceConfig } from './config.ts';
+import { sourceBuild } from './source-build.ts';
+
+export const BOARDS_RUN_HERE = ['node', 'emulator'] as const;
+
+export interface RunBoardOptions {
+  board: string;
+  device: DeviceKind;
+  /** mqtt://HOST:PORT */
+  broker: string;
+  /** Default: the device of the default scenario (defaultDeviceConfig). */
+  config?: DeviceConfig;
+  /** Default: the board's own. */
+  runtime?: Runtime;
+  flags?: BuildFlags;
+  screenshotsDir?: string;
+  /** Node board only: run the TypeScript sources instead of the built bundle. */
+  source?: boolean;
+  /** How long to wait for the broker, ms (default 3000). */
+  connectTimeoutMs?: number;
+  /** Screen lines (default stdout) and log lines (default stderr). */
+  out?(line: string): void;
+  err?(line: string): void;
+}
+
+export interface RunningBoard {
+  /** `hanlab board: up board=… device=… eui=… premises=… broker=… runtime=…[ heap=…]` */
+  upLine: string;
+  board: BoardSpec;
+  config: DeviceConfig;
+  runtime: Runtime;
+  /** The emulator's QuickJS heap now, bytes (undefined on the node board). */
+  heapBytes?(): number;
+  /** Settles with the reason when the board stops by itself (an emulator fault); never otherwise. */
+  fault: Promise<string>;
+  stop(): Promise<void>;
+}
+
+function stderrLog(prefix: string, err: (line: string) => void): Log {
+  const line = (level: string, message: string, data?: Record<string, unknown>) =>
+    err(`${new Date().toISOString()} ${prefix} ${level} ${message}${data && Object.keys(data).length > 0 ? ' ' + JSON.stringify(data) : ''}`);
+  return { info: (m, d) => line('info', m, d), warn: (m, d) => line('warn', m, d) };
+}
+
+/**
+ * The bundle under a name of its content, written aside and renamed: another process building the
+ * same device at the same moment (a HIL run beside a test) cannot hand Node half a file, and a
+ * rebuilt bundle is a new module rather than the one Node has cached. Under the repository, so
+ * the bundle's `mqtt` and `pngjs` imports resolve.
+ */
+function runnableCopy(code: string, device: DeviceKind): string {
+  const dir = `${ROOT}dist/node/run/`;
+  const file = `${dir}${device}-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`;
+  if (existsSync(file)) return file;
+  mkdirSync(dir, { recursive: true });
+  const part = `${file}.${process.pid}.part`;
+  writeFileSync(part, code);
+  renameSync(part, file);
+  return file;
+}
+
+export async function runBoard(o: RunBoardOptions): Promise<RunningBoard> {
+  const board = loadBoard(o.board);
+  if (!(BOARDS_RUN_HERE as readonly string[]).includes(board.id)) {
+    throw new UsageError(`--board: '${board.id}' runs on its own hardware (see hanlab flash); here: ${BOARDS_RUN_HERE.join(', ')}`);
+  }
+  if (!board.devices.includes(o.device)) throw new UsageError(`--device: board ${board.id} does not run a ${o.device}`);
+  const config = o.config ?? defaultDeviceConfig(o.device);
+  if (config.device !== o.device) throw new UsageError(`--config: device: '${config.device}' is not the --device ${o.device}`);
+  const runtime = o.runtime ?? board.runtime;
+  const out = o.out ?? ((l: string) => process.stdout.write(l + '\n'));
+  const err = o.err ?? ((l: string) => process.stderr.write(l + '\n'));
+  const connectTimeoutMs = o.connectTimeoutMs ?? 3000;
+  const up = `hanlab board: up board=${board.id} device=${o.device} eui=${config.eui} premises=${config.premises} broker=${o.broker} runtime=${runtime}`;
+  const noBroker = (e: unknown) => new UsageError(`--broker: ${(e as Error).message}`);
+
+  if (board.id === 'node') {
+    const options: NodeBoardOptions = {
+      broker: o.broker,
+      config,
+      display: o.device === 'ppmid' ? board.display : null,
+      storageDir: `${ROOT}dist/node/storage/${config.premises}/${config.eui}`,
+      connectTimeoutMs,
+      out,
+      err,
+      ...(o.screenshotsDir ? { screenshotsDir: o.screenshotsDir } : {}),
+    };
+    let running: NodeBoard;
+    try {
+      if (o.source) running = await startNodeBoard(sourceBuild(o.device, runtime, o.flags), options);
+      else {
+        const built = await buildDevice({ board: board.id, device: o.device, runtime, ...(o.flags ? { flags: o.flags } : {}) });
+        const mod = (await import(pathToFileURL(runnableCopy(built.code, o.device)).href)) as { start(options: NodeBoardOptions): Promise<NodeBoard> };
+        running = await mod.start(options);
+      }
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      if (/MQTT broker/.test((e as Error).message)) throw noBroker(e);
+      throw e;
+    }
+    return { upLine: up, board, config, runtime, fault: new Promise(() => {}), stop: () => running.stop() };
+  }
+
+  // The emulator: the bundle in QuickJS, this process as its hardware.
+  const built = await buildDevice({ board: board.id, device: o.device, runtime, ...(o.flags ? { flags: o.flags } : {}) });
+  const log = stderrLog(`${o.device} ${config.eui}`, err);
+  const transport = await connectHanDevice({
+    url: o.broker,
+    premises: config.premises,
+    eui: config.eui,
+    device: o.device,
+    inFlight: new InFlight(),
+    // A board keeps no lockstep: nothing it sends or hears is counted.
+    isSimDevice: () => false,
+    onError: (e) => log.warn(e.message),
+    connectTimeoutMs,
+  }).catch((e: unknown) => {
+    throw noBroker(e);
+  });
+  const screen = o.device === 'ppmid' && board.display ? createScreenOutput({ write: out, profile: board.display, ...(o.screenshotsDir ? { screenshotsDir: o.screenshotsDir } : {}) }) : null;
+  let shown: ScreenModel | null = null;
+  let reportFault: (reason: string) => void = () => {};
+  const fault = new Promise<string>((resolve) => (reportFault = resolve));
+  const engine = await loadEmulatorEngine();
+  const emulator = startEmulatorBoard(engine, {
+    code: built.code,
+    config,
+    memoryLimit: board.memory.budget,
+    display: board.display,
+    platform: {
+      ...realTime(),
+      han: transport,
+      observe: {
+        state: transport.observe.state,
+        screen: (model) => {
+          transport.observe.screen(model);
+          // Shown once the guest's turn is over, with the pixels it drew: the latest screen wins.
+          if (screen && shown === null) queueMicrotask(() => {
+            const m = shown!;
+            shown = null;
+            screen.show(m, emulator.framebuffer());
+          });
+          shown = model as ScreenModel;
+        },
+      },
+      log,
+    },
+    onStop: (reason) => {
+      if (reason !== null) reportFault(reason);
+    },
+  });
+  if (!emulator.running) {
+    await transport.close();
+    throw new Error(`emulator ${o.device}: ${emulator.fault ?? 'the device did not start'}`);
+  }
+  return {
+    upLine: `${up} heap=${emulator.heapBytes()}`,
+    board,
+    config,
+    runtime,
+    heapBytes: () => emulator.heapBytes(),
+    fault,
+    async stop() {
+      emulator.stop();
+      await transport.close();
+    },
+  };
+}

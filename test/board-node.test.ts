@@ -1,0 +1,192 @@
+/**
+ * `hanlab board run` as the HIL harness uses it: child processes against an embedded broker on a
+ * free port. A whole home of boards (GSME on the emulator, GPF and PPMID on the node board, `hil`
+ * timing) gets the PPMID from no data to a fresh balance on its retained screen; SIGTERM ends a
+ * board with status 0; bad flags, config or broker end it with status 2 and one line.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from 'mqtt';
+import type { MqttClient } from 'mqtt';
+import { defaultDeviceConfig } from '../sim/board/config.ts';
+import { startEmbeddedBroker } from '../sim/han/embedded-broker.ts';
+import type { EmbeddedBroker } from '../sim/han/embedded-broker.ts';
+import type { ScreenModel } from '../firmware/display/screen-model.ts';
+
+const cli = new URL('../bin/hanlab.js', import.meta.url).pathname;
+const tmp = mkdtempSync(join(tmpdir(), 'hanlab-board-'));
+let broker: EmbeddedBroker;
+const children: ChildProcessWithoutNullStreams[] = [];
+
+beforeAll(async () => {
+  broker = await startEmbeddedBroker();
+});
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  await broker.close();
+});
+
+interface Board {
+  child: ChildProcessWithoutNullStreams;
+  up: string;
+  stdout(): string;
+  stderr(): string;
+  exit: Promise<number | null>;
+}
+
+function spawnBoard(args: string[]): Promise<Board> {
+  const child = spawn(process.execPath, [cli, 'board', 'run', ...args]);
+  children.push(child);
+  let out = '';
+  let err = '';
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no up line in 20 s; stderr: ${err}`)), 20_000);
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n').find((l) => l.startsWith('hanlab board: up '));
+      if (line && out.includes('\n')) {
+        clearTimeout(timer);
+        resolve({ child, up: line, stdout: () => out, stderr: () => err, exit });
+      }
+    });
+    exit.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited ${code} before its up line; stderr: ${err}`));
+    });
+  });
+}
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, 'board', ...args]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function configFile(device: 'gsme' | 'gpf' | 'ppmid'): string {
+  const file = join(tmp, `${device}.json`);
+  writeFileSync(file, JSON.stringify({ ...defaultDeviceConfig(device), profile: 'hil', premises: 'bench-1' }));
+  return file;
+}
+
+/** A tool on the broker: sees retained screens and (as the GPF's EUI) frames addressed to the GPF. */
+async function watcher(clientId: string, topics: string[]): Promise<{ client: MqttClient; messages: { topic: string; payload: Buffer }[] }> {
+  const client = connect(broker.url, { clientId, protocolVersion: 4, clean: true, reconnectPeriod: 0 });
+  const messages: { topic: string; payload: Buffer }[] = [];
+  client.on('message', (topic, payload) => messages.push({ topic, payload }));
+  await new Promise<void>((resolve, reject) => {
+    client.once('connect', () => resolve());
+    client.once('error', reject);
+  });
+  await client.subscribeAsync(topics, { qos: 0 });
+  return { client, messages };
+}
+
+async function until(what: string, check: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('hanlab board run', () => {
+  it('node PPMID alone: up line, polls the GPF over MQTT, retained screen, SIGTERM → 0', async () => {
+    const ppmid = defaultDeviceConfig('ppmid');
+    const gpfEui = ppmid.peers.gpf!;
+    const tool = await watcher(gpfEui, [`han/home-1/${gpfEui}/#`]);
+    const board = await spawnBoard(['--board', 'node', '--device', 'ppmid', '--broker', broker.url, '--screenshots', join(tmp, 'shots')]);
+    expect(board.up).toBe(`hanlab board: up board=node device=ppmid eui=${ppmid.eui} premises=home-1 broker=${broker.url} runtime=xstate`);
+    await until('a frame from the PPMID to the GPF', () => tool.messages.some((m) => m.topic.startsWith(`han/home-1/${gpfEui}/${ppmid.eui}/`)), 10_000);
+
+    const screens = await watcher('hanlab-test-screens', ['hanlab/home-1/ppmid/screen']);
+    await until('the retained screen', () => screens.messages.length > 0, 5_000);
+    const screen = JSON.parse(screens.messages[0]!.payload.toString()) as ScreenModel;
+    expect(screen.freshness).toBe('noData');
+    expect(board.stdout()).toContain('screen noData: ');
+    expect(readdirSync(join(tmp, 'shots'))[0]).toMatch(/^0001-\d{8}T\d{6}-noData\.png$/);
+
+    board.child.kill('SIGTERM');
+    expect(await board.exit).toBe(0);
+    await tool.client.endAsync();
+    await screens.client.endAsync();
+  }, 40_000);
+
+  it('a home of boards: GSME on the emulator, GPF and PPMID on Node; the PPMID shows a fresh balance', async () => {
+    const gpf = await spawnBoard(['--board', 'node', '--device', 'gpf', '--broker', broker.url, '--config', configFile('gpf')]);
+    const gsme = await spawnBoard(['--board', 'emulator', '--device', 'gsme', '--broker', broker.url, '--config', configFile('gsme')]);
+    expect(gsme.up).toMatch(/^hanlab board: up board=emulator device=gsme eui=[0-9A-F]{16} premises=bench-1 broker=\S+ runtime=compact heap=\d+$/);
+    const ppmid = await spawnBoard(['--board', 'node', '--device', 'ppmid', '--broker', broker.url, '--config', configFile('ppmid'), '--runtime', 'compact']);
+    const screens = await watcher('hanlab-test-home', ['hanlab/bench-1/ppmid/screen']);
+    let last: ScreenModel | null = null;
+    await until(
+      'a fresh balance on the PPMID',
+      () => {
+        const m = screens.messages.at(-1);
+        if (m) last = JSON.parse(m.payload.toString()) as ScreenModel;
+        return last !== null && last.freshness === 'fresh' && last.credit !== null;
+      },
+      20_000,
+    );
+    expect(last!.credit).toBeCloseTo(3.15, 1);
+    expect(ppmid.stdout()).toMatch(/screen fresh: /);
+    for (const b of [ppmid, gsme, gpf]) b.child.kill('SIGTERM');
+    expect(await Promise.all([ppmid.exit, gsme.exit, gpf.exit])).toEqual([0, 0, 0]);
+    await screens.client.endAsync();
+  }, 60_000);
+
+  const bad: [string, string[], RegExp][] = [
+    ['no subcommand', ['--board', 'node'], /^hanlab board: expected 'hanlab board run …', found '\(nothing\)'$/],
+    ['an unknown board', ['run', '--board', 'esp32', '--device', 'ppmid', '--broker', 'mqtt://127.0.0.1:1883'], /^hanlab board: --board: expected node, emulator, found "esp32"$/],
+    ['an unknown device', ['run', '--board', 'node', '--device', 'meter', '--broker', 'mqtt://127.0.0.1:1883'], /^hanlab board: --device: expected gsme, gpf, ppmid, found "meter"$/],
+    ['a bad broker URL', ['run', '--board', 'node', '--device', 'ppmid', '--broker', 'localhost'], /^hanlab board: --broker: expected mqtt:\/\/HOST:PORT, found "localhost"$/],
+    ['an unknown flag', ['run', '--board', 'node', '--device', 'ppmid', '--broker', 'mqtt://127.0.0.1:1883', '--fast'], /^hanlab board: Unknown option '--fast'$/],
+    ['a config that is not there', ['run', '--board', 'node', '--device', 'ppmid', '--broker', 'mqtt://127.0.0.1:1883', '--config', join(tmp, 'none.json')], /^hanlab board: --config .*none\.json: cannot read it \(ENOENT\)$/],
+  ];
+  for (const [what, args, message] of bad) {
+    it(`${what}: exit 2, one line`, async () => {
+      const r = await run(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr.trim()).toMatch(message);
+      expect(r.stdout).toBe('');
+    });
+  }
+
+  it('a config with a bad field: exit 2 naming the field', async () => {
+    const file = join(tmp, 'bad.json');
+    writeFileSync(file, JSON.stringify({ ...defaultDeviceConfig('ppmid'), eui: '00db1234567890a5' }));
+    const r = await run(['run', '--board', 'emulator', '--device', 'ppmid', '--broker', broker.url, '--config', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^hanlab board: --config .*bad\.json: eui: expected 16 upper-case hex digits$/);
+    const other = join(tmp, 'gpf-for-ppmid.json');
+    writeFileSync(other, JSON.stringify(defaultDeviceConfig('gpf')));
+    const r2 = await run(['run', '--board', 'node', '--device', 'ppmid', '--broker', broker.url, '--config', other]);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr.trim()).toMatch(/^hanlab board: --config .*: device: expected 'ppmid' \(this bundle's device\), found "gpf"$/);
+  });
+
+  for (const board of ['node', 'emulator']) {
+    it(`${board}: no broker at the URL: exit 2, one line naming it`, async () => {
+      // A port nothing listens on: a broker's, closed again.
+      const gone = await startEmbeddedBroker();
+      await gone.close();
+      const r = await run(['run', '--board', board, '--device', 'ppmid', '--broker', gone.url]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(`hanlab board: --broker: `);
+      expect(r.stderr).toContain(gone.url);
+      expect(r.stdout).toBe('');
+    }, 20_000);
+  }
+});
