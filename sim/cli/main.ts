@@ -4,8 +4,12 @@ import { EXIT_USAGE, MAIN_HELP, UsageError } from './usage.ts';
 type Command = (argv: string[]) => Promise<number>;
 
 const commands: Record<string, () => Promise<{ run: Command; help: string }>> = {
+  build: () => import('./build.ts'),
   decode: () => import('./decode.ts'),
+  flash: () => import('./flash.ts'),
+  hil: () => import('./hil.ts'),
   sim: () => import('./sim.ts'),
+  board: () => import('./board.ts'),
 };
 
 /** Runs the CLI; returns the exit status instead of exiting so tests can call it in-process. */

@@ -15,6 +15,15 @@ Usage:
   hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json] [--broker URL] [--realtime]
              [--screenshots DIR [--profile mono128x64|color176]]
                                  run a scenario headless in virtual time (default: han-outage-prepay)
+  hanlab build --board ID --device gsme|gpf|ppmid [--runtime xstate|compact] [--no-stale-detection]
+                                 bundle one device for one board (dist/ID/DEVICE.js) and print its size
+  hanlab flash --board ID --device gsme|gpf|ppmid --port PORT [--config FILE] [--dry-run]
+                                 write a device's bundle and config to an Espruino board's flash
+  hanlab hil --dut emulator|node|mqtt://HOST:PORT#EUI --device ppmid|gpf|gsme [--suite NAME] [--junit FILE]
+                                 hardware-in-the-loop: run a conformance suite against one device
+  hanlab board run --board node|emulator --device gsme|gpf|ppmid --broker URL [--config FILE]
+                   [--runtime xstate|compact] [--no-stale-detection] [--screenshots DIR]
+                                 run one device on a board here, against an MQTT broker
   hanlab help [COMMAND]          this text, or a command's own help
 
 Run 'hanlab COMMAND --help' for a command's options.

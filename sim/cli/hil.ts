@@ -1,0 +1,116 @@
+import { writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dutConfig, HIL_PREMISES } from '../hil/config.ts';
+import { openSerialConsole, parseConsoleSpec } from '../hil/console.ts';
+import type { SerialConsole } from '../hil/console.ts';
+import { junitXml } from '../hil/junit.ts';
+import { runSuite } from '../hil/run.ts';
+import { SUITES, defaultSuite } from '../hil/suites/index.ts';
+import { caseLine, formatSummary } from '../hil/summary.ts';
+import { parseTarget } from '../hil/target.ts';
+import { isTopicLevel } from '../han/topics.ts';
+import { parseCommandArgs } from './args.ts';
+import { EXIT_FAILURE, EXIT_OK, UsageError } from './usage.ts';
+
+export const help = `hanlab hil — hardware-in-the-loop: check one device from the outside
+
+Usage: hanlab hil --dut TARGET --device ppmid|gpf|gsme [--suite NAME] [--junit FILE]
+                  [--premises ID] [--firmware secmp0015|legacy] [--console serial:/dev/PORT]
+                  [--screens DIR] [--case TEXT] [--no-stale-detection]
+       hanlab hil --print-config --device ppmid|gpf|gsme [--dut mqtt://HOST:PORT#EUI] [--premises ID]
+
+  --dut TARGET        emulator   the QuickJS board, started by the harness (hanlab board run)
+                      node       the Node board process, started by the harness
+                      mqtt://HOST:PORT#EUI  a device already on that broker (a flashed board)
+  --device KIND       what the DUT is; the harness plays the other devices of the home
+  --suite NAME        ${Object.keys(SUITES).join(', ')} (default: DEVICE-conformance)
+  --junit FILE        also write JUnit XML
+  --screens DIR       a PNG of the DUT's last screen for every failed step (default: beside
+                      the JUnit file)
+  --premises ID       the premises in the HAN topics (default ${HIL_PREMISES}; must match the board)
+  --firmware F        the DUT's firmware, for the expectations that differ (default secmp0015)
+  --console serial:/dev/PORT  the board's Espruino console: its log lines are checked, and it is
+                      restarted (load()) before the suite
+  --case TEXT         run only the cases whose name contains TEXT
+  --no-stale-detection  start the emulator / node DUT built without stale detection (the
+                      harness must then fail exactly the freshness cases)
+  --print-config      print the DUT config (JSON) the harness expects, to put on a flashed board
+
+The harness starts an embedded MQTT broker for emulator and node; for mqtt://… it uses that
+broker, which must apply the HAN ACL (spec section 5). Time moves through the GPF's Time cluster:
+the harness jumps the hub clock by hours, so a suite takes about a minute. Step by step for a
+flashed board: docs/hil.md.
+Exit status: 0 every case passed (or skipped), 1 a case failed, 2 bad usage.`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(
+    argv,
+    {
+      dut: { type: 'string' },
+      device: { type: 'string' },
+      suite: { type: 'string' },
+      junit: { type: 'string' },
+      screens: { type: 'string' },
+      premises: { type: 'string' },
+      firmware: { type: 'string' },
+      console: { type: 'string' },
+      case: { type: 'string' },
+      'no-stale-detection': { type: 'boolean' },
+      'print-config': { type: 'boolean' },
+    },
+    false,
+  );
+  const device = values.device;
+  if (device === undefined) throw new UsageError('--device is required (ppmid, gpf or gsme)');
+  if (device !== 'ppmid' && device !== 'gpf' && device !== 'gsme') throw new UsageError(`--device: expected ppmid, gpf or gsme, found ${JSON.stringify(device)}`);
+  if (values.premises !== undefined && (!isTopicLevel(values.premises) || !/^[A-Za-z0-9_-]+$/.test(values.premises))) throw new UsageError(`--premises: expected letters, digits, _ or -, found ${JSON.stringify(values.premises)}`);
+  const firmware = values.firmware;
+  if (firmware !== undefined && firmware !== 'secmp0015' && firmware !== 'legacy') throw new UsageError(`--firmware: expected secmp0015 or legacy, found ${JSON.stringify(firmware)}`);
+  const target = values.dut === undefined ? null : parseTarget(values.dut);
+  if (typeof target === 'string') throw new UsageError(target);
+
+  if (values['print-config']) {
+    const config = dutConfig({ device, premises: values.premises, firmware, ...(target?.kind === 'mqtt' ? { eui: target.eui } : {}) });
+    process.stdout.write(JSON.stringify(config, null, 2) + '\n');
+    return EXIT_OK;
+  }
+  if (target === null) throw new UsageError('--dut is required (emulator, node or mqtt://HOST:PORT#EUI)');
+  const suite = values.suite === undefined ? defaultSuite(device) : SUITES[values.suite];
+  if (!suite) throw new UsageError(`--suite: unknown suite ${JSON.stringify(values.suite)} (suites: ${Object.keys(SUITES).join(', ')})`);
+  if (suite.device !== device) throw new UsageError(`--suite: ${suite.name} is for a ${suite.device} DUT, not a ${device}`);
+  if (values['no-stale-detection'] && target.kind === 'mqtt') throw new UsageError('--no-stale-detection: only for emulator and node DUTs (a flashed board is built already)');
+  if (values.junit !== undefined && !existsSync(dirname(values.junit) || '.')) throw new UsageError(`--junit: directory ${dirname(values.junit)} does not exist`);
+  let serial: SerialConsole | undefined;
+  if (values.console !== undefined) {
+    const spec = parseConsoleSpec(values.console);
+    if (typeof spec === 'string') throw new UsageError(spec);
+    const opened = openSerialConsole(spec.path);
+    if (typeof opened === 'string') throw new UsageError(opened);
+    serial = opened;
+  }
+  const screens = values.screens ?? (values.junit !== undefined ? dirname(values.junit) : undefined);
+
+  process.stdout.write(`hanlab hil: ${suite.name}, ${suite.cases.length} cases, DUT ${values.dut} (${device})\n`);
+  try {
+    const result = await runSuite({
+      suite,
+      target,
+      premises: values.premises,
+      firmware,
+      noStaleDetection: values['no-stale-detection'],
+      console: serial,
+      artifactsDir: screens,
+      only: values.case,
+      onCase: (c) => process.stdout.write(caseLine(c) + '\n'),
+    });
+    process.stdout.write('\n' + formatSummary(result) + '\n');
+    if (values.junit !== undefined) writeFileSync(values.junit, junitXml([result]));
+    return result.cases.some((c) => c.status === 'failed') ? EXIT_FAILURE : EXIT_OK;
+  } catch (err) {
+    process.stderr.write(`hanlab hil: ${(err as Error).message}\n`);
+    return EXIT_FAILURE;
+  } finally {
+    serial?.close();
+  }
+}

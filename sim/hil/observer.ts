@@ -1,0 +1,78 @@
+/**
+ * What the DUT publishes about itself: its retained `hanlab/{premises}/{device}/state` and
+ * `/screen` topics, read by a plain MQTT client as any tool would. A board may publish under its
+ * device kind or its EUI; the harness's own devices publish as `harness-…` and are ignored.
+ */
+import { connect } from 'mqtt';
+import type { MqttClient } from 'mqtt';
+import type { ScreenModel } from '../../firmware/display/index.ts';
+import { OBSERVE_ROOT, parseObserveTopic } from '../han/topics.ts';
+
+export interface Observed<T> {
+  wallMs: number;
+  value: T;
+}
+
+export interface DutObserver {
+  screen(): ScreenModel | null;
+  state(): Record<string, unknown> | null;
+  screens(): readonly Observed<ScreenModel>[];
+  states(): readonly Observed<Record<string, unknown>>[];
+  /** Resolves at the next publication of either kind (or after `ms`). */
+  changed(ms: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function observeDut(url: string, premises: string, names: readonly string[]): Promise<DutObserver> {
+  const screens: Observed<ScreenModel>[] = [];
+  const states: Observed<Record<string, unknown>>[] = [];
+  let wakers: (() => void)[] = [];
+  const client: MqttClient = connect(url, {
+    protocolVersion: 4,
+    clientId: `hanlab-hil-observer-${process.pid}-${Math.floor(performance.now())}`,
+    clean: true,
+    reconnectPeriod: 250,
+    connectTimeout: 5000,
+  });
+  client.on('error', () => {}); // reconnects by itself; a broker restart is one of the cases
+  client.on('message', (topic, payload) => {
+    const t = parseObserveTopic(topic);
+    if (!t.ok || t.value.premises !== premises || !names.includes(t.value.device)) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(payload.toString('utf8'));
+    } catch {
+      return; // a board publishing garbage shows up as "never saw a screen"
+    }
+    if (typeof value !== 'object' || value === null) return;
+    const entry = { wallMs: performance.now(), value };
+    if (t.value.kind === 'screen') screens.push(entry as Observed<ScreenModel>);
+    else states.push(entry as Observed<Record<string, unknown>>);
+    const w = wakers;
+    wakers = [];
+    for (const f of w) f();
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`HIL observer: no connection to ${url} within 5 s`)), 5000);
+    client.once('connect', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  await client.subscribeAsync([`${OBSERVE_ROOT}/${premises}/+/state`, `${OBSERVE_ROOT}/${premises}/+/screen`], { qos: 0 });
+  return {
+    screen: () => screens.at(-1)?.value ?? null,
+    state: () => states.at(-1)?.value ?? null,
+    screens: () => screens,
+    states: () => states,
+    changed: (ms) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        wakers.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      }),
+    close: () => client.endAsync(true),
+  };
+}

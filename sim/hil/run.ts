@@ -1,0 +1,138 @@
+/**
+ * Runs one suite against one DUT: the broker (the harness's own embedded one unless the DUT is
+ * already on a broker), the DUT, the observer, the harness's devices, then every case in order.
+ * The DUT runs for the whole suite, as a board on a bench would; each case sets the rest of the
+ * home up afresh (firmware, config, links) before it starts.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DeviceKind } from '../../firmware/runtime/app.ts';
+import { startEmbeddedBroker } from '../han/embedded-broker.ts';
+import type { EmbeddedBroker } from '../han/embedded-broker.ts';
+import { createHarnessClock } from './clock.ts';
+import { dutConfig } from './config.ts';
+import { createHarnessHome } from './home.ts';
+import type { HarnessDeviceSetup } from './home.ts';
+import { observeDut } from './observer.ts';
+import { renderScreenPng } from './screen-png.ts';
+import { launchDut } from './target.ts';
+import type { TargetSpec } from './target.ts';
+import type { SerialConsole } from './console.ts';
+import { HilFailure, HilSkip } from './types.ts';
+import type { CaseResult, HilContext, HilSuite, StepResult, SuiteResult } from './types.ts';
+
+export interface RunSuiteOptions {
+  suite: HilSuite;
+  target: TargetSpec;
+  premises?: string;
+  firmware?: 'secmp0015' | 'legacy';
+  noStaleDetection?: boolean;
+  /** Runs the DUT on this firmware while the suite expects `firmware` (to show the harness fails). */
+  dutFirmwareOverride?: 'secmp0015' | 'legacy';
+  console?: SerialConsole;
+  /** Where PNGs of failed steps' screens go (none when absent). */
+  artifactsDir?: string;
+  /** Only the cases whose name contains this. */
+  only?: string;
+  /** One line per case as it finishes. */
+  onCase?(result: CaseResult): void;
+}
+
+export async function runSuite(o: RunSuiteOptions): Promise<SuiteResult> {
+  const started = performance.now();
+  const device: DeviceKind = o.suite.device;
+  let broker: EmbeddedBroker | null = null;
+  let url: string;
+  if (o.target.kind === 'mqtt') url = o.target.url;
+  else {
+    broker = await startEmbeddedBroker();
+    url = broker.url;
+  }
+  const config = dutConfig({ device, premises: o.premises, firmware: o.firmware, ...(o.target.kind === 'mqtt' ? { eui: o.target.eui } : {}) });
+  const clock = createHarnessClock(Date.now());
+  const observe = await observeDut(url, config.premises, [device, config.eui]);
+  const home = createHarnessHome({ url, premises: config.premises, dut: { device, eui: config.eui }, clock });
+  const cleanup: (() => Promise<void>)[] = [() => observe.close(), () => home.close()];
+  const results: CaseResult[] = [];
+  try {
+    const dut = await launchDut(o.target, { config: o.dutFirmwareOverride ? { ...config, firmware: o.dutFirmwareOverride } : config, brokerUrl: url, noStaleDetection: o.noStaleDetection, console: o.console });
+    cleanup.unshift(() => dut.stop());
+    if (o.console) o.console.reset();
+
+    const restartBroker =
+      broker === null
+        ? null
+        : async (downMs: number) => {
+            const port = broker!.port;
+            await broker!.close();
+            await new Promise((r) => setTimeout(r, downMs));
+            broker = await startEmbeddedBroker({ port });
+          };
+
+    for (const c of o.suite.cases) {
+      if (o.only !== undefined && !c.name.includes(o.only)) continue;
+      const steps: StepResult[] = [];
+      let currentStep = '(setup)';
+      const t0 = performance.now();
+      const ctx: HilContext = {
+        since: t0,
+        dut,
+        config,
+        home,
+        observe,
+        clock,
+        brokerUrl: url,
+        restartBroker,
+        async setupHome(setup) {
+          home.restore();
+          for (const role of home.roles) await home.start(role, setup[role] ?? ({} as HarnessDeviceSetup));
+        },
+        async step(name, fn) {
+          currentStep = name;
+          const t0 = performance.now();
+          try {
+            const value = await fn();
+            steps.push({ name, ms: Math.round(performance.now() - t0), ok: true });
+            return value;
+          } catch (err) {
+            steps.push({ name, ms: Math.round(performance.now() - t0), ok: false });
+            throw err;
+          }
+        },
+      };
+      let result: CaseResult;
+      try {
+        await c.run(ctx);
+        result = { name: c.name, status: 'passed', ms: 0, steps };
+      } catch (err) {
+        if (err instanceof HilSkip) result = { name: c.name, status: 'skipped', ms: 0, steps, message: err.message };
+        else {
+          const failure = err instanceof HilFailure ? err : null;
+          const screen = failure ? failure.screen : observe.screen();
+          result = { name: c.name, status: 'failed', ms: 0, steps, message: failure ? failure.message : `harness error: ${(err as Error).stack ?? String(err)}`, failedStep: currentStep, screen };
+          if (o.artifactsDir && screen && device === 'ppmid') {
+            mkdirSync(o.artifactsDir, { recursive: true });
+            const file = join(o.artifactsDir, `${o.suite.name}-${slug(c.name)}.png`);
+            writeFileSync(file, renderScreenPng(screen));
+            result.png = file;
+          }
+        }
+      }
+      result.ms = Math.round(performance.now() - t0);
+      results.push(result);
+      o.onCase?.(result);
+    }
+    return { suite: o.suite.name, device, target: describeTarget(o.target), dutEui: config.eui, ms: Math.round(performance.now() - started), cases: results };
+  } finally {
+    for (const f of cleanup) await f().catch(() => {});
+    if (broker) await (broker as EmbeddedBroker).close();
+  }
+}
+
+export function describeTarget(t: TargetSpec): string {
+  return t.kind === 'mqtt' ? `${t.url}#${t.eui}` : t.kind;
+}
+
+function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}

@@ -1,0 +1,82 @@
+import type { ScreenModel } from '../../firmware/display/index.ts';
+import type { DeviceConfig, DeviceKind } from '../../firmware/runtime/app.ts';
+import type { HarnessClock } from './clock.ts';
+import type { HarnessDeviceSetup, HarnessHome } from './home.ts';
+import type { DutObserver } from './observer.ts';
+import type { Dut } from './target.ts';
+
+/** A step's assertion failed: `message` says what was expected and what was seen. */
+export class HilFailure extends Error {
+  override readonly name = 'HilFailure';
+  constructor(
+    message: string,
+    /** The DUT's last screen model when the step failed (PPMID DUTs). */
+    readonly screen: ScreenModel | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** A case that cannot run on this target (e.g. a broker restart on someone else's broker). */
+export class HilSkip extends Error {
+  override readonly name = 'HilSkip';
+}
+
+export interface HilContext {
+  readonly dut: Dut;
+  readonly config: DeviceConfig;
+  readonly home: HarnessHome;
+  readonly observe: DutObserver;
+  readonly clock: HarnessClock;
+  readonly brokerUrl: string;
+  /** Wall ms the case began: screens published before it belong to an earlier case. */
+  readonly since: number;
+  /** Stops and restarts the broker on the same port; null when the broker is not the harness's. */
+  readonly restartBroker: ((downMs: number) => Promise<void>) | null;
+  /** Starts (or restarts) the harness's devices for a case; the others keep running. */
+  setupHome(setup: Partial<Record<DeviceKind, HarnessDeviceSetup>>): Promise<void>;
+  /** A named step: its duration and outcome go into the report. */
+  step<T>(name: string, fn: () => Promise<T>): Promise<T>;
+}
+
+export interface HilCase {
+  name: string;
+  /** A freshness case: it tests late / stale detection (the no-stale-detection build fails it). */
+  freshness?: boolean;
+  run(ctx: HilContext): Promise<void>;
+}
+
+export interface HilSuite {
+  name: string;
+  device: DeviceKind;
+  description: string;
+  cases: HilCase[];
+}
+
+export interface StepResult {
+  name: string;
+  ms: number;
+  ok: boolean;
+}
+
+export interface CaseResult {
+  name: string;
+  status: 'passed' | 'failed' | 'skipped';
+  ms: number;
+  steps: StepResult[];
+  /** Failure or skip reason. */
+  message?: string;
+  failedStep?: string;
+  screen?: ScreenModel | null;
+  /** PNG of `screen`, written next to the JUnit file when asked. */
+  png?: string;
+}
+
+export interface SuiteResult {
+  suite: string;
+  device: DeviceKind;
+  target: string;
+  dutEui: string;
+  ms: number;
+  cases: CaseResult[];
+}

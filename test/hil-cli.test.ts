@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { junitXml } from '../sim/hil/junit.ts';
+import type { SuiteResult } from '../sim/hil/types.ts';
+
+const cli = new URL('../bin/hanlab.js', import.meta.url).pathname;
+
+function hil(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, 'hil', ...args], (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('hanlab hil: bad flags exit 2 with one line', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['no --device', ['--dut', 'node'], /^hanlab hil: --device is required/],
+    ['a bad --device', ['--dut', 'node', '--device', 'ihd'], /--device: expected ppmid, gpf or gsme, found "ihd"$/],
+    ['no --dut', ['--device', 'ppmid'], /--dut is required/],
+    ['a bad --dut', ['--dut', 'qemu', '--device', 'ppmid'], /--dut: expected emulator, node or mqtt:\/\/HOST:PORT#EUI, found "qemu"$/],
+    ['a bad EUI', ['--dut', 'mqtt://127.0.0.1:1883#abc', '--device', 'ppmid'], /the EUI after # must be 16 upper-case hex digits, found "abc"$/],
+    ['an unknown suite', ['--dut', 'node', '--device', 'ppmid', '--suite', 'nope'], /--suite: unknown suite "nope"/],
+    ['a suite for another device', ['--dut', 'node', '--device', 'gsme', '--suite', 'ppmid-conformance'], /ppmid-conformance is for a ppmid DUT, not a gsme$/],
+    ['a bad console spec', ['--dut', 'node', '--device', 'ppmid', '--console', 'COM3'], /--console: expected serial:\/dev\/PORT/],
+    ['a console that cannot be opened', ['--dut', 'node', '--device', 'ppmid', '--console', 'serial:/dev/hanlab-no-such-tty'], /--console: cannot open \/dev\/hanlab-no-such-tty: ENOENT$/],
+    ['an unknown flag', ['--dut', 'node', '--device', 'ppmid', '--fast'], /Unknown option '--fast'/],
+    ['--no-stale-detection on a flashed board', ['--dut', 'mqtt://127.0.0.1:1883#00DB48FFFE00A003', '--device', 'ppmid', '--no-stale-detection'], /only for emulator and node/],
+  ];
+  for (const [what, args, pattern] of cases) {
+    it(what, async () => {
+      const r = await hil(...args);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(r.stderr.trim()).toMatch(pattern);
+    });
+  }
+
+  it('--print-config gives the config a flashed board needs (its EUI, the harness peers, the hil profile)', async () => {
+    const r = await hil('--print-config', '--device', 'ppmid', '--dut', 'mqtt://10.0.0.5:1883#00DB48FFFE00B003', '--premises', 'bench1');
+    expect(r.code).toBe(0);
+    const c = JSON.parse(r.stdout);
+    expect(c).toMatchObject({ device: 'ppmid', premises: 'bench1', eui: '00DB48FFFE00B003', profile: 'hil', peers: { gpf: '00DB48FFFE00A002' } });
+  });
+});
+
+describe('JUnit XML', () => {
+  const result: SuiteResult = {
+    suite: 'ppmid-conformance',
+    device: 'ppmid',
+    target: 'emulator',
+    dutEui: '00DB48FFFE00A003',
+    ms: 12_345,
+    cases: [
+      { name: 'fresh', status: 'passed', ms: 1000, steps: [] },
+      { name: 'late <after> "one" & missed', status: 'failed', ms: 2000, steps: [], failedStep: 'DUT shows late', message: 'expected a late screen; saw fresh screen: "Updated 12:00 \u0001"', screen: null },
+      { name: 'broker restart', status: 'skipped', ms: 0, steps: [], message: 'not our broker' },
+    ],
+  };
+  const xml = junitXml([result]);
+
+  it('counts tests, failures and skips', () => {
+    expect(xml).toMatch(/<testsuites name="hanlab hil" tests="3" failures="1" skipped="1" time="12.345">/);
+    expect(xml).toMatch(/<testsuite name="ppmid-conformance" hostname="emulator" tests="3" failures="1" errors="0" skipped="1"/);
+    expect(xml.match(/<testcase /g)).toHaveLength(3);
+    expect(xml.match(/<failure /g)).toHaveLength(1);
+    expect(xml.match(/<skipped /g)).toHaveLength(1);
+  });
+
+  it('is well-formed: escaped text, no control characters, balanced elements', () => {
+    expect(xml).toContain('name="late &lt;after&gt; &quot;one&quot; &amp; missed"');
+    expect(xml).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
+    // Every element opened is closed, in order (a tiny well-formedness check; no XML parser dependency).
+    const stack: string[] = [];
+    for (const m of xml.replace(/^<\?xml[^>]*\?>/, '').matchAll(/<(\/?)([a-z]+)[^>]*?(\/?)>/g)) {
+      if (m[3] === '/') continue;
+      if (m[1] === '/') expect(stack.pop()).toBe(m[2]);
+      else stack.push(m[2]!);
+    }
+    expect(stack).toEqual([]);
+    expect(xml).not.toMatch(/&(?!lt;|gt;|amp;|quot;|apos;)/);
+  });
+});
