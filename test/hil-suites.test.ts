@@ -21,4 +21,11 @@ describe('gpf-conformance and gsme-conformance (in-process DUT)', () => {
     expect(r.cases[0]!.status).toBe('failed');
     expect(r.cases[0]!.message).toMatch(/expected ReadingSnapshotTime within a minute of the hub time .*; saw undefined/);
   }, 60_000);
+
+  it('a legacy GPF run as if it were new fails the remote-response case: its responses carry hub time', async () => {
+    const r = await runSuite({ suite: gpfConformance, target: { kind: 'inproc' }, only: 'remote responses', dutFirmwareOverride: 'legacy' });
+    expect(r.cases).toHaveLength(1);
+    expect(r.cases[0]!.status).toBe('failed');
+    expect(r.cases[0]!.message).toMatch(/expected timeStatus \{ isFromGsme: true, clockStatus: RELIABLE \}; saw dateTime \S+Z, timeStatus \{"isFromGsme":false,"clockStatus":"RELIABLE"\}, mac valid/);
+  }, 60_000);
 });

@@ -3,7 +3,8 @@
  * does and what the HIL harness calls. The board's bundle is built first (as `hanlab build`
  * would, with the same flags), then run the board's way: the node board imports it as an ES
  * module; the emulator board hands it to QuickJS under the board's memory budget, with real
- * timers and its HAN through the host's MQTT connection.
+ * timers and its HAN through the host's MQTT connection. A GPF also gets the comms hub's WAN side
+ * (wan/board-hub.ts): remote GBCS commands answered as the hub it lives in would.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,7 @@ import type { BuildFlags } from '../build/bundle.ts';
 import { UsageError } from '../cli/usage.ts';
 import { InFlight } from '../han/in-flight.ts';
 import { connectHanDevice } from '../han/mqtt-han.ts';
+import { attachBoardWan } from '../wan/board-hub.ts';
 import { defaultDeviceConfig } from './config.ts';
 import { sourceBuild } from './source-build.ts';
 
@@ -122,7 +124,21 @@ export async function runBoard(o: RunBoardOptions): Promise<RunningBoard> {
       if (/MQTT broker/.test((e as Error).message)) throw noBroker(e);
       throw e;
     }
-    return { upLine: up, board, config, runtime, fault: new Promise(() => {}), stop: () => running.stop() };
+    const wan = o.device === 'gpf' && running.device ? await attachBoardWan({ url: o.broker, config, gpf: running.device, log: stderrLog(`gpf ${config.eui} wan`, err) }).catch(async (e: unknown) => {
+      await running.stop();
+      throw noBroker(e);
+    }) : null;
+    return {
+      upLine: up,
+      board,
+      config,
+      runtime,
+      fault: new Promise(() => {}),
+      async stop() {
+        await wan?.close();
+        await running.stop();
+      },
+    };
   }
 
   // The emulator: the bundle in QuickJS, this process as its hardware.
@@ -177,6 +193,11 @@ export async function runBoard(o: RunBoardOptions): Promise<RunningBoard> {
     await transport.close();
     throw new Error(`emulator ${o.device}: ${emulator.fault ?? 'the device did not start'}`);
   }
+  const wan = o.device === 'gpf' ? await attachBoardWan({ url: o.broker, config, gpf: emulator, log }).catch(async (e: unknown) => {
+    emulator.stop();
+    await transport.close();
+    throw noBroker(e);
+  }) : null;
   return {
     upLine: `${up} heap=${emulator.heapBytes()}`,
     board,
@@ -185,6 +206,7 @@ export async function runBoard(o: RunBoardOptions): Promise<RunningBoard> {
     heapBytes: () => emulator.heapBytes(),
     fault,
     async stop() {
+      await wan?.close();
       emulator.stop();
       await transport.close();
     },

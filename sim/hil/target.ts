@@ -21,6 +21,7 @@ import { InFlight } from '../han/in-flight.ts';
 import { connectHanDevice } from '../han/mqtt-han.ts';
 import type { HanDevice } from '../han/mqtt-han.ts';
 import { isEui64 } from '../han/topics.ts';
+import { attachBoardWan } from '../wan/board-hub.ts';
 import { realTimers } from './clock.ts';
 import type { SerialConsole } from './console.ts';
 
@@ -111,6 +112,8 @@ async function launchInProcess(o: LaunchOptions): Promise<Dut> {
     await transport.close();
     throw new Error(`in-process DUT did not start: ${lines.at(-1) ?? 'no reason logged'}`);
   }
+  const log = { info: line('info'), warn: line('warn') };
+  const wan = o.config.device === 'gpf' ? await attachBoardWan({ url: o.brokerUrl, config: o.config, gpf: device, log }) : null;
   let stopped: string | null = null;
   return {
     target: 'inproc',
@@ -120,6 +123,7 @@ async function launchInProcess(o: LaunchOptions): Promise<Dut> {
     async stop() {
       if (stopped) return;
       stopped = 'stopped by the harness';
+      await wan?.close();
       device.stop();
       await transport.close();
     },

@@ -22,7 +22,8 @@ export interface HubWanOptions {
   hubEui: string;
   gpf: RunningDevice;
   crypto: GbcsCrypto;
-  inFlight: InFlight;
+  /** Counts WAN work for the lockstep clock; a board (no lockstep) passes one that only logs failures. */
+  inFlight: Pick<InFlight, 'add' | 'done' | 'fail'>;
   log: Log;
 }
 

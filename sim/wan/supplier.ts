@@ -25,7 +25,7 @@ export interface SupplierOptions {
   /** The device the requests are about (the GSME): the command's recipient. */
   deviceEui: string;
   crypto: GbcsCrypto;
-  inFlight: InFlight;
+  inFlight: Pick<InFlight, 'add' | 'done' | 'fail'>;
   /** Every response, as Parse & Correlate decodes it. */
   onResponse(parsed: ParsedGbcs): void;
   onCommand(useCase: GbcsUseCaseName, counter: bigint): void;

@@ -8,6 +8,7 @@ import { ClusterId, Metering, Prepayment, Time, TimeStatusBit, ZclStatus } from 
 import { expectFrame, sleep } from '../expect.ts';
 import { HilFailure } from '../types.ts';
 import type { HilContext, HilSuite } from '../types.ts';
+import { connectHarnessSupplier } from '../wan.ts';
 import { readRecord, utcToMs } from './frames.ts';
 
 const MIN = 60_000;
@@ -107,22 +108,33 @@ export const gpfConformance: HilSuite = {
       },
     },
     {
-      name: 'remote response date-time: GSME time (new) or hub time (legacy), per the DUT’s state',
+      name: 'remote responses: GCS13a and GCS60a as Parse & Correlate decodes them',
       async run(ctx) {
         await ctx.step('home up: new GSME', () => ctx.setupHome({}));
-        await sleep(2_500);
-        await ctx.step('the DUT’s state names the snapshot time its responses will carry', async () => {
-          const deadline = performance.now() + 5_000;
-          for (;;) {
-            const s = ctx.observe.state();
-            const snap = s && typeof s['snapshotTime'] === 'string' ? Date.parse(s['snapshotTime']) : null;
-            const legacy = ctx.config.firmware === 'legacy';
-            if (s && legacy && s['snapshotTime'] === null) return;
-            if (s && !legacy && snap !== null && Math.abs(snap - ctx.clock.now()) < MIN && s['snapshotReliable'] === true) return;
-            if (performance.now() > deadline) throw new HilFailure(`expected state.snapshotTime ${legacy ? 'null (legacy GPF discards 0x0007)' : 'near the hub time and snapshotReliable true'}; saw ${JSON.stringify(s)}`);
-            await ctx.observe.changed(250);
+        await sleep(2_500); // one wake of the GSME (hil profile: every 2 s): its snapshot is in the mirror
+        const legacy = ctx.config.firmware === 'legacy';
+        const supplier = await ctx.step('a supplier on the hub’s WAN topic', () => connectHarnessSupplier(ctx));
+        try {
+          for (const useCase of ['GCS13a', 'GCS60a'] as const) {
+            await ctx.step(`${useCase}: MAC valid, date-time ${legacy ? 'the hub’s (isFromGsme false)' : 'the GSME’s snapshot (isFromGsme true)'}, RELIABLE`, async () => {
+              const asked = ctx.clock.now();
+              const p = await supplier.ask(useCase, 5_000);
+              const seen = `saw dateTime ${p.dateTime}, timeStatus ${JSON.stringify(p.timeStatus)}, mac ${p.mac}`;
+              if (p.mac !== 'valid') throw new HilFailure(`expected a response MAC that verifies; ${seen}`);
+              if (p.timeStatus?.isFromGsme !== !legacy || p.timeStatus.clockStatus !== 'RELIABLE') throw new HilFailure(`expected timeStatus { isFromGsme: ${!legacy}, clockStatus: RELIABLE }; ${seen}`);
+              const at = p.dateTime === null ? null : Date.parse(p.dateTime);
+              // GSME time: its last snapshot, taken within the last wake cycle; hub time: when the hub answered.
+              const ok = at !== null && (legacy ? Math.abs(at - asked) < 5_000 : at <= asked + 1_000 && asked - at < MIN);
+              if (!ok) throw new HilFailure(`expected the date-time ${legacy ? `within 5 s of the hub time ${new Date(asked).toISOString()}` : `of a snapshot within the minute before ${new Date(asked).toISOString()}`}; ${seen}`);
+              if (useCase === 'GCS13a') {
+                const reading = p.components.flatMap((c) => c.attributes).find((a) => a.name === 'CurrentSummationDelivered');
+                if (!reading || reading.status !== 'SUCCESS' || reading.raw === undefined) throw new HilFailure(`expected CurrentSummationDelivered with a value from the mirror; saw ${JSON.stringify(reading)}`);
+              }
+            });
           }
-        });
+        } finally {
+          await supplier.close();
+        }
       },
     },
   ],
