@@ -1,7 +1,8 @@
 /**
  * The PPMID suite against the in-process DUT (the same board entry, `startBoardDevice`, on
- * XState): every case passes; and a PPMID built without stale detection fails exactly the
- * freshness cases, with messages naming the expected and the seen screen.
+ * XState): every case passes; and the emulator board's PPMID, built by `hanlab build
+ * --no-stale-detection`, fails exactly the freshness cases, with messages naming the expected and
+ * the seen screen.
  */
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, existsSync } from 'node:fs';
@@ -19,9 +20,9 @@ describe('ppmid-conformance (in-process DUT)', () => {
     expect(r.ms).toBeLessThan(120_000);
   }, 150_000);
 
-  it('fails exactly the freshness cases on a PPMID without stale detection', async () => {
+  it('fails exactly the freshness cases on an emulator PPMID built without stale detection', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hanlab-hil-'));
-    const r = await runSuite({ suite: ppmidConformance, target: { kind: 'inproc' }, noStaleDetection: true, artifactsDir: dir });
+    const r = await runSuite({ suite: ppmidConformance, target: { kind: 'emulator' }, noStaleDetection: true, artifactsDir: dir });
     const failed = r.cases.filter((c) => c.status === 'failed');
     const freshness = ppmidConformance.cases.filter((c) => c.freshness).map((c) => c.name);
     expect(freshness.length).toBeGreaterThan(0);
