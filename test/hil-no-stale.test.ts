@@ -1,0 +1,28 @@
+/**
+ * The harness can fail: the emulator board's PPMID, built by `hanlab build --no-stale-detection`,
+ * fails exactly the freshness cases of ppmid-conformance, with messages naming the expected and
+ * the seen screen, and a PNG of the last screen for each.
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runSuite } from '../sim/hil/run.ts';
+import { ppmidConformance } from '../sim/hil/suites/ppmid-conformance.ts';
+
+describe('ppmid-conformance against a PPMID without stale detection', () => {
+  it('fails exactly the freshness cases on an emulator PPMID built without stale detection', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hanlab-hil-'));
+    const r = await runSuite({ suite: ppmidConformance, target: { kind: 'emulator' }, noStaleDetection: true, artifactsDir: dir });
+    const failed = r.cases.filter((c) => c.status === 'failed');
+    const freshness = ppmidConformance.cases.filter((c) => c.freshness).map((c) => c.name);
+    expect(freshness.length).toBeGreaterThan(0);
+    expect(failed.map((c) => c.name)).toEqual(freshness);
+    expect(r.cases.filter((c) => c.status === 'passed')).toHaveLength(ppmidConformance.cases.length - freshness.length);
+    for (const c of failed) {
+      expect(c.message).toMatch(/^expected a (late|stale) screen .* saw fresh screen \(credit £[\d.]+\): "Credit £[\d.]+ \| Updated \d\d:\d\d"/);
+      expect(c.screen?.freshness).toBe('fresh');
+      expect(c.png && existsSync(c.png)).toBe(true);
+    }
+  }, 150_000);
+});
