@@ -7,8 +7,17 @@
  *   virtual interval, and the heap is read before it stops. QuickJS frees by reference count as
  *   it goes and offers no GC call here, so this is the live heap plus any cycles not yet collected.
  * - The runtime's share of that heap: the same reading minus a baseline bundle with the same
- *   board, firmware and machine definitions but no machine runtime started (an inert actor). The
- *   display, codecs and board code are the same on both runtimes and dwarf the difference on
+ *   board, firmware code, codecs, display and machine implementations (the machine module's
+ *   `*Setup` and `*Context`: named actions, guards, delays, context factory) but no machine
+ *   runtime: an inert actor that holds the implementations and runs nothing. Neither the machine
+ *   config (the state structure XState interprets) nor a compact table is in it: the config is part
+ *   of what the XState runtime needs, the table part of what the compact runtime needs, so each
+ *   runtime's Δ carries its own. The inert actor must *hold* the implementations: QuickJS frees by
+ *   reference count, so code nothing references (here, every machine's actions and all the firmware
+ *   only they call) would be freed right after load and missing from the baseline, which would then
+ *   charge it to both runtimes. The baseline is read just after start (the heap of a running board
+ *   is within a few KB of its start-up heap: it is nearly all function bytecode, atoms and shapes).
+ *   The display, codecs and board code are the same on both runtimes and dwarf the difference on
  *   their own, so the budget is held against the part the runtime choice decides.
  *
  * Budgets (exit 1 when broken): the PPMID's compact Espruino bundle ≤ 24 KB minified; for every
@@ -22,7 +31,7 @@ import { loadEmulatorEngine, startEmulatorBoard } from '../boards/emulator/host.
 import type { EmulatorBoard, EmulatorEngine } from '../boards/emulator/host.ts';
 import { BOARDS_DIR, DEVICES, listBoards, loadBoard, RUNTIMES } from '../sim/build/board-spec.ts';
 import type { DeviceKind, Runtime } from '../sim/build/board-spec.ts';
-import { buildDevice, ROOT } from '../sim/build/bundle.ts';
+import { buildDevice, MACHINES, ROOT } from '../sim/build/bundle.ts';
 import { runSimulation } from '../sim/run/run.ts';
 import { builtinScenario, DEFAULT_SCENARIO } from '../sim/scenario/load.ts';
 
@@ -30,12 +39,6 @@ const ESPRUINO_PPMID_BUDGET = 24 * 1024;
 const HEAP_RATIO_BUDGET = 0.25;
 /** Long enough for every timer and poll to have come round many times, outage included. */
 const INTERVAL = '+20h';
-const MACHINE_EXPORT: Record<DeviceKind, [string, string]> = {
-  gsme: ['gsmeMachine', 'firmware/machines/gsme.ts'],
-  gpf: ['gpfMachine', 'firmware/machines/gpf.ts'],
-  ppmid: ['ppmidMachine', 'firmware/machines/ppmid.ts'],
-};
-
 const outDir = mkdtempSync(join(tmpdir(), 'hanlab-footprint-')) + '/';
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 const pad = (s: string, n: number) => s.padEnd(n);
@@ -93,12 +96,13 @@ async function steadyHeap(engine: EmulatorEngine, device: DeviceKind, runtime: R
 
 /** The same board and firmware with an actor that runs nothing: what neither runtime accounts for. */
 async function baselineHeap(engine: EmulatorEngine, device: DeviceKind): Promise<number> {
-  const [name, file] = MACHINE_EXPORT[device];
+  const m = MACHINES[device];
   const module = [
-    `import { ${name} as machine } from ${JSON.stringify(ROOT + file)};`,
+    `import { ${m.setup} as setup, ${m.context} as context } from ${JSON.stringify(ROOT + m.file)};`,
     `export const device = ${JSON.stringify(device)}; export const runtime = 'compact'; export const buildFlags = {};`,
-    `export const definition = machine;`,
-    `export function createDeviceActor() { return { start() {}, send() {}, getSnapshot() { return { status: 'active', value: null, context: null }; }, on() {}, subscribe() {}, stop() {} }; }`,
+    // The inert actor holds the implementations as a running actor does: QuickJS frees what
+    // nothing references, so code held by nobody would not be in the baseline at all.
+    `export function createDeviceActor() { return { implementations: [setup.implementations, context], start() {}, send() {}, getSnapshot() { return { status: 'active', value: null, context: null }; }, on() {}, subscribe() {}, stop() {} }; }`,
   ].join('\n');
   const result = await esbuild.build({
     entryPoints: [`${BOARDS_DIR}emulator/main.ts`],

@@ -6,3 +6,11 @@ declare module 'hanlab:device' {
   export const buildFlags: DeviceBuild['buildFlags'];
   export const createDeviceActor: DeviceBuild['createDeviceActor'];
 }
+
+/** The board's display layout (board.json `display`), chosen by the build (sim/build/bundle.ts). */
+declare module 'hanlab:display' {
+  import type { Graphics } from '../firmware/display/render/graphics.ts';
+  import type { ScreenModel } from '../firmware/display/screen-model.ts';
+  /** Draws the screen and flips: one whole frame. */
+  export function draw(g: Graphics, screen: ScreenModel): void;
+}

@@ -64,6 +64,8 @@ export interface EmulatorFrameBuffer {
 export interface EmulatorBoard extends RunningDevice {
   /** QuickJS `memory_used_size` now, bytes (0 once stopped). */
   heapBytes(): number;
+  /** QuickJS's whole memory usage dump (JS_ComputeMemoryUsage: object, string, function and shape counts and sizes); null once stopped. */
+  memoryUsage(): Record<string, number> | null;
   /** The screen as the guest last drew it; null before the first screen or without a display. */
   framebuffer(): EmulatorFrameBuffer | null;
   /** Whether the guest started its device (false: bad config, fault, or stopped). */
@@ -308,6 +310,11 @@ export function startEmulatorBoard(engine: EmulatorEngine, o: EmulatorBoardOptio
       shutdown(null);
     },
     heapBytes: heapUsed,
+    memoryUsage() {
+      if (stopped || !runtime || !vm) return null;
+      const ctx = vm;
+      return runtime.computeMemoryUsage().consume((h) => ctx.dump(h) as Record<string, number>);
+    },
     framebuffer() {
       if (!display) return null;
       const hex = callGuest('framebuffer');

@@ -7,7 +7,7 @@
  * This is the board's platform, so it may use what firmware/ may not: Date.now() for the clock,
  * setTimeout for timers, console for the log.
  */
-import { drawScreen } from '../../firmware/display/render/layout.ts';
+import { draw as drawScreen } from 'hanlab:display';
 import { planScreen } from '../../firmware/display/render/plan.ts';
 import type { Graphics } from '../../firmware/display/render/graphics.ts';
 import type { ScreenModel } from '../../firmware/display/screen-model.ts';
@@ -138,7 +138,7 @@ export function startEspruinoBoard(build: DeviceBuild, pins: EspruinoBoardPins):
           const plan = JSON.stringify(planScreen(model as ScreenModel));
           if (plan === shown) return;
           shown = plan;
-          drawScreen(g as unknown as Graphics, model as ScreenModel, 'mono128x64');
+          drawScreen(g as unknown as Graphics, model as ScreenModel);
         },
       },
     };

@@ -182,7 +182,11 @@ function timeRecords(context: GpfContext, attributeIds: readonly number[]): Read
   });
 }
 
-export const gpfMachine = setup({
+/**
+ * The machine's named actions, guards and delays (XState's `setup`), apart from its state
+ * structure: a compact board build takes these and the precompiled table, not the machine.
+ */
+export const gpfSetup = setup({
   types: {
     context: {} as GpfContext,
     events: {} as GpfEvent,
@@ -286,9 +290,15 @@ export const gpfMachine = setup({
   delays: {
     reportAssemblyTimeout: ({ context }) => context.config.reportAssemblyTimeoutMs,
   },
-}).createMachine({
+});
+
+/** The initial context (the machine's `context`), for either runtime. */
+export const gpfContext = ({ input }: { input: GpfInput }): GpfContext => initialContext(input);
+
+// Pure: a bundle that imports only the setup and context above leaves the state structure out.
+export const gpfMachine = /* @__PURE__ */ gpfSetup.createMachine({
   id: 'gpf',
-  context: ({ input }) => initialContext(input),
+  context: gpfContext,
   initial: 'idle',
   entry: ['flush'],
   on: {

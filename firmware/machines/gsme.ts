@@ -285,7 +285,11 @@ function send(context: GsmeContext, clusterId: number, frame: ZclFrame): HanSend
   return { type: 'han.send', dst: context.gpf, clusterId, frame };
 }
 
-export const gsmeMachine = setup({
+/**
+ * The machine's named actions, guards and delays (XState's `setup`), apart from its state
+ * structure: a compact board build takes these and the precompiled table, not the machine.
+ */
+export const gsmeSetup = setup({
   types: {
     context: {} as GsmeContext,
     events: {} as GsmeEvent,
@@ -458,9 +462,15 @@ export const gsmeMachine = setup({
     wakeDelay: ({ context }) => context.nextWakeMs,
     ackTimeout: ({ context }) => context.config.ackTimeoutMs,
   },
-}).createMachine({
+});
+
+/** The initial context (the machine's `context`), for either runtime. */
+export const gsmeContext = ({ input }: { input: GsmeInput }): GsmeContext => initialContext(input);
+
+// Pure: a bundle that imports only the setup and context above leaves the state structure out.
+export const gsmeMachine = /* @__PURE__ */ gsmeSetup.createMachine({
   id: 'gsme',
-  context: ({ input }) => initialContext(input),
+  context: gsmeContext,
   // Power-up counts as a wake: the GPF gets the registers at once.
   initial: 'awake',
   on: {

@@ -50,7 +50,7 @@ const POLL_DONE: PollDoneEvent = { type: 'ppmid.pollDone' };
 const REFRESH: RefreshEvent = { type: 'ppmid.refresh' };
 
 /** The display region's states, one per freshness (the order the refresh guards try them). */
-export const DISPLAY_STATES: readonly Freshness[] = Object.freeze(['noData', 'fresh', 'late', 'stale', 'unknown', 'clockProblem', 'hanLost'] as const);
+export const DISPLAY_STATES: readonly Freshness[] = /* @__PURE__ */ Object.freeze(['noData', 'fresh', 'late', 'stale', 'unknown', 'clockProblem', 'hanLost'] as const);
 
 function isFrame(event: PpmidEvent): event is HanFrameEvent {
   return event.type === 'HAN_FRAME';
@@ -82,8 +82,12 @@ const queue = (context: PpmidContext, ...entries: PpmidEmitted[]): Pick<PpmidCon
  * - `emergencyCredit`, `topUp`: idle → pending.sent → pending.awaitingEffect → idle, when a later
  *   read shows the effect, the GPF refuses the command, or pendingTimeout passes.
  * Output only through `emit`, one entry of `context.outbox` per `machine.flush` (han-events.ts).
+ *
+ * `ppmidSetup` holds the named actions, guards and delays (XState's `setup`) apart from the state
+ * structure (`ppmidMachine`): a compact board build takes these and the precompiled table, not the
+ * machine.
  */
-export const ppmidMachine = setup({
+export const ppmidSetup = setup({
   types: {
     context: {} as PpmidContext,
     events: {} as PpmidEvent,
@@ -180,10 +184,16 @@ export const ppmidMachine = setup({
     responseTimeout: ({ context }) => context.config.responseTimeoutMs,
     pendingTimeout: ({ context }) => context.config.pendingTimeoutMs,
   },
-}).createMachine({
+});
+
+/** The initial context (the machine's `context`), for either runtime. */
+export const ppmidContext = ({ input }: { input: PpmidInput }): PpmidContext => initialPpmidContext(input);
+
+// Pure: a bundle that imports only the setup and context above leaves the state structure out.
+export const ppmidMachine = /* @__PURE__ */ ppmidSetup.createMachine({
   id: 'ppmid',
   type: 'parallel',
-  context: ({ input }) => initialPpmidContext(input),
+  context: ppmidContext,
   // The first screen ("Balance not available") goes out before the first poll.
   entry: ['stampNow', 'raiseRefresh', 'flush'],
   on: {
@@ -238,7 +248,7 @@ export const ppmidMachine = setup({
     display: {
       initial: 'noData',
       on: {
-        'ppmid.refresh': DISPLAY_STATES.map((freshness) => ({
+        'ppmid.refresh': /* @__PURE__ */ DISPLAY_STATES.map((freshness) => ({
           guard: { type: 'freshnessIs' as const, params: { freshness } },
           target: `.${freshness}`,
           actions: ['refreshScreen' as const],

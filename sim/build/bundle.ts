@@ -5,7 +5,8 @@
  * here: the device's machine on the chosen runtime (`createDeviceActor(input, timers)`), its name,
  * and the build flags. For the compact runtime the table is compiled now, on Node with real
  * XState, and `xstate` is aliased to `firmware/runtime/compact/xstate-shim.ts`, so the bundle holds
- * the machines' own actions and guards but no XState.
+ * the machines' own actions and guards but no XState; it imports the machine module's `*Setup` and
+ * `*Context` only, so the machine config (the state structure, which the table replaces) is left out.
  *
  * Targets: `node` (ES module for Node), `es2020` (an IIFE QuickJS runs unchanged), `es5`
  * (Espruino: see espruino.ts for the rest of that route).
@@ -22,10 +23,15 @@ import type { BoardSpec, DeviceKind, Runtime } from './board-spec.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-const MACHINES: Record<DeviceKind, { machine: AnyStateMachine; exportName: string; file: string }> = {
-  gsme: { machine: gsmeMachine, exportName: 'gsmeMachine', file: 'firmware/machines/gsme.ts' },
-  gpf: { machine: gpfMachine, exportName: 'gpfMachine', file: 'firmware/machines/gpf.ts' },
-  ppmid: { machine: ppmidMachine, exportName: 'ppmidMachine', file: 'firmware/machines/ppmid.ts' },
+/**
+ * Per device: the machine (compiled here), its module, and that module's exports. `setup` and
+ * `context` are the machine's implementations without its state structure: what a compact bundle
+ * imports, so the machine config (pure `createMachine`) is left out of it.
+ */
+export const MACHINES: Record<DeviceKind, { machine: AnyStateMachine; exportName: string; setup: string; context: string; file: string }> = {
+  gsme: { machine: gsmeMachine, exportName: 'gsmeMachine', setup: 'gsmeSetup', context: 'gsmeContext', file: 'firmware/machines/gsme.ts' },
+  gpf: { machine: gpfMachine, exportName: 'gpfMachine', setup: 'gpfSetup', context: 'gpfContext', file: 'firmware/machines/gpf.ts' },
+  ppmid: { machine: ppmidMachine, exportName: 'ppmidMachine', setup: 'ppmidSetup', context: 'ppmidContext', file: 'firmware/machines/ppmid.ts' },
 };
 
 /** Switches kept for testing the tests (the HIL harness must be able to fail). */
@@ -75,20 +81,33 @@ function deviceModule(device: DeviceKind, runtime: Runtime, flags: BuildFlags): 
   }
   return [
     `import { createCompactActor } from ${JSON.stringify(`${ROOT}firmware/runtime/compact/interpreter.ts`)};`,
-    `import { extractImplementations } from ${JSON.stringify(`${ROOT}firmware/runtime/compact/compile.ts`)};`,
-    `import { ${m.exportName} as machine } from ${machinePath};`,
+    `import { implementationsFrom } from ${JSON.stringify(`${ROOT}firmware/runtime/compact/compile.ts`)};`,
+    `import { ${m.setup} as setup, ${m.context} as context } from ${machinePath};`,
     ...head,
     `const table = ${compileMachineToJson(m.machine)};`,
-    `export function createDeviceActor(input, timers) { return createCompactActor(table, extractImplementations(machine), { input: input, clock: timers }); }`,
+    `export function createDeviceActor(input, timers) { return createCompactActor(table, implementationsFrom(setup.implementations, context), { input: input, clock: timers }); }`,
   ].join('\n');
 }
 
-function devicePlugin(device: DeviceKind, runtime: Runtime, flags: BuildFlags): esbuild.Plugin {
+/**
+ * `hanlab:device` (above), and `hanlab:display`: the layout of the board's own display profile
+ * (board.json `display`), `firmware/display/render/layout-<profile>.ts`, whose `draw(g, screen)`
+ * draws one frame; a board without a screen gets a `draw` that does nothing. So a board bundle
+ * carries one layout, and firmware/ names profiles, never boards.
+ */
+function devicePlugin(board: BoardSpec, device: DeviceKind, runtime: Runtime, flags: BuildFlags): esbuild.Plugin {
   return {
     name: 'hanlab-device',
     setup(build) {
       build.onResolve({ filter: /^hanlab:device$/ }, () => ({ path: 'hanlab:device', namespace: 'hanlab' }));
-      build.onLoad({ filter: /.*/, namespace: 'hanlab' }, () => ({ contents: deviceModule(device, runtime, flags), loader: 'js', resolveDir: ROOT }));
+      build.onResolve({ filter: /^hanlab:display$/ }, () =>
+        board.display ? { path: `${ROOT}firmware/display/render/layout-${board.display}.ts` } : { path: 'hanlab:display', namespace: 'hanlab' },
+      );
+      build.onLoad({ filter: /.*/, namespace: 'hanlab' }, (args) => ({
+        contents: args.path === 'hanlab:display' ? 'export function draw() {}' : deviceModule(device, runtime, flags),
+        loader: 'js',
+        resolveDir: ROOT,
+      }));
     },
   };
 }
@@ -115,7 +134,7 @@ export async function bundleDevice(board: BoardSpec, device: DeviceKind, runtime
     // Board-provided modules (Espruino's MQTT, Storage…) are the board's, not ours to bundle.
     external: board.engine === 'espruino' ? ['MQTT', 'Storage', 'SSD1306', 'Wifi', 'ESP32'] : node ? ['mqtt', 'pngjs', 'node:*'] : [],
     alias: runtime === 'compact' ? { xstate: `${ROOT}firmware/runtime/compact/xstate-shim.ts` } : {},
-    plugins: [devicePlugin(device, runtime, flags)],
+    plugins: [devicePlugin(board, device, runtime, flags)],
   });
   return result.outputFiles![0]!.text;
 }

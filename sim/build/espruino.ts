@@ -27,9 +27,12 @@ export interface EspruinoResult {
 
 async function lowerToEs5(code: string): Promise<string> {
   const out = await transform(code, {
+    // ES5 as `env` targets (IE 11 is SWC's ES5 baseline) rather than `jsc.target`, so that one
+    // transform can be left out: typeof-symbol, which wraps every `typeof x` compared with
+    // 'object' in a helper for engines with Symbol (Espruino has none).
+    env: { targets: { ie: '11' }, loose: true, exclude: ['transform-typeof-symbol'] },
     jsc: {
       parser: { syntax: 'ecmascript' },
-      target: 'es5',
       loose: true,
       externalHelpers: false,
       assumptions: {

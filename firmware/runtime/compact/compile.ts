@@ -159,7 +159,11 @@ export function compileMachine(machine: AnyStateMachine): StateTable {
     index.set(n, i);
   });
   const impl = machine.implementations;
-  const actions: Record<string, TableAction> = {};
+  const actions: string[] = [];
+  const kinds: TableAction[] = [];
+  const actionIndex = new Map<string, number>();
+  const guards: string[] = [];
+  const guardIndex = new Map<string, number>();
 
   const ref = (where: string, kind: 'action' | 'guard', r: unknown): Ref => {
     let name: string;
@@ -173,35 +177,43 @@ export function compileMachine(machine: AnyStateMachine): StateTable {
       const builtin = isBuiltin(r) ? r.type : (r as { check?: unknown }).check ? 'a higher-order guard (and/or/not)' : 'an inline function';
       return fail(where, `${kind} is ${builtin}: name it in setup({ ${kind}s })`);
     } else return fail(where, `unrecognised ${kind} ${JSON.stringify(r)}`);
-    if (kind === 'action') addAction(where, name);
+    let at: number;
+    if (kind === 'action') at = addAction(where, name);
     else {
       const g = impl.guards[name] as unknown;
       if (typeof g !== 'function') fail(where, `guard '${name}' is not implemented in setup({ guards })`);
       if ('check' in g) fail(where, `guard '${name}' is a higher-order guard (and/or/not/stateIn): write it as one named guard`);
+      if (!guardIndex.has(name)) guardIndex.set(name, guards.push(name) - 1);
+      at = guardIndex.get(name)!;
     }
-    return params === undefined ? name : [name, params as Json];
+    return params === undefined ? at : [at, params as Json];
   };
 
-  const addAction = (where: string, name: string): void => {
-    if (actions[name]) return;
+  /** The action's index in `actions`, added on first use. */
+  const addAction = (where: string, name: string): number => {
+    const known = actionIndex.get(name);
+    if (known !== undefined) return known;
     const a = impl.actions[name] as unknown;
     if (typeof a !== 'function') fail(where, `action '${name}' is not implemented in setup({ actions })`);
+    const at = actions.push(name) - 1;
+    actionIndex.set(name, at);
     if (!isBuiltin(a)) {
-      actions[name] = 'exec';
-      return;
+      kinds.push('exec');
+      return at;
     }
     const staticEvent = (e: unknown): TableEvent | undefined => {
       if (typeof e === 'function') return undefined;
       if (!isJson(e) || typeof e !== 'object' || e === null || Array.isArray(e) || typeof (e as { type?: unknown }).type !== 'string') fail(where, `action '${name}': the event must be an object with a type, JSON, or a function`);
       return e as TableEvent;
     };
-    if (a.type === 'xstate.assign') actions[name] = 'assign';
+    if (a.type === 'xstate.assign') kinds.push('assign');
     else if (a.type === 'xstate.raise' || a.type === 'xstate.emit') {
       const kind = a.type === 'xstate.raise' ? 'raise' : 'emit';
       if (a.delay !== undefined || a.id !== undefined) fail(where, `action '${name}' is raise() with a delay or id: use \`after\` with a named delay`);
       const e = staticEvent(a.event);
-      actions[name] = e ? [kind, e] : kind;
+      kinds.push(e ? [kind, e] : kind);
     } else fail(where, `action '${name}' is ${a.type}, outside the subset (assign, raise, emit, plain functions)`);
+    return at;
   };
 
   const actionList = (where: string, list: unknown): Ref[] | undefined => {
@@ -267,12 +279,19 @@ export function compileMachine(machine: AnyStateMachine): StateTable {
 
   const root = machine.root;
   const init = { source: root, target: initialStates(root), reenter: true };
-  return { v: 1, id: root.id, s: states, a: actions, i: entrySet(init, transitionDomain(init)).map((s) => index.get(s)!) };
+  return { v: 2, id: root.id, s: states, a: actions, k: kinds, g: guards, i: entrySet(init, transitionDomain(init)).map((s) => index.get(s)!) };
 }
 
 /** The table as JSON, for a board build to embed. */
 export function compileMachineToJson(machine: AnyStateMachine): string {
   return JSON.stringify(compileMachine(machine));
+}
+
+/** What `setup({ actions, guards, delays })` was given (the xstate shim keeps it as `implementations`). */
+export interface SetupImplementations {
+  actions?: Record<string, unknown>;
+  guards?: Record<string, unknown>;
+  delays?: Record<string, unknown>;
 }
 
 /**
@@ -281,8 +300,18 @@ export function compileMachineToJson(machine: AnyStateMachine): string {
  * they are, and the context factory.
  */
 export function extractImplementations(machine: AnyStateMachine): CompactImplementations {
+  return implementationsFrom(machine.implementations as SetupImplementations, machine.config.context);
+}
+
+/**
+ * The same from what `setup` was given and the machine's `context`, without the machine: what a
+ * compact board bundle does (its `setup` is the xstate shim's, and the state structure is the table).
+ */
+export function implementationsFrom(impl: SetupImplementations, context: unknown): CompactImplementations {
   const actions: Record<string, ImplementationFn> = {};
-  for (const [name, a] of Object.entries(machine.implementations.actions as Record<string, unknown>)) {
+  const source = impl.actions || {};
+  for (const name of Object.keys(source)) {
+    const a = source[name];
     if (!isBuiltin(a)) {
       if (typeof a === 'function') actions[name] = a as ImplementationFn;
       continue;
@@ -305,9 +334,9 @@ export function extractImplementations(machine: AnyStateMachine): CompactImpleme
     } else if ((a.type === 'xstate.raise' || a.type === 'xstate.emit') && typeof a.event === 'function') actions[name] = a.event as ImplementationFn;
   }
   return {
-    context: machine.config.context,
+    context,
     actions,
-    guards: { ...(machine.implementations.guards as Record<string, ImplementationFn>) },
-    delays: { ...(machine.implementations.delays as Record<string, ImplementationFn | number>) },
+    guards: (impl.guards || {}) as Record<string, ImplementationFn>,
+    delays: (impl.delays || {}) as Record<string, ImplementationFn | number>,
   };
 }

@@ -48,10 +48,10 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
   }
   function later(f: (x: any) => void, x: any): void { deferred.push(function () { f(x); }); }
   function call(fn: any, ev: TableEvent, p?: any): any { return typeof fn === 'function' ? fn({ context: ctx, event: ev }, p) : fn; }
-  function guard(r: Ref | undefined, ev: TableEvent): boolean { return !r || !!(typeof r === 'string' ? call(impl.guards[r], ev) : call(impl.guards[r[0]], ev, r[1])); }
+  function guard(r: Ref | undefined, ev: TableEvent): boolean { return r === undefined || !!(typeof r === 'number' ? call(impl.guards[table.g[r]!], ev) : call(impl.guards[table.g[r[0]]!], ev, r[1])); }
   function run(list: Ref[] | undefined, ev: TableEvent): void {
     for (var i = 0; list && i < list.length; i++) {
-      var r = list[i]!, n = typeof r === 'string' ? r : r[0], p = typeof r === 'string' ? undefined : r[1], a = table.a[n]!, fn = impl.actions[n]!;
+      var r = list[i]!, x = typeof r === 'number' ? r : r[0], p = typeof r === 'number' ? undefined : r[1], a = table.k[x]!, fn = impl.actions[table.a[x]!]!;
       var k = typeof a === 'string' ? a : a[0], e = typeof a === 'string' ? undefined : a[1];
       if (k === 'assign') ctx = merge(ctx, call(fn, ev, p));
       else if (k === 'raise') iq.push(e || call(fn, ev, p));

@@ -11,8 +11,11 @@
 /** JSON values (action and guard params, static events). */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** An action or guard reference: its name in `setup({ actions | guards })`, or `[name, params]`. */
-export type Ref = string | [string, Json];
+/**
+ * An action or guard reference: its index in the table's `a` (actions) or `g` (guards), or
+ * `[index, params]`. Numbers, not names: a name used ten times costs its bytes ten times.
+ */
+export type Ref = number | [number, Json];
 
 /** An event as machines see it. */
 export interface TableEvent {
@@ -61,7 +64,8 @@ export interface TableState {
 }
 
 /**
- * What an action name stands for; the interpreter implements XState's built-ins itself.
+ * What an action stands for (the table's `k`, by action index); the interpreter implements XState's
+ * built-ins itself.
  * `assign`: the implementation returns a partial context, merged over the context.
  * `raise`: the event (static, or returned by the implementation) goes on the internal queue.
  * `emit`: the event (static, or returned by the implementation) goes to `on(type | '*')` listeners.
@@ -71,13 +75,17 @@ export interface TableState {
 export type TableAction = 'assign' | 'raise' | 'emit' | 'exec' | ['raise' | 'emit', TableEvent];
 
 export interface StateTable {
-  /** Format version. */
-  v: 1;
+  /** Format version (2: refs are indexes into `a` and `g`). */
+  v: 2;
   /** Machine id (the root's id). */
   id: string;
   s: TableState[];
-  /** Every action the table references, by name. */
-  a: Record<string, TableAction>;
+  /** Every action the table references, by name (a `Ref` to an action is an index here). */
+  a: string[];
+  /** What each action of `a` is, at the same index (two flat arrays: fewer objects on a board). */
+  k: TableAction[];
+  /** Every guard the table references, by name (a `Ref` to a guard is an index here). */
+  g: string[];
   /** The initial configuration, in entry (document) order. */
   i: number[];
 }

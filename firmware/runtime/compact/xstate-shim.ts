@@ -1,7 +1,7 @@
 /**
  * Stands in for `xstate` in compact board bundles (the build aliases the import). The machine
  * modules keep calling `setup(...).createMachine(...)`, `assign`, `raise` and `emit`; here those
- * only record what they were given, in the shape `extractImplementations` reads, so a bundle
+ * only record what they were given, in the shape `implementationsFrom` reads, so a bundle
  * carries the machines' own actions and guards without XState. The state structure itself comes
  * from the table the build compiled with real XState.
  */
@@ -43,13 +43,17 @@ interface Implementations {
   delays?: Record<string, Fn | number>;
 }
 
+/**
+ * `implementations` is what a compact bundle reads (compile.ts `implementationsFrom`); the machine
+ * itself (`createMachine`) is only there for code that still builds one: a board bundle imports the
+ * machine files' `*Setup` and `*Context` exports instead, and the pure `createMachine` call drops out.
+ */
 export function setup(impl: Implementations) {
+  const implementations = { actions: impl.actions || {}, guards: impl.guards || {}, delays: impl.delays || {} };
   return {
+    implementations,
     createMachine(config: { context?: unknown }) {
-      return {
-        config,
-        implementations: { actions: impl.actions || {}, guards: impl.guards || {}, delays: impl.delays || {} },
-      };
+      return { config, implementations };
     },
   };
 }

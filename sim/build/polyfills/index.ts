@@ -25,6 +25,7 @@ export const POLYFILLS: readonly Polyfill[] = [
   { file: 'string-pad.js', provides: ['.padStart', '.padEnd'] },
   { file: 'object-assign.js', provides: ['Object.assign'] },
   { file: 'object-entries.js', provides: ['Object.entries', 'Object.values'] },
+  { file: 'object-from-entries.js', provides: ['Object.fromEntries'] },
   { file: 'object-is.js', provides: ['Object.is'] },
   { file: 'number-is-nan.js', provides: ['Number.isNaN', 'Number.isFinite', 'Number.isInteger'] },
   { file: 'math-trunc.js', provides: ['Math.trunc', 'Math.sign'] },
