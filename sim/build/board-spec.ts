@@ -27,12 +27,27 @@ const boardSchema = z.strictObject({
   display: z.enum(['mono128x64', 'color176']).nullable(),
   /** How HAN frames leave the board. */
   han: z.enum(['mqtt.js', 'host-bridge', 'espruino-mqtt']),
-  /** The machine runtime the board picks for its memory budget; `--runtime` overrides. */
-  runtime: z.enum(RUNTIMES),
+  /** The machine runtime, when the board must not have the one its memory budget picks (runtimeFor). */
+  runtime: z.enum(RUNTIMES).optional(),
   devices: z.array(z.enum(DEVICES)).min(1),
   notes: z.string().optional(),
 });
-export type BoardSpec = z.infer<typeof boardSchema>;
+/** A board as builds see it: its runtime decided (board.json's, else its budget's). */
+export type BoardSpec = z.infer<typeof boardSchema> & { runtime: Runtime };
+
+/**
+ * The smallest memory on which a board runs XState rather than the compact runtime. Variables
+ * (Espruino): XState takes about 5,000 per machine and the MQTT module about 1,100, so a board
+ * below a Bangle.js 2's 12,000 cannot hold it with its display and buffers. Bytes (QuickJS,
+ * Node): XState devices settle at 410–505 KB of QuickJS heap (`npm run bench:footprint`), so 2 MiB
+ * leaves room for traffic bursts and the screen; below that the compact runtime (230–275 KB).
+ */
+export const XSTATE_MIN_MEMORY = { variables: 12_000, bytes: 2 * 1024 * 1024 } as const;
+
+/** The runtime a board's memory budget picks; `--runtime` and board.json's `runtime` override it. */
+export function runtimeFor(memory: { unit: 'bytes' | 'variables'; budget: number }): Runtime {
+  return memory.budget >= XSTATE_MIN_MEMORY[memory.unit] ? 'xstate' : 'compact';
+}
 
 export function listBoards(): string[] {
   return readdirSync(BOARDS_DIR, { withFileTypes: true })
@@ -59,5 +74,5 @@ export function loadBoard(id: string): BoardSpec {
     throw new UsageError(`${file}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
   }
   if (parsed.data.id !== id) throw new UsageError(`${file}: id: '${parsed.data.id}' does not match its folder '${id}'`);
-  return parsed.data;
+  return { ...parsed.data, runtime: parsed.data.runtime ?? runtimeFor(parsed.data.memory) };
 }
