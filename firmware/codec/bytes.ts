@@ -2,24 +2,182 @@ import { DecodeError, EncodeError } from './errors.ts';
 import { hex2 } from './hex.ts';
 
 /**
- * A cursor over a byte buffer. Every read checks its bounds and throws a DecodeError naming the
- * absolute offset, so nested decoders (GBCS → GBZ → ZCL) report positions in the outer message:
- * `base` is the offset of `bytes[0]` within that outer message.
+ * Byte cursors as plain data with plain functions, so a bundle carries only the functions it
+ * calls (a class ships every method). The ZCL codec, which the boards carry, uses these; GBCS and
+ * DLMS (Node) use the ByteReader / ByteWriter classes below, whose methods are the same functions.
+ *
+ * A Reader checks every read's bounds and throws a DecodeError naming the absolute offset, so
+ * nested decoders (GBCS → GBZ → ZCL) report positions in the outer message: `base` is the offset
+ * of `bytes[0]` within that outer message, `pos` the next byte's index in `bytes`.
  */
-export class ByteReader {
-  private pos = 0;
-  private readonly view: DataView;
+export interface Reader {
+  readonly bytes: Uint8Array;
+  readonly base: number;
+  pos: number;
+}
+
+/** A growable output buffer: `buf[0..len)` is what has been written. */
+export interface Writer {
+  buf: Uint8Array;
+  len: number;
+}
+
+/** `typeof v === 'number' && Number.isInteger(v)`, without the ES2015 built-in. */
+export function isInt(v: unknown): v is number {
+  return typeof v === 'number' && v % 1 === 0;
+}
+
+/** `v` when it is an integer in 0..max, else an EncodeError naming `what` and the range. */
+export function checkRange(v: number, max: number, what: string): number {
+  if (!isInt(v) || v < 0 || v > max) throw new EncodeError(what + ' out of range 0..' + max + ': ' + v);
+  return v;
+}
+
+export function newReader(bytes: Uint8Array, base = 0): Reader {
+  return { bytes, base, pos: 0 };
+}
+
+/** Absolute offset of the next byte. */
+export function readerOffset(r: Reader): number {
+  return r.base + r.pos;
+}
+
+export function readerDone(r: Reader): boolean {
+  return r.pos >= r.bytes.length;
+}
+
+function plural(n: number): string {
+  return n + (n === 1 ? ' byte' : ' bytes');
+}
+
+function need(r: Reader, n: number, what: string): void {
+  const left = r.bytes.length - r.pos;
+  if (n > left) throw new DecodeError(readerOffset(r), what + ' (' + plural(n) + ')', left ? 'only ' + plural(left) + ' left' : 'end of data');
+}
+
+export function readU8(r: Reader, what = 'a byte'): number {
+  need(r, 1, what);
+  return r.bytes[r.pos++]!;
+}
+
+/** Unsigned little-endian integer of 1..6 bytes (ZCL uint8..uint48), exact as a number. */
+export function readUintLE(r: Reader, n: number, what = 'a ' + n * 8 + '-bit value'): number {
+  need(r, n, what);
+  let v = 0;
+  for (let i = n - 1; i >= 0; i--) v = v * 256 + r.bytes[r.pos + i]!;
+  r.pos += n;
+  return v;
+}
+
+/** Signed little-endian two's-complement integer of 1..6 bytes. */
+export function readIntLE(r: Reader, n: number, what = 'a ' + n * 8 + '-bit value'): number {
+  const u = readUintLE(r, n, what);
+  const top = Math.pow(2, 8 * n);
+  return u >= top / 2 ? u - top : u;
+}
+
+/** Unsigned big-endian integer of 1..6 bytes. */
+export function readUintBE(r: Reader, n: number, what = 'a ' + n * 8 + '-bit value'): number {
+  need(r, n, what);
+  let v = 0;
+  for (let i = 0; i < n; i++) v = v * 256 + r.bytes[r.pos + i]!;
+  r.pos += n;
+  return v;
+}
+
+/** A view (not a copy) of the next n bytes. */
+export function readTake(r: Reader, n: number, what = n + ' bytes'): Uint8Array {
+  need(r, n, what);
+  r.pos += n;
+  return r.bytes.subarray(r.pos - n, r.pos);
+}
+
+/** A view of the bytes left. */
+export function readRest(r: Reader): Uint8Array {
+  return readTake(r, r.bytes.length - r.pos);
+}
+
+/** Fails when bytes are left over after a structure that should fill its buffer. */
+export function readEnd(r: Reader, what: string): void {
+  if (r.pos !== r.bytes.length) throw new DecodeError(readerOffset(r), 'end of ' + what, r.bytes.length - r.pos + ' more byte(s)');
+}
+
+/** A copy of `b` (Uint8Array.prototype.slice is ES2015). */
+export function copyBytes(b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(b.length);
+  out.set(b);
+  return out;
+}
+
+export function newWriter(): Writer {
+  return { buf: new Uint8Array(64), len: 0 };
+}
+
+function room(w: Writer, n: number): void {
+  if (w.len + n <= w.buf.length) return;
+  let size = w.buf.length * 2;
+  while (size < w.len + n) size *= 2;
+  const next = new Uint8Array(size);
+  next.set(w.buf.subarray(0, w.len));
+  w.buf = next;
+}
+
+function checkUint(v: number, n: number): void {
+  if (!isInt(v) || v < 0 || v >= Math.pow(2, 8 * n)) throw new EncodeError('uint' + n * 8 + ' out of range: ' + v);
+}
+
+export function writeU8(w: Writer, v: number): void {
+  writeUintLE(w, v, 1);
+}
+
+export function writeUintLE(w: Writer, v: number, n: number): void {
+  checkUint(v, n);
+  room(w, n);
+  for (let i = 0; i < n; i++) {
+    w.buf[w.len++] = v % 256;
+    v = Math.floor(v / 256);
+  }
+}
+
+export function writeIntLE(w: Writer, v: number, n: number): void {
+  const top = Math.pow(2, 8 * n);
+  if (!isInt(v) || v < -top / 2 || v >= top / 2) throw new EncodeError('int' + n * 8 + ' out of range: ' + v);
+  writeUintLE(w, v < 0 ? v + top : v, n);
+}
+
+export function writeUintBE(w: Writer, v: number, n: number): void {
+  checkUint(v, n);
+  room(w, n);
+  for (let i = n - 1; i >= 0; i--) {
+    w.buf[w.len + i] = v % 256;
+    v = Math.floor(v / 256);
+  }
+  w.len += n;
+}
+
+export function writeBytes(w: Writer, b: Uint8Array): void {
+  room(w, b.length);
+  w.buf.set(b, w.len);
+  w.len += b.length;
+}
+
+/** A copy of what was written. */
+export function writerBytes(w: Writer): Uint8Array {
+  return copyBytes(w.buf.subarray(0, w.len));
+}
+
+/** The Reader functions as methods, for the GBCS and DLMS decoders. */
+export class ByteReader implements Reader {
+  pos = 0;
 
   constructor(
     readonly bytes: Uint8Array,
     readonly base = 0,
-  ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
+  ) {}
 
   /** Absolute offset of the next byte. */
   get offset(): number {
-    return this.base + this.pos;
+    return readerOffset(this);
   }
 
   get position(): number {
@@ -31,137 +189,85 @@ export class ByteReader {
   }
 
   get done(): boolean {
-    return this.pos >= this.bytes.length;
+    return readerDone(this);
   }
 
-  private need(n: number, what: string): void {
-    if (this.pos + n > this.bytes.length) {
-      const left = this.bytes.length - this.pos;
-      throw new DecodeError(this.offset, `${what} (${n} byte${n === 1 ? '' : 's'})`, left === 0 ? 'end of data' : `only ${left} byte${left === 1 ? '' : 's'} left`);
-    }
-  }
-
-  u8(what = 'a byte'): number {
-    this.need(1, what);
-    return this.bytes[this.pos++]!;
+  u8(what?: string): number {
+    return readU8(this, what);
   }
 
   /** Reads one byte and checks it is `value`. */
   expectU8(value: number, what: string): void {
     const at = this.offset;
-    const b = this.u8(what);
+    const b = readU8(this, what);
     if (b !== value) throw new DecodeError(at, `${what} ${hex2(value)}`, hex2(b));
   }
 
   u16be(what = 'a 16-bit value'): number {
-    this.need(2, what);
-    const v = this.view.getUint16(this.pos, false);
-    this.pos += 2;
-    return v;
+    return readUintBE(this, 2, what);
   }
 
   u16le(what = 'a 16-bit value'): number {
-    this.need(2, what);
-    const v = this.view.getUint16(this.pos, true);
-    this.pos += 2;
-    return v;
+    return readUintLE(this, 2, what);
   }
 
   i16be(what = 'a 16-bit value'): number {
-    this.need(2, what);
-    const v = this.view.getInt16(this.pos, false);
-    this.pos += 2;
-    return v;
+    const u = readUintBE(this, 2, what);
+    return u >= 0x8000 ? u - 0x10000 : u;
   }
 
   u32be(what = 'a 32-bit value'): number {
-    this.need(4, what);
-    const v = this.view.getUint32(this.pos, false);
-    this.pos += 4;
-    return v;
+    return readUintBE(this, 4, what);
   }
 
-  /** Unsigned little-endian integer of 1..6 bytes (ZCL uint8..uint48), exact as a number. */
-  uintLE(n: number, what = `a ${n * 8}-bit value`): number {
-    this.need(n, what);
-    let v = 0;
-    for (let i = n - 1; i >= 0; i--) v = v * 256 + this.bytes[this.pos + i]!;
-    this.pos += n;
-    return v;
+  uintLE(n: number, what?: string): number {
+    return readUintLE(this, n, what);
   }
 
-  /** Signed little-endian two's-complement integer of 1..6 bytes. */
-  intLE(n: number, what = `a ${n * 8}-bit value`): number {
-    const u = this.uintLE(n, what);
-    const top = 2 ** (8 * n);
-    return u >= top / 2 ? u - top : u;
+  intLE(n: number, what?: string): number {
+    return readIntLE(this, n, what);
   }
 
-  /** Unsigned big-endian integer of 1..6 bytes. */
-  uintBE(n: number, what = `a ${n * 8}-bit value`): number {
-    this.need(n, what);
-    let v = 0;
-    for (let i = 0; i < n; i++) v = v * 256 + this.bytes[this.pos + i]!;
-    this.pos += n;
-    return v;
+  uintBE(n: number, what?: string): number {
+    return readUintBE(this, n, what);
   }
 
   /** 64-bit big-endian value as a bigint (GBCS counters). */
   u64be(what = 'a 64-bit value'): bigint {
-    this.need(8, what);
-    const v = this.view.getBigUint64(this.pos, false);
-    this.pos += 8;
-    return v;
+    const b = readTake(this, 8, what);
+    return new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, false);
   }
 
-  /** A view (not a copy) of the next n bytes. */
-  take(n: number, what = `${n} bytes`): Uint8Array {
-    this.need(n, what);
-    const out = this.bytes.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return out;
+  take(n: number, what?: string): Uint8Array {
+    return readTake(this, n, what);
   }
 
   /** A reader over the next n bytes, reporting offsets in the same outer frame. */
   sub(n: number, what: string): ByteReader {
     const at = this.offset;
-    return new ByteReader(this.take(n, what), at);
+    return new ByteReader(readTake(this, n, what), at);
   }
 
   rest(): Uint8Array {
-    return this.take(this.remaining);
+    return readRest(this);
   }
 
-  /** Fails when bytes are left over after a structure that should fill its buffer. */
   end(what: string): void {
-    if (this.pos !== this.bytes.length) {
-      throw new DecodeError(this.offset, `end of ${what}`, `${this.bytes.length - this.pos} more byte(s)`);
-    }
+    readEnd(this, what);
   }
 }
 
-/** Growable byte writer; the mirror of ByteReader. */
-export class ByteWriter {
-  private buf = new Uint8Array(64);
-  private len = 0;
+/** The Writer functions as chainable methods, for the GBCS encoders. */
+export class ByteWriter implements Writer {
+  buf = new Uint8Array(64);
+  len = 0;
 
   get length(): number {
     return this.len;
   }
 
-  private room(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.len + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.len));
-    this.buf = next;
-  }
-
   u8(v: number): this {
-    checkUint(v, 1, 'uint8');
-    this.room(1);
-    this.buf[this.len++] = v;
+    writeU8(this, v);
     return this;
   }
 
@@ -174,7 +280,7 @@ export class ByteWriter {
   }
 
   i16be(v: number): this {
-    if (!Number.isInteger(v) || v < -0x8000 || v > 0x7fff) throw new EncodeError(`int16 out of range: ${v}`);
+    if (!isInt(v) || v < -0x8000 || v > 0x7fff) throw new EncodeError(`int16 out of range: ${v}`);
     return this.uintBE(v < 0 ? v + 0x10000 : v, 2);
   }
 
@@ -183,61 +289,38 @@ export class ByteWriter {
   }
 
   uintLE(v: number, n: number): this {
-    checkUint(v, n, `uint${n * 8}`);
-    this.room(n);
-    let x = v;
-    for (let i = 0; i < n; i++) {
-      this.buf[this.len++] = x % 256;
-      x = Math.floor(x / 256);
-    }
+    writeUintLE(this, v, n);
     return this;
   }
 
   intLE(v: number, n: number): this {
-    const top = 2 ** (8 * n);
-    if (!Number.isInteger(v) || v < -top / 2 || v >= top / 2) throw new EncodeError(`int${n * 8} out of range: ${v}`);
-    return this.uintLE(v < 0 ? v + top : v, n);
-  }
-
-  uintBE(v: number, n: number): this {
-    checkUint(v, n, `uint${n * 8}`);
-    this.room(n);
-    let x = v;
-    for (let i = n - 1; i >= 0; i--) {
-      this.buf[this.len + i] = x % 256;
-      x = Math.floor(x / 256);
-    }
-    this.len += n;
+    writeIntLE(this, v, n);
     return this;
   }
 
-  // BigInt(…) rather than 0n literals: ES5 engines (Espruino) must be able to parse this class,
+  uintBE(v: number, n: number): this {
+    writeUintBE(this, v, n);
+    return this;
+  }
+
+  // BigInt(…) rather than 0n literals: ES5 engines (Espruino) must be able to parse this module,
   // though only GBCS code, never on a board, calls this method.
   u64be(v: bigint): this {
     if (v < BigInt(0) || v > BigInt('0xffffffffffffffff')) throw new EncodeError(`uint64 out of range: ${v}`);
-    this.room(8);
-    for (let i = 7; i >= 0; i--) {
-      this.buf[this.len + i] = Number(v & BigInt(0xff));
-      v >>= BigInt(8);
-    }
-    this.len += 8;
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigUint64(0, v, false);
+    writeBytes(this, b);
     return this;
   }
 
   bytes(b: Uint8Array): this {
-    this.room(b.length);
-    this.buf.set(b, this.len);
-    this.len += b.length;
+    writeBytes(this, b);
     return this;
   }
 
   finish(): Uint8Array {
-    return this.buf.slice(0, this.len);
+    return writerBytes(this);
   }
-}
-
-function checkUint(v: number, n: number, name: string): void {
-  if (!Number.isInteger(v) || v < 0 || v >= 2 ** (8 * n)) throw new EncodeError(`${name} out of range: ${v}`);
 }
 
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {

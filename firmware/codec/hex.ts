@@ -1,13 +1,8 @@
 import { DecodeError } from './errors.ts';
 
-const HEX = '0123456789abcdef';
-
 export function toHex(bytes: Uint8Array, upper = true): string {
   let s = '';
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    s += HEX[b >> 4]! + HEX[b & 15]!;
-  }
+  for (let i = 0; i < bytes.length; i++) s += (bytes[i]! < 16 ? '0' : '') + bytes[i]!.toString(16);
   return upper ? s.toUpperCase() : s;
 }
 
@@ -35,10 +30,17 @@ export function fromHex(text: string): Uint8Array {
   return out;
 }
 
+/** `0x` and `digits` upper-case hex digits (more when n needs them). */
+function hexN(n: number, digits: number): string {
+  let s = n.toString(16).toUpperCase();
+  while (s.length < digits) s = '0' + s;
+  return '0x' + s;
+}
+
 export function hex2(n: number): string {
-  return '0x' + n.toString(16).toUpperCase().padStart(2, '0');
+  return hexN(n, 2);
 }
 
 export function hex4(n: number): string {
-  return '0x' + n.toString(16).toUpperCase().padStart(4, '0');
+  return hexN(n, 4);
 }

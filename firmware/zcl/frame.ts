@@ -1,4 +1,4 @@
-import { ByteReader, ByteWriter } from '../codec/bytes.ts';
+import { newReader, newWriter, writerBytes } from '../codec/bytes.ts';
 import type { ZclDataTypeId, ZclValue } from './types.ts';
 import { decodeZclHeader, encodeZclHeader } from './header.ts';
 import { decodeZclPayload, encodeZclPayload } from './payload.ts';
@@ -44,15 +44,15 @@ export interface ZclFrame {
 }
 
 export function encodeZclFrame(frame: ZclFrame): Uint8Array {
-  const w = new ByteWriter();
+  const w = newWriter();
   encodeZclHeader(w, frame.header);
   encodeZclPayload(w, frame.header, frame.command);
-  return w.finish();
+  return writerBytes(w);
 }
 
 /** `base` is the absolute offset of `bytes[0]` in the enclosing message, for error offsets. */
 export function decodeZclFrame(bytes: Uint8Array, base = 0): ZclFrame {
-  const r = new ByteReader(bytes, base);
+  const r = newReader(bytes, base);
   const header = decodeZclHeader(r);
   return { header, command: decodeZclPayload(r, header) };
 }

@@ -1,4 +1,5 @@
-import type { ByteReader, ByteWriter } from '../codec/bytes.ts';
+import { checkRange, readU8, readUintLE, readerOffset, writeU8, writeUintLE } from '../codec/bytes.ts';
+import type { Reader, Writer } from '../codec/bytes.ts';
 import { DecodeError, EncodeError } from '../codec/errors.ts';
 import { hex2 } from '../codec/hex.ts';
 import type { ZclHeader } from './frame.ts';
@@ -15,41 +16,36 @@ const DISABLE_DEFAULT_RESPONSE = 0x10;
  */
 const RESERVED_BITS = 0xe0;
 
-export function encodeZclHeader(w: ByteWriter, h: ZclHeader): void {
+export function encodeZclHeader(w: Writer, h: ZclHeader): void {
   if (h.frameType !== 'global' && h.frameType !== 'cluster') throw new EncodeError(`unknown ZCL frame type ${String(h.frameType)}`);
   if (h.direction !== 'toServer' && h.direction !== 'toClient') throw new EncodeError(`unknown ZCL direction ${String(h.direction)}`);
   let fc = h.frameType === 'cluster' ? FRAME_TYPE_CLUSTER : 0;
   if (h.manufacturerCode !== undefined) fc |= MANUFACTURER_SPECIFIC;
   if (h.direction === 'toClient') fc |= TO_CLIENT;
   if (h.disableDefaultResponse) fc |= DISABLE_DEFAULT_RESPONSE;
-  w.u8(fc);
-  if (h.manufacturerCode !== undefined) w.uintLE(checkField(h.manufacturerCode, 0xffff, 'manufacturer code'), 2);
-  w.u8(checkField(h.sequence, 0xff, 'sequence number'));
-  w.u8(checkField(h.commandId, 0xff, 'command id'));
+  writeU8(w, fc);
+  if (h.manufacturerCode !== undefined) writeUintLE(w, checkRange(h.manufacturerCode, 0xffff, 'ZCL manufacturer code'), 2);
+  writeU8(w, checkRange(h.sequence, 0xff, 'ZCL sequence number'));
+  writeU8(w, checkRange(h.commandId, 0xff, 'ZCL command id'));
 }
 
-export function decodeZclHeader(r: ByteReader): ZclHeader {
-  const at = r.offset;
-  const fc = r.u8('a ZCL frame control');
+export function decodeZclHeader(r: Reader): ZclHeader {
+  const at = readerOffset(r);
+  const fc = readU8(r, 'a ZCL frame control');
   const frameType = fc & FRAME_TYPE_MASK;
   if (frameType > FRAME_TYPE_CLUSTER) {
     throw new DecodeError(at, 'a ZCL frame type 0 (global) or 1 (cluster-specific)', `reserved frame type ${frameType} in frame control ${hex2(fc)}`);
   }
   if (fc & RESERVED_BITS) throw new DecodeError(at, 'ZCL frame control bits 5-7 clear', `frame control ${hex2(fc)}`);
-  const manufacturerCode = fc & MANUFACTURER_SPECIFIC ? r.u16le('a ZCL manufacturer code') : undefined;
-  const sequence = r.u8('a ZCL sequence number');
-  const commandId = r.u8('a ZCL command id');
-  return {
-    frameType: frameType === FRAME_TYPE_CLUSTER ? 'cluster' : 'global',
-    ...(manufacturerCode !== undefined && { manufacturerCode }),
-    direction: fc & TO_CLIENT ? 'toClient' : 'toServer',
-    disableDefaultResponse: (fc & DISABLE_DEFAULT_RESPONSE) !== 0,
-    sequence,
-    commandId,
-  };
-}
-
-function checkField(v: number, max: number, what: string): number {
-  if (!Number.isInteger(v) || v < 0 || v > max) throw new EncodeError(`ZCL ${what} out of range 0..${max}: ${v}`);
-  return v;
+  const manufacturerCode = fc & MANUFACTURER_SPECIFIC ? readUintLE(r, 2, 'a ZCL manufacturer code') : undefined;
+  const sequence = readU8(r, 'a ZCL sequence number');
+  const commandId = readU8(r, 'a ZCL command id');
+  // Built in field order without object spread (Object.assign on ES5 boards).
+  const h = { frameType: frameType === FRAME_TYPE_CLUSTER ? 'cluster' : 'global' } as ZclHeader;
+  if (manufacturerCode !== undefined) h.manufacturerCode = manufacturerCode;
+  h.direction = fc & TO_CLIENT ? 'toClient' : 'toServer';
+  h.disableDefaultResponse = (fc & DISABLE_DEFAULT_RESPONSE) !== 0;
+  h.sequence = sequence;
+  h.commandId = commandId;
+  return h;
 }

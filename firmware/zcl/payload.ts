@@ -1,4 +1,5 @@
-import type { ByteReader, ByteWriter } from '../codec/bytes.ts';
+import { checkRange, copyBytes, readEnd, readRest, readU8, readUintLE, readerDone, readerOffset, writeBytes, writeU8, writeUintLE } from '../codec/bytes.ts';
+import type { Reader, Writer } from '../codec/bytes.ts';
 import { DecodeError, EncodeError } from '../codec/errors.ts';
 import { hex2, hex4 } from '../codec/hex.ts';
 import type { AttributeReport, ReadAttributeRecord, ZclCommand, ZclHeader } from './frame.ts';
@@ -13,12 +14,22 @@ export const ZclGeneralCommand = {
   defaultResponse: 0x0b,
 } as const;
 
-type ModelledKind = keyof typeof ZclGeneralCommand;
-
-/** The kind a header's command decodes to; everything not modelled is carried raw. */
+/**
+ * The kind a header's command decodes to; everything not modelled is carried raw. The ids are
+ * ZclGeneralCommand's, as literals: reading them off the object would keep it in every bundle.
+ */
 function kindOf(header: ZclHeader): ZclCommand['kind'] {
   if (header.frameType !== 'global') return 'other';
-  for (const [kind, id] of Object.entries(ZclGeneralCommand)) if (id === header.commandId) return kind as ModelledKind;
+  switch (header.commandId) {
+    case 0x00:
+      return 'readAttributes';
+    case 0x01:
+      return 'readAttributesResponse';
+    case 0x0a:
+      return 'reportAttributes';
+    case 0x0b:
+      return 'defaultResponse';
+  }
   return 'other';
 }
 
@@ -26,18 +37,18 @@ function kindOf(header: ZclHeader): ZclCommand['kind'] {
  * Decodes the payload after `header` up to the end of `r`. GBCS calls this directly because an
  * encrypted GBZ component carries the ZCL header in clear and the payload ciphered.
  */
-export function decodeZclPayload(r: ByteReader, header: ZclHeader): ZclCommand {
+export function decodeZclPayload(r: Reader, header: ZclHeader): ZclCommand {
   switch (kindOf(header)) {
     case 'readAttributes': {
       const attributeIds: number[] = [];
-      while (!r.done) attributeIds.push(r.u16le('an attribute id'));
+      while (!readerDone(r)) attributeIds.push(readUintLE(r, 2, 'an attribute id'));
       return { kind: 'readAttributes', attributeIds };
     }
     case 'readAttributesResponse': {
       const records: ReadAttributeRecord[] = [];
-      while (!r.done) {
-        const attributeId = r.u16le('an attribute id');
-        const status = r.u8(`the status of attribute ${hex4(attributeId)}`);
+      while (!readerDone(r)) {
+        const attributeId = readUintLE(r, 2, 'an attribute id');
+        const status = readU8(r, `the status of attribute ${hex4(attributeId)}`);
         if (status !== 0) {
           records.push({ attributeId, status });
           continue;
@@ -49,25 +60,25 @@ export function decodeZclPayload(r: ByteReader, header: ZclHeader): ZclCommand {
     }
     case 'reportAttributes': {
       const reports: AttributeReport[] = [];
-      while (!r.done) {
-        const attributeId = r.u16le('an attribute id');
+      while (!readerDone(r)) {
+        const attributeId = readUintLE(r, 2, 'an attribute id');
         const type = readDataType(r, attributeId);
         reports.push({ attributeId, type, value: decodeZclValue(r, type) });
       }
       return { kind: 'reportAttributes', reports };
     }
     case 'defaultResponse': {
-      const commandId = r.u8('the command id a Default Response answers');
-      const status = r.u8('a Default Response status');
-      r.end('a Default Response');
+      const commandId = readU8(r, 'the command id a Default Response answers');
+      const status = readU8(r, 'a Default Response status');
+      readEnd(r, 'a Default Response');
       return { kind: 'defaultResponse', commandId, status };
     }
     case 'other':
-      return { kind: 'other', payload: r.rest().slice() };
+      return { kind: 'other', payload: copyBytes(readRest(r)) };
   }
 }
 
-export function encodeZclPayload(w: ByteWriter, header: ZclHeader, command: ZclCommand): void {
+export function encodeZclPayload(w: Writer, header: ZclHeader, command: ZclCommand): void {
   const expected = kindOf(header);
   if (command.kind !== expected) {
     throw new EncodeError(`a ${header.frameType} frame with command id ${hex2(header.commandId)} carries a '${expected}' command, not '${command.kind}'`);
@@ -79,7 +90,7 @@ export function encodeZclPayload(w: ByteWriter, header: ZclHeader, command: ZclC
     case 'readAttributesResponse':
       for (const record of command.records) {
         writeAttributeId(w, record.attributeId);
-        w.u8(checkByte(record.status, `status of attribute ${hex4(record.attributeId)}`));
+        writeU8(w, checkRange(record.status, 0xff, 'status of attribute ' + hex4(record.attributeId)));
         const typed = 'type' in record;
         if (record.status === 0 && typed) {
           writeTyped(w, record.type, record.value);
@@ -95,34 +106,28 @@ export function encodeZclPayload(w: ByteWriter, header: ZclHeader, command: ZclC
       }
       return;
     case 'defaultResponse':
-      w.u8(checkByte(command.commandId, 'Default Response command id'));
-      w.u8(checkByte(command.status, 'Default Response status'));
+      writeU8(w, checkRange(command.commandId, 0xff, 'Default Response command id'));
+      writeU8(w, checkRange(command.status, 0xff, 'Default Response status'));
       return;
     case 'other':
-      w.bytes(command.payload);
+      writeBytes(w, command.payload);
       return;
   }
 }
 
-function readDataType(r: ByteReader, attributeId: number): ZclDataTypeId {
-  const at = r.offset;
-  const type = r.u8(`the data type of attribute ${hex4(attributeId)}`);
+function readDataType(r: Reader, attributeId: number): ZclDataTypeId {
+  const at = readerOffset(r);
+  const type = readU8(r, `the data type of attribute ${hex4(attributeId)}`);
   if (!isKnownDataType(type)) throw new DecodeError(at, `a known ZCL data type for attribute ${hex4(attributeId)}`, dataTypeName(type));
   return type;
 }
 
-function writeTyped(w: ByteWriter, type: number, value: ZclValue): void {
+function writeTyped(w: Writer, type: number, value: ZclValue): void {
   if (!isKnownDataType(type)) throw new EncodeError(`cannot encode ZCL data type ${dataTypeName(type)}`);
-  w.u8(type);
+  writeU8(w, type);
   encodeZclValue(w, type, value);
 }
 
-function writeAttributeId(w: ByteWriter, id: number): void {
-  if (!Number.isInteger(id) || id < 0 || id > 0xffff) throw new EncodeError(`attribute id out of range 0..0xFFFF: ${id}`);
-  w.u16le(id);
-}
-
-function checkByte(v: number, what: string): number {
-  if (!Number.isInteger(v) || v < 0 || v > 0xff) throw new EncodeError(`${what} out of range 0..0xFF: ${v}`);
-  return v;
+function writeAttributeId(w: Writer, id: number): void {
+  writeUintLE(w, checkRange(id, 0xffff, 'attribute id'), 2);
 }

@@ -20,8 +20,7 @@ export const ZclStatus = {
 
 export type ZclStatusCode = (typeof ZclStatus)[keyof typeof ZclStatus];
 
-const NAMES = new Map<number, string>(Object.entries(ZclStatus).map(([name, code]) => [code, name]));
-
 export function statusName(code: number): string {
-  return NAMES.get(code) ?? `UNKNOWN(${hex2(code)})`;
+  for (const name in ZclStatus) if (ZclStatus[name as keyof typeof ZclStatus] === code) return name;
+  return 'UNKNOWN(' + hex2(code) + ')';
 }

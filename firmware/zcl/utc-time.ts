@@ -1,3 +1,4 @@
+import { isInt } from '../codec/bytes.ts';
 import { EncodeError } from '../codec/errors.ts';
 
 /** ZCL's "no time": a GPF mirror's ReadingSnapshotTime until the GSME provides one. */
@@ -10,7 +11,7 @@ export const ZCL_EPOCH_UNIX_SECONDS = 946684800;
 const UTC_TIME_MAX = UTC_TIME_INVALID - 1;
 
 function isUtcTime(v: number): boolean {
-  return Number.isInteger(v) && v >= 0 && v <= UTC_TIME_MAX;
+  return isInt(v) && v >= 0 && v <= UTC_TIME_MAX;
 }
 
 /**
@@ -27,7 +28,7 @@ export function utcTimeToUnixMs(v: number): number | null {
  * null when it cannot be represented: before 2000 (an unset clock), past 2136, or not finite.
  */
 export function utcTimeFromUnixMs(ms: number): number | null {
-  if (!Number.isFinite(ms)) return null;
+  if (!isFinite(ms)) return null;
   const v = Math.floor(ms / 1000) - ZCL_EPOCH_UNIX_SECONDS;
   return isUtcTime(v) ? v : null;
 }
@@ -39,6 +40,6 @@ export function utcTimeToDate(v: number): Date | null {
 
 export function dateToUtcTime(d: Date): number {
   const v = utcTimeFromUnixMs(d.getTime());
-  if (v === null) throw new EncodeError(`UTCTime cannot represent ${Number.isNaN(d.getTime()) ? 'an invalid Date' : d.toISOString()} (2000-01-01 to 2136-02-07 only)`);
+  if (v === null) throw new EncodeError(`UTCTime cannot represent ${isNaN(d.getTime()) ? 'an invalid Date' : d.toISOString()} (2000-01-01 to 2136-02-07 only)`);
   return v;
 }

@@ -1,17 +1,16 @@
-import { ZclDataType as T } from '../types.ts';
 import { defineAttributes } from './attribute.ts';
 
 export const BASIC_CLUSTER_ID = 0x0000;
 
-export const Basic = defineAttributes({
-  ZCLVersion: { id: 0x0000, type: T.uint8 },
-  ApplicationVersion: { id: 0x0001, type: T.uint8 },
-  StackVersion: { id: 0x0002, type: T.uint8 },
-  HWVersion: { id: 0x0003, type: T.uint8 },
-  ManufacturerName: { id: 0x0004, type: T.charString },
-  ModelIdentifier: { id: 0x0005, type: T.charString },
-  DateCode: { id: 0x0006, type: T.charString },
-  PowerSource: { id: 0x0007, type: T.enum8 },
+export const Basic = /* @__PURE__ */ defineAttributes({
+  ZCLVersion: [0x0000, 'uint8'],
+  ApplicationVersion: [0x0001, 'uint8'],
+  StackVersion: [0x0002, 'uint8'],
+  HWVersion: [0x0003, 'uint8'],
+  ManufacturerName: [0x0004, 'charString'],
+  ModelIdentifier: [0x0005, 'charString'],
+  DateCode: [0x0006, 'charString'],
+  PowerSource: [0x0007, 'enum8'],
 });
 
 /** PowerSource values (ZCL 3.2.2.2.8); bit 7 set means a battery backup as well. */

@@ -1,5 +1,4 @@
 import { hex4 } from '../../codec/hex.ts';
-import { ZclDataType } from '../types.ts';
 import type { AttributeInfo } from './attribute.ts';
 import { Basic } from './basic.ts';
 import { Metering } from './metering.ts';
@@ -24,37 +23,60 @@ export const ClusterId = {
 
 export type ClusterIdValue = (typeof ClusterId)[keyof typeof ClusterId];
 
-const CLUSTERS = new Map<number, { name: string; attributes: Readonly<Record<string, AttributeInfo>> }>([
-  [ClusterId.basic, { name: 'Basic', attributes: Basic }],
-  [ClusterId.time, { name: 'Time', attributes: Time }],
-  [ClusterId.price, { name: 'Price', attributes: Price }],
-  [ClusterId.metering, { name: 'Metering', attributes: Metering }],
-  [ClusterId.prepayment, { name: 'Prepayment', attributes: Prepayment }],
-]);
+interface ClusterInfo {
+  name: string;
+  attributes: Readonly<Record<string, AttributeInfo>>;
+}
+
+/** Keyed by ClusterId; a function, so a bundle that names no cluster leaves the tables out. */
+function cluster(id: number): ClusterInfo | undefined {
+  switch (id) {
+    case ClusterId.basic:
+      return { name: 'Basic', attributes: Basic };
+    case ClusterId.time:
+      return { name: 'Time', attributes: Time };
+    case ClusterId.price:
+      return { name: 'Price', attributes: Price };
+    case ClusterId.metering:
+      return { name: 'Metering', attributes: Metering };
+    case ClusterId.prepayment:
+      return { name: 'Prepayment', attributes: Prepayment };
+  }
+  return undefined;
+}
 
 /**
  * ZCL global attributes exist in every cluster; AttributeReportingStatus ends a GSME report
  * burst on whichever cluster it reports last.
  */
 const GLOBAL_ATTRIBUTES: readonly AttributeInfo[] = [
-  { id: 0xfffd, name: 'ClusterRevision', type: ZclDataType.uint16 },
-  { id: 0xfffe, name: 'AttributeReportingStatus', type: ZclDataType.enum8 },
+  // Type ids as literals (ZclDataType.uint16, .enum8): property reads would keep this in bundles that never use it.
+  { id: 0xfffd, name: 'ClusterRevision', type: 0x21 },
+  { id: 0xfffe, name: 'AttributeReportingStatus', type: 0x30 },
 ];
 
 export function clusterName(id: number): string {
-  return CLUSTERS.get(id)?.name ?? `unknown(${hex4(id)})`;
+  const c = cluster(id);
+  return c ? c.name : 'unknown(' + hex4(id) + ')';
 }
 
 /** The attribute's name and type in a known cluster, or undefined. */
 export function attributeInfo(clusterId: number, attributeId: number): AttributeInfo | undefined {
-  const cluster = CLUSTERS.get(clusterId);
-  if (!cluster) return undefined;
-  for (const info of Object.values(cluster.attributes)) if (info.id === attributeId) return info;
-  return GLOBAL_ATTRIBUTES.find((info) => info.id === attributeId);
+  const c = cluster(clusterId);
+  if (!c) return undefined;
+  for (const name in c.attributes) if (hasOwn(c.attributes, name) && c.attributes[name]!.id === attributeId) return c.attributes[name];
+  for (const info of GLOBAL_ATTRIBUTES) if (info.id === attributeId) return info;
+  return undefined;
 }
 
 export function attributeByName(clusterId: number, name: string): AttributeInfo | undefined {
-  const cluster = CLUSTERS.get(clusterId);
-  if (!cluster) return undefined;
-  return (Object.hasOwn(cluster.attributes, name) ? cluster.attributes[name] : undefined) ?? GLOBAL_ATTRIBUTES.find((info) => info.name === name);
+  const c = cluster(clusterId);
+  if (!c) return undefined;
+  if (hasOwn(c.attributes, name)) return c.attributes[name];
+  for (const info of GLOBAL_ATTRIBUTES) if (info.name === name) return info;
+  return undefined;
+}
+
+function hasOwn(o: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, key);
 }

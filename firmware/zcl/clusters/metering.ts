@@ -1,31 +1,30 @@
-import { ZclDataType as T } from '../types.ts';
 import { defineAttributes } from './attribute.ts';
 
 export const METERING_CLUSTER_ID = 0x0702;
 
 /** The Metering attributes of spec section 4 (a GSME's registers and the GPF's mirror). */
-export const Metering = defineAttributes({
-  CurrentSummationDelivered: { id: 0x0000, type: T.uint48 },
+export const Metering = /* @__PURE__ */ defineAttributes({
+  CurrentSummationDelivered: [0x0000, 'uint48'],
   /** SECMP0015: the GSME clock time at which the instantaneous values were taken. */
-  ReadingSnapshotTime: { id: 0x0007, type: T.utcTime },
-  SupplyStatus: { id: 0x0014, type: T.enum8 },
-  CurrentTier1SummationDelivered: { id: 0x0100, type: T.uint48 },
-  CurrentTier2SummationDelivered: { id: 0x0102, type: T.uint48 },
-  CurrentTier3SummationDelivered: { id: 0x0104, type: T.uint48 },
-  CurrentTier4SummationDelivered: { id: 0x0106, type: T.uint48 },
-  Status: { id: 0x0200, type: T.bitmap8 },
-  UnitOfMeasure: { id: 0x0300, type: T.enum8 },
-  Multiplier: { id: 0x0301, type: T.uint24 },
-  Divisor: { id: 0x0302, type: T.uint24 },
-  MeteringDeviceType: { id: 0x0306, type: T.bitmap8 },
+  ReadingSnapshotTime: [0x0007, 'utcTime'],
+  SupplyStatus: [0x0014, 'enum8'],
+  CurrentTier1SummationDelivered: [0x0100, 'uint48'],
+  CurrentTier2SummationDelivered: [0x0102, 'uint48'],
+  CurrentTier3SummationDelivered: [0x0104, 'uint48'],
+  CurrentTier4SummationDelivered: [0x0106, 'uint48'],
+  Status: [0x0200, 'bitmap8'],
+  UnitOfMeasure: [0x0300, 'enum8'],
+  Multiplier: [0x0301, 'uint24'],
+  Divisor: [0x0302, 'uint24'],
+  MeteringDeviceType: [0x0306, 'bitmap8'],
   /** The MPRN. */
-  SiteID: { id: 0x0307, type: T.octetString },
-  CurrentNoTierBlock1SummationDelivered: { id: 0x0700, type: T.uint48 },
-  CurrentNoTierBlock2SummationDelivered: { id: 0x0701, type: T.uint48 },
-  CurrentNoTierBlock3SummationDelivered: { id: 0x0702, type: T.uint48 },
-  CurrentNoTierBlock4SummationDelivered: { id: 0x0703, type: T.uint48 },
-  BillToDateDelivered: { id: 0x0a00, type: T.uint32 },
-  AttributeReportingStatus: { id: 0xfffe, type: T.enum8 },
+  SiteID: [0x0307, 'octetString'],
+  CurrentNoTierBlock1SummationDelivered: [0x0700, 'uint48'],
+  CurrentNoTierBlock2SummationDelivered: [0x0701, 'uint48'],
+  CurrentNoTierBlock3SummationDelivered: [0x0702, 'uint48'],
+  CurrentNoTierBlock4SummationDelivered: [0x0703, 'uint48'],
+  BillToDateDelivered: [0x0a00, 'uint32'],
+  AttributeReportingStatus: [0xfffe, 'enum8'],
 });
 
 export const SupplyStatus = { off: 0, armed: 1, on: 2 } as const;

@@ -1,4 +1,3 @@
-import { ZclDataType as T } from '../types.ts';
 import { defineAttributes } from './attribute.ts';
 
 export const PREPAYMENT_CLUSTER_ID = 0x0705;
@@ -7,17 +6,17 @@ export const PREPAYMENT_CLUSTER_ID = 0x0705;
  * Money values are in currency units scaled by Price.PriceTrailingDigit. IHDLowCreditWarning is
  * not typed in the spec; uint32 as ZSE's IHDLowCreditWarningLevel.
  */
-export const Prepayment = defineAttributes({
-  PaymentControlConfiguration: { id: 0x0000, type: T.bitmap16 },
-  CreditRemaining: { id: 0x0001, type: T.int32 },
-  EmergencyCreditRemaining: { id: 0x0002, type: T.int32 },
-  CreditStatus: { id: 0x0003, type: T.bitmap8 },
-  AccumulatedDebt: { id: 0x0005, type: T.int32 },
-  EmergencyCreditLimit: { id: 0x0010, type: T.uint32 },
-  IHDLowCreditWarning: { id: 0x0032, type: T.uint32 },
-  DebtAmount1: { id: 0x0211, type: T.uint32 },
-  DebtAmount2: { id: 0x0221, type: T.uint32 },
-  DebtAmount3: { id: 0x0231, type: T.uint32 },
+export const Prepayment = /* @__PURE__ */ defineAttributes({
+  PaymentControlConfiguration: [0x0000, 'bitmap16'],
+  CreditRemaining: [0x0001, 'int32'],
+  EmergencyCreditRemaining: [0x0002, 'int32'],
+  CreditStatus: [0x0003, 'bitmap8'],
+  AccumulatedDebt: [0x0005, 'int32'],
+  EmergencyCreditLimit: [0x0010, 'uint32'],
+  IHDLowCreditWarning: [0x0032, 'uint32'],
+  DebtAmount1: [0x0211, 'uint32'],
+  DebtAmount2: [0x0221, 'uint32'],
+  DebtAmount3: [0x0231, 'uint32'],
 });
 
 export const CreditStatusBit = {

@@ -1,12 +1,11 @@
-import { ZclDataType as T } from '../types.ts';
 import { defineAttributes } from './attribute.ts';
 
 export const PRICE_CLUSTER_ID = 0x0700;
 
 /** Only the two attributes GB prepayment needs to scale money values. */
-export const Price = defineAttributes({
-  Currency: { id: 0x0616, type: T.uint16 },
-  PriceTrailingDigit: { id: 0x0617, type: T.bitmap8 },
+export const Price = /* @__PURE__ */ defineAttributes({
+  Currency: [0x0616, 'uint16'],
+  PriceTrailingDigit: [0x0617, 'bitmap8'],
 });
 
 /** ISO 4217 numeric code the GB meters use. */

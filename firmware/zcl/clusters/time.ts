@@ -1,19 +1,18 @@
-import { ZclDataType as T } from '../types.ts';
 import { defineAttributes } from './attribute.ts';
 
 export const TIME_CLUSTER_ID = 0x000a;
 
-export const Time = defineAttributes({
-  Time: { id: 0x0000, type: T.utcTime },
-  TimeStatus: { id: 0x0001, type: T.bitmap8 },
-  TimeZone: { id: 0x0002, type: T.int32 },
-  DstStart: { id: 0x0003, type: T.uint32 },
-  DstEnd: { id: 0x0004, type: T.uint32 },
-  DstShift: { id: 0x0005, type: T.int32 },
-  StandardTime: { id: 0x0006, type: T.uint32 },
-  LocalTime: { id: 0x0007, type: T.uint32 },
-  LastSetTime: { id: 0x0008, type: T.utcTime },
-  ValidUntilTime: { id: 0x0009, type: T.utcTime },
+export const Time = /* @__PURE__ */ defineAttributes({
+  Time: [0x0000, 'utcTime'],
+  TimeStatus: [0x0001, 'bitmap8'],
+  TimeZone: [0x0002, 'int32'],
+  DstStart: [0x0003, 'uint32'],
+  DstEnd: [0x0004, 'uint32'],
+  DstShift: [0x0005, 'int32'],
+  StandardTime: [0x0006, 'uint32'],
+  LocalTime: [0x0007, 'uint32'],
+  LastSetTime: [0x0008, 'utcTime'],
+  ValidUntilTime: [0x0009, 'utcTime'],
 });
 
 /** TimeStatus bits: a HAN device may take the time from a server that is master or synchronized. */
