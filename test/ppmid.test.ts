@@ -60,7 +60,7 @@ describe('ppmid polling', () => {
     expect(h.screen()).toMatchObject({ credit: null, freshness: 'noData', lines: ['Balance not available'] });
     h.actor.send({ type: 'BUTTON', action: 'topUp', amount: 10 });
     expect(h.gpf.commands).toEqual([]);
-    expect(h.logs.at(-1)).toMatchObject({ level: 'warn', message: 'top-up not sent', data: { reason: 'money unit not known yet (PriceTrailingDigit not read)' } });
+    expect(h.logs.at(-1)).toMatchObject({ level: 'warn', message: 'top-up not sent', data: { reason: 'PriceTrailingDigit not read' } });
   });
 
   it('matches responses by sequence number and source', () => {
@@ -73,9 +73,9 @@ describe('ppmid polling', () => {
     const credit99 = [{ attributeId: 0x0001, status: 0 as const, type: 0x2b as const, value: 99 * 100_000 }];
     const bogus = responseFrame(seq, credit99);
     h.actor.send({ type: 'HAN_FRAME', src: OTHER, clusterId: 0x0705, frame: bogus });
-    expect(h.logs.at(-1)).toMatchObject({ level: 'warn', message: 'frame from a device that is not our GPF ignored', data: { src: OTHER } });
+    expect(h.logs.at(-1)).toMatchObject({ level: 'warn', message: 'not from our GPF: ignored', data: { src: OTHER } });
     h.actor.send({ type: 'HAN_FRAME', src: GPF, clusterId: 0x0705, frame: responseFrame((seq + 100) & 0xff, credit99) });
-    expect(h.logs.at(-1)).toMatchObject({ level: 'info', message: 'unexpected or late frame from the GPF ignored' });
+    expect(h.logs.at(-1)).toMatchObject({ level: 'info', message: 'unexpected GPF frame ignored' });
     // A right answer on the wrong cluster is not it either.
     h.actor.send({ type: 'HAN_FRAME', src: GPF, clusterId: 0x0702, frame: bogus });
     h.advance(5_000);
@@ -94,7 +94,7 @@ describe('ppmid polling', () => {
     const h = startPpmid({ hwSkewMs: -BASE, setup: (g) => g.standard(BASE - 10 * MIN) });
     expect(h.states.at(-1)!.state).toMatchObject({ clockOffsetMs: BASE, clockSynced: true });
     expect(h.screen()).toMatchObject({ freshness: 'fresh', ageMinutes: 10, lines: ['Credit £12.34', 'Updated 11:50'] });
-    expect(h.logs.some((l) => l.message === 'display clock set from the GPF')).toBe(true);
+    expect(h.logs.some((l) => l.message === 'clock set from GPF')).toBe(true);
     // The EC request carries the display's (corrected) time.
     h.advance(90_000);
     h.actor.send({ type: 'BUTTON', action: 'activateEc' });
@@ -263,7 +263,7 @@ describe('ppmid HAN lost', () => {
     expect(display(h)).toBe('hanLost');
     expect((h.actor.getSnapshot().value as Record<string, unknown>)['link']).toBe('lost');
     expect(h.states.at(-1)!.state).toMatchObject({ freshness: 'hanLost', link: 'lost', failures: 2, lastPollResult: 'failed' });
-    expect(h.logs.filter((l) => l.message === 'HAN lost: the GPF does not answer')).toMatchObject([{ level: 'warn', at: 7 * MIN + 5_000 }]);
+    expect(h.logs.filter((l) => l.message === 'HAN lost: GPF silent')).toMatchObject([{ level: 'warn', at: 7 * MIN + 5_000 }]);
     h.advance(2 * MIN);
     h.gpf.answering = true;
     h.advance(MIN);
@@ -308,7 +308,7 @@ describe('ppmid customer commands', () => {
     expect(cmd.frame.command).toEqual({ kind: 'other', payload: new Uint8Array([utc & 0xff, (utc >>> 8) & 0xff, (utc >>> 16) & 0xff, utc >>> 24, 2]) });
     expect(h.screen().pending).toEqual(['activateEc']);
     expect(h.screen().lines.at(-1)).toBe('Emergency credit requested — waiting for the meter');
-    expect(h.logs.some((l) => l.message.startsWith('emergency credit request accepted'))).toBe(true);
+    expect(h.logs.some((l) => l.message.startsWith('EC accepted'))).toBe(true);
     // A second press while pending sends nothing.
     h.actor.send({ type: 'BUTTON', action: 'activateEc' });
     expect(h.gpf.commands).toHaveLength(1);
@@ -320,7 +320,7 @@ describe('ppmid customer commands', () => {
     h.advance(MIN);
     expect(h.screen()).toMatchObject({ pending: [], ec: 'inUse', emergencyCredit: 5 });
     expect(codes(h.screen())).toContain('ecInUse');
-    expect(h.logs.some((l) => l.message === 'emergency credit activation confirmed by a meter reading')).toBe(true);
+    expect(h.logs.some((l) => l.message === 'EC confirmed by meter')).toBe(true);
     expect((h.actor.getSnapshot().value as Record<string, unknown>)['emergencyCredit']).toBe('idle');
   });
 
@@ -345,7 +345,7 @@ describe('ppmid customer commands', () => {
     expect(h.screen().pending).toEqual(['activateEc']);
     h.advance(MIN);
     expect(h.screen().pending).toEqual([]);
-    expect(h.logs.at(-1)).toMatchObject({ level: 'warn', message: 'emergency credit request: no effect seen in time, no longer shown as pending' });
+    expect(h.logs.at(-1)).toMatchObject({ level: 'warn', message: 'EC: no effect seen, dropped' });
   });
 
   it('EC request refused by the GPF: pending dropped at once', () => {
@@ -353,7 +353,7 @@ describe('ppmid customer commands', () => {
     h.actor.send({ type: 'BUTTON', action: 'activateEc' });
     expect(h.screen().pending).toEqual([]);
     expect(h.screens.some((s) => s.screen.pending.includes('activateEc'))).toBe(true);
-    expect(h.logs.some((l) => l.level === 'warn' && l.message === 'GPF refused the emergency credit request' && l.data?.['status'] === ZclStatus.FAILURE)).toBe(true);
+    expect(h.logs.some((l) => l.level === 'warn' && l.message === 'GPF refused EC' && l.data?.['status'] === ZclStatus.FAILURE)).toBe(true);
   });
 
   it('top-up: ConsumerTopUp with the amount as ASCII money units, pending until the credit rises', () => {
@@ -372,7 +372,7 @@ describe('ppmid customer commands', () => {
     h.gpf.setPrepay({ credit: 22.0 });
     h.advance(MIN);
     expect(h.screen()).toMatchObject({ pending: [], credit: 22 });
-    expect(h.logs.some((l) => l.message === 'top-up confirmed by a meter reading')).toBe(true);
+    expect(h.logs.some((l) => l.message === 'top-up confirmed by meter')).toBe(true);
   });
 
   it('top-up without an amount is not sent', () => {

@@ -13,7 +13,7 @@ function pad2(n: number): string {
 
 /** "HH:MM" (UTC, 24 h) of a Unix-ms time. */
 export function formatHhmm(unixMs: number): string {
-  if (!Number.isFinite(unixMs)) return '--:--';
+  if (!isFinite(unixMs)) return '--:--';
   const minuteOfDay = ((Math.floor(unixMs / MINUTE_MS) % DAY_MINUTES) + DAY_MINUTES) % DAY_MINUTES;
   return `${pad2(Math.floor(minuteOfDay / 60))}:${pad2(minuteOfDay % 60)}`;
 }
@@ -23,7 +23,7 @@ const MAX_DATE_MS = 8.64e15;
 
 /** ISO 8601 UTC ("2025-01-15T12:00:00.000Z"), or "invalid" for a time no Date can hold. */
 export function formatIsoUtc(unixMs: number): string {
-  if (!Number.isFinite(unixMs) || Math.abs(unixMs) > MAX_DATE_MS) return 'invalid';
+  if (!isFinite(unixMs) || Math.abs(unixMs) > MAX_DATE_MS) return 'invalid';
   return new Date(unixMs).toISOString();
 }
 

@@ -7,7 +7,7 @@ export {
   staleAfterMs,
 } from './freshness.ts';
 export type { AgeClass, Freshness, FreshnessAssessment, FreshnessConfig, FreshnessInput } from './freshness.ts';
-export { WARNING_TEXT, buildScreen, hanLostText, noChangeText, sameScreen, staleText } from './screen-model.ts';
+export { buildScreen, hanLostText, noChangeText, sameScreen, staleText } from './screen-model.ts';
 export type { EcShown, PendingAction, ScreenInput, ScreenModel, ScreenValues, SupplyShown, WarningCode } from './screen-model.ts';
 export { DATA_MAY_BE_OLD_WARNINGS, DEFAULT_TOLERANCE_POUNDS, classifyMinute, warnsDataMayBeOld } from './metric.ts';
 export type { MinuteClass } from './metric.ts';

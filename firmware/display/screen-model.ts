@@ -1,4 +1,4 @@
-import type { AgeClass, Freshness, FreshnessAssessment } from './freshness.ts';
+import type { Freshness, FreshnessAssessment } from './freshness.ts';
 import { formatDuration, formatHhmm, formatIsoUtc, formatPounds } from './format.ts';
 
 export type WarningCode =
@@ -64,16 +64,9 @@ export interface ScreenInput {
   pending: { activateEc: boolean; topUpPounds: number | null };
 }
 
-export const WARNING_TEXT = {
-  supplyMayBeOff: 'Supply may already be off — check the meter',
-  lowCredit: 'Low credit',
-  ecInUse: 'Emergency credit in use',
-  timeUnknown: 'The meter does not report when this reading was taken',
-} as const;
-
 /** "Balance last confirmed at HH:MM, N h M min ago — may be lower now" (spec section 2). */
 export function staleText(atMs: number, ageMs: number): string {
-  return `Balance last confirmed at ${formatHhmm(atMs)}, ${formatDuration(ageMs)} ago — may be lower now`;
+  return 'Balance last confirmed at ' + formatHhmm(atMs) + ', ' + formatDuration(ageMs) + ' ago — may be lower now';
 }
 
 export function noChangeText(lastChangeMs: number | null, forMs: number): string {
@@ -85,71 +78,67 @@ export function hanLostText(lastContactMs: number | null): string {
   return lastContactMs === null ? 'No connection to the meter' : `No connection to the meter since ${formatHhmm(lastContactMs)} — balance may be out of date`;
 }
 
-function timeLine(a: FreshnessAssessment, hasBalance: boolean): string | null {
+function timeLine(a: FreshnessAssessment): string | null {
   const shown = a.shown;
-  if (!hasBalance) return null;
   if (shown === null) return a.timeUnknown ? 'Time of reading unknown' : null;
   const hhmm = formatHhmm(shown.atMs);
-  if (shown.source === 'changeEstimate') return `Time of reading unknown — est. ${hhmm}`;
-  if (a.clockProblem !== null) return `Reading time ${hhmm} — clock problem, may be wrong`;
-  const cls: AgeClass = a.ageClass ?? 'fresh';
-  if (cls === 'late' && a.ageMs !== null) return `Updated ${hhmm} — ${formatDuration(a.ageMs)} ago, update overdue`;
-  return `Updated ${hhmm}`;
-}
-
-function clockProblemText(a: FreshnessAssessment): string {
-  return a.clockProblem === 'unsynced'
-    ? 'Clock problem — this display has no reliable time; reading times may be wrong'
-    : 'Clock problem — the reading time is ahead of this display’s clock';
+  if (shown.source === 'changeEstimate') return 'Time of reading unknown — est. ' + hhmm;
+  if (a.clockProblem !== null) return 'Reading time ' + hhmm + ' — clock problem, may be wrong';
+  if (a.ageClass === 'late' && a.ageMs !== null) return 'Updated ' + hhmm + ' — ' + formatDuration(a.ageMs) + ' ago, update overdue';
+  return 'Updated ' + hhmm;
 }
 
 /** The screen for a set of values and a freshness assessment: a pure function. */
 export function buildScreen(input: ScreenInput): ScreenModel {
-  const { values: v, assessment: a } = input;
+  const v = input.values;
+  const a = input.assessment;
+  const shown = a.shown;
   const hasBalance = v.credit !== null;
   const warnings: ScreenModel['warnings'] = [];
+  const warn = (code: WarningCode, text: string) => {
+    warnings.push({ code, text });
+  };
 
   const hanLost = a.freshness === 'hanLost';
-  if (hanLost) warnings.push({ code: 'hanLost', text: hanLostText(input.lastContactMs) });
+  if (hanLost) warn('hanLost', hanLostText(input.lastContactMs));
   if (hasBalance) {
-    if (a.stale && a.shown !== null && a.ageMs !== null) warnings.push({ code: 'stale', text: staleText(a.shown.atMs, a.ageMs) });
-    if (a.noChangeSeen && a.noChangeForMs !== null) {
-      const lastChange = a.shown?.source === 'changeEstimate' ? a.shown.atMs : null;
-      warnings.push({ code: 'noChangeSeen', text: noChangeText(lastChange, a.noChangeForMs) });
+    if (a.stale && shown !== null && a.ageMs !== null) warn('stale', staleText(shown.atMs, a.ageMs));
+    if (a.noChangeSeen && a.noChangeForMs !== null) warn('noChangeSeen', noChangeText(shown !== null && shown.source === 'changeEstimate' ? shown.atMs : null, a.noChangeForMs));
+    if ((hanLost || a.stale || a.noChangeSeen) && (v.lowCredit || v.ec === 'inUse')) warn('supplyMayBeOff', 'Supply may already be off — check the meter');
+    if (a.clockProblem !== null) {
+      warn(
+        'clockProblem',
+        a.clockProblem === 'unsynced'
+          ? 'Clock problem — this display has no reliable time; reading times may be wrong'
+          : 'Clock problem — the reading time is ahead of this display’s clock',
+      );
     }
-    const mayBeOld = hanLost || a.stale || a.noChangeSeen;
-    if (mayBeOld && (v.lowCredit || v.ec === 'inUse')) warnings.push({ code: 'supplyMayBeOff', text: WARNING_TEXT.supplyMayBeOff });
-    if (a.clockProblem !== null) warnings.push({ code: 'clockProblem', text: clockProblemText(a) });
-    if (a.timeUnknown) warnings.push({ code: 'timeUnknown', text: WARNING_TEXT.timeUnknown });
+    if (a.timeUnknown) warn('timeUnknown', 'The meter does not report when this reading was taken');
   }
-  if (v.supply === 'off') warnings.push({ code: 'supplyOff', text: 'Gas supply is off' });
-  if (v.supply === 'armed') warnings.push({ code: 'supplyOff', text: 'Gas supply is off — press the button on the meter to turn it on' });
-  if (v.ec === 'inUse') warnings.push({ code: 'ecInUse', text: WARNING_TEXT.ecInUse });
-  if (hasBalance && v.lowCredit) warnings.push({ code: 'lowCredit', text: WARNING_TEXT.lowCredit });
+  if (v.supply === 'off') warn('supplyOff', 'Gas supply is off');
+  if (v.supply === 'armed') warn('supplyOff', 'Gas supply is off — press the button on the meter to turn it on');
+  if (v.ec === 'inUse') warn('ecInUse', 'Emergency credit in use');
+  if (hasBalance && v.lowCredit) warn('lowCredit', 'Low credit');
 
+  const p = input.pending;
   const pending: PendingAction[] = [];
-  if (input.pending.activateEc) pending.push('activateEc');
-  if (input.pending.topUpPounds !== null) pending.push('topUp');
+  if (p.activateEc) pending.push('activateEc');
+  if (p.topUpPounds !== null) pending.push('topUp');
 
-  const lines: string[] = [];
-  if (v.credit === null) {
-    lines.push('Balance not available');
-  } else {
-    lines.push(`Credit ${formatPounds(v.credit)}`);
-  }
-  if (v.emergencyCredit !== null && v.ec === 'inUse') lines.push(`Emergency credit ${formatPounds(v.emergencyCredit)} left`);
-  if (v.emergencyCredit !== null && v.ec === 'available') lines.push(`Emergency credit available ${formatPounds(v.emergencyCredit)}`);
-  if (v.debt !== null && v.debt > 0) lines.push(`Debt ${formatPounds(v.debt)}`);
-  const time = timeLine(a, hasBalance);
+  const lines: string[] = [v.credit === null ? 'Balance not available' : 'Credit ' + formatPounds(v.credit)];
+  const ec = v.emergencyCredit;
+  if (ec !== null && v.ec === 'inUse') lines.push('Emergency credit ' + formatPounds(ec) + ' left');
+  if (ec !== null && v.ec === 'available') lines.push('Emergency credit available ' + formatPounds(ec));
+  if (v.debt !== null && v.debt > 0) lines.push('Debt ' + formatPounds(v.debt));
+  const time = hasBalance ? timeLine(a) : null;
   if (time !== null) lines.push(time);
-  for (const w of warnings) lines.push(w.text);
-  if (input.pending.activateEc) lines.push('Emergency credit requested — waiting for the meter');
-  if (input.pending.topUpPounds !== null) lines.push(`Top-up ${formatPounds(input.pending.topUpPounds)} sent — waiting for the meter`);
+  for (let i = 0; i < warnings.length; i++) lines.push(warnings[i]!.text);
+  if (p.activateEc) lines.push('Emergency credit requested — waiting for the meter');
+  if (p.topUpPounds !== null) lines.push('Top-up ' + formatPounds(p.topUpPounds) + ' sent — waiting for the meter');
 
-  const shown = a.shown;
   return {
     credit: v.credit,
-    emergencyCredit: v.emergencyCredit,
+    emergencyCredit: ec,
     debt: v.debt,
     ec: v.ec,
     supply: v.supply,

@@ -95,3 +95,11 @@ export function clusterCommandFrame(sequence: number, direction: ZclDirection, c
 export function isDefaultResponseTo(frame: ZclFrame, sequence: number, commandId: number): boolean {
   return frame.command.kind === 'defaultResponse' && frame.header.sequence === sequence && frame.command.commandId === commandId;
 }
+
+/** `{ ...a, ...b }` without the ES2015 helper an object spread lowers to on the ES5 boards. */
+export function merge<A extends object, B extends object>(a: A, b?: B): A & B {
+  const o: Record<string, unknown> = {};
+  for (const k in a) o[k] = a[k];
+  if (b) for (const k in b) o[k] = b[k];
+  return o as A & B;
+}

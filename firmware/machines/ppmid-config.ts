@@ -1,5 +1,6 @@
 import type { DeviceClock, Eui64 } from '../platform/index.ts';
 import type { FreshnessConfig } from '../display/freshness.ts';
+import { merge } from './han-events.ts';
 
 /** 'secmp0015' reads ReadingSnapshotTime (0x0702/0x0007); 'legacy' never does. */
 export type PpmidFirmware = 'secmp0015' | 'legacy';
@@ -56,12 +57,9 @@ export interface PpmidInput {
  * poll starts (responseTimeoutMs < pollIntervalMs), and at least one failed poll means HAN lost.
  */
 export function resolvePpmidConfig(config: Partial<PpmidConfig> | undefined): PpmidConfig {
-  const c: PpmidConfig = { ...PPMID_DEFAULT_CONFIG, ...(config ?? {}) };
-  const pollIntervalMs = Math.max(2, c.pollIntervalMs);
-  return {
-    ...c,
-    pollIntervalMs,
-    responseTimeoutMs: Math.max(1, Math.min(c.responseTimeoutMs, pollIntervalMs - 1)),
-    hanLostAfter: Math.max(1, Math.floor(c.hanLostAfter)),
-  };
+  const c: PpmidConfig = merge(PPMID_DEFAULT_CONFIG, config);
+  const pollIntervalMs = (c.pollIntervalMs = Math.max(2, c.pollIntervalMs));
+  c.responseTimeoutMs = Math.max(1, Math.min(c.responseTimeoutMs, pollIntervalMs - 1));
+  c.hanLostAfter = Math.max(1, Math.floor(c.hanLostAfter));
+  return c;
 }

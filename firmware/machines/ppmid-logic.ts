@@ -4,32 +4,65 @@
  * guards; nothing here reads a clock or does I/O (the machine passes `hw`, the hardware clock).
  */
 import type { DeviceClock, Eui64 } from '../platform/index.ts';
-import {
+import { priceDecimalPlaces, utcTimeFromUnixMs, utcTimeToUnixMs } from '../zcl/index.ts';
+import type {
   ClusterId,
   CreditStatusBit,
   Metering,
   Prepayment,
   PrepaymentCommand,
   Price,
+  ReadAttributeRecord,
   SupplyStatus,
   Time,
   TimeStatusBit,
   UTC_TIME_INVALID,
+  ZclFrame,
   ZclStatus,
-  priceDecimalPlaces,
-  utcTimeFromUnixMs,
-  utcTimeToUnixMs,
 } from '../zcl/index.ts';
-import type { ReadAttributeRecord, ZclFrame } from '../zcl/index.ts';
 import { assessFreshness } from '../display/freshness.ts';
 import type { Freshness, FreshnessAssessment } from '../display/freshness.ts';
 import { buildScreen } from '../display/screen-model.ts';
 import type { ScreenModel, ScreenValues } from '../display/screen-model.ts';
-import { clusterCommandFrame, isDefaultResponseTo, nextSeq, readAttributesFrame } from './han-events.ts';
+import { clusterCommandFrame, isDefaultResponseTo, merge, nextSeq, readAttributesFrame } from './han-events.ts';
 import type { HanFrameEvent, HanSendEmitted, LogEmitted, StateEmitted } from './han-events.ts';
-import { OriginatingDevice, encodeConsumerTopUp, encodeSelectEmergencyCredit } from './prepayment-commands.ts';
+import { encodeConsumerTopUp, encodeSelectEmergencyCredit } from './prepayment-commands.ts';
+import type { OriginatingDevice } from './prepayment-commands.ts';
 import { resolvePpmidConfig } from './ppmid-config.ts';
 import type { PpmidConfig, PpmidFirmware, PpmidInput } from './ppmid-config.ts';
+
+// The ZCL numbers the PPMID uses, as literals whose types tsc checks against the zcl tables: a
+// board bundle then needs none of those tables.
+export const METERING: typeof ClusterId.metering = 0x0702;
+export const PREPAYMENT: typeof ClusterId.prepayment = 0x0705;
+const PRICE: typeof ClusterId.price = 0x0700;
+const TIME: typeof ClusterId.time = 0x000a;
+const SUMMATION: typeof Metering.CurrentSummationDelivered.id = 0x0000;
+const SNAPSHOT_TIME: typeof Metering.ReadingSnapshotTime.id = 0x0007;
+const SUPPLY_STATUS: typeof Metering.SupplyStatus.id = 0x0014;
+const CREDIT: typeof Prepayment.CreditRemaining.id = 0x0001;
+const EMERGENCY_CREDIT: typeof Prepayment.EmergencyCreditRemaining.id = 0x0002;
+const CREDIT_STATUS: typeof Prepayment.CreditStatus.id = 0x0003;
+const DEBT: typeof Prepayment.AccumulatedDebt.id = 0x0005;
+const CURRENCY: typeof Price.Currency.id = 0x0616;
+const TRAILING_DIGIT: typeof Price.PriceTrailingDigit.id = 0x0617;
+const TIME_ATTR: typeof Time.Time.id = 0x0000;
+const TIME_STATUS: typeof Time.TimeStatus.id = 0x0001;
+export const SELECT_EC: typeof PrepaymentCommand.SelectAvailableEmergencyCredit = 0x00;
+export const TOP_UP: typeof PrepaymentCommand.ConsumerTopUp = 0x04;
+export const SUCCESS: typeof ZclStatus.SUCCESS = 0x00;
+const FAILURE: typeof ZclStatus.FAILURE = 0x01;
+const UTC_INVALID: typeof UTC_TIME_INVALID = 0xffffffff;
+const LOW_CREDIT: typeof CreditStatusBit.lowCredit = 0x02;
+const EC_AVAILABLE: typeof CreditStatusBit.emergencyCreditAvailable = 0x08;
+const EC_SELECTED: typeof CreditStatusBit.emergencyCreditSelected = 0x10;
+const EC_IN_USE: typeof CreditStatusBit.emergencyCreditInUse = 0x20;
+const TIME_MASTER: typeof TimeStatusBit.master = 0x01;
+const TIME_SYNCHRONIZED: typeof TimeStatusBit.synchronized = 0x02;
+const SUPPLY_OFF: typeof SupplyStatus.off = 0;
+const SUPPLY_ARMED: typeof SupplyStatus.armed = 1;
+const SUPPLY_ON: typeof SupplyStatus.on = 2;
+const FROM_PPMID: typeof OriginatingDevice.ihdOrPpmid = 2;
 
 export interface ScreenEmitted {
   type: 'screen';
@@ -121,14 +154,13 @@ export interface PpmidContext {
 }
 
 export function initialPpmidContext(input: PpmidInput): PpmidContext {
-  const hw = input.clock.now();
   return {
     eui: input.eui,
     gpf: input.peers.gpf,
     firmware: input.firmware,
     config: resolvePpmidConfig(input.config),
     clock: input.clock,
-    seq: Math.floor(input.seed ?? 0) & 0xff,
+    seq: Math.floor(input.seed || 0) & 0xff,
     pollIndex: 0,
     outstanding: [],
     answered: [],
@@ -159,7 +191,7 @@ export function initialPpmidContext(input: PpmidInput): PpmidContext {
     firstSeenHw: null,
     pendingEc: null,
     pendingTopUp: null,
-    evalHw: hw,
+    evalHw: input.clock.now(),
     screen: null,
     lastStateJson: '',
     outbox: [],
@@ -167,7 +199,14 @@ export function initialPpmidContext(input: PpmidInput): PpmidContext {
 }
 
 export function log(level: LogEmitted['level'], message: string, data?: Record<string, unknown>): LogEmitted {
-  return data === undefined ? { type: 'log', level, message } : { type: 'log', level, message, data };
+  const e: LogEmitted = { type: 'log', level, message };
+  if (data) e.data = data;
+  return e;
+}
+
+/** The outbox with `entries` added (the same array when there are none). */
+export function queued(context: PpmidContext, entries: PpmidEmitted[]): PpmidEmitted[] {
+  return entries.length ? context.outbox.concat(entries) : context.outbox;
 }
 
 function send(context: PpmidContext, clusterId: number, frame: ZclFrame): HanSendEmitted {
@@ -179,6 +218,11 @@ export function displayNow(context: Pick<PpmidContext, 'clockOffsetMs'>, hw: num
   return hw + context.clockOffsetMs;
 }
 
+/** The display's clock at hardware time `hw`, or null for null. */
+function displayAt(context: PpmidContext, hw: number | null): number | null {
+  return hw === null ? null : hw + context.clockOffsetMs;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Polling
 
@@ -188,18 +232,12 @@ export function displayNow(context: Pick<PpmidContext, 'clockOffsetMs'>, hw: num
  * only pair a balance with a time *older* than it, never an old balance with a new time.
  */
 export function pollReads(context: PpmidContext): [number, number[]][] {
-  const metering =
-    context.firmware === 'secmp0015'
-      ? [Metering.ReadingSnapshotTime.id, Metering.SupplyStatus.id, Metering.CurrentSummationDelivered.id]
-      : [Metering.SupplyStatus.id, Metering.CurrentSummationDelivered.id];
   const reads: [number, number[]][] = [
-    [ClusterId.metering, metering],
-    [ClusterId.prepayment, [Prepayment.CreditRemaining.id, Prepayment.EmergencyCreditRemaining.id, Prepayment.CreditStatus.id, Prepayment.AccumulatedDebt.id]],
-    [ClusterId.time, [Time.Time.id, Time.TimeStatus.id]],
+    [METERING, context.firmware === 'secmp0015' ? [SNAPSHOT_TIME, SUPPLY_STATUS, SUMMATION] : [SUPPLY_STATUS, SUMMATION]],
+    [PREPAYMENT, [CREDIT, EMERGENCY_CREDIT, CREDIT_STATUS, DEBT]],
+    [TIME, [TIME_ATTR, TIME_STATUS]],
   ];
-  if (context.data.currency === null || context.data.trailingDigit === null) {
-    reads.push([ClusterId.price, [Price.Currency.id, Price.PriceTrailingDigit.id]]);
-  }
+  if (context.data.currency === null || context.data.trailingDigit === null) reads.push([PRICE, [CURRENCY, TRAILING_DIGIT]]);
   return reads;
 }
 
@@ -207,34 +245,39 @@ export function startPoll(context: PpmidContext): Partial<PpmidContext> {
   let seq = context.seq;
   const outstanding: PpmidContext['outstanding'] = [];
   const out: PpmidEmitted[] = [];
-  for (const [clusterId, ids] of pollReads(context)) {
+  const reads = pollReads(context);
+  for (let i = 0; i < reads.length; i++) {
+    const clusterId = reads[i]![0];
     seq = nextSeq(seq);
     outstanding.push({ seq, clusterId });
-    out.push(send(context, clusterId, readAttributesFrame(seq, ids)));
+    out.push(send(context, clusterId, readAttributesFrame(seq, reads[i]![1])));
   }
-  return { seq, pollIndex: context.pollIndex + 1, outstanding, answered: [], prepayKeyAtStart: prepayKey(context.data), outbox: [...context.outbox, ...out] };
+  return { seq, pollIndex: context.pollIndex + 1, outstanding, answered: [], prepayKeyAtStart: prepayKey(context.data), outbox: queued(context, out) };
 }
 
 /** The outstanding read this frame answers, if it is one (from the GPF, same cluster and sequence). */
 export function matchPollResponse(context: PpmidContext, event: HanFrameEvent): { seq: number; clusterId: number } | undefined {
-  if (event.src !== context.gpf) return undefined;
-  const kind = event.frame.command.kind;
-  if (kind !== 'readAttributesResponse' && kind !== 'defaultResponse') return undefined;
-  if (event.frame.header.direction !== 'toClient') return undefined;
-  return context.outstanding.find((o) => o.seq === event.frame.header.sequence && o.clusterId === event.clusterId);
+  const f = event.frame;
+  const kind = f.command.kind;
+  if (event.src !== context.gpf || (kind !== 'readAttributesResponse' && kind !== 'defaultResponse') || f.header.direction !== 'toClient') return undefined;
+  const o = context.outstanding;
+  for (let i = 0; i < o.length; i++) if (o[i]!.seq === f.header.sequence && o[i]!.clusterId === event.clusterId) return o[i];
+  return undefined;
 }
 
-function recordNumber(records: ReadAttributeRecord[], id: number): { found: boolean; status: number; value: number | null } {
-  const r = records.find((x) => x.attributeId === id);
-  if (!r) return { found: false, status: ZclStatus.UNSUPPORTED_ATTRIBUTE, value: null };
-  if (r.status !== ZclStatus.SUCCESS || !('value' in r) || typeof r.value !== 'number') return { found: true, status: r.status, value: null };
-  return { found: true, status: r.status, value: r.value };
+/** An attribute's number; null when it was read without one, `missing` when it is not in the response. */
+function num(records: ReadAttributeRecord[], id: number, missing: number | null = null): number | null {
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    if (r.attributeId === id) return r.status === SUCCESS && 'value' in r && typeof r.value === 'number' ? r.value : null;
+  }
+  return missing;
 }
 
 function readSnapshot(records: ReadAttributeRecord[]): SnapshotRead {
-  const r = recordNumber(records, Metering.ReadingSnapshotTime.id);
-  if (r.value === null) return 'unsupported';
-  const ms = utcTimeToUnixMs(r.value);
+  const v = num(records, SNAPSHOT_TIME);
+  if (v === null) return 'unsupported';
+  const ms = utcTimeToUnixMs(v);
   return ms === null ? 'invalid' : ms;
 }
 
@@ -242,76 +285,60 @@ function readSnapshot(records: ReadAttributeRecord[]): SnapshotRead {
 export function applyPollResponse(context: PpmidContext, event: HanFrameEvent, hw: number): Partial<PpmidContext> {
   const match = matchPollResponse(context, event);
   if (!match) return {};
-  const outstanding = context.outstanding.filter((o) => o !== match);
-  const answered = [...context.answered, match.clusterId];
+  const id = match.clusterId;
+  const out: Partial<PpmidContext> = {
+    outstanding: context.outstanding.filter((o) => o !== match),
+    answered: context.answered.concat([id]),
+    everAnswered: true,
+    lastContactHw: hw,
+  };
   const command = event.frame.command;
-  const base: Partial<PpmidContext> = { outstanding, answered, everAnswered: true, lastContactHw: hw };
   if (command.kind !== 'readAttributesResponse') {
-    const status = command.kind === 'defaultResponse' ? command.status : ZclStatus.FAILURE;
-    return { ...base, outbox: [...context.outbox, log('warn', 'GPF refused a read', { clusterId: match.clusterId, status })] };
+    out.outbox = queued(context, [log('warn', 'GPF refused a read', { clusterId: id, status: command.kind === 'defaultResponse' ? command.status : FAILURE })]);
+    return out;
   }
-  const records = command.records;
+  const r = command.records;
   const d = context.data;
-  switch (match.clusterId) {
-    case ClusterId.metering:
-      return {
-        ...base,
-        data: {
-          ...d,
-          summation: recordNumber(records, Metering.CurrentSummationDelivered.id).value,
-          supplyStatus: recordNumber(records, Metering.SupplyStatus.id).value,
-          snapshot: context.firmware === 'secmp0015' ? readSnapshot(records) : 'notRead',
-        },
-      };
-    case ClusterId.prepayment:
-      return {
-        ...base,
-        lastPrepayPoll: context.pollIndex,
-        data: {
-          ...d,
-          credit: recordNumber(records, Prepayment.CreditRemaining.id).value,
-          emergencyCredit: recordNumber(records, Prepayment.EmergencyCreditRemaining.id).value,
-          creditStatus: recordNumber(records, Prepayment.CreditStatus.id).value,
-          debt: recordNumber(records, Prepayment.AccumulatedDebt.id).value,
-        },
-      };
-    case ClusterId.price: {
-      const currency = recordNumber(records, Price.Currency.id).value;
-      const trailingDigit = recordNumber(records, Price.PriceTrailingDigit.id).value;
-      return { ...base, data: { ...d, currency: currency ?? d.currency, trailingDigit: trailingDigit ?? d.trailingDigit } };
-    }
-    case ClusterId.time:
-      return { ...base, ...applyTime(context, records, hw) };
-    default:
-      return base;
+  if (id === METERING) {
+    out.data = merge(d, { summation: num(r, SUMMATION), supplyStatus: num(r, SUPPLY_STATUS), snapshot: context.firmware === 'secmp0015' ? readSnapshot(r) : ('notRead' as SnapshotRead) });
+  } else if (id === PREPAYMENT) {
+    out.lastPrepayPoll = context.pollIndex;
+    out.data = merge(d, { credit: num(r, CREDIT), emergencyCredit: num(r, EMERGENCY_CREDIT), creditStatus: num(r, CREDIT_STATUS), debt: num(r, DEBT) });
+  } else if (id === PRICE) {
+    out.data = merge(d, { currency: num(r, CURRENCY) ?? d.currency, trailingDigit: num(r, TRAILING_DIGIT) ?? d.trailingDigit });
+  } else if (id === TIME) {
+    applyTime(context, r, hw, out);
   }
+  return out;
 }
 
 /**
- * Follows the GPF's clock. An untrusted TimeStatus (neither master nor synchronised) or an
- * invalid Time marks the display's clock unsynchronised (screen: clock problem); an untrusted
- * time is still taken when the display has none at all.
+ * Follows the GPF's clock (into `out`). An untrusted TimeStatus (neither master nor synchronised)
+ * or an invalid Time marks the display's clock unsynchronised (screen: clock problem); an
+ * untrusted time is still taken when the display has none at all. No TimeStatus in the response
+ * counts as trusted.
  */
-function applyTime(context: PpmidContext, records: ReadAttributeRecord[], hw: number): Partial<PpmidContext> {
-  const time = recordNumber(records, Time.Time.id).value;
-  const status = recordNumber(records, Time.TimeStatus.id);
+function applyTime(context: PpmidContext, records: ReadAttributeRecord[], hw: number, out: Partial<PpmidContext>): void {
+  const time = num(records, TIME_ATTR);
+  const status = num(records, TIME_STATUS, TIME_MASTER);
   const gpfMs = time === null ? null : utcTimeToUnixMs(time);
-  const trusted = status.value === null ? !status.found : (status.value & (TimeStatusBit.master | TimeStatusBit.synchronized)) !== 0;
+  const trusted = status !== null && (status & (TIME_MASTER | TIME_SYNCHRONIZED)) !== 0;
+  const logs: PpmidEmitted[] = [];
+  const timeSet = context.timeSet;
   if (gpfMs === null) {
-    return { clockSynced: false, outbox: context.timeSet && context.clockSynced ? [...context.outbox, log('warn', 'GPF time invalid: display clock not synchronised')] : context.outbox };
+    if (timeSet && context.clockSynced) logs.push(log('warn', 'GPF time invalid: clock unsynced'));
+    out.clockSynced = false;
+  } else {
+    const offset = gpfMs - hw;
+    const correction = offset - context.clockOffsetMs;
+    const take = !timeSet || (trusted && Math.abs(correction) > context.config.clockSyncThresholdMs);
+    if (take && Math.abs(correction) >= 60_000) logs.push(log('info', 'clock set from GPF', { correctionMs: correction }));
+    if (!trusted && context.clockSynced) logs.push(log('warn', 'GPF time unsynced: clock unreliable', { timeStatus: status }));
+    out.clockOffsetMs = take ? offset : context.clockOffsetMs;
+    out.timeSet = timeSet || take;
+    out.clockSynced = trusted;
   }
-  const offset = gpfMs - hw;
-  const correction = offset - context.clockOffsetMs;
-  const take = (trusted || !context.timeSet) && (!context.timeSet || Math.abs(correction) > context.config.clockSyncThresholdMs);
-  const out: PpmidEmitted[] = [];
-  if (take && Math.abs(correction) >= 60_000) out.push(log('info', 'display clock set from the GPF', { correctionMs: correction }));
-  if (!trusted && context.clockSynced) out.push(log('warn', 'GPF time not synchronised: display clock unreliable', { timeStatus: status.value }));
-  return {
-    clockOffsetMs: take ? offset : context.clockOffsetMs,
-    timeSet: context.timeSet || take,
-    clockSynced: trusted,
-    outbox: out.length ? [...context.outbox, ...out] : context.outbox,
-  };
+  out.outbox = queued(context, logs);
 }
 
 function prepayKey(d: PpmidData): string {
@@ -338,40 +365,39 @@ function valuesKey(d: PpmidData): string {
  */
 export function concludePoll(context: PpmidContext, hw: number): Partial<PpmidContext> {
   const answered = context.answered;
+  const d = context.data;
   const any = answered.length > 0;
-  const all = context.outstanding.length === 0;
-  const lastPollResult: PollResult = all ? 'ok' : any ? 'partial' : 'failed';
-  const failures = any ? 0 : context.failures + 1;
-  const out: PpmidEmitted[] = [];
-  if (lastPollResult === 'partial') {
-    out.push(log('info', 'poll partly answered', { missing: context.outstanding.map((o) => o.clusterId) }));
-  }
+  const lastPollResult: PollResult = context.outstanding.length === 0 ? 'ok' : any ? 'partial' : 'failed';
+  const logs: PpmidEmitted[] = [];
+  if (lastPollResult === 'partial') logs.push(log('info', 'poll partly answered', { missing: context.outstanding.map((o) => o.clusterId) }));
 
   let snapshotMs = context.snapshotMs;
   let candidate = context.candidate;
-  const prepayNow = answered.includes(ClusterId.prepayment);
+  const prepayNow = answered.indexOf(PREPAYMENT) >= 0;
   if (prepayNow && candidate !== null && candidate.poll < context.pollIndex) {
     snapshotMs = candidate.ms;
     candidate = null;
   }
-  if (answered.includes(ClusterId.metering)) {
-    const s = context.data.snapshot;
+  if (answered.indexOf(METERING) >= 0) {
+    const s = d.snapshot;
     if (typeof s !== 'number') {
       snapshotMs = null;
       candidate = null;
     } else if (s === snapshotMs) {
       candidate = null;
-    } else if (prepayNow && ((snapshotMs === null && candidate === null) || prepayKey(context.data) !== context.prepayKeyAtStart)) {
+    } else if (prepayNow && ((snapshotMs === null && candidate === null) || prepayKey(d) !== context.prepayKeyAtStart)) {
       snapshotMs = s;
       candidate = null;
-    } else if (s !== candidate?.ms) {
+    } else if (candidate === null || s !== candidate.ms) {
       candidate = { ms: s, poll: context.pollIndex };
     }
   }
 
-  let { valuesKey: key, changeSeenHw, firstSeenHw } = context;
-  if (any && context.data.credit !== null) {
-    const k = valuesKey(context.data);
+  let key = context.valuesKey;
+  let changeSeenHw = context.changeSeenHw;
+  let firstSeenHw = context.firstSeenHw;
+  if (any && d.credit !== null) {
+    const k = valuesKey(d);
     if (key === null) firstSeenHw = hw;
     else if (k !== key) changeSeenHw = hw;
     key = k;
@@ -380,14 +406,14 @@ export function concludePoll(context: PpmidContext, hw: number): Partial<PpmidCo
   return {
     outstanding: [],
     lastPollResult,
-    failures,
+    failures: any ? 0 : context.failures + 1,
     snapshotMs,
     candidate,
     valuesKey: key,
     changeSeenHw,
     firstSeenHw,
     evalHw: hw,
-    outbox: out.length ? [...context.outbox, ...out] : context.outbox,
+    outbox: queued(context, logs),
   };
 }
 
@@ -405,31 +431,22 @@ export function linkState(context: PpmidContext): LinkState {
 // Values and screen
 
 function pounds(raw: number | null, trailingDigit: number | null): number | null {
-  if (raw === null || trailingDigit === null) return null;
-  return raw / 10 ** priceDecimalPlaces(trailingDigit);
+  return raw === null || trailingDigit === null ? null : raw / 10 ** priceDecimalPlaces(trailingDigit);
 }
 
 export function screenValues(context: PpmidContext): ScreenValues {
   const d = context.data;
-  const credit = pounds(d.credit, d.trailingDigit);
+  const td = d.trailingDigit;
+  const credit = pounds(d.credit, td);
   const status = d.creditStatus ?? 0;
-  const ec: ScreenValues['ec'] =
-    d.creditStatus === null
-      ? 'none'
-      : status & (CreditStatusBit.emergencyCreditInUse | CreditStatusBit.emergencyCreditSelected)
-        ? 'inUse'
-        : status & CreditStatusBit.emergencyCreditAvailable
-          ? 'available'
-          : 'none';
-  const supply: ScreenValues['supply'] =
-    d.supplyStatus === SupplyStatus.on ? 'on' : d.supplyStatus === SupplyStatus.off ? 'off' : d.supplyStatus === SupplyStatus.armed ? 'armed' : 'unknown';
+  const s = d.supplyStatus;
   return {
     credit,
-    emergencyCredit: pounds(d.emergencyCredit, d.trailingDigit),
-    debt: pounds(d.debt, d.trailingDigit),
-    ec,
-    supply,
-    lowCredit: (status & CreditStatusBit.lowCredit) !== 0 || (credit !== null && credit < context.config.lowCreditPounds),
+    emergencyCredit: pounds(d.emergencyCredit, td),
+    debt: pounds(d.debt, td),
+    ec: d.creditStatus === null ? 'none' : status & (EC_IN_USE | EC_SELECTED) ? 'inUse' : status & EC_AVAILABLE ? 'available' : 'none',
+    supply: s === SUPPLY_ON ? 'on' : s === SUPPLY_OFF ? 'off' : s === SUPPLY_ARMED ? 'armed' : 'unknown',
+    lowCredit: (status & LOW_CREDIT) !== 0 || (credit !== null && credit < context.config.lowCreditPounds),
   };
 }
 
@@ -440,14 +457,14 @@ export function consumptionExpected(values: ScreenValues): boolean {
 
 export function assess(context: PpmidContext, values: ScreenValues = screenValues(context)): FreshnessAssessment {
   const hw = context.evalHw;
-  const nowMs = displayNow(context, hw);
+  const changed = context.changeSeenHw;
   return assessFreshness(
     {
-      nowMs,
+      nowMs: hw + context.clockOffsetMs,
       clockSynced: context.timeSet && context.clockSynced,
       snapshotMs: context.snapshotMs,
-      lastChangeSeenMs: context.changeSeenHw === null ? null : displayNow(context, context.changeSeenHw),
-      sinceChangeSeenMs: context.changeSeenHw === null ? null : hw - context.changeSeenHw,
+      lastChangeSeenMs: displayAt(context, changed),
+      sinceChangeSeenMs: changed === null ? null : hw - changed,
       observedForMs: context.firstSeenHw === null ? null : hw - context.firstSeenHw,
       hasBalance: values.credit !== null,
       hanLost: hanLost(context),
@@ -463,12 +480,13 @@ export function freshnessOf(context: PpmidContext): Freshness {
 
 export function composeScreen(context: PpmidContext): ScreenModel {
   const values = screenValues(context);
+  const topUp = context.pendingTopUp;
   return buildScreen({
     values,
     assessment: assess(context, values),
-    nowMs: displayNow(context, context.evalHw),
-    lastContactMs: context.lastContactHw === null ? null : displayNow(context, context.lastContactHw),
-    pending: { activateEc: context.pendingEc !== null, topUpPounds: context.pendingTopUp?.amountPounds ?? null },
+    nowMs: context.evalHw + context.clockOffsetMs,
+    lastContactMs: displayAt(context, context.lastContactHw),
+    pending: { activateEc: context.pendingEc !== null, topUpPounds: topUp === null ? null : topUp.amountPounds },
   });
 }
 
@@ -490,70 +508,70 @@ export function ppmidSummary(context: PpmidContext, screen: ScreenModel): Record
 
 /** New screen and state into the outbox when they differ (by value) from the last ones. */
 export function refresh(context: PpmidContext): Partial<PpmidContext> {
-  const screen = composeScreen(context);
+  let screen = composeScreen(context);
   const out: PpmidEmitted[] = [];
-  const screenChanged = JSON.stringify(screen) !== JSON.stringify(context.screen);
-  if (screenChanged) out.push({ type: 'screen', screen });
+  if (JSON.stringify(screen) !== JSON.stringify(context.screen)) out.push({ type: 'screen', screen });
+  else screen = context.screen!;
   const state = ppmidSummary(context, screen);
   const stateJson = JSON.stringify(state);
   if (stateJson !== context.lastStateJson) out.push({ type: 'state', state });
-  return { screen: screenChanged ? screen : context.screen, lastStateJson: stateJson, outbox: out.length ? [...context.outbox, ...out] : context.outbox };
+  return { screen, lastStateJson: stateJson, outbox: queued(context, out) };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Customer commands
 
-export function sendSelectEmergencyCredit(context: PpmidContext, hw: number): Partial<PpmidContext> {
+/** A Prepayment command to the GPF, and the pending mark it leaves: the context change. */
+function command(context: PpmidContext, hw: number, commandId: number, payload: Uint8Array, message: string, data?: Record<string, unknown>): Partial<PpmidContext> {
   const seq = nextSeq(context.seq);
-  const issuedAt = utcTimeFromUnixMs(displayNow(context, hw)) ?? UTC_TIME_INVALID;
-  const frame = clusterCommandFrame(seq, 'toServer', PrepaymentCommand.SelectAvailableEmergencyCredit, encodeSelectEmergencyCredit(issuedAt, OriginatingDevice.ihdOrPpmid), false);
   return {
     seq,
-    pendingEc: { seq, afterPoll: context.pollIndex },
     evalHw: hw,
-    outbox: [...context.outbox, log('info', 'emergency credit requested'), send(context, ClusterId.prepayment, frame)],
+    outbox: queued(context, [log('info', message, data), send(context, PREPAYMENT, clusterCommandFrame(seq, 'toServer', commandId, payload, false))]),
   };
+}
+
+export function sendSelectEmergencyCredit(context: PpmidContext, hw: number): Partial<PpmidContext> {
+  const issuedAt = utcTimeFromUnixMs(hw + context.clockOffsetMs);
+  const c = command(context, hw, SELECT_EC, encodeSelectEmergencyCredit(issuedAt === null ? UTC_INVALID : issuedAt, FROM_PPMID), 'EC requested');
+  c.pendingEc = { seq: c.seq!, afterPoll: context.pollIndex };
+  return c;
 }
 
 /** The top-up amount in the meter's money unit, or why it cannot be sent. */
 export function topUpAmount(context: PpmidContext, amountPounds: number | undefined): { raw: number } | { error: string } {
-  if (amountPounds === undefined || !Number.isFinite(amountPounds) || amountPounds <= 0) return { error: 'top-up needs a positive amount' };
-  if (context.data.trailingDigit === null) return { error: 'money unit not known yet (PriceTrailingDigit not read)' };
-  const raw = Math.round(amountPounds * 10 ** priceDecimalPlaces(context.data.trailingDigit));
-  if (raw < 1 || raw > 0x7fff_ffff) return { error: 'top-up amount out of range' };
-  return { raw };
+  const td = context.data.trailingDigit;
+  if (typeof amountPounds !== 'number' || !isFinite(amountPounds) || amountPounds <= 0) return { error: 'amount not positive' };
+  if (td === null) return { error: 'PriceTrailingDigit not read' };
+  const raw = Math.round(amountPounds * 10 ** priceDecimalPlaces(td));
+  return raw < 1 || raw > 0x7fff_ffff ? { error: 'amount out of range' } : { raw };
 }
 
 export function sendTopUp(context: PpmidContext, amountPounds: number, raw: number, hw: number): Partial<PpmidContext> {
-  const seq = nextSeq(context.seq);
-  const frame = clusterCommandFrame(seq, 'toServer', PrepaymentCommand.ConsumerTopUp, encodeConsumerTopUp(OriginatingDevice.ihdOrPpmid, raw), false);
-  return {
-    seq,
-    pendingTopUp: { seq, afterPoll: context.pollIndex, amountPounds, creditBefore: context.data.credit, debtBefore: context.data.debt },
-    evalHw: hw,
-    outbox: [...context.outbox, log('info', 'top-up sent', { amountPounds }), send(context, ClusterId.prepayment, frame)],
-  };
+  const c = command(context, hw, TOP_UP, encodeConsumerTopUp(FROM_PPMID, raw), 'top-up sent', { amountPounds });
+  c.pendingTopUp = { seq: c.seq!, afterPoll: context.pollIndex, amountPounds, creditBefore: context.data.credit, debtBefore: context.data.debt };
+  return c;
 }
 
 /** The GPF's Default Response to our pending command `seq`: its status, or null if this frame is not it. */
 export function commandAckStatus(context: PpmidContext, event: HanFrameEvent, seq: number | undefined, commandId: number): number | null {
-  if (seq === undefined || event.src !== context.gpf || event.clusterId !== ClusterId.prepayment) return null;
-  if (!isDefaultResponseTo(event.frame, seq, commandId) || event.frame.command.kind !== 'defaultResponse') return null;
-  return event.frame.command.status;
+  const c = event.frame.command;
+  if (seq === undefined || event.src !== context.gpf || event.clusterId !== PREPAYMENT) return null;
+  return c.kind === 'defaultResponse' && isDefaultResponseTo(event.frame, seq, commandId) ? c.status : null;
 }
 
 /** A Prepayment read from a poll started after the button shows EC selected or in use. */
 export function ecEffectSeen(context: PpmidContext): boolean {
   const p = context.pendingEc;
-  if (p === null || context.lastPrepayPoll <= p.afterPoll || context.data.creditStatus === null) return false;
-  return (context.data.creditStatus & (CreditStatusBit.emergencyCreditSelected | CreditStatusBit.emergencyCreditInUse)) !== 0;
+  const s = context.data.creditStatus;
+  return p !== null && context.lastPrepayPoll > p.afterPoll && s !== null && (s & (EC_SELECTED | EC_IN_USE)) !== 0;
 }
 
 /** A Prepayment read from a poll started after the button shows more credit or less debt. */
 export function topUpEffectSeen(context: PpmidContext): boolean {
   const p = context.pendingTopUp;
   if (p === null || context.lastPrepayPoll <= p.afterPoll) return false;
-  const { credit, debt } = context.data;
-  if (credit !== null && p.creditBefore !== null && credit > p.creditBefore) return true;
-  return debt !== null && p.debtBefore !== null && debt < p.debtBefore;
+  const credit = context.data.credit;
+  const debt = context.data.debt;
+  return (credit !== null && p.creditBefore !== null && credit > p.creditBefore) || (debt !== null && p.debtBefore !== null && debt < p.debtBefore);
 }

@@ -1,10 +1,12 @@
 import { assign, emit, raise, setup } from 'xstate';
-import { PrepaymentCommand, ZclStatus } from '../zcl/index.ts';
 import type { Freshness } from '../display/freshness.ts';
 import { FLUSH } from './han-events.ts';
-import type { FlushEvent, HanFrameEvent } from './han-events.ts';
+import type { FlushEvent, HanFrameEvent, LogEmitted } from './han-events.ts';
 import type { PpmidInput } from './ppmid-config.ts';
 import {
+  SELECT_EC,
+  SUCCESS,
+  TOP_UP,
   applyPollResponse,
   commandAckStatus,
   concludePoll,
@@ -14,6 +16,7 @@ import {
   initialPpmidContext,
   log,
   matchPollResponse,
+  queued,
   refresh,
   sendSelectEmergencyCredit,
   sendTopUp,
@@ -46,11 +49,16 @@ export interface RefreshEvent {
 
 export type PpmidEvent = HanFrameEvent | ButtonEvent | FlushEvent | PollDoneEvent | RefreshEvent;
 
-const POLL_DONE: PollDoneEvent = { type: 'ppmid.pollDone' };
-const REFRESH: RefreshEvent = { type: 'ppmid.refresh' };
-
 /** The display region's states, one per freshness (the order the refresh guards try them). */
 export const DISPLAY_STATES: readonly Freshness[] = /* @__PURE__ */ Object.freeze(['noData', 'fresh', 'late', 'stale', 'unknown', 'clockProblem', 'hanLost'] as const);
+
+/** What a named action or guard is given. */
+interface Args {
+  context: PpmidContext;
+  event: PpmidEvent;
+}
+
+type Pending = 'pendingEc' | 'pendingTopUp';
 
 function isFrame(event: PpmidEvent): event is HanFrameEvent {
   return event.type === 'HAN_FRAME';
@@ -60,15 +68,30 @@ function isButton(event: PpmidEvent, action: ButtonEvent['action']): event is Bu
   return event.type === 'BUTTON' && event.action === action;
 }
 
-function ecAck(context: PpmidContext, event: PpmidEvent): number | null {
-  return isFrame(event) ? commandAckStatus(context, event, context.pendingEc?.seq, PrepaymentCommand.SelectAvailableEmergencyCredit) : null;
+/** The GPF's status for our pending command (`pendingEc` / `pendingTopUp`), or null if this event is not its Default Response. */
+function ack(a: Args, pending: Pending): number | null {
+  const p = a.context[pending];
+  return isFrame(a.event) && p !== null ? commandAckStatus(a.context, a.event, p.seq, pending === 'pendingEc' ? SELECT_EC : TOP_UP) : null;
 }
 
-function topUpAck(context: PpmidContext, event: PpmidEvent): number | null {
-  return isFrame(event) ? commandAckStatus(context, event, context.pendingTopUp?.seq, PrepaymentCommand.ConsumerTopUp) : null;
-}
+/** Guard: the pending command's Default Response says SUCCESS (`accepted`) or anything else. */
+const acked = (pending: Pending, accepted: boolean) => (a: Args) => {
+  const s = ack(a, pending);
+  return s !== null && (s === SUCCESS) === accepted;
+};
 
-const queue = (context: PpmidContext, ...entries: PpmidEmitted[]): Pick<PpmidContext, 'outbox'> => ({ outbox: [...context.outbox, ...entries] });
+/**
+ * Action: queue one log entry (with `data` of the step, if given) and, with `drop`, clear that
+ * pending command.
+ */
+const note = (level: LogEmitted['level'], message: string, data?: (a: Args) => Record<string, unknown>, drop?: Pending) =>
+  assign<PpmidContext, PpmidEvent, undefined, PpmidEvent, never>((a) => {
+    const r: Partial<PpmidContext> = { outbox: queued(a.context, [log(level, message, data && data(a))]) };
+    if (drop) r[drop] = null;
+    return r;
+  });
+
+const afterMs = (a: Args) => ({ afterMs: a.context.config.pendingTimeoutMs });
 
 /**
  * The PPMID (prepayment meter interface device): polls the GPF, shows the balance with the time
@@ -88,101 +111,78 @@ const queue = (context: PpmidContext, ...entries: PpmidEmitted[]): Pick<PpmidCon
  * machine.
  */
 export const ppmidSetup = setup({
-  types: {
-    context: {} as PpmidContext,
-    events: {} as PpmidEvent,
-    input: {} as PpmidInput,
-    emitted: {} as PpmidEmitted,
-  },
+  // Types only: an empty object at run time.
+  types: {} as { context: PpmidContext; events: PpmidEvent; input: PpmidInput; emitted: PpmidEmitted },
   actions: {
-    startPoll: assign(({ context }) => startPoll(context)),
-    applyResponse: assign(({ context, event }) => (isFrame(event) ? applyPollResponse(context, event, context.clock.now()) : {})),
-    endPoll: assign(({ context }) => concludePoll(context, context.clock.now())),
-    stampNow: assign(({ context }) => ({ evalHw: context.clock.now() })),
-    refreshScreen: assign(({ context }) => refresh(context)),
-    logForeignFrame: assign(({ context, event }) =>
-      isFrame(event) ? queue(context, log('warn', 'frame from a device that is not our GPF ignored', { src: event.src, clusterId: event.clusterId })) : {},
+    startPoll: assign((a) => startPoll(a.context)),
+    applyResponse: assign((a) => (isFrame(a.event) ? applyPollResponse(a.context, a.event, a.context.clock.now()) : {})),
+    endPoll: assign((a) => concludePoll(a.context, a.context.clock.now())),
+    stampNow: assign((a) => ({ evalHw: a.context.clock.now() })),
+    refreshScreen: assign((a) => refresh(a.context)),
+    logForeignFrame: note('warn', 'not from our GPF: ignored', (a) => (isFrame(a.event) ? { src: a.event.src, clusterId: a.event.clusterId } : {})),
+    logUnexpectedFrame: note('info', 'unexpected GPF frame ignored', (a) =>
+      isFrame(a.event) ? { clusterId: a.event.clusterId, sequence: a.event.frame.header.sequence, kind: a.event.frame.command.kind } : {},
     ),
-    logUnexpectedFrame: assign(({ context, event }) =>
-      isFrame(event)
-        ? queue(context, log('info', 'unexpected or late frame from the GPF ignored', { clusterId: event.clusterId, sequence: event.frame.header.sequence, kind: event.frame.command.kind }))
-        : {},
-    ),
-    logHanLost: assign(({ context }) => queue(context, log('warn', 'HAN lost: the GPF does not answer', { failedPolls: context.failures }))),
-    logHanRestored: assign(({ context }) => queue(context, log('info', 'HAN restored'))),
+    logHanLost: note('warn', 'HAN lost: GPF silent', (a) => ({ failedPolls: a.context.failures })),
+    logHanRestored: note('info', 'HAN restored'),
 
-    sendSelectEc: assign(({ context }) => sendSelectEmergencyCredit(context, context.clock.now())),
-    logEcAccepted: assign(({ context }) => queue(context, log('info', 'emergency credit request accepted by the GPF: waiting for the meter'))),
-    logEcNoAck: assign(({ context }) => queue(context, log('info', 'no answer from the GPF to the emergency credit request: still waiting for its effect'))),
-    rejectEc: assign(({ context, event }) => ({
-      pendingEc: null,
-      ...queue(context, log('warn', 'GPF refused the emergency credit request', { status: ecAck(context, event) })),
-    })),
-    confirmEc: assign(({ context }) => ({ pendingEc: null, ...queue(context, log('info', 'emergency credit activation confirmed by a meter reading')) })),
-    expireEc: assign(({ context }) => ({
-      pendingEc: null,
-      ...queue(context, log('warn', 'emergency credit request: no effect seen in time, no longer shown as pending', { afterMs: context.config.pendingTimeoutMs })),
-    })),
-    logEcAlreadyPending: assign(({ context }) => queue(context, log('info', 'emergency credit already requested'))),
+    sendSelectEc: assign((a) => sendSelectEmergencyCredit(a.context, a.context.clock.now())),
+    logEcAccepted: note('info', 'EC accepted by GPF'),
+    logEcNoAck: note('info', 'EC: no GPF answer'),
+    rejectEc: note('warn', 'GPF refused EC', (a) => ({ status: ack(a, 'pendingEc') }), 'pendingEc'),
+    confirmEc: note('info', 'EC confirmed by meter', undefined, 'pendingEc'),
+    expireEc: note('warn', 'EC: no effect seen, dropped', afterMs, 'pendingEc'),
+    logEcAlreadyPending: note('info', 'EC already pending'),
 
-    sendTopUp: assign(({ context, event }) => {
-      if (!isButton(event, 'topUp')) return {};
-      const amount = topUpAmount(context, event.amount);
-      return 'raw' in amount ? sendTopUp(context, event.amount ?? 0, amount.raw, context.clock.now()) : {};
+    sendTopUp: assign((a) => {
+      const e = a.event;
+      const amount = isButton(e, 'topUp') ? topUpAmount(a.context, e.amount) : null;
+      return amount !== null && 'raw' in amount ? sendTopUp(a.context, (e as ButtonEvent).amount!, amount.raw, a.context.clock.now()) : {};
     }),
-    logTopUpInvalid: assign(({ context, event }) => {
-      const amount = isButton(event, 'topUp') ? topUpAmount(context, event.amount) : { error: 'not a top-up' };
-      return queue(context, log('warn', 'top-up not sent', { reason: 'error' in amount ? amount.error : 'unknown', amount: isButton(event, 'topUp') ? event.amount : undefined }));
+    logTopUpInvalid: note('warn', 'top-up not sent', (a) => {
+      const e = a.event;
+      const amount = isButton(e, 'topUp') ? topUpAmount(a.context, e.amount) : { error: 'not a top-up' };
+      return { reason: 'error' in amount ? amount.error : 'unknown', amount: isButton(e, 'topUp') ? e.amount : undefined };
     }),
-    logTopUpAccepted: assign(({ context }) => queue(context, log('info', 'top-up accepted by the GPF: waiting for the meter'))),
-    logTopUpNoAck: assign(({ context }) => queue(context, log('info', 'no answer from the GPF to the top-up: still waiting for its effect'))),
-    rejectTopUp: assign(({ context, event }) => ({
-      pendingTopUp: null,
-      ...queue(context, log('warn', 'GPF refused the top-up', { status: topUpAck(context, event) })),
-    })),
-    confirmTopUp: assign(({ context }) => ({ pendingTopUp: null, ...queue(context, log('info', 'top-up confirmed by a meter reading')) })),
-    expireTopUp: assign(({ context }) => ({
-      pendingTopUp: null,
-      ...queue(context, log('warn', 'top-up: no effect seen in time, no longer shown as pending', { afterMs: context.config.pendingTimeoutMs })),
-    })),
-    logTopUpAlreadyPending: assign(({ context }) => queue(context, log('warn', 'a top-up is already pending: button ignored'))),
+    logTopUpAccepted: note('info', 'top-up accepted by GPF'),
+    logTopUpNoAck: note('info', 'top-up: no GPF answer'),
+    rejectTopUp: note('warn', 'GPF refused top-up', (a) => ({ status: ack(a, 'pendingTopUp') }), 'pendingTopUp'),
+    confirmTopUp: note('info', 'top-up confirmed by meter', undefined, 'pendingTopUp'),
+    expireTopUp: note('warn', 'top-up: no effect seen, dropped', afterMs, 'pendingTopUp'),
+    logTopUpAlreadyPending: note('warn', 'top-up already pending'),
 
-    raisePollDone: raise(POLL_DONE),
-    raiseRefresh: raise(REFRESH),
+    raisePollDone: raise({ type: 'ppmid.pollDone' } as PollDoneEvent),
+    raiseRefresh: raise({ type: 'ppmid.refresh' } as RefreshEvent),
     flush: raise(FLUSH),
-    emitNext: emit(({ context }) => context.outbox[0]!),
-    dropNext: assign(({ context }) => ({ outbox: context.outbox.slice(1) })),
+    emitNext: emit((a) => a.context.outbox[0]!),
+    // filter, not slice: a bundle with no `.slice()` needs no Uint8Array.slice polyfill.
+    dropNext: assign((a) => ({ outbox: a.context.outbox.filter((_, i) => i > 0) })),
   },
   guards: {
-    hasOutbox: ({ context }) => context.outbox.length > 0,
-    isForeignFrame: ({ context, event }) => isFrame(event) && event.src !== context.gpf,
-    isPollResponse: ({ context, event }) => isFrame(event) && matchPollResponse(context, event) !== undefined,
-    completesPoll: ({ context, event }) => isFrame(event) && matchPollResponse(context, event) !== undefined && context.outstanding.length === 1,
-    pollAnswered: ({ context }) => context.lastPollResult !== 'failed',
-    hanLostReached: ({ context }) => hanLost(context),
-    freshnessIs: ({ context }, params: { freshness: Freshness }) => freshnessOf(context) === params.freshness,
+    hasOutbox: (a) => a.context.outbox.length > 0,
+    isForeignFrame: (a) => isFrame(a.event) && a.event.src !== a.context.gpf,
+    isPollResponse: (a) => isFrame(a.event) && matchPollResponse(a.context, a.event) !== undefined,
+    completesPoll: (a) => isFrame(a.event) && matchPollResponse(a.context, a.event) !== undefined && a.context.outstanding.length === 1,
+    pollAnswered: (a) => a.context.lastPollResult !== 'failed',
+    hanLostReached: (a) => hanLost(a.context),
+    // The param is the freshness itself (not `{ freshness }`): shorter in the compiled table.
+    freshnessIs: (a, freshness: Freshness) => freshnessOf(a.context) === freshness,
 
-    isActivateEc: ({ event }) => isButton(event, 'activateEc'),
-    isEcAccepted: ({ context, event }) => ecAck(context, event) === ZclStatus.SUCCESS,
-    isEcRejected: ({ context, event }) => {
-      const s = ecAck(context, event);
-      return s !== null && s !== ZclStatus.SUCCESS;
-    },
-    ecEffectSeen: ({ context }) => ecEffectSeen(context),
+    isActivateEc: (a) => isButton(a.event, 'activateEc'),
+    isEcAccepted: acked('pendingEc', true),
+    isEcRejected: acked('pendingEc', false),
+    ecEffectSeen: (a) => ecEffectSeen(a.context),
 
-    isTopUp: ({ event }) => isButton(event, 'topUp'),
-    isValidTopUp: ({ context, event }) => isButton(event, 'topUp') && 'raw' in topUpAmount(context, event.amount),
-    isTopUpAccepted: ({ context, event }) => topUpAck(context, event) === ZclStatus.SUCCESS,
-    isTopUpRejected: ({ context, event }) => {
-      const s = topUpAck(context, event);
-      return s !== null && s !== ZclStatus.SUCCESS;
-    },
-    topUpEffectSeen: ({ context }) => topUpEffectSeen(context),
+    isTopUp: (a) => isButton(a.event, 'topUp'),
+    isValidTopUp: (a) => isButton(a.event, 'topUp') && 'raw' in topUpAmount(a.context, a.event.amount),
+    isTopUpAccepted: acked('pendingTopUp', true),
+    isTopUpRejected: acked('pendingTopUp', false),
+    topUpEffectSeen: (a) => topUpEffectSeen(a.context),
   },
   delays: {
-    pollInterval: ({ context }) => context.config.pollIntervalMs,
-    responseTimeout: ({ context }) => context.config.responseTimeoutMs,
-    pendingTimeout: ({ context }) => context.config.pendingTimeoutMs,
+    pollInterval: (a) => a.context.config.pollIntervalMs,
+    responseTimeout: (a) => a.context.config.responseTimeoutMs,
+    pendingTimeout: (a) => a.context.config.pendingTimeoutMs,
   },
 });
 
@@ -249,7 +249,7 @@ export const ppmidMachine = /* @__PURE__ */ ppmidSetup.createMachine({
       initial: 'noData',
       on: {
         'ppmid.refresh': /* @__PURE__ */ DISPLAY_STATES.map((freshness) => ({
-          guard: { type: 'freshnessIs' as const, params: { freshness } },
+          guard: { type: 'freshnessIs' as const, params: freshness },
           target: `.${freshness}`,
           actions: ['refreshScreen' as const],
         })),

@@ -47,6 +47,11 @@ export interface ScreenPlan {
   badges: Badge[];
 }
 
+/** A banner (a call, not an object literal: shorter in a board bundle). */
+function banner(code: Banner['code'], title: string, detail: string, tone: Tone): Banner {
+  return { code, title, detail, tone };
+}
+
 /**
  * Banner priority, most important first (a 128×64 screen often has room for one):
  * 1. hanLost: nothing else on screen is current any more.
@@ -60,13 +65,13 @@ export interface ScreenPlan {
  * that is always there teaches the customer to ignore banners (docs/decisions.md).
  */
 export const BANNERS: readonly Banner[] = [
-  { code: 'hanLost', title: 'NO METER LINK', detail: 'Balance may be out of date', tone: 'alert' },
-  { code: 'stale', title: 'BALANCE MAY BE OLD', detail: 'It may be lower now', tone: 'alert' },
-  { code: 'noChangeSeen', title: 'BALANCE MAY BE OLD', detail: 'No change seen for a while', tone: 'alert' },
-  { code: 'supplyMayBeOff', title: 'SUPPLY MAY BE OFF', detail: 'Check the meter', tone: 'alert' },
-  { code: 'lowCredit', title: 'LOW CREDIT', detail: 'Top up soon', tone: 'caution' },
-  { code: 'clockProblem', title: 'CLOCK PROBLEM', detail: 'Times shown may be wrong', tone: 'caution' },
-  { code: 'late', title: 'UPDATE OVERDUE', detail: 'A meter update was missed', tone: 'caution' },
+  banner('hanLost', 'NO METER LINK', 'Balance may be out of date', 'alert'),
+  banner('stale', 'BALANCE MAY BE OLD', 'It may be lower now', 'alert'),
+  banner('noChangeSeen', 'BALANCE MAY BE OLD', 'No change seen for a while', 'alert'),
+  banner('supplyMayBeOff', 'SUPPLY MAY BE OFF', 'Check the meter', 'alert'),
+  banner('lowCredit', 'LOW CREDIT', 'Top up soon', 'caution'),
+  banner('clockProblem', 'CLOCK PROBLEM', 'Times shown may be wrong', 'caution'),
+  banner('late', 'UPDATE OVERDUE', 'A meter update was missed', 'caution'),
 ];
 
 function hasWarning(s: ScreenModel, code: WarningCode | 'late'): boolean {
@@ -77,26 +82,26 @@ function hasWarning(s: ScreenModel, code: WarningCode | 'late'): boolean {
 
 function timeLine(s: ScreenModel): TimeLine {
   const u = s.lastUpdate;
-  if (s.credit === null && u === null) return { main: 'No reading yet', source: '', sourceLong: 'Waiting for the meter' };
-  if (u === null) return { main: 'Time unknown', source: '', sourceLong: 'Meter sends no time' };
-  if (u.source === 'changeEstimate') return { main: 'Updated ' + u.hhmm, source: 'est.', sourceLong: 'est.: meter sends no time' };
+  const line = (main: string, source: string, sourceLong: string): TimeLine => ({ main, source, sourceLong });
+  if (u === null) return s.credit === null ? line('No reading yet', '', 'Waiting for the meter') : line('Time unknown', '', 'Meter sends no time');
+  if (u.source === 'changeEstimate') return line('Updated ' + u.hhmm, 'est.', 'est.: meter sends no time');
   // A clock problem: the time may be wrong; the colour screen says so in its banner.
-  const clock = s.freshness === 'clockProblem';
-  return { main: 'Updated ' + u.hhmm, source: clock ? 'GSME?' : 'GSME', sourceLong: 'Time from the meter (GSME)' };
+  return line('Updated ' + u.hhmm, s.freshness === 'clockProblem' ? 'GSME?' : 'GSME', 'Time from the meter (GSME)');
 }
 
 function badges(s: ScreenModel): Badge[] {
   const out: Badge[] = [];
-  if (s.supply === 'off') out.push({ text: 'GAS OFF', tone: 'alert' });
+  const add = (text: string, tone: Tone) => {
+    out.push({ text, tone });
+  };
+  if (s.supply === 'off') add('GAS OFF', 'alert');
   // Armed: the meter will turn the gas back on when its button is pressed.
-  if (s.supply === 'armed') out.push({ text: 'PRESS METER BUTTON', tone: 'caution' });
-  if (s.ec === 'inUse') out.push({ text: s.emergencyCredit === null ? 'EC IN USE' : 'EC ' + formatPounds(s.emergencyCredit), tone: 'caution' });
-  if (s.ec === 'available') out.push({ text: 'EC READY', tone: 'info' });
-  for (let i = 0; i < s.pending.length; i++) {
-    out.push({ text: s.pending[i] === 'topUp' ? 'TOP-UP SENT' : 'EC REQUESTED', tone: 'info' });
-  }
+  if (s.supply === 'armed') add('PRESS METER BUTTON', 'caution');
+  if (s.ec === 'inUse') add(s.emergencyCredit === null ? 'EC IN USE' : 'EC ' + formatPounds(s.emergencyCredit), 'caution');
+  if (s.ec === 'available') add('EC READY', 'info');
+  for (let i = 0; i < s.pending.length; i++) add(s.pending[i] === 'topUp' ? 'TOP-UP SENT' : 'EC REQUESTED', 'info');
   // Under a penny shows as £0.00: not worth a badge.
-  if (s.debt !== null && s.debt >= 0.01) out.push({ text: 'DEBT ' + formatPounds(s.debt), tone: 'info' });
+  if (s.debt !== null && s.debt >= 0.01) add('DEBT ' + formatPounds(s.debt), 'info');
   return out;
 }
 
