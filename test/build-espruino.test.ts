@@ -90,3 +90,28 @@ describe('toEspruino: SWC to ES5, only the polyfills used, minified, checked', (
     expect(run(es5, ['Reflect'])).toBe('true|true|bad|DecodeError: bad');
   });
 });
+
+describe('for…of on the Espruino route: index loops, no iterator helper', () => {
+  it('rewrites nested, destructuring, closure-capturing and unbraced loops, and runs the same', async () => {
+    const src = [
+      'var out = [];',
+      'for (const [k, v] of Object.entries({ a: 1, b: 2 })) for (const ch of k + "!") out.push(ch + v);',
+      'const fs = []; for (const x of [1, 2, 3]) { if (x === 2) continue; fs.push(() => x); }',
+      'let last; for (last of ["p", "q"]) {}',
+      'for (const { n } of [{ n: 5 }]) out.push(n);',
+      'report(out.join(",") + "|" + fs.map((f) => f()).join(",") + "|" + last);',
+    ].join('\n');
+    const es5 = await toEspruino(src, { minify: true });
+    expect(es5).not.toMatch(/Symbol|iterator|_create_for_of/);
+    expect(run(es5, ['Symbol'])).toBe('a1,!1,b2,!2,5|1,3|q');
+  });
+
+  it('calls a board module by the literal require("…") the flash tool looks for', async () => {
+    const { bundleDevice } = await import('../sim/build/bundle.ts');
+    const { loadBoard } = await import('../sim/build/board-spec.ts');
+    const es2020 = await bundleDevice(loadBoard('espruino-wifi'), 'gsme', 'compact', {}, false);
+    const es5 = await toEspruino(es2020, { minify: true });
+    for (const m of ['MQTT', 'Storage', 'SSD1306', 'Wifi']) expect(es5).toContain(`require("${m}")`);
+    expect(es5).not.toMatch(/Dynamic require|use strict/);
+  });
+});

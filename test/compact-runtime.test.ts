@@ -17,7 +17,8 @@ import { and, assign, createActor, emit, raise, setup, SimulatedClock } from 'xs
 import type { AnyEventObject, AnyStateMachine } from 'xstate';
 import { getShortestPaths, getStateNodes } from 'xstate/graph';
 import { CompileError, compileMachine, compileMachineToJson, createCompactActor, createMachineActor, extractImplementations } from '../firmware/runtime/compact/index.ts';
-import type { CompactActor, StateTable } from '../firmware/runtime/compact/index.ts';
+import { linkTable } from '../firmware/runtime/compact/compile.ts';
+import type { CompactActor, Ref, StateTable, TableTransition } from '../firmware/runtime/compact/index.ts';
 import { gpfMachine } from '../firmware/machines/gpf.ts';
 import { gsmeMachine } from '../firmware/machines/gsme.ts';
 import { ppmidMachine } from '../firmware/machines/ppmid.ts';
@@ -467,5 +468,37 @@ describe('the interpreter is ES5', () => {
     const body = code.replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, '');
     const banned = /\b(Map|Set|WeakMap|WeakSet|Symbol|Promise|Reflect|Proxy)\b|\b(Object\.(assign|is|entries|values|fromEntries)|Array\.(from|of)|Number\.isNaN)\b|\.(flat|flatMap|includes|find|findIndex|fill|startsWith|endsWith|padStart)\(/g;
     expect(body.match(banned)).toBeNull();
+  });
+});
+
+describe('linkTable (board builds): refs by the key order of setup, names left out', () => {
+  /** Every action and guard ref of a table, and every non-assign kind, as names. */
+  function byName(table: Omit<StateTable, 'a' | 'g'>, a: readonly string[], g: readonly string[]): unknown {
+    const ref = (names: readonly string[], r: Ref) => (typeof r === 'number' ? names[r] : [names[r[0]], r[1]]);
+    const acts = (l: Ref[] | 0 | undefined) => (l ? l.map((r) => ref(a, r)) : []);
+    const trans = (o: Record<string, TableTransition[]> | undefined) =>
+      Object.entries(o ?? {}).map(([k, ts]) => [k, ts.map((t) => [t[0] === -1 ? null : ref(g, t[0]), acts(t[1]), t[2], t[3]])]);
+    return {
+      s: table.s.map((s) => [s.k, s.p, s.t, acts(s.en), acts(s.ex), trans(s.on), trans(s.af)]),
+      k: Object.entries(table.k).map(([i, kind]) => [a[+i], kind]).sort(),
+      i: table.i,
+    };
+  }
+  for (const [name, machine] of [['GSME', gsmeMachine], ['GPF', gpfMachine], ['PPMID', ppmidMachine]] as const) {
+    it(`${name}: the linked table names the same actions and guards everywhere`, () => {
+      const table = compileMachine(machine);
+      const impl = machine.implementations as { actions: object; guards: object };
+      const actions = Object.keys(impl.actions);
+      const guards = Object.keys(impl.guards);
+      const linked = linkTable(table, actions, guards);
+      expect(linked).not.toHaveProperty('a');
+      expect(linked).not.toHaveProperty('g');
+      expect(byName(linked, actions, guards)).toEqual(byName(table, table.a, table.g));
+    });
+  }
+
+  it('refuses a name that is not among the implementations', () => {
+    const table = compileMachine(gpfMachine);
+    expect(() => linkTable(table, [], [])).toThrow(/linking: '.+' is not among the implementations/);
   });
 });

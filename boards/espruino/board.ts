@@ -38,10 +38,8 @@ const timers: TimerClock = {
   },
 };
 
-const log: Log = {
-  info: (message, data) => console.log('[hanlab] ' + message + (data ? ' ' + JSON.stringify(data) : '')),
-  warn: (message, data) => console.log('[hanlab] WARN ' + message + (data ? ' ' + JSON.stringify(data) : '')),
-};
+const logAt = (level: string): Log['info'] => (message, data) => console.log('[hanlab] ' + level + message + (data ? ' ' + JSON.stringify(data) : ''));
+const log: Log = { info: logAt(''), warn: logAt('WARN ') };
 
 /** Lines of at most LINE_CHARS, cut at spaces where possible. */
 function wrap(text: string): string[] {

@@ -3,7 +3,7 @@
  * plus how this board reaches the broker. Checked here without zod (no zod in a bundle); the
  * flash tool checks the same file with zod before it is written (sim/build/espruino-config.ts).
  */
-import { checkDeviceConfig } from '../../firmware/runtime/app.ts';
+import { checkDeviceConfig, isObject } from '../../firmware/runtime/app.ts';
 import type { DeviceConfig, DeviceKind } from '../../firmware/runtime/app.ts';
 
 export const CONFIG_FILE = 'hanlab.json';
@@ -18,15 +18,13 @@ export function checkBoardConfig(c: unknown, device: DeviceKind): string | null 
   if (c === undefined || c === null) return CONFIG_FILE + ': missing or not JSON';
   const problem = checkDeviceConfig(c, device);
   if (problem) return problem;
-  const o = c as Record<string, Record<string, unknown> | undefined>;
-  const wifi = o['wifi'];
-  if (typeof wifi !== 'object' || wifi === null) return 'wifi: expected {ssid, password}';
-  if (typeof wifi['ssid'] !== 'string' || wifi['ssid'] === '') return 'wifi.ssid: expected the network name';
+  const { wifi, mqtt } = c as Record<string, Record<string, unknown> | undefined>;
+  if (!isObject(wifi)) return 'wifi: expected {ssid, password}';
+  if (typeof wifi['ssid'] !== 'string' || !wifi['ssid']) return 'wifi.ssid: expected the network name';
   if (typeof wifi['password'] !== 'string') return 'wifi.password: expected a string';
-  const mqtt = o['mqtt'];
-  if (typeof mqtt !== 'object' || mqtt === null) return 'mqtt: expected {host, port}';
-  if (typeof mqtt['host'] !== 'string' || mqtt['host'] === '') return 'mqtt.host: expected the broker host name or IP';
+  if (!isObject(mqtt)) return 'mqtt: expected {host, port}';
+  if (typeof mqtt['host'] !== 'string' || !mqtt['host']) return 'mqtt.host: expected the broker host name or IP';
   const port = mqtt['port'];
-  if (port !== undefined && (typeof port !== 'number' || port !== Math.floor(port) || port < 1 || port > 65535)) return 'mqtt.port: expected 1..65535';
+  if (port !== undefined && !(typeof port === 'number' && port % 1 === 0 && port >= 1 && port <= 65535)) return 'mqtt.port: expected 1..65535';
   return null;
 }

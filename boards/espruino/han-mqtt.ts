@@ -9,10 +9,13 @@
  * every reconnect, so a dashboard never shows what the board showed before a broker restart.
  */
 import type { Eui64, FrameHandler, HanTransport, Log, Observer } from '../../firmware/platform/index.ts';
+import { EUI } from '../../firmware/runtime/app.ts';
 import type { DeviceKind } from '../../firmware/runtime/app.ts';
 import type { EspruinoMqtt } from './espruino.ts';
 
 const RECONNECT_MS = 5000;
+const QOS0 = { qos: 0 } as const;
+const RETAINED = { retain: true, qos: 0 } as const;
 
 export function bytesToString(bytes: Uint8Array): string {
   let s = '';
@@ -44,13 +47,13 @@ export function createMqttHan(mqtt: EspruinoMqtt, premises: string, eui: Eui64, 
 
   function publishRetained(topic: string, json: string): void {
     retained[topic] = json;
-    if (connected) mqtt.publish(topic, json, { retain: true, qos: 0 });
+    if (connected) mqtt.publish(topic, json, RETAINED);
   }
 
   mqtt.on('connected', () => {
     connected = true;
-    mqtt.subscribe('han/' + premises + '/' + eui + '/#', { qos: 0 });
-    for (const topic of Object.keys(retained)) mqtt.publish(topic, retained[topic]!, { retain: true, qos: 0 });
+    mqtt.subscribe('han/' + premises + '/' + eui + '/#', QOS0);
+    for (const topic in retained) mqtt.publish(topic, retained[topic]!, RETAINED);
     log.info('mqtt connected', {});
   });
   mqtt.on('disconnected', () => {
@@ -62,7 +65,7 @@ export function createMqttHan(mqtt: EspruinoMqtt, premises: string, eui: Eui64, 
     const parts = msg.topic.split('/');
     if (parts.length !== 5 || parts[0] !== 'han' || parts[1] !== premises || parts[2] !== eui) return;
     const clusterId = parseInt(parts[4]!, 16);
-    if (!/^[0-9A-F]{16}$/.test(parts[3]!) || !/^[0-9A-F]{4}$/.test(parts[4]!)) {
+    if (!EUI.test(parts[3]!) || !/^[0-9A-F]{4}$/.test(parts[4]!)) {
       log.warn('malformed HAN topic dropped', { topic: msg.topic });
       return;
     }
@@ -77,7 +80,7 @@ export function createMqttHan(mqtt: EspruinoMqtt, premises: string, eui: Eui64, 
           log.warn('HAN frame lost: broker not connected', { dst });
           return;
         }
-        mqtt.publish('han/' + premises + '/' + dst + '/' + eui + '/' + hex4(clusterId), bytesToString(frame), { qos: 0 });
+        mqtt.publish('han/' + premises + '/' + dst + '/' + eui + '/' + hex4(clusterId), bytesToString(frame), QOS0);
       },
       onFrame(handler) {
         handlers.push(handler);

@@ -35,27 +35,35 @@ export interface DeviceBuild {
   createDeviceActor(input: Record<string, unknown>, timers: Platform['timers']): DeviceActor;
 }
 
-const EUI = /^[0-9A-F]{16}$/;
+/** An EUI-64 as the HAN topics and configs write it. */
+export const EUI = /^[0-9A-F]{16}$/;
+const HEX16 = 'expected 16 upper-case hex digits';
+
+/** A non-null object (what JSON.parse gives for `{…}`, or an array). */
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+/** A string `re` matches. */
+function matches(v: unknown, re: RegExp): boolean {
+  return typeof v === 'string' && re.test(v);
+}
 
 /** Checks a config a board read; returns the first problem as `field: what is wrong`, or null. */
 export function checkDeviceConfig(c: unknown, device: DeviceKind): string | null {
-  if (typeof c !== 'object' || c === null) return 'config: expected an object';
-  const o = c as Record<string, unknown>;
-  if (o['device'] !== device) return `device: expected '${device}' (this bundle's device), found ${JSON.stringify(o['device'])}`;
-  if (typeof o['premises'] !== 'string' || !/^[A-Za-z0-9_-]+$/.test(o['premises'])) return 'premises: expected letters, digits, _ or -';
-  if (typeof o['eui'] !== 'string' || !EUI.test(o['eui'])) return 'eui: expected 16 upper-case hex digits';
-  const peers = o['peers'];
-  if (typeof peers !== 'object' || peers === null) return 'peers: expected an object of EUI-64s';
-  const needed = device === 'gpf' ? ['gsme'] : ['gpf'];
-  for (const k of Object.keys(peers)) {
-    const v = (peers as Record<string, unknown>)[k];
-    if (typeof v !== 'string' || !EUI.test(v)) return `peers.${k}: expected 16 upper-case hex digits`;
-  }
-  for (const k of needed) if (!(k in peers)) return `peers.${k}: missing`;
-  if (o['firmware'] !== 'secmp0015' && o['firmware'] !== 'legacy') return "firmware: expected 'secmp0015' or 'legacy'";
-  if (o['seed'] !== undefined && (typeof o['seed'] !== 'number' || !isFinite(o['seed']))) return 'seed: expected a number';
-  if (o['profile'] !== undefined && TIMING_PROFILES.indexOf(o['profile'] as TimingProfile) < 0) return `profile: expected one of ${TIMING_PROFILES.join(', ')}`;
-  if (o['config'] !== undefined && (typeof o['config'] !== 'object' || o['config'] === null)) return 'config: expected an object';
+  if (!isObject(c)) return 'config: expected an object';
+  const peers = c['peers'];
+  const needed = device === 'gpf' ? 'gsme' : 'gpf';
+  if (c['device'] !== device) return `device: expected '${device}' (this bundle's device), found ${JSON.stringify(c['device'])}`;
+  if (!matches(c['premises'], /^[\w-]+$/)) return 'premises: expected letters, digits, _ or -';
+  if (!matches(c['eui'], EUI)) return 'eui: ' + HEX16;
+  if (!isObject(peers)) return 'peers: expected an object of EUI-64s';
+  for (const k in peers) if (!matches(peers[k], EUI)) return `peers.${k}: ` + HEX16;
+  if (!(needed in peers)) return `peers.${needed}: missing`;
+  if (c['firmware'] !== 'secmp0015' && c['firmware'] !== 'legacy') return "firmware: expected 'secmp0015' or 'legacy'";
+  if (c['seed'] !== undefined && !(typeof c['seed'] === 'number' && isFinite(c['seed']))) return 'seed: expected a number';
+  if (c['profile'] !== undefined && TIMING_PROFILES.indexOf(c['profile'] as TimingProfile) < 0) return `profile: expected one of ${TIMING_PROFILES.join(', ')}`;
+  if (c['config'] !== undefined && !isObject(c['config'])) return 'config: expected an object';
   return null;
 }
 
@@ -63,8 +71,9 @@ export function checkDeviceConfig(c: unknown, device: DeviceKind): string | null
 export function deviceInput(build: DeviceBuild, c: DeviceConfig): Record<string, unknown> {
   const config: Record<string, unknown> = {};
   const profile = PROFILE_OVERRIDES[c.profile || 'default'][c.device];
-  for (const k of Object.keys(profile)) config[k] = profile[k];
-  if (c.config) for (const k of Object.keys(c.config)) config[k] = c.config[k];
+  const own = c.config || {};
+  for (const k in profile) config[k] = profile[k];
+  for (const k in own) config[k] = own[k];
   if (build.buildFlags.staleDetection === false) config['staleDetection'] = false;
   return { eui: c.eui, peers: c.peers, firmware: c.firmware, seed: c.seed || 1, config };
 }

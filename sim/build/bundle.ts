@@ -5,8 +5,9 @@
  * here: the device's machine on the chosen runtime (`createDeviceActor(input, timers)`), its name,
  * and the build flags. For the compact runtime the table is compiled now, on Node with real
  * XState, and `xstate` is aliased to `firmware/runtime/compact/xstate-shim.ts`, so the bundle holds
- * the machines' own actions and guards but no XState; it imports the machine module's `*Setup` and
- * `*Context` only, so the machine config (the state structure, which the table replaces) is left out.
+ * the machines' own actions and guards but no XState (the shim's `setup` keeps them in the shape the
+ * interpreter calls); it imports the machine module's `*Setup` and `*Context` only, so the machine
+ * config (the state structure, which the table replaces) is left out.
  *
  * Targets: `node` (ES module for Node), `es2020` (an IIFE QuickJS runs unchanged), `es5`
  * (Espruino: see espruino.ts for the rest of that route).
@@ -17,7 +18,7 @@ import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import type { AnyStateMachine } from 'xstate';
 import { gpfMachine, gsmeMachine, ppmidMachine } from '../../firmware/machines/index.ts';
-import { compileMachineToJson } from '../../firmware/runtime/compact/compile.ts';
+import { compileMachine, linkTable } from '../../firmware/runtime/compact/compile.ts';
 import { BOARDS_DIR, loadBoard } from './board-spec.ts';
 import type { BoardSpec, DeviceKind, Runtime } from './board-spec.ts';
 
@@ -81,12 +82,22 @@ function deviceModule(device: DeviceKind, runtime: Runtime, flags: BuildFlags): 
   }
   return [
     `import { createCompactActor } from ${JSON.stringify(`${ROOT}firmware/runtime/compact/interpreter.ts`)};`,
-    `import { implementationsFrom } from ${JSON.stringify(`${ROOT}firmware/runtime/compact/compile.ts`)};`,
     `import { ${m.setup} as setup, ${m.context} as context } from ${machinePath};`,
     ...head,
-    `const table = ${compileMachineToJson(m.machine)};`,
-    `export function createDeviceActor(input, timers) { return createCompactActor(table, implementationsFrom(setup.implementations, context), { input: input, clock: timers }); }`,
+    // The table linked to the implementations' key order: the action and guard names are not in it,
+    // the bundle lists them from setup (the xstate shim keeps setup's objects as they are).
+    `const table = ${JSON.stringify(linkedTable(m.machine))};`,
+    `table.a = Object.keys(setup.implementations.actions);`,
+    `table.g = Object.keys(setup.implementations.guards);`,
+    // setup is the xstate shim's: its implementations are the interpreter's as they are.
+    `export function createDeviceActor(input, timers) { return createCompactActor(table, setup.implementations, { input: input, clock: timers, context: context }); }`,
   ].join('\n');
+}
+
+/** The machine's table, linked by the key order of its `setup({ actions, guards })` (compile.ts `linkTable`). */
+export function linkedTable(machine: AnyStateMachine): ReturnType<typeof linkTable> {
+  const impl = machine.implementations as { actions?: object; guards?: object };
+  return linkTable(compileMachine(machine), Object.keys(impl.actions ?? {}), Object.keys(impl.guards ?? {}));
 }
 
 /**

@@ -3,13 +3,19 @@
  * the polyfills the bundle actually uses go in front, SWC minifies, and es5-check.ts refuses
  * anything Espruino 2v29 would not run.
  *
- * SWC settings: `loose` and the assumptions below make SWC lower `for…of`, spread and
- * destructuring to index loops, `concat` and property reads instead of iterator protocol helpers
- * that need Symbol. The firmware only iterates arrays (and the Map/Set polyfills hand out arrays),
- * which is what `iterableIsArray` assumes. Spread becomes `a.concat(b)`, with each argument an
- * array, never `undefined`, so Espruino's concat (which stops at an undefined argument) is safe.
+ * SWC settings: `loose` and the assumptions below make SWC lower spread and destructuring to
+ * `concat` and property reads instead of iterator protocol helpers that need Symbol. `for…of`
+ * becomes an index loop before SWC sees it (forOfToIndexLoops: SWC 1.x does not honour
+ * `iterableIsArray` there). The firmware only iterates arrays and strings (the Map/Set polyfills
+ * hand out arrays from keys/values/entries; a polyfilled Map or Set itself must not be iterated: the
+ * loop would run zero times). Spread becomes `a.concat(b)`, with each argument an array, never
+ * `undefined`, so Espruino's concat (which stops at an undefined argument) is safe. What is left of
+ * SWC's helpers is swapped for smaller ES5 forms (smallerHelpers), and the bundle names no helper
+ * that probes Symbol.
  */
 import { minify, transform } from '@swc/core';
+import { parse } from 'acorn';
+import type { Node } from 'acorn';
 import { checkEs5, usedBuiltins } from './es5-check.ts';
 import { polyfillSource, polyfillsFor } from './polyfills/index.ts';
 
@@ -23,6 +29,64 @@ export interface EspruinoResult {
   code: string;
   /** The polyfill files put in front of the bundle. */
   polyfills: string[];
+}
+
+type AnyNode = Node & Record<string, unknown>;
+
+/** Every node below `node` (parents first) for which `keep` holds, `node` itself included. */
+function collect(node: AnyNode, keep: (n: AnyNode) => boolean, out: AnyNode[] = []): AnyNode[] {
+  if (keep(node)) out.push(node);
+  for (const key of Object.keys(node)) {
+    const value = node[key];
+    for (const child of Array.isArray(value) ? value : [value]) {
+      if (typeof child === 'object' && child !== null && typeof (child as AnyNode).type === 'string') collect(child as AnyNode, keep, out);
+    }
+  }
+  return out;
+}
+
+/**
+ * `for (const x of xs) body` → `for (let _f = xs, _i = 0; _i < _f.length; _i++) { const x = _f[_i]; body }`,
+ * before SWC: SWC 1.x ignores `iterableIsArray` and lowers every `for…of` through an iterator
+ * helper that probes Symbol.iterator and allocates a result object per step (about 1 KB of
+ * helpers and slower loops on the board). The firmware iterates arrays (and strings) only, so an
+ * index loop is the same loop. `for await` has no ES5 form and is refused.
+ */
+export function forOfToIndexLoops(code: string): string {
+  const ast = parse(code, { ecmaVersion: 'latest', sourceType: 'script', allowHashBang: true }) as unknown as AnyNode;
+  const loops = collect(ast, (n) => n.type === 'ForOfStatement');
+  if (loops.length === 0) return code;
+  let counter = 0;
+  // The text of [start, end) with every outermost for…of inside rewritten (recursively).
+  const text = (start: number, end: number): string => {
+    let out = '';
+    let at = start;
+    for (const loop of loops) {
+      if (loop.start < at || loop.end > end) continue; // outside, or inside one already rewritten
+      out += code.slice(at, loop.start) + rewrite(loop);
+      at = loop.end;
+    }
+    return out + code.slice(at, end);
+  };
+  const rewrite = (loop: AnyNode): string => {
+    if (loop['await']) throw new Error('for await…of has no ES5 form (Espruino route)');
+    const n = counter++;
+    const f = `__of${n}`;
+    const i = `__oi${n}`;
+    const left = loop['left'] as AnyNode;
+    const right = loop['right'] as AnyNode;
+    const body = loop['body'] as AnyNode;
+    const item = `${f}[${i}]`;
+    let bind: string;
+    if (left.type === 'VariableDeclaration') {
+      const id = (left['declarations'] as AnyNode[])[0]!['id'] as AnyNode;
+      bind = `${left['kind'] as string} ${text(id.start, id.end)} = ${item};`;
+    } else {
+      bind = `(${text(left.start, left.end)} = ${item});`;
+    }
+    return `for (let ${f} = ${text(right.start, right.end)}, ${i} = 0; ${i} < ${f}.length; ${i}++) { ${bind} ${text(body.start, body.end)} }`;
+  };
+  return text(0, code.length);
 }
 
 async function lowerToEs5(code: string): Promise<string> {
@@ -62,6 +126,34 @@ async function lowerToEs5(code: string): Promise<string> {
 }
 
 /**
+ * SWC's helpers that stay, in smaller forms with the same effect for what the firmware does
+ * (plain ES5 classes, getters, `extends`, object spread): `_create_class` defines accessors and
+ * methods non-enumerable and configurable as before, without `_defineProperties`; `_inherits`
+ * without its type check and `_set_prototype_of`; `_extends(…)` calls become `Object.assign(…)`
+ * (polyfilled where missing). Replaced by name, as whole top-level function declarations.
+ */
+const SMALL_HELPERS: Record<string, string> = {
+  _create_class: 'function _create_class(C,p,s){function d(t,l){for(var i=0;l&&i<l.length;i++){var x=l[i];x.configurable=true;if("value"in x)x.writable=true;Object.defineProperty(t,x.key,x)}}d(C.prototype,p);d(C,s);return C}',
+  _defineProperties: '',
+  _inherits: 'function _inherits(s,b){s.prototype=Object.create(b.prototype,{constructor:{value:s,writable:true,configurable:true}});if(Object.setPrototypeOf)Object.setPrototypeOf(s,b);else s.__proto__=b}',
+  _set_prototype_of: '',
+  _extends: '',
+};
+
+function smallerHelpers(es5: string): string {
+  const ast = parse(es5, { ecmaVersion: 5, sourceType: 'script' }) as unknown as AnyNode;
+  let out = '';
+  let at = 0;
+  for (const node of ast['body'] as AnyNode[]) {
+    const name = node.type === 'FunctionDeclaration' ? ((node['id'] as AnyNode)['name'] as string) : '';
+    if (!Object.prototype.hasOwnProperty.call(SMALL_HELPERS, name)) continue;
+    out += es5.slice(at, node.start) + SMALL_HELPERS[name];
+    at = node.end;
+  }
+  return (out + es5.slice(at)).replace(/\b_extends\(/g, 'Object.assign(');
+}
+
+/**
  * SWC derives from Error through `_wrap_native_super`, which needs Reflect.construct or a
  * `new` on a bound native constructor, and decides by reading `[native code]` out of
  * Function.toString: none of that is something to rely on in Espruino, and `instanceof
@@ -84,7 +176,7 @@ async function minifyEs5(code: string): Promise<string> {
   const out = await minify(code, {
     // hoist_vars: every `var` at the top of its function, so nothing depends on hoisting (the
     // Espruino interpreter declares a var when it executes the statement).
-    compress: { ecma: 5, passes: 2, toplevel: true, keep_fargs: true, hoist_vars: true },
+    compress: { ecma: 5, passes: 3, toplevel: true, keep_fargs: true, hoist_vars: true },
     mangle: { toplevel: true },
     ecma: 5,
     module: false,
@@ -108,7 +200,12 @@ async function dropUnused(code: string): Promise<string> {
 
 /** esbuild's es2017 IIFE → Espruino ES5, with its polyfills; throws Es5CheckError on what Espruino rejects. */
 export async function toEspruinoWithReport(code: string, options: EspruinoOptions): Promise<EspruinoResult> {
-  const es5 = replaceNativeSuper(await lowerToEs5(code));
+  // esbuild calls a board module (`require("MQTT")`) through its `__require` shim; Espruino has
+  // `require`, and the flash tool finds the modules to upload by the literal calls.
+  // esbuild's leading "use strict" is dropped: it used to land mid-program, after the polyfills,
+  // where it is no directive, and the bundle has always run sloppy (as Espruino runs everything).
+  const direct = code.replace(/^\s*"use strict";/, '').replace(/\b__require\(/g, 'require(');
+  const es5 = smallerHelpers(replaceNativeSuper(await lowerToEs5(forOfToIndexLoops(direct))));
   const wanted = options.polyfills === false ? [] : polyfillsFor(usedBuiltins(es5));
   const joined = wanted.map(polyfillSource).join('\n') + '\n' + es5;
   const out = options.minify ? await minifyEs5(joined) : await dropUnused(joined);

@@ -160,7 +160,7 @@ export function compileMachine(machine: AnyStateMachine): StateTable {
   });
   const impl = machine.implementations;
   const actions: string[] = [];
-  const kinds: TableAction[] = [];
+  const kinds: Record<number, Exclude<TableAction, 'assign'>> = {};
   const actionIndex = new Map<string, number>();
   const guards: string[] = [];
   const guardIndex = new Map<string, number>();
@@ -198,7 +198,7 @@ export function compileMachine(machine: AnyStateMachine): StateTable {
     const at = actions.push(name) - 1;
     actionIndex.set(name, at);
     if (!isBuiltin(a)) {
-      kinds.push('exec');
+      kinds[at] = 'exec';
       return at;
     }
     const staticEvent = (e: unknown): TableEvent | undefined => {
@@ -206,12 +206,12 @@ export function compileMachine(machine: AnyStateMachine): StateTable {
       if (!isJson(e) || typeof e !== 'object' || e === null || Array.isArray(e) || typeof (e as { type?: unknown }).type !== 'string') fail(where, `action '${name}': the event must be an object with a type, JSON, or a function`);
       return e as TableEvent;
     };
-    if (a.type === 'xstate.assign') kinds.push('assign');
-    else if (a.type === 'xstate.raise' || a.type === 'xstate.emit') {
+    if (a.type === 'xstate.assign') return at;
+    if (a.type === 'xstate.raise' || a.type === 'xstate.emit') {
       const kind = a.type === 'xstate.raise' ? 'raise' : 'emit';
       if (a.delay !== undefined || a.id !== undefined) fail(where, `action '${name}' is raise() with a delay or id: use \`after\` with a named delay`);
       const e = staticEvent(a.event);
-      kinds.push(e ? [kind, e] : kind);
+      kinds[at] = e ? [kind, e] : kind;
     } else fail(where, `action '${name}' is ${a.type}, outside the subset (assign, raise, emit, plain functions)`);
     return at;
   };
@@ -223,20 +223,17 @@ export function compileMachine(machine: AnyStateMachine): StateTable {
 
   const transition = (where: string, t: AnyTransitionDefinition): TableTransition => {
     for (const key of Object.keys(t)) if (!TRANSITION_KEYS.has(key)) fail(where, `transition option '${key}' is outside the subset`);
-    const out: TableTransition = {};
-    if (t.guard !== undefined) out.g = ref(where, 'guard', t.guard);
-    const a = actionList(where, t.actions);
-    if (a) out.a = a;
+    const out: TableTransition = [t.guard !== undefined ? ref(where, 'guard', t.guard) : -1, actionList(where, t.actions) ?? 0];
     const targets = (t.target ?? []) as AnyStateNode[];
     for (const s of targets) if (s.type === 'history') fail(where, `target #${s.id} is a history state, outside the subset`);
     if (targets.length) {
       const tr: Transitionish = { source: t.source, target: targets, reenter: !!t.reenter };
       const domain = transitionDomain(tr);
-      out.d = domain === undefined ? -1 : index.get(domain)!;
       // XState also exits the domain when `reenter` and the domain is the source; never so: the
       // domain is the source only for a non-reentering transition (the LCA is a proper ancestor).
       if (t.reenter && domain === t.source) fail(where, 'a reentering transition whose domain is its source');
-      out.n = entrySet(tr, domain).map((s) => index.get(s)!);
+      out[2] = domain === undefined ? -1 : index.get(domain)!;
+      out[3] = entrySet(tr, domain).map((s) => index.get(s)!);
     }
     return out;
   };
@@ -250,7 +247,7 @@ export function compileMachine(machine: AnyStateMachine): StateTable {
     if (n.type === 'history' || n.type === 'final') fail(where, `${n.type} states are outside the subset`);
     const s: TableState = { k: n.key, p: n.parent ? index.get(n.parent)! : -1 };
     if (n.parent && n.id !== `${n.parent.id}.${n.key}`) s.id = n.id;
-    if (n.type !== 'atomic') s.t = n.type as TableState['t'];
+    if (n.type !== 'atomic') s.t = n.type === 'compound' ? 1 : 2;
     if (n.type === 'compound' && typeof config.initial !== 'string') fail(where, '`initial` must be a state key (initial actions are outside the subset)');
     const en = actionList(`${where} entry`, config.entry);
     if (en) s.en = en;
@@ -279,7 +276,42 @@ export function compileMachine(machine: AnyStateMachine): StateTable {
 
   const root = machine.root;
   const init = { source: root, target: initialStates(root), reenter: true };
-  return { v: 2, id: root.id, s: states, a: actions, k: kinds, g: guards, i: entrySet(init, transitionDomain(init)).map((s) => index.get(s)!) };
+  return { v: 3, id: root.id, s: states, a: actions, k: kinds, g: guards, i: entrySet(init, transitionDomain(init)).map((s) => index.get(s)!) };
+}
+
+/**
+ * The table with its action and guard refs renumbered by position in `actions` and `guards` (the
+ * key order of the machine's `setup({ actions, guards })`), and `a` and `g` left out: a board
+ * build restores them from the implementations it carries anyway (`Object.keys`), so the names are
+ * not in the bundle twice. Every name of the table must be in the lists.
+ */
+export function linkTable(table: StateTable, actions: readonly string[], guards: readonly string[]): Omit<StateTable, 'a' | 'g'> {
+  const position = (names: readonly string[], name: string): number => {
+    const at = names.indexOf(name);
+    if (at < 0) throw new CompileError(`compact runtime: linking: '${name}' is not among the implementations`);
+    return at;
+  };
+  const aMap = table.a.map((name) => position(actions, name));
+  const gMap = table.g.map((name) => position(guards, name));
+  const re = (map: number[], r: Ref): Ref => (typeof r === 'number' ? map[r]! : [map[r[0]]!, r[1]]);
+  const refs = (list: Ref[] | undefined) => list && list.map((r) => re(aMap, r));
+  const trans = (list: TableTransition[]) =>
+    list.map((t): TableTransition => {
+      const out: TableTransition = [t[0] === -1 ? -1 : re(gMap, t[0]), t[1] ? refs(t[1])! : 0];
+      return t.length > 2 ? [out[0], out[1], t[2], t[3]] : out;
+    });
+  const byKey = (o: Record<string, TableTransition[]> | undefined) => o && Object.fromEntries(Object.entries(o).map(([k, v]) => [k, trans(v)]));
+  const k: StateTable['k'] = {};
+  for (const i of Object.keys(table.k)) k[aMap[+i]!] = table.k[+i]!;
+  const s = table.s.map((st) => {
+    const out: TableState = { ...st };
+    if (st.en) out.en = refs(st.en)!;
+    if (st.ex) out.ex = refs(st.ex)!;
+    if (st.on) out.on = byKey(st.on)!;
+    if (st.af) out.af = byKey(st.af)!;
+    return out;
+  });
+  return { v: table.v, id: table.id, s, k, i: table.i };
 }
 
 /** The table as JSON, for a board build to embed. */
@@ -304,39 +336,36 @@ export function extractImplementations(machine: AnyStateMachine): CompactImpleme
 }
 
 /**
- * The same from what `setup` was given and the machine's `context`, without the machine: what a
- * compact board bundle does (its `setup` is the xstate shim's, and the state structure is the table).
+ * The same from what `setup` was given and the machine's `context`, without the machine. (A compact
+ * board bundle needs no conversion: its `setup` is the xstate shim's, whose `assign`, `raise` and
+ * `emit` already return these functions, so it hands `setup.implementations` to the interpreter.)
  */
 export function implementationsFrom(impl: SetupImplementations, context: unknown): CompactImplementations {
   const actions: Record<string, ImplementationFn> = {};
   const source = impl.actions || {};
-  for (const name of Object.keys(source)) {
-    const a = source[name];
-    if (!isBuiltin(a)) {
-      if (typeof a === 'function') actions[name] = a as ImplementationFn;
-      continue;
-    }
-    if (a.type === 'xstate.assign') {
-      const assignment = a.assignment;
-      if (typeof assignment === 'function') actions[name] = assignment as ImplementationFn;
-      else if (assignment && typeof assignment === 'object') {
-        // assign({ key: value | fn }): the property form, as one function.
-        const props = assignment as Record<string, unknown>;
-        actions[name] = ((args: unknown, params: unknown) => {
-          const partial: Record<string, unknown> = {};
-          for (const key of Object.keys(props)) {
-            const p = props[key];
-            partial[key] = typeof p === 'function' ? (p as (a: unknown, b: unknown) => unknown)(args, params) : p;
-          }
-          return partial;
-        }) as ImplementationFn;
-      }
-    } else if ((a.type === 'xstate.raise' || a.type === 'xstate.emit') && typeof a.event === 'function') actions[name] = a.event as ImplementationFn;
+  for (const name in source) {
+    const a = source[name] as BuiltinAction | undefined;
+    // A plain function as it is; assign's assignment (a function, or the property form as one
+    // function); the event expression of raise/emit (a static event is in the table).
+    const fn = !isBuiltin(a) ? a : a.type === 'xstate.assign' ? (typeof a.assignment === 'object' && a.assignment ? assignProps(a.assignment as Record<string, unknown>) : a.assignment) : a.event;
+    if (typeof fn === 'function') actions[name] = fn as ImplementationFn;
   }
   return {
     context,
     actions,
     guards: (impl.guards || {}) as Record<string, ImplementationFn>,
     delays: (impl.delays || {}) as Record<string, ImplementationFn | number>,
+  };
+}
+
+/** `assign({ key: value | fn })`, the property form, as one function returning the partial context. */
+export function assignProps(props: Record<string, unknown>): ImplementationFn {
+  return (args, params) => {
+    const partial: Record<string, unknown> = {};
+    for (const key in props) {
+      const p = props[key];
+      partial[key] = typeof p === 'function' ? (p as ImplementationFn)(args, params) : p;
+    }
+    return partial;
   };
 }

@@ -22,6 +22,12 @@ export type { Json, Ref, StateTable, TableAction, TableEvent, TableState, TableS
 
 export type MachineRuntime = 'xstate' | 'compact';
 
+/** The global setTimeout / clearTimeout, as XState's default clock. */
+const GLOBAL_TIMERS: CompactClock = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
+};
+
 export interface MachineActorOptions {
   input?: unknown;
   clock?: CompactClock;
@@ -42,7 +48,7 @@ export interface MachineActor {
 /** Creates (does not start) an actor for `machine` on the chosen runtime. */
 export function createMachineActor(machine: AnyStateMachine, options: MachineActorOptions = {}, runtime: MachineRuntime = 'xstate'): MachineActor {
   if (runtime === 'compact') {
-    return createCompactActor(options.table ?? compileMachine(machine), extractImplementations(machine), { input: options.input, clock: options.clock }) as MachineActor;
+    return createCompactActor(options.table ?? compileMachine(machine), extractImplementations(machine), { input: options.input, clock: options.clock ?? GLOBAL_TIMERS }) as MachineActor;
   }
   const actor = createActor(machine, { input: options.input, ...(options.clock ? { clock: options.clock } : {}) });
   const result: MachineActor = {

@@ -21,16 +21,15 @@ export type { CompactActor, CompactActorOptions, CompactClock, CompactImplementa
 /** A selected transition with its source state. */
 type Pick = [number, TableTransition];
 
-export function createCompactActor(table: StateTable, impl: CompactImplementations, options?: CompactActorOptions): CompactActor {
-  var S = table.s, opts = options || {}, ids: string[] = [], i: number;
-  var clock = opts.clock || { setTimeout: function (f: () => void, ms: number): unknown { return setTimeout(f, ms); }, clearTimeout: function (h: unknown) { clearTimeout(h as never); } };
+export function createCompactActor(table: StateTable, impl: CompactImplementations, options: CompactActorOptions): CompactActor {
+  var S = table.s, ids: string[] = [], i: number;
+  var clock = options.clock;
   var ctx: any, active: number[] = [], iq: TableEvent[] = [], deferred: (() => void)[] = [], mailbox: TableEvent[] = [];
   var timers: Record<string, unknown> = {}, listeners: Record<string, ((e: any) => void)[]> = {}, observers: CompactObserver[] = [];
   var status: CompactSnapshot['status'] = 'active', error: unknown, phase = 0 /* new, running, stopped */, busy = false;
   for (i = 0; i < S.length; i++) ids[i] = S[i]!.id || (i ? ids[S[i]!.p] + '.' + S[i]!.k : table.id);
 
   function own(o: object | undefined, k: string): boolean { return !!o && Object.prototype.hasOwnProperty.call(o, k); }
-  function type(n: number): string { return S[n]!.t || 'atomic'; }
   function below(n: number, d: number): boolean { // n strictly inside d; d < 0: everything
     if (d < 0) return true;
     while ((n = S[n]!.p) >= 0) if (n === d) return true;
@@ -48,12 +47,17 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
   }
   function later(f: (x: any) => void, x: any): void { deferred.push(function () { f(x); }); }
   function call(fn: any, ev: TableEvent, p?: any): any { return typeof fn === 'function' ? fn({ context: ctx, event: ev }, p) : fn; }
-  function guard(r: Ref | undefined, ev: TableEvent): boolean { return r === undefined || !!(typeof r === 'number' ? call(impl.guards[table.g[r]!], ev) : call(impl.guards[table.g[r[0]]!], ev, r[1])); }
-  function run(list: Ref[] | undefined, ev: TableEvent): void {
+  function pair(r: Ref): [number, any] { return typeof r === 'number' ? [r, undefined] : r; } // [index, params]
+  function guard(r: Ref | -1, ev: TableEvent): boolean {
+    if (r === -1) return true;
+    var q = pair(r);
+    return !!call(impl.guards[table.g[q[0]]!], ev, q[1]);
+  }
+  function run(list: Ref[] | 0 | undefined, ev: TableEvent): void {
     for (var i = 0; list && i < list.length; i++) {
-      var r = list[i]!, x = typeof r === 'number' ? r : r[0], p = typeof r === 'number' ? undefined : r[1], a = table.k[x]!, fn = impl.actions[table.a[x]!]!;
-      var k = typeof a === 'string' ? a : a[0], e = typeof a === 'string' ? undefined : a[1];
-      if (k === 'assign') ctx = merge(ctx, call(fn, ev, p));
+      var q = pair(list[i]!), p = q[1], a = table.k[q[0]], fn = impl.actions[table.a[q[0]]!]!;
+      var k = typeof a === 'object' ? a[0] : a, e = typeof a === 'object' ? a[1] : undefined; // k absent: assign
+      if (!k) ctx = merge(ctx, call(fn, ev, p));
       else if (k === 'raise') iq.push(e || call(fn, ev, p));
       else if (k === 'emit') later(deliver, e || call(fn, ev, p));
       else if (phase === 1) call(fn, ev, p);
@@ -70,20 +74,19 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
   function schedule(type: string, ms: number) { return function () { timers[type] = clock.setTimeout(function () { delete timers[type]; send({ type: type }); }, ms); }; }
   function leave(n: number, ev: TableEvent): void {
     run(S[n]!.ex, ev);
-    for (var d in S[n]!.af) if (own(S[n]!.af, d)) deferred.push(cancel(afterType(n, d)));
+    for (var d in S[n]!.af) deferred.push(cancel(afterType(n, d))); // the table's own objects: no inherited keys
   }
   function enter(n: number, ev: TableEvent): void {
     if (active.indexOf(n) < 0) active.push(n);
     run(S[n]!.en, ev);
     for (var d in S[n]!.af) {
-      if (!own(S[n]!.af, d)) continue;
       var ms = call(isNaN(+d) ? impl.delays[d] : +d, ev);
       if (typeof ms === 'number') deferred.push(schedule(afterType(n, d), ms));
       else iq.push({ type: afterType(n, d) }); // as XState: a delay that is not a number raises at once
     }
   }
   function exitSet(t: TableTransition): number[] {
-    for (var out: number[] = [], i = 0; t.d !== undefined && i < active.length; i++) if (below(active[i]!, t.d)) out.push(active[i]!);
+    for (var out: number[] = [], i = 0; t[2] !== undefined && i < active.length; i++) if (below(active[i]!, t[2])) out.push(active[i]!);
     return out;
   }
   function unite(into: number[], more: number[] | undefined): boolean { // adds `more` to `into`; true if they met
@@ -104,8 +107,8 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
   function select(n: number, ev: TableEvent): Pick[] {
     var r: Pick[] = [], ch = kids(n), st = S[n]!, ts = own(st.on, ev.type) ? st.on![ev.type]! : [], i;
     for (i = 0; i < ch.length; i++) r = r.concat(select(ch[i]!, ev));
-    for (var d in st.af) if (own(st.af, d) && afterType(n, d) === ev.type) ts = st.af![d]!;
-    for (i = 0; !r.length && i < ts.length; i++) if (guard(ts[i]!.g, ev)) return [[n, ts[i]!]];
+    for (var d in st.af) if (afterType(n, d) === ev.type) ts = st.af![d]!;
+    for (i = 0; !r.length && i < ts.length; i++) if (guard(ts[i]![0], ev)) return [[n, ts[i]!]];
     return r;
   }
   function microstep(picks: Pick[], ev: TableEvent): void {
@@ -115,8 +118,8 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     for (i = 0; i < picks.length; i++) unite(ex, exitSet(picks[i]![1]));
     ex.sort(function (a, b) { return b - a; });
     for (i = 0; i < ex.length; i++) { leave(ex[i]!, ev); active.splice(active.indexOf(ex[i]!), 1); }
-    for (i = 0; i < picks.length; i++) run(picks[i]![1].a, ev);
-    for (i = 0; i < picks.length; i++) unite(en, picks[i]![1].n);
+    for (i = 0; i < picks.length; i++) run(picks[i]![1][1], ev);
+    for (i = 0; i < picks.length; i++) unite(en, picks[i]![1][3]);
     en.sort(function (a, b) { return a - b; });
     for (i = 0; i < en.length; i++) enter(en[i]!, ev);
   }
@@ -126,14 +129,14 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
   }
   function value(n: number): StateValue {
     var ch = kids(n), v: Record<string, StateValue> = {};
-    if (type(n) === 'compound' && ch.length && type(ch[0]!) === 'atomic') return S[ch[0]!]!.k;
+    if (S[n]!.t === 1 && ch.length && !S[ch[0]!]!.t) return S[ch[0]!]!.k; // a compound's atomic child: its key
     for (var i = 0; i < ch.length; i++) v[S[ch[i]!]!.k] = value(ch[i]!);
     return v;
   }
   function snapshot(): CompactSnapshot { return { status: status, value: value(0), context: ctx, error: error }; }
   function halt(complete: boolean, err?: unknown): void {
     var obs = observers, handled = false;
-    for (var k in timers) if (own(timers, k)) cancel(k)();
+    for (var k in timers) cancel(k)();
     mailbox = [];
     deferred = [];
     phase = 2;
@@ -149,11 +152,13 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
   function update(): void { // the end of a macrostep: effects, observers
     while (deferred.length) try { deferred.shift()!(); } catch (err) { deferred = []; status = 'error'; error = err; }
     if (status === 'error') return fail(error);
-    for (var obs = observers.slice(), i = 0; i < obs.length; i++) if (obs[i]!.next) obs[i]!.next!(snapshot());
+    // Copies by concat(), not slice(): a board bundle that calls .slice() and has typed arrays gets a
+    // Uint8Array.prototype.slice polyfill (sim/build/polyfills), which nothing else here needs.
+    for (var obs = observers.concat(), i = 0; i < obs.length; i++) if (obs[i]!.next) obs[i]!.next!(snapshot());
   }
   function process(ev: TableEvent): void {
     if (ev.type === 'xstate.stop') { status = 'stopped'; return halt(true); }
-    var ctx0 = ctx, active0 = active.slice();
+    var ctx0 = ctx, active0 = active.concat();
     iq = [];
     try { macrostep(ev); } catch (err) { ctx = ctx0; active = active0; return fail(err); }
     update();
@@ -173,10 +178,10 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
   }
 
   try { // the initial state, as XState computes it when the actor is created (effects wait for start)
-    var init: TableEvent = { type: 'xstate.init', input: opts.input };
-    var cf = opts.context !== undefined ? opts.context : impl.context;
-    ctx = typeof cf === 'function' ? merge({}, cf({ input: opts.input })) : cf || {};
-    microstep([[0, { n: table.i }]], init);
+    var init: TableEvent = { type: 'xstate.init', input: options.input };
+    var cf = options.context !== undefined ? options.context : impl.context;
+    ctx = typeof cf === 'function' ? merge({}, cf({ input: options.input })) : cf || {};
+    microstep([[0, [-1, 0, undefined, table.i]]], init);
     macrostep(init);
   } catch (err) { status = 'error'; error = err; deferred = []; }
 

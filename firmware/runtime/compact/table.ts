@@ -23,23 +23,23 @@ export interface TableEvent {
   [key: string]: unknown;
 }
 
-export interface TableTransition {
-  /** Guard; absent: always enabled. */
-  g?: Ref;
-  /** Transition actions, in order. */
-  a?: Ref[];
-  /**
-   * The transition domain: the exit set is the active states strictly below it. -1: every active
-   * state, the root included (a reentering transition from the root). Absent: targetless, exits
-   * and enters nothing.
-   */
-  d?: number;
-  /** The states entered, in document order (precomputed: without history states it is static). */
-  n?: number[];
-}
+/**
+ * A transition, as an array (an object's keys would cost bytes in every transition of a board
+ * build): `[guard, actions, domain, entered]`.
+ * - guard: its ref; -1: none (always enabled).
+ * - actions: the transition actions, in order; 0: none.
+ * - domain: the exit set is the active states strictly below it. -1: every active state, the root
+ *   included (a reentering transition from the root). Absent (with `entered`): targetless, exits
+ *   and enters nothing.
+ * - entered: the states entered, in document order (precomputed: without history states it is static).
+ */
+export type TableTransition = [g: Ref | -1, a: Ref[] | 0, d?: number, n?: number[]];
 
-/** Absent in a `TableState`: atomic. (Final states are outside the subset.) */
+/** XState's state types in the subset. (Final states are outside it.) */
 export type TableStateType = 'atomic' | 'compound' | 'parallel';
+
+/** A `TableState`'s `t`: 1 compound, 2 parallel, absent atomic (a number: fewer bytes than the name). */
+export type TableStateCode = 1 | 2;
 
 export interface TableState {
   /** XState id, when it is not the parent's id + '.' + key (the root's is the table's `id`). */
@@ -48,8 +48,8 @@ export interface TableState {
   k: string;
   /** Parent index, -1 for the root. */
   p: number;
-  /** Absent: atomic. */
-  t?: Exclude<TableStateType, 'atomic'>;
+  /** 1: compound, 2: parallel; absent: atomic. */
+  t?: TableStateCode;
   /** Entry and exit actions. */
   en?: Ref[];
   ex?: Ref[];
@@ -64,9 +64,9 @@ export interface TableState {
 }
 
 /**
- * What an action stands for (the table's `k`, by action index); the interpreter implements XState's
- * built-ins itself.
- * `assign`: the implementation returns a partial context, merged over the context.
+ * What an action stands for (the table's `k`, by action index, absent for `assign`); the
+ * interpreter implements XState's built-ins itself.
+ * `assign` (absent from `k`): the implementation returns a partial context, merged over the context.
  * `raise`: the event (static, or returned by the implementation) goes on the internal queue.
  * `emit`: the event (static, or returned by the implementation) goes to `on(type | '*')` listeners.
  * `exec`: a plain function, called for its effect.
@@ -75,15 +75,21 @@ export interface TableState {
 export type TableAction = 'assign' | 'raise' | 'emit' | 'exec' | ['raise' | 'emit', TableEvent];
 
 export interface StateTable {
-  /** Format version (2: refs are indexes into `a` and `g`). */
-  v: 2;
+  /**
+   * Format version (3: refs are indexes into `a` and `g`, `k` lists only the actions that are not
+   * `assign`, `t` is a number, a transition is an array).
+   */
+  v: 3;
   /** Machine id (the root's id). */
   id: string;
   s: TableState[];
   /** Every action the table references, by name (a `Ref` to an action is an index here). */
   a: string[];
-  /** What each action of `a` is, at the same index (two flat arrays: fewer objects on a board). */
-  k: TableAction[];
+  /**
+   * What each action of `a` is, by its index, for those that are not `assign` (most are, and a board
+   * build pays for every entry): `{ "3": "emit", "1": ["raise", { "type": "x" }] }`.
+   */
+  k: Record<number, Exclude<TableAction, 'assign'>>;
   /** Every guard the table references, by name (a `Ref` to a guard is an index here). */
   g: string[];
   /** The initial configuration, in entry (document) order. */
@@ -116,8 +122,8 @@ export interface CompactActorOptions {
   input?: unknown;
   /** The context factory (`({ input }) => context`) or object; default: the implementations'. */
   context?: unknown;
-  /** Default: the global setTimeout / clearTimeout. */
-  clock?: CompactClock;
+  /** The timers: a board's, the simulator's virtual ones (index.ts defaults to the global ones). */
+  clock: CompactClock;
 }
 
 export type StateValue = string | { [key: string]: StateValue };

@@ -1,40 +1,28 @@
 /**
  * Stands in for `xstate` in compact board bundles (the build aliases the import). The machine
  * modules keep calling `setup(...).createMachine(...)`, `assign`, `raise` and `emit`; here those
- * only record what they were given, in the shape `implementationsFrom` reads, so a bundle
- * carries the machines' own actions and guards without XState. The state structure itself comes
- * from the table the build compiled with real XState.
+ * return what the compact interpreter calls (the table, compiled with real XState, says which
+ * built-in each action is): `assign`'s assignment as one function, the event or event expression
+ * of `raise` and `emit`. So `setup(...).implementations` is the interpreter's implementations as
+ * they are (compile.ts `implementationsFrom` gives the same from XState's built-ins), and a bundle
+ * carries the machines' own actions and guards without XState or a conversion step. The state
+ * structure itself comes from the table.
  */
+import { assignProps } from './compile.ts';
+import type { ImplementationFn } from './table.ts';
+
 type Fn = (...args: never[]) => unknown;
 
-interface Builtin {
-  (): void;
-  type: string;
-  resolve: true;
-  assignment?: unknown;
-  event?: unknown;
+export function assign(assignment: unknown): ImplementationFn {
+  return typeof assignment === 'function' ? (assignment as ImplementationFn) : assignProps(assignment as Record<string, unknown>);
 }
 
-function builtin(type: string, key: 'assignment' | 'event', value: unknown): Builtin {
-  const action = function () {
-    throw new Error(type + ' runs only through the compact interpreter');
-  } as unknown as Builtin;
-  action.type = type;
-  action.resolve = true;
-  action[key] = value;
-  return action;
+export function raise(event: unknown): unknown {
+  return event;
 }
 
-export function assign(assignment: unknown): Builtin {
-  return builtin('xstate.assign', 'assignment', assignment);
-}
-
-export function raise(event: unknown): Builtin {
-  return builtin('xstate.raise', 'event', event);
-}
-
-export function emit(event: unknown): Builtin {
-  return builtin('xstate.emit', 'event', event);
+export function emit(event: unknown): unknown {
+  return event;
 }
 
 interface Implementations {
@@ -44,8 +32,8 @@ interface Implementations {
 }
 
 /**
- * `implementations` is what a compact bundle reads (compile.ts `implementationsFrom`); the machine
- * itself (`createMachine`) is only there for code that still builds one: a board bundle imports the
+ * `implementations` is what a compact bundle hands the interpreter; the machine itself
+ * (`createMachine`) is only there for code that still builds one: a board bundle imports the
  * machine files' `*Setup` and `*Context` exports instead, and the pure `createMachine` call drops out.
  */
 export function setup(impl: Implementations) {
