@@ -1,6 +1,12 @@
 import type { Eui64 } from '../platform/index.ts';
-import { ZclGeneralCommand } from '../zcl/index.ts';
-import type { AttributeReport, ReadAttributeRecord, ZclDirection, ZclFrame } from '../zcl/index.ts';
+import type { AttributeReport, ReadAttributeRecord, ZclDirection, ZclFrame, ZclGeneralCommand } from '../zcl/index.ts';
+
+// ZclGeneralCommand's ids as literals tsc checks against it: reading them off the object would
+// keep the object in every bundle.
+const READ_ATTRIBUTES: typeof ZclGeneralCommand.readAttributes = 0x00;
+const READ_ATTRIBUTES_RESPONSE: typeof ZclGeneralCommand.readAttributesResponse = 0x01;
+const REPORT_ATTRIBUTES: typeof ZclGeneralCommand.reportAttributes = 0x0a;
+const DEFAULT_RESPONSE: typeof ZclGeneralCommand.defaultResponse = 0x0b;
 
 /**
  * The event/emit contract every device machine shares (see README.md).
@@ -56,21 +62,21 @@ export function nextSeq(seq: number): number {
 
 export function reportAttributesFrame(sequence: number, reports: AttributeReport[], disableDefaultResponse: boolean): ZclFrame {
   return {
-    header: { frameType: 'global', direction: 'toClient', disableDefaultResponse, sequence, commandId: ZclGeneralCommand.reportAttributes },
+    header: { frameType: 'global', direction: 'toClient', disableDefaultResponse, sequence, commandId: REPORT_ATTRIBUTES },
     command: { kind: 'reportAttributes', reports },
   };
 }
 
 export function readAttributesFrame(sequence: number, attributeIds: number[]): ZclFrame {
   return {
-    header: { frameType: 'global', direction: 'toServer', disableDefaultResponse: false, sequence, commandId: ZclGeneralCommand.readAttributes },
+    header: { frameType: 'global', direction: 'toServer', disableDefaultResponse: false, sequence, commandId: READ_ATTRIBUTES },
     command: { kind: 'readAttributes', attributeIds },
   };
 }
 
 export function readAttributesResponseFrame(sequence: number, records: ReadAttributeRecord[]): ZclFrame {
   return {
-    header: { frameType: 'global', direction: 'toClient', disableDefaultResponse: true, sequence, commandId: ZclGeneralCommand.readAttributesResponse },
+    header: { frameType: 'global', direction: 'toClient', disableDefaultResponse: true, sequence, commandId: READ_ATTRIBUTES_RESPONSE },
     command: { kind: 'readAttributesResponse', records },
   };
 }
@@ -79,7 +85,7 @@ export function readAttributesResponseFrame(sequence: number, records: ReadAttri
 export function defaultResponseFrame(request: ZclFrame, status: number): ZclFrame {
   const direction: ZclDirection = request.header.direction === 'toServer' ? 'toClient' : 'toServer';
   return {
-    header: { frameType: 'global', direction, disableDefaultResponse: true, sequence: request.header.sequence, commandId: ZclGeneralCommand.defaultResponse },
+    header: { frameType: 'global', direction, disableDefaultResponse: true, sequence: request.header.sequence, commandId: DEFAULT_RESPONSE },
     command: { kind: 'defaultResponse', commandId: request.header.commandId, status },
   };
 }

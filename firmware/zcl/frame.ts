@@ -1,10 +1,10 @@
 import { newReader, newWriter, writerBytes } from '../codec/bytes.ts';
 import type { ZclDataTypeId, ZclValue } from './types.ts';
 import { decodeZclHeader, encodeZclHeader } from './header.ts';
-import { decodeZclPayload, encodeZclPayload } from './payload.ts';
+import { decodeZclPayload, encodeZclPayload, encodeZclUntypedPayload } from './payload.ts';
 
 export { decodeZclHeader, encodeZclHeader } from './header.ts';
-export { decodeZclPayload, encodeZclPayload, ZclGeneralCommand } from './payload.ts';
+export { decodeZclPayload, encodeZclPayload, encodeZclUntypedPayload, ZclGeneralCommand } from './payload.ts';
 
 export type ZclFrameType = 'global' | 'cluster';
 export type ZclDirection = 'toServer' | 'toClient';
@@ -47,6 +47,18 @@ export function encodeZclFrame(frame: ZclFrame): Uint8Array {
   const w = newWriter();
   encodeZclHeader(w, frame.header);
   encodeZclPayload(w, frame.header, frame.command);
+  return writerBytes(w);
+}
+
+/**
+ * encodeZclFrame for frames whose command carries no typed attribute values (Read Attributes,
+ * Default Response, cluster-specific commands): the same bytes, without the value encoder in the
+ * bundle. A Read Attributes Response or Report Attributes is an EncodeError here.
+ */
+export function encodeZclUntypedFrame(frame: ZclFrame): Uint8Array {
+  const w = newWriter();
+  encodeZclHeader(w, frame.header);
+  encodeZclUntypedPayload(w, frame.header, frame.command);
   return writerBytes(w);
 }
 

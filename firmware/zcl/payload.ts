@@ -38,47 +38,68 @@ function kindOf(header: ZclHeader): ZclCommand['kind'] {
  * encrypted GBZ component carries the ZCL header in clear and the payload ciphered.
  */
 export function decodeZclPayload(r: Reader, header: ZclHeader): ZclCommand {
-  switch (kindOf(header)) {
-    case 'readAttributes': {
-      const attributeIds: number[] = [];
-      while (!readerDone(r)) attributeIds.push(readUintLE(r, 2, 'an attribute id'));
-      return { kind: 'readAttributes', attributeIds };
-    }
-    case 'readAttributesResponse': {
-      const records: ReadAttributeRecord[] = [];
-      while (!readerDone(r)) {
-        const attributeId = readUintLE(r, 2, 'an attribute id');
+  // Dispatch on the id itself (kindOf's cases): the kind names then appear once each in a bundle.
+  const id = header.frameType === 'global' ? header.commandId : -1;
+  if (id === 0x00) {
+    const attributeIds: number[] = [];
+    while (!readerDone(r)) attributeIds.push(readAttributeId(r));
+    return { kind: 'readAttributes', attributeIds };
+  }
+  if (id === 0x01 || id === 0x0a) {
+    // Read Attributes Response records and attribute reports: id, (status,) type, value.
+    const records: (ReadAttributeRecord | AttributeReport)[] = [];
+    while (!readerDone(r)) {
+      const attributeId = readAttributeId(r);
+      let record: { attributeId: number; status?: number } = { attributeId };
+      if (id === 0x01) {
         const status = readU8(r, `the status of attribute ${hex4(attributeId)}`);
+        record = { attributeId, status };
         if (status !== 0) {
-          records.push({ attributeId, status });
+          records.push(record as ReadAttributeRecord);
           continue;
         }
-        const type = readDataType(r, attributeId);
-        records.push({ attributeId, status, type, value: decodeZclValue(r, type) });
       }
-      return { kind: 'readAttributesResponse', records };
+      const type = readDataType(r, attributeId);
+      const typed = record as { attributeId: number; type: ZclDataTypeId; value: ZclValue };
+      typed.type = type;
+      typed.value = decodeZclValue(r, type);
+      records.push(typed as AttributeReport);
     }
-    case 'reportAttributes': {
-      const reports: AttributeReport[] = [];
-      while (!readerDone(r)) {
-        const attributeId = readUintLE(r, 2, 'an attribute id');
-        const type = readDataType(r, attributeId);
-        reports.push({ attributeId, type, value: decodeZclValue(r, type) });
-      }
-      return { kind: 'reportAttributes', reports };
-    }
-    case 'defaultResponse': {
-      const commandId = readU8(r, 'the command id a Default Response answers');
-      const status = readU8(r, 'a Default Response status');
-      readEnd(r, 'a Default Response');
-      return { kind: 'defaultResponse', commandId, status };
-    }
-    case 'other':
-      return { kind: 'other', payload: copyBytes(readRest(r)) };
+    return id === 0x01
+      ? { kind: 'readAttributesResponse', records: records as ReadAttributeRecord[] }
+      : { kind: 'reportAttributes', reports: records as AttributeReport[] };
   }
+  if (id === 0x0b) {
+    const commandId = readU8(r, 'the command id a Default Response answers');
+    const status = readU8(r, 'a Default Response status');
+    readEnd(r, 'a Default Response');
+    return { kind: 'defaultResponse', commandId, status };
+  }
+  return { kind: 'other', payload: copyBytes(readRest(r)) };
 }
 
+/**
+ * Encodes `command` after `header`: any command kind. A device that never sends typed attribute
+ * values (a PPMID: Read Attributes, cluster commands, Default Responses) calls
+ * encodeZclUntypedPayload instead, and its bundle then carries no value encoder.
+ */
 export function encodeZclPayload(w: Writer, header: ZclHeader, command: ZclCommand): void {
+  if (!writeUntyped(w, header, command)) writeTypedCommand(w, command as TypedCommand);
+}
+
+/**
+ * As encodeZclPayload, for the commands that carry no typed attribute values: Read Attributes,
+ * Default Response and everything sent raw ('other', cluster-specific commands included). A Read
+ * Attributes Response or Report Attributes is an EncodeError here.
+ */
+export function encodeZclUntypedPayload(w: Writer, header: ZclHeader, command: ZclCommand): void {
+  if (!writeUntyped(w, header, command)) throw new EncodeError("a '" + command.kind + "' command carries typed values: encodeZclPayload encodes it");
+}
+
+type TypedCommand = Extract<ZclCommand, { kind: 'readAttributesResponse' | 'reportAttributes' }>;
+
+/** Checks `command` against `header` and writes it unless it carries typed values; false then. */
+function writeUntyped(w: Writer, header: ZclHeader, command: ZclCommand): boolean {
   const expected = kindOf(header);
   if (command.kind !== expected) {
     throw new EncodeError(`a ${header.frameType} frame with command id ${hex2(header.commandId)} carries a '${expected}' command, not '${command.kind}'`);
@@ -86,32 +107,35 @@ export function encodeZclPayload(w: Writer, header: ZclHeader, command: ZclComma
   switch (command.kind) {
     case 'readAttributes':
       for (const id of command.attributeIds) writeAttributeId(w, id);
-      return;
-    case 'readAttributesResponse':
-      for (const record of command.records) {
-        writeAttributeId(w, record.attributeId);
-        writeU8(w, checkRange(record.status, 0xff, 'status of attribute ' + hex4(record.attributeId)));
-        const typed = 'type' in record;
-        if (record.status === 0 && typed) {
-          writeTyped(w, record.type, record.value);
-        } else if (record.status === 0 || typed) {
-          throw new EncodeError(`read record for attribute ${hex4(record.attributeId)}: a type and value go with status 0 and only with it`);
-        }
-      }
-      return;
-    case 'reportAttributes':
-      for (const report of command.reports) {
-        writeAttributeId(w, report.attributeId);
-        writeTyped(w, report.type, report.value);
-      }
-      return;
+      return true;
     case 'defaultResponse':
       writeU8(w, checkRange(command.commandId, 0xff, 'Default Response command id'));
       writeU8(w, checkRange(command.status, 0xff, 'Default Response status'));
-      return;
+      return true;
     case 'other':
       writeBytes(w, command.payload);
-      return;
+      return true;
+  }
+  return false;
+}
+
+function writeTypedCommand(w: Writer, command: TypedCommand): void {
+  if (command.kind === 'readAttributesResponse') {
+    for (const record of command.records) {
+      writeAttributeId(w, record.attributeId);
+      writeU8(w, checkRange(record.status, 0xff, 'status of attribute ' + hex4(record.attributeId)));
+      const typed = 'type' in record;
+      if (record.status === 0 && typed) {
+        writeTyped(w, record.type, record.value);
+      } else if (record.status === 0 || typed) {
+        throw new EncodeError(`read record for attribute ${hex4(record.attributeId)}: a type and value go with status 0 and only with it`);
+      }
+    }
+  } else {
+    for (const report of command.reports) {
+      writeAttributeId(w, report.attributeId);
+      writeTyped(w, report.type, report.value);
+    }
   }
 }
 
@@ -126,6 +150,10 @@ function writeTyped(w: Writer, type: number, value: ZclValue): void {
   if (!isKnownDataType(type)) throw new EncodeError(`cannot encode ZCL data type ${dataTypeName(type)}`);
   writeU8(w, type);
   encodeZclValue(w, type, value);
+}
+
+function readAttributeId(r: Reader): number {
+  return readUintLE(r, 2, 'an attribute id');
 }
 
 function writeAttributeId(w: Writer, id: number): void {

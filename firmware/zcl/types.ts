@@ -63,12 +63,14 @@ export function dataTypeName(id: number): string {
 }
 
 export function isKnownDataType(id: number): id is ZclDataTypeId {
-  return Object.prototype.hasOwnProperty.call(TYPES, id);
+  // A number key never names an Object.prototype property, so a lookup is an own-property test.
+  return TYPES[id] !== undefined;
 }
 
 /** The width of a fixed-size unsigned type in bytes, 0 for any other type. */
 function unsignedWidth(id: number): number {
-  return isKnownDataType(id) ? TYPES[id]![1] : 0;
+  const t = TYPES[id];
+  return t ? t[1] : 0;
 }
 
 export function encodeZclValue(w: Writer, type: ZclDataTypeId, value: ZclValue): void {
