@@ -31,7 +31,7 @@ import { loadEmulatorEngine, startEmulatorBoard } from '../boards/emulator/host.
 import type { EmulatorBoard, EmulatorEngine } from '../boards/emulator/host.ts';
 import { BOARDS_DIR, DEVICES, listBoards, loadBoard, RUNTIMES } from '../sim/build/board-spec.ts';
 import type { DeviceKind, Runtime } from '../sim/build/board-spec.ts';
-import { buildDevice, MACHINES, ROOT } from '../sim/build/bundle.ts';
+import { buildDevice, FRAME_ENCODER_NAMES, MACHINES, ROOT } from '../sim/build/bundle.ts';
 import { runSimulation } from '../sim/run/run.ts';
 import { builtinScenario, DEFAULT_SCENARIO } from '../sim/scenario/load.ts';
 
@@ -99,6 +99,7 @@ async function baselineHeap(engine: EmulatorEngine, device: DeviceKind): Promise
   const m = MACHINES[device];
   const module = [
     `import { ${m.setup} as setup, ${m.context} as context } from ${JSON.stringify(ROOT + m.file)};`,
+    `export { ${FRAME_ENCODER_NAMES[device]} as encodeFrame } from ${JSON.stringify(ROOT + 'firmware/zcl/frame.ts')};`,
     `export const device = ${JSON.stringify(device)}; export const runtime = 'compact'; export const buildFlags = {};`,
     // The inert actor holds the implementations as a running actor does: QuickJS frees what
     // nothing references, so code held by nobody would not be in the baseline at all.

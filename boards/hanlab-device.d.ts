@@ -5,6 +5,7 @@ declare module 'hanlab:device' {
   export const runtime: DeviceBuild['runtime'];
   export const buildFlags: DeviceBuild['buildFlags'];
   export const createDeviceActor: DeviceBuild['createDeviceActor'];
+  export const encodeFrame: DeviceBuild['encodeFrame'];
 }
 
 /** The board's display layout (board.json `display`), chosen by the build (sim/build/bundle.ts). */

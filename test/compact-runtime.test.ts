@@ -479,7 +479,8 @@ describe('linkTable (board builds): refs by the key order of setup, names left o
     const trans = (o: Record<string, TableTransition[]> | undefined) =>
       Object.entries(o ?? {}).map(([k, ts]) => [k, ts.map((t) => [t[0] === -1 ? null : ref(g, t[0]), acts(t[1]), t[2], t[3]])]);
     return {
-      s: table.s.map((s) => [s.k, s.p, s.t, acts(s.en), acts(s.ex), trans(s.on), trans(s.af)]),
+      s: table.s.map((s) => [s[0], s[1], s[2], acts(s[3]), acts(s[4]), trans(s[5] || undefined), s[6], trans(s[7])]),
+      e: table.e,
       k: Object.entries(table.k).map(([i, kind]) => [a[+i], kind]).sort(),
       i: table.i,
     };

@@ -41,28 +41,19 @@ const timers: TimerClock = {
 const logAt = (level: string): Log['info'] => (message, data) => console.log('[hanlab] ' + level + message + (data ? ' ' + JSON.stringify(data) : ''));
 const log: Log = { info: logAt(''), warn: logAt('WARN ') };
 
-/** Lines of at most LINE_CHARS, cut at spaces where possible. */
-function wrap(text: string): string[] {
-  const lines: string[] = [];
-  let rest = text;
-  while (rest.length > LINE_CHARS) {
-    let cut = rest.lastIndexOf(' ', LINE_CHARS);
-    if (cut <= 0) cut = LINE_CHARS;
-    lines.push(rest.substring(0, cut));
-    rest = rest.substring(cut).replace(/^ /, '');
-  }
-  lines.push(rest);
-  return lines;
-}
-
+/** The title, then the text in lines of at most LINE_CHARS (cut at spaces where possible), six at most. */
 function showStatus(g: EspruinoGraphics | null, title: string, text: string): void {
   if (!g) return;
   g.clear();
   g.setFont('6x8', 1);
   g.setFontAlign(-1, -1);
   g.drawString(title, 0, 0);
-  const lines = wrap(text);
-  for (let i = 0; i < lines.length && i < 6; i++) g.drawString(lines[i]!, 0, 16 + i * 8);
+  for (let y = 16; text && y < 64; y += 8) {
+    let cut = text.length > LINE_CHARS ? text.lastIndexOf(' ', LINE_CHARS) : LINE_CHARS;
+    if (cut <= 0) cut = LINE_CHARS;
+    g.drawString(text.substring(0, cut), 0, y);
+    text = text.substring(cut).replace(/^ /, '');
+  }
   g.flip();
 }
 

@@ -43,12 +43,12 @@ export function createMqttHan(mqtt: EspruinoMqtt, premises: string, eui: Eui64, 
   const handlers: FrameHandler[] = [];
   const retained: Record<string, string> = {};
   let connected = false;
-  const observeTopic = (kind: string) => 'hanlab/' + premises + '/' + device + '/' + kind;
-
-  function publishRetained(topic: string, json: string): void {
-    retained[topic] = json;
-    if (connected) mqtt.publish(topic, json, RETAINED);
-  }
+  /** The observer for `hanlab/{premises}/{device}/{kind}`: retained JSON. */
+  const publisher = (kind: string) => (model: unknown) => {
+    const topic = 'hanlab/' + premises + '/' + device + '/' + kind;
+    retained[topic] = JSON.stringify(model);
+    if (connected) mqtt.publish(topic, retained[topic]!, RETAINED);
+  };
 
   mqtt.on('connected', () => {
     connected = true;
@@ -87,8 +87,8 @@ export function createMqttHan(mqtt: EspruinoMqtt, premises: string, eui: Eui64, 
       },
     },
     observe: {
-      state: (model) => publishRetained(observeTopic('state'), JSON.stringify(model)),
-      screen: (model) => publishRetained(observeTopic('screen'), JSON.stringify(model)),
+      state: publisher('state'),
+      screen: publisher('screen'),
     },
   };
 }

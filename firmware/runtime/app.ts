@@ -5,6 +5,7 @@
  * to catch it.
  */
 import type { Eui64, Platform } from '../platform/index.ts';
+import type { ZclFrame } from '../zcl/index.ts';
 import { runDevice } from './device-core.ts';
 import type { DeviceActor, RunningDevice } from './device-core.ts';
 import { PROFILE_OVERRIDES, TIMING_PROFILES } from './profiles.ts';
@@ -33,38 +34,41 @@ export interface DeviceBuild {
   runtime: 'xstate' | 'compact';
   buildFlags: { staleDetection?: boolean };
   createDeviceActor(input: Record<string, unknown>, timers: Platform['timers']): DeviceActor;
+  /** The device's ZCL frame encoder (the build picks the smallest that covers what it sends). */
+  encodeFrame(frame: ZclFrame): Uint8Array;
 }
 
 /** An EUI-64 as the HAN topics and configs write it. */
 export const EUI = /^[0-9A-F]{16}$/;
-const HEX16 = 'expected 16 upper-case hex digits';
 
 /** A non-null object (what JSON.parse gives for `{…}`, or an array). */
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null;
 }
 
-/** A string `re` matches. */
-function matches(v: unknown, re: RegExp): boolean {
-  return typeof v === 'string' && re.test(v);
-}
-
-/** Checks a config a board read; returns the first problem as `field: what is wrong`, or null. */
+/**
+ * Checks a config a board read; returns the first problem as `field: expected …`, or null. (The
+ * flash tool and the Node board check the file with zod first; this is what a board can afford.)
+ */
 export function checkDeviceConfig(c: unknown, device: DeviceKind): string | null {
   if (!isObject(c)) return 'config: expected an object';
   const peers = c['peers'];
   const needed = device === 'gpf' ? 'gsme' : 'gpf';
-  if (c['device'] !== device) return `device: expected '${device}' (this bundle's device), found ${JSON.stringify(c['device'])}`;
-  if (!matches(c['premises'], /^[\w-]+$/)) return 'premises: expected letters, digits, _ or -';
-  if (!matches(c['eui'], EUI)) return 'eui: ' + HEX16;
-  if (!isObject(peers)) return 'peers: expected an object of EUI-64s';
-  for (const k in peers) if (!matches(peers[k], EUI)) return `peers.${k}: ` + HEX16;
-  if (!(needed in peers)) return `peers.${needed}: missing`;
-  if (c['firmware'] !== 'secmp0015' && c['firmware'] !== 'legacy') return "firmware: expected 'secmp0015' or 'legacy'";
-  if (c['seed'] !== undefined && !(typeof c['seed'] === 'number' && isFinite(c['seed']))) return 'seed: expected a number';
-  if (c['profile'] !== undefined && TIMING_PROFILES.indexOf(c['profile'] as TimingProfile) < 0) return `profile: expected one of ${TIMING_PROFILES.join(', ')}`;
-  if (c['config'] !== undefined && !isObject(c['config'])) return 'config: expected an object';
-  return null;
+  const hex = ': expected 16 upper-case hex digits';
+  const is = (v: unknown, re: RegExp) => typeof v === 'string' && re.test(v);
+  let peer = '';
+  if (isObject(peers)) for (const k in peers) if (!peer && !is(peers[k], EUI)) peer = k;
+  return c['device'] !== device ? `device: expected '${device}' (this bundle's device), found ${JSON.stringify(c['device'])}`
+    : !is(c['premises'], /^[\w-]+$/) ? 'premises: expected letters, digits, _ or -'
+    : !is(c['eui'], EUI) ? 'eui' + hex
+    : !isObject(peers) ? 'peers: expected an object of EUI-64s'
+    : peer ? 'peers.' + peer + hex
+    : !(needed in peers) ? `peers.${needed}: missing`
+    : c['firmware'] !== 'secmp0015' && c['firmware'] !== 'legacy' ? "firmware: expected 'secmp0015' or 'legacy'"
+    : c['seed'] !== undefined && !(typeof c['seed'] === 'number' && isFinite(c['seed'])) ? 'seed: expected a number'
+    : c['profile'] !== undefined && TIMING_PROFILES.indexOf(c['profile'] as TimingProfile) < 0 ? `profile: expected one of ${TIMING_PROFILES.join(', ')}`
+    : c['config'] !== undefined && !isObject(c['config']) ? 'config: expected an object'
+    : null;
 }
 
 /** The machine input for a config (without the clock: the platform adds it). */
@@ -87,5 +91,5 @@ export function startBoardDevice(build: DeviceBuild, platform: Platform, config:
   }
   const input = deviceInput(build, config as DeviceConfig);
   input['clock'] = platform.clock;
-  return runDevice(build.createDeviceActor(input, platform.timers), platform);
+  return runDevice(build.createDeviceActor(input, platform.timers), platform, build.encodeFrame);
 }

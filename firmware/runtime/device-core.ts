@@ -1,7 +1,7 @@
 import { DecodeError } from '../codec/errors.ts';
 import { toHex } from '../codec/hex.ts';
 import type { Platform } from '../platform/index.ts';
-import { decodeZclFrame, encodeZclFrame } from '../zcl/index.ts';
+import { decodeZclFrame } from '../zcl/index.ts';
 import type { ZclFrame } from '../zcl/index.ts';
 
 /** What every device machine may emit (see firmware/machines/README.md). */
@@ -45,8 +45,11 @@ export interface RunningDevice {
  * screen models go to the observer. A fault inside the machine stops that device with a logged
  * error instead of throwing out of the event loop: one broken device must not take the
  * simulator, or a board's other tasks, down with it.
+ *
+ * `encodeFrame` is the device's ZCL encoder, passed in rather than imported so a board bundle
+ * carries only the one its device needs (a PPMID sends no typed values: encodeZclUntypedFrame).
  */
-export function runDevice(actor: DeviceActor, platform: Platform): RunningDevice {
+export function runDevice(actor: DeviceActor, platform: Platform, encodeFrame: (frame: ZclFrame) => Uint8Array): RunningDevice {
   actor.on('*', (event) => {
     try {
       deliver(event as unknown as Emitted);
@@ -59,7 +62,7 @@ export function runDevice(actor: DeviceActor, platform: Platform): RunningDevice
   function deliver(e: Emitted): void {
     switch (e.type) {
       case 'han.send':
-        platform.han.send(e.dst, e.clusterId, encodeZclFrame(e.frame));
+        platform.han.send(e.dst, e.clusterId, encodeFrame(e.frame));
         break;
       case 'state':
         platform.observe.state(e.state);

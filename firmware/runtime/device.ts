@@ -1,6 +1,7 @@
 import { createActor } from 'xstate';
 import type { AnyStateMachine } from 'xstate';
 import type { Platform } from '../platform/index.ts';
+import { encodeZclFrame } from '../zcl/index.ts';
 import { runDevice } from './device-core.ts';
 import type { DeviceActor, RunningDevice } from './device-core.ts';
 
@@ -10,5 +11,5 @@ export type { DeviceActor, DeviceEvent, RunningDevice } from './device-core.ts';
 /** Runs one device machine on XState's own actor (Node, the simulator, boards with room for it). */
 export function startDevice(machine: AnyStateMachine, platform: Platform, input: Record<string, unknown>): RunningDevice {
   const actor = createActor(machine, { input: { ...input, clock: platform.clock }, clock: platform.timers });
-  return runDevice(actor as unknown as DeviceActor, platform);
+  return runDevice(actor as unknown as DeviceActor, platform, encodeZclFrame);
 }

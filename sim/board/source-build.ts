@@ -9,6 +9,7 @@ import { createMachineActor } from '../../firmware/runtime/compact/index.ts';
 import type { DeviceActor } from '../../firmware/runtime/device-core.ts';
 import type { DeviceKind, Runtime } from '../build/board-spec.ts';
 import type { BuildFlags } from '../build/bundle.ts';
+import { FRAME_ENCODERS } from '../build/bundle.ts';
 
 const MACHINES = { gsme: gsmeMachine, gpf: gpfMachine, ppmid: ppmidMachine };
 
@@ -18,6 +19,7 @@ export function sourceBuild(device: DeviceKind, runtime: Runtime, flags: BuildFl
     device,
     runtime,
     buildFlags: flags,
+    encodeFrame: FRAME_ENCODERS[device],
     createDeviceActor: (input, timers) =>
       (runtime === 'xstate'
         ? createActor(machine, { input: input as never, clock: timers })

@@ -18,6 +18,8 @@ import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import type { AnyStateMachine } from 'xstate';
 import { gpfMachine, gsmeMachine, ppmidMachine } from '../../firmware/machines/index.ts';
+import { encodeZclFrame, encodeZclUntypedFrame } from '../../firmware/zcl/index.ts';
+import type { ZclFrame } from '../../firmware/zcl/index.ts';
 import { compileMachine, linkTable } from '../../firmware/runtime/compact/compile.ts';
 import { BOARDS_DIR, loadBoard } from './board-spec.ts';
 import type { BoardSpec, DeviceKind, Runtime } from './board-spec.ts';
@@ -33,6 +35,21 @@ export const MACHINES: Record<DeviceKind, { machine: AnyStateMachine; exportName
   gsme: { machine: gsmeMachine, exportName: 'gsmeMachine', setup: 'gsmeSetup', context: 'gsmeContext', file: 'firmware/machines/gsme.ts' },
   gpf: { machine: gpfMachine, exportName: 'gpfMachine', setup: 'gpfSetup', context: 'gpfContext', file: 'firmware/machines/gpf.ts' },
   ppmid: { machine: ppmidMachine, exportName: 'ppmidMachine', setup: 'ppmidSetup', context: 'ppmidContext', file: 'firmware/machines/ppmid.ts' },
+};
+
+/**
+ * Each device's ZCL encoder: a PPMID sends only Read Attributes and cluster commands, never typed
+ * values, so its builds take the encoder without the value encoder (about 1.7 KB on Espruino).
+ */
+export const FRAME_ENCODER_NAMES: Record<DeviceKind, 'encodeZclFrame' | 'encodeZclUntypedFrame'> = {
+  gsme: 'encodeZclFrame',
+  gpf: 'encodeZclFrame',
+  ppmid: 'encodeZclUntypedFrame',
+};
+export const FRAME_ENCODERS: Record<DeviceKind, (frame: ZclFrame) => Uint8Array> = {
+  gsme: encodeZclFrame,
+  gpf: encodeZclFrame,
+  ppmid: encodeZclUntypedFrame,
 };
 
 /** Switches kept for testing the tests (the HIL harness must be able to fail). */
@@ -68,6 +85,7 @@ function deviceModule(device: DeviceKind, runtime: Runtime, flags: BuildFlags): 
   const m = MACHINES[device];
   const machinePath = JSON.stringify(`${ROOT}${m.file}`);
   const head = [
+    `export { ${FRAME_ENCODER_NAMES[device]} as encodeFrame } from ${JSON.stringify(`${ROOT}firmware/zcl/frame.ts`)};`,
     `export const device = ${JSON.stringify(device)};`,
     `export const runtime = ${JSON.stringify(runtime)};`,
     `export const buildFlags = ${JSON.stringify(flags)};`,

@@ -17,6 +17,7 @@ import type { Eui64 } from '../../firmware/platform/index.ts';
 import { startBoardDevice } from '../../firmware/runtime/app.ts';
 import type { DeviceBuild, DeviceConfig } from '../../firmware/runtime/app.ts';
 import type { DeviceActor, RunningDevice } from '../../firmware/runtime/device-core.ts';
+import { FRAME_ENCODERS } from '../build/bundle.ts';
 import { InFlight } from '../han/in-flight.ts';
 import { connectHanDevice } from '../han/mqtt-han.ts';
 import type { HanDevice } from '../han/mqtt-han.ts';
@@ -100,6 +101,7 @@ async function launchInProcess(o: LaunchOptions): Promise<Dut> {
     device: o.config.device,
     runtime: 'xstate',
     buildFlags: o.noStaleDetection ? { staleDetection: false } : {},
+    encodeFrame: FRAME_ENCODERS[o.config.device],
     createDeviceActor: (input, timers) => createActor(machine, { input: input as never, clock: timers }) as unknown as DeviceActor,
   };
   const line = (level: string) => (message: string, data?: Record<string, unknown>) => lines.push(`${level} ${message}${data ? ' ' + JSON.stringify(data) : ''}`);

@@ -145,6 +145,24 @@ function initialStates(root: AnyStateNode): AnyStateNode[] {
   return [...out];
 }
 
+/** A state while it is compiled (the table holds it as an array: table.ts `TableState`). */
+interface StateFields {
+  k: string;
+  p: number;
+  id?: string;
+  t?: 1 | 2;
+  en?: Ref[];
+  ex?: Ref[];
+  on?: Record<number, TableTransition[]>;
+  af?: Record<string, TableTransition[]>;
+}
+
+/** The state's array without its trailing absent (0) fields. */
+function packState(a: TableState): TableState {
+  while (a.length > 2 && a[a.length - 1] === 0) a.pop();
+  return a;
+}
+
 /** Compiles `machine` (see the module comment). Throws a `CompileError` outside the subset. */
 export function compileMachine(machine: AnyStateMachine): StateTable {
   const nodes: AnyStateNode[] = [];
@@ -164,6 +182,7 @@ export function compileMachine(machine: AnyStateMachine): StateTable {
   const actionIndex = new Map<string, number>();
   const guards: string[] = [];
   const guardIndex = new Map<string, number>();
+  const events: string[] = [];
 
   const ref = (where: string, kind: 'action' | 'guard', r: unknown): Ref => {
     let name: string;
@@ -238,14 +257,14 @@ export function compileMachine(machine: AnyStateMachine): StateTable {
     return out;
   };
 
-  const states: TableState[] = nodes.map((n, i) => {
+  const states: TableState[] = nodes.map((n, i): TableState => {
     const where = `state #${n.id}`;
     const config = n.config as Record<string, unknown>;
     for (const key of Object.keys(config)) {
       if (!STATE_KEYS.has(key) && !(i === 0 && ROOT_KEYS.has(key))) fail(where, `'${key}' is outside the subset`);
     }
     if (n.type === 'history' || n.type === 'final') fail(where, `${n.type} states are outside the subset`);
-    const s: TableState = { k: n.key, p: n.parent ? index.get(n.parent)! : -1 };
+    const s: StateFields = { k: n.key, p: n.parent ? index.get(n.parent)! : -1 };
     if (n.parent && n.id !== `${n.parent.id}.${n.key}`) s.id = n.id;
     if (n.type !== 'atomic') s.t = n.type === 'compound' ? 1 : 2;
     if (n.type === 'compound' && typeof config.initial !== 'string') fail(where, '`initial` must be a state key (initial actions are outside the subset)');
@@ -269,14 +288,19 @@ export function compileMachine(machine: AnyStateMachine): StateTable {
       if (delay !== undefined && (config.on as Record<string, unknown> | undefined)?.[descriptor] !== undefined) fail(w, 'handled both in `on` and in `after`');
       const compiled = list.map((t) => transition(w, t));
       if (delay !== undefined) s.af![delay] = compiled;
-      else (s.on ??= {})[descriptor] = compiled;
+      else {
+        if (events.indexOf(descriptor) < 0) events.push(descriptor);
+        (s.on ??= {})[events.indexOf(descriptor)] = compiled;
+      }
     }
-    return s;
+    const packed: TableState = [s.k, s.p, s.t || 0, s.en || 0, s.ex || 0, s.on || 0, s.id || 0];
+    if (s.af) packed[7] = s.af;
+    return packState(packed);
   });
 
   const root = machine.root;
   const init = { source: root, target: initialStates(root), reenter: true };
-  return { v: 3, id: root.id, s: states, a: actions, k: kinds, g: guards, i: entrySet(init, transitionDomain(init)).map((s) => index.get(s)!) };
+  return { v: 4, id: root.id, s: states, e: events, a: actions, k: kinds, g: guards, i: entrySet(init, transitionDomain(init)).map((s) => index.get(s)!) };
 }
 
 /**
@@ -300,18 +324,18 @@ export function linkTable(table: StateTable, actions: readonly string[], guards:
       const out: TableTransition = [t[0] === -1 ? -1 : re(gMap, t[0]), t[1] ? refs(t[1])! : 0];
       return t.length > 2 ? [out[0], out[1], t[2], t[3]] : out;
     });
-  const byKey = (o: Record<string, TableTransition[]> | undefined) => o && Object.fromEntries(Object.entries(o).map(([k, v]) => [k, trans(v)]));
+  const byKey = (o: Record<string | number, TableTransition[]> | undefined) => o && Object.fromEntries(Object.entries(o).map(([k, v]) => [k, trans(v)]));
   const k: StateTable['k'] = {};
   for (const i of Object.keys(table.k)) k[aMap[+i]!] = table.k[+i]!;
   const s = table.s.map((st) => {
-    const out: TableState = { ...st };
-    if (st.en) out.en = refs(st.en)!;
-    if (st.ex) out.ex = refs(st.ex)!;
-    if (st.on) out.on = byKey(st.on)!;
-    if (st.af) out.af = byKey(st.af)!;
+    const out = st.slice() as TableState;
+    if (st[3]) out[3] = refs(st[3])!;
+    if (st[4]) out[4] = refs(st[4])!;
+    if (st[5]) out[5] = byKey(st[5])!;
+    if (st[7]) out[7] = byKey(st[7])!;
     return out;
   });
-  return { v: table.v, id: table.id, s, k, i: table.i };
+  return { v: table.v, id: table.id, s, e: table.e, k, i: table.i };
 }
 
 /** The table as JSON, for a board build to embed. */

@@ -24,20 +24,19 @@ type Pick = [number, TableTransition];
 export function createCompactActor(table: StateTable, impl: CompactImplementations, options: CompactActorOptions): CompactActor {
   var S = table.s, ids: string[] = [], i: number;
   var clock = options.clock;
-  var ctx: any, active: number[] = [], iq: TableEvent[] = [], deferred: (() => void)[] = [], mailbox: TableEvent[] = [];
+  var ctx: any, active: number[] = [], iq: TableEvent[] = [], deferred: [(x: any) => void, any][] = [] /* [effect, its argument]: no closure per effect */, mailbox: TableEvent[] = [];
   var timers: Record<string, unknown> = {}, listeners: Record<string, ((e: any) => void)[]> = {}, observers: CompactObserver[] = [];
   var status: CompactSnapshot['status'] = 'active', error: unknown, phase = 0 /* new, running, stopped */, busy = false;
-  for (i = 0; i < S.length; i++) ids[i] = S[i]!.id || (i ? ids[S[i]!.p] + '.' + S[i]!.k : table.id);
+  for (i = 0; i < S.length; i++) ids[i] = S[i]![6] || (i ? ids[S[i]![1]] + '.' + S[i]![0] : table.id); // a state: [k, p, t, en, ex, on, id, af]
 
-  function own(o: object | undefined, k: string): boolean { return !!o && Object.prototype.hasOwnProperty.call(o, k); }
+  function own(o: object | undefined, k: string): boolean { return !!o && {}.hasOwnProperty.call(o, k); }
   function below(n: number, d: number): boolean { // n strictly inside d; d < 0: everything
     if (d < 0) return true;
-    while ((n = S[n]!.p) >= 0) if (n === d) return true;
+    while ((n = S[n]![1]) >= 0) if (n === d) return true;
     return false;
   }
   function kids(n: number): number[] { // active children, in activation order (XState's order of state value keys)
-    for (var out: number[] = [], i = 0; i < active.length; i++) if (S[active[i]!]!.p === n) out.push(active[i]!);
-    return out;
+    return active.filter(function (s) { return S[s]![1] === n; });
   }
   function merge(a: any, b: any): any {
     var o: any = {}, k: string;
@@ -45,23 +44,18 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     for (k in b) if (own(b, k)) o[k] = b[k];
     return o;
   }
-  function later(f: (x: any) => void, x: any): void { deferred.push(function () { f(x); }); }
+  function later(f: (x: any) => void, x: any): void { deferred.push([f, x]); }
   function call(fn: any, ev: TableEvent, p?: any): any { return typeof fn === 'function' ? fn({ context: ctx, event: ev }, p) : fn; }
-  function pair(r: Ref): [number, any] { return typeof r === 'number' ? [r, undefined] : r; } // [index, params]
-  function guard(r: Ref | -1, ev: TableEvent): boolean {
-    if (r === -1) return true;
-    var q = pair(r);
-    return !!call(impl.guards[table.g[q[0]]!], ev, q[1]);
-  }
+  function pair(r: Ref): [number, any?] { return typeof r === 'number' ? [r] : r; } // [index, params]
   function run(list: Ref[] | 0 | undefined, ev: TableEvent): void {
     for (var i = 0; list && i < list.length; i++) {
-      var q = pair(list[i]!), p = q[1], a = table.k[q[0]], fn = impl.actions[table.a[q[0]]!]!;
-      var k = typeof a === 'object' ? a[0] : a, e = typeof a === 'object' ? a[1] : undefined; // k absent: assign
+      var q = pair(list[i]!), p = q[1], a: any = table.k[q[0]], fn = impl.actions[table.a[q[0]]!]!;
+      var o = typeof a === 'object', k = o ? a[0] : a, e = o && a[1]; // k absent: assign
       if (!k) ctx = merge(ctx, call(fn, ev, p));
       else if (k === 'raise') iq.push(e || call(fn, ev, p));
       else if (k === 'emit') later(deliver, e || call(fn, ev, p));
       else if (phase === 1) call(fn, ev, p);
-      else later(function (x: any[]) { x[0]({ context: x[1], event: x[2] }, x[3]); }, [fn, ctx, ev, p]);
+      else later(exec, [fn, ctx, ev, p]);
     }
   }
   function deliver(e: TableEvent): void {
@@ -70,24 +64,24 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
   }
   function report(err: unknown): void { if (typeof setTimeout === 'function') setTimeout(function () { throw err; }, 0); }
   function afterType(n: number, d: string): string { return 'xstate.after.' + (isNaN(+d) ? d : +d) + '.' + ids[n]; }
-  function cancel(type: string) { return function () { var h = timers[type]; delete timers[type]; if (h !== undefined) clock.clearTimeout(h); }; }
-  function schedule(type: string, ms: number) { return function () { timers[type] = clock.setTimeout(function () { delete timers[type]; send({ type: type }); }, ms); }; }
+  function exec(x: any[]): void { x[0]({ context: x[1], event: x[2] }, x[3]); } // [fn, context, event, params], before start
+  function cancel(type: string): void { var h = timers[type]; delete timers[type]; if (h !== undefined) clock.clearTimeout(h); }
+  function schedule(x: [string, number]): void { timers[x[0]] = clock.setTimeout(function () { delete timers[x[0]]; send({ type: x[0] }); }, x[1]); } // [type, ms]
   function leave(n: number, ev: TableEvent): void {
-    run(S[n]!.ex, ev);
-    for (var d in S[n]!.af) deferred.push(cancel(afterType(n, d))); // the table's own objects: no inherited keys
+    run(S[n]![4], ev);
+    for (var d in S[n]![7]) later(cancel, afterType(n, d)); // the table's own objects: no inherited keys
   }
   function enter(n: number, ev: TableEvent): void {
     if (active.indexOf(n) < 0) active.push(n);
-    run(S[n]!.en, ev);
-    for (var d in S[n]!.af) {
+    run(S[n]![3], ev);
+    for (var d in S[n]![7]) {
       var ms = call(isNaN(+d) ? impl.delays[d] : +d, ev);
-      if (typeof ms === 'number') deferred.push(schedule(afterType(n, d), ms));
+      if (typeof ms === 'number') later(schedule, [afterType(n, d), ms]);
       else iq.push({ type: afterType(n, d) }); // as XState: a delay that is not a number raises at once
     }
   }
   function exitSet(t: TableTransition): number[] {
-    for (var out: number[] = [], i = 0; t[2] !== undefined && i < active.length; i++) if (below(active[i]!, t[2])) out.push(active[i]!);
-    return out;
+    return t[2] === undefined ? [] : active.filter(function (s) { return below(s, t[2]!); });
   }
   function unite(into: number[], more: number[] | undefined): boolean { // adds `more` to `into`; true if they met
     for (var met = false, i = 0; more && i < more.length; i++) if (into.indexOf(more[i]!) < 0) into.push(more[i]!); else met = true;
@@ -105,22 +99,25 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     return kept;
   }
   function select(n: number, ev: TableEvent): Pick[] {
-    var r: Pick[] = [], ch = kids(n), st = S[n]!, ts = own(st.on, ev.type) ? st.on![ev.type]! : [], i;
+    var r: Pick[] = [], ch = kids(n), st = S[n]!, ts = (st[5] && st[5][table.e.indexOf(ev.type)]) || [], i; // -1: no key
     for (i = 0; i < ch.length; i++) r = r.concat(select(ch[i]!, ev));
-    for (var d in st.af) if (afterType(n, d) === ev.type) ts = st.af![d]!;
-    for (i = 0; !r.length && i < ts.length; i++) if (guard(ts[i]![0], ev)) return [[n, ts[i]!]];
+    for (var d in st[7]) if (afterType(n, d) === ev.type) ts = st[7]![d]!;
+    for (i = 0; !r.length && i < ts.length; i++) {
+      var q: any = ts[i]![0] === -1 ? 0 : pair(ts[i]![0] as Ref);
+      if (!q || call(impl.guards[table.g[q[0]]!], ev, q[1])) return [[n, ts[i]!]];
+    }
     return r;
   }
+  function up(a: number, b: number): number { return a - b; }
   function microstep(picks: Pick[], ev: TableEvent): void {
     if (!picks.length) return;
     picks = resolveConflicts(picks);
     var ex: number[] = [], en: number[] = [], i;
-    for (i = 0; i < picks.length; i++) unite(ex, exitSet(picks[i]![1]));
-    ex.sort(function (a, b) { return b - a; });
-    for (i = 0; i < ex.length; i++) { leave(ex[i]!, ev); active.splice(active.indexOf(ex[i]!), 1); }
+    for (i = 0; i < picks.length; i++) { unite(ex, exitSet(picks[i]![1])); unite(en, picks[i]![1][3]); }
+    ex.sort(up);
+    for (i = ex.length; i--;) { leave(ex[i]!, ev); active.splice(active.indexOf(ex[i]!), 1); } // reverse document order
     for (i = 0; i < picks.length; i++) run(picks[i]![1][1], ev);
-    for (i = 0; i < picks.length; i++) unite(en, picks[i]![1][3]);
-    en.sort(function (a, b) { return a - b; });
+    en.sort(up);
     for (i = 0; i < en.length; i++) enter(en[i]!, ev);
   }
   function macrostep(ev: TableEvent): void { // the event, then the events it raised, in order
@@ -129,14 +126,14 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
   }
   function value(n: number): StateValue {
     var ch = kids(n), v: Record<string, StateValue> = {};
-    if (S[n]!.t === 1 && ch.length && !S[ch[0]!]!.t) return S[ch[0]!]!.k; // a compound's atomic child: its key
-    for (var i = 0; i < ch.length; i++) v[S[ch[i]!]!.k] = value(ch[i]!);
+    if (S[n]![2] === 1 && ch.length && !S[ch[0]!]![2]) return S[ch[0]!]![0]; // a compound's atomic child: its key
+    for (var i = 0; i < ch.length; i++) v[S[ch[i]!]![0]] = value(ch[i]!);
     return v;
   }
   function snapshot(): CompactSnapshot { return { status: status, value: value(0), context: ctx, error: error }; }
   function halt(complete: boolean, err?: unknown): void {
     var obs = observers, handled = false;
-    for (var k in timers) cancel(k)();
+    for (var k in timers) cancel(k);
     mailbox = [];
     deferred = [];
     phase = 2;
@@ -150,7 +147,7 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
   }
   function fail(err: unknown): void { status = 'error'; error = err; halt(false, err); }
   function update(): void { // the end of a macrostep: effects, observers
-    while (deferred.length) try { deferred.shift()!(); } catch (err) { deferred = []; status = 'error'; error = err; }
+    while (deferred.length) try { var d = deferred.shift()!; d[0](d[1]); } catch (err) { deferred = []; status = 'error'; error = err; }
     if (status === 'error') return fail(error);
     // Copies by concat(), not slice(): a board bundle that calls .slice() and has typed arrays gets a
     // Uint8Array.prototype.slice polyfill (sim/build/polyfills), which nothing else here needs.
@@ -169,7 +166,7 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
   }
   function add(list: any[], x: any): Subscription {
     if (list.indexOf(x) < 0) list.push(x);
-    return { unsubscribe: function () { if (list.indexOf(x) >= 0) list.splice(list.indexOf(x), 1); } };
+    return { unsubscribe: function () { var j = list.indexOf(x); if (j >= 0) list.splice(j, 1); } };
   }
   function send(ev: TableEvent): void {
     if (phase === 2) return;

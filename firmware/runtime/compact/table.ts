@@ -38,30 +38,35 @@ export type TableTransition = [g: Ref | -1, a: Ref[] | 0, d?: number, n?: number
 /** XState's state types in the subset. (Final states are outside it.) */
 export type TableStateType = 'atomic' | 'compound' | 'parallel';
 
-/** A `TableState`'s `t`: 1 compound, 2 parallel, absent atomic (a number: fewer bytes than the name). */
+/** A `TableState`'s `t`: 1 compound, 2 parallel, 0 or absent atomic (a number: fewer bytes than the name). */
 export type TableStateCode = 1 | 2;
 
-export interface TableState {
-  /** XState id, when it is not the parent's id + '.' + key (the root's is the table's `id`). */
-  id?: string;
-  /** Key in the parent: the name used in the state value. */
-  k: string;
-  /** Parent index, -1 for the root. */
-  p: number;
-  /** 1: compound, 2: parallel; absent: atomic. */
-  t?: TableStateCode;
-  /** Entry and exit actions. */
-  en?: Ref[];
-  ex?: Ref[];
-  /** Transitions by exact event type, candidates in document order (the first enabled one is taken). */
-  on?: Record<string, TableTransition[]>;
-  /**
-   * `after` transitions by delay (a name in `setup({ delays })`, or milliseconds), in config order:
-   * a timer per delay starts on entry and is cancelled on exit; it sends `xstate.after.<delay>.<id>`,
-   * which these transitions take (sent by anyone else, it is taken too, as in XState).
-   */
-  af?: Record<string, TableTransition[]>;
-}
+/**
+ * A state, as an array (an object's keys would cost bytes in every state of a board build):
+ * `[k, p, t, en, ex, on, id, af]`, a field that is absent being 0 (trailing ones left out, so `af`,
+ * which the interpreter walks with `for…in`, is never 0).
+ * - k: key in the parent: the name used in the state value.
+ * - p: parent index, -1 for the root.
+ * - t: 1 compound, 2 parallel; 0 atomic.
+ * - en, ex: entry and exit actions.
+ * - on: transitions by exact event type (its index in the table's `e`), candidates in document order
+ *   (the first enabled one is taken).
+ * - id: XState id, when it is not the parent's id + '.' + key (the root's is the table's `id`).
+ * - af: `after` transitions by delay (a name in `setup({ delays })`, or milliseconds), in config
+ *   order: a timer per delay starts on entry and is cancelled on exit; it sends
+ *   `xstate.after.<delay>.<id>`, which these transitions take (sent by anyone else, it is taken too,
+ *   as in XState).
+ */
+export type TableState = [
+  k: string,
+  p: number,
+  t?: TableStateCode | 0,
+  en?: Ref[] | 0,
+  ex?: Ref[] | 0,
+  on?: Record<number, TableTransition[]> | 0,
+  id?: string | 0,
+  af?: Record<string, TableTransition[]>,
+];
 
 /**
  * What an action stands for (the table's `k`, by action index, absent for `assign`); the
@@ -76,13 +81,15 @@ export type TableAction = 'assign' | 'raise' | 'emit' | 'exec' | ['raise' | 'emi
 
 export interface StateTable {
   /**
-   * Format version (3: refs are indexes into `a` and `g`, `k` lists only the actions that are not
-   * `assign`, `t` is a number, a transition is an array).
+   * Format version (4: refs are indexes into `a` and `g`, `k` lists only the actions that are not
+   * `assign`, a state and a transition are arrays).
    */
-  v: 3;
+  v: 4;
   /** Machine id (the root's id). */
   id: string;
   s: TableState[];
+  /** The event types states take in `on`, in first-use order (an `on` key is an index here). */
+  e: string[];
   /** Every action the table references, by name (a `Ref` to an action is an index here). */
   a: string[];
   /**
