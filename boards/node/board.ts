@@ -35,7 +35,8 @@ export interface NodeBoard {
   stop(): Promise<void>;
 }
 
-function stderrLog(prefix: string, err: (line: string) => void): Log {
+/** Log lines as a board here writes them: ISO time, who, level, message, data as JSON. */
+export function stderrLog(prefix: string, err: (line: string) => void): Log {
   const line = (level: string, message: string, data?: Record<string, unknown>) =>
     err(`${new Date().toISOString()} ${prefix} ${level} ${message}${data && Object.keys(data).length > 0 ? ' ' + JSON.stringify(data) : ''}`);
   return { info: (m, d) => line('info', m, d), warn: (m, d) => line('warn', m, d) };

@@ -10,10 +10,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { DeviceConfig } from '../../firmware/runtime/app.ts';
-import type { Log } from '../../firmware/platform/index.ts';
 import { loadEmulatorEngine, realTime, startEmulatorBoard } from '../../boards/emulator/host.ts';
 import type { NodeBoard, NodeBoardOptions } from '../../boards/node/board.ts';
-import { startNodeBoard } from '../../boards/node/board.ts';
+import { startNodeBoard, stderrLog } from '../../boards/node/board.ts';
 import { createScreenOutput } from '../../boards/node/screen.ts';
 import type { ScreenModel } from '../../firmware/display/screen-model.ts';
 import { loadBoard } from '../build/board-spec.ts';
@@ -60,12 +59,6 @@ export interface RunningBoard {
   /** Settles with the reason when the board stops by itself (an emulator fault); never otherwise. */
   fault: Promise<string>;
   stop(): Promise<void>;
-}
-
-function stderrLog(prefix: string, err: (line: string) => void): Log {
-  const line = (level: string, message: string, data?: Record<string, unknown>) =>
-    err(`${new Date().toISOString()} ${prefix} ${level} ${message}${data && Object.keys(data).length > 0 ? ' ' + JSON.stringify(data) : ''}`);
-  return { info: (m, d) => line('info', m, d), warn: (m, d) => line('warn', m, d) };
 }
 
 /**
