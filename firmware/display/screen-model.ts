@@ -57,8 +57,8 @@ export interface ScreenValues {
 export interface ScreenInput {
   values: ScreenValues;
   assessment: FreshnessAssessment;
-  /** The display's now (Unix ms). */
-  nowMs: number;
+  /** The display's now (Unix ms): not needed (the assessment carries the ages), kept for callers. */
+  nowMs?: number;
   /** When the GPF last answered (display clock), for the HAN-lost text; null if never. */
   lastContactMs: number | null;
   pending: { activateEc: boolean; topUpPounds: number | null };
@@ -78,10 +78,10 @@ export function hanLostText(lastContactMs: number | null): string {
   return lastContactMs === null ? 'No connection to the meter' : `No connection to the meter since ${formatHhmm(lastContactMs)} — balance may be out of date`;
 }
 
-function timeLine(a: FreshnessAssessment): string | null {
+/** The time line; `hhmm` is the shown time's HH:MM (unused when there is none). */
+function timeLine(a: FreshnessAssessment, hhmm: string): string | null {
   const shown = a.shown;
   if (shown === null) return a.timeUnknown ? 'Time of reading unknown' : null;
-  const hhmm = formatHhmm(shown.atMs);
   if (shown.source === 'changeEstimate') return 'Time of reading unknown — est. ' + hhmm;
   if (a.clockProblem !== null) return 'Reading time ' + hhmm + ' — clock problem, may be wrong';
   if (a.ageClass === 'late' && a.ageMs !== null) return 'Updated ' + hhmm + ' — ' + formatDuration(a.ageMs) + ' ago, update overdue';
@@ -93,6 +93,7 @@ export function buildScreen(input: ScreenInput): ScreenModel {
   const v = input.values;
   const a = input.assessment;
   const shown = a.shown;
+  const hhmm = shown === null ? '' : formatHhmm(shown.atMs);
   const hasBalance = v.credit !== null;
   const warnings: ScreenModel['warnings'] = [];
   const warn = (code: WarningCode, text: string) => {
@@ -120,21 +121,24 @@ export function buildScreen(input: ScreenInput): ScreenModel {
   if (v.ec === 'inUse') warn('ecInUse', 'Emergency credit in use');
   if (hasBalance && v.lowCredit) warn('lowCredit', 'Low credit');
 
-  const p = input.pending;
-  const pending: PendingAction[] = [];
-  if (p.activateEc) pending.push('activateEc');
-  if (p.topUpPounds !== null) pending.push('topUp');
-
   const lines: string[] = [v.credit === null ? 'Balance not available' : 'Credit ' + formatPounds(v.credit)];
   const ec = v.emergencyCredit;
   if (ec !== null && v.ec === 'inUse') lines.push('Emergency credit ' + formatPounds(ec) + ' left');
   if (ec !== null && v.ec === 'available') lines.push('Emergency credit available ' + formatPounds(ec));
   if (v.debt !== null && v.debt > 0) lines.push('Debt ' + formatPounds(v.debt));
-  const time = hasBalance ? timeLine(a) : null;
+  const time = hasBalance ? timeLine(a, hhmm) : null;
   if (time !== null) lines.push(time);
   for (let i = 0; i < warnings.length; i++) lines.push(warnings[i]!.text);
-  if (p.activateEc) lines.push('Emergency credit requested — waiting for the meter');
-  if (p.topUpPounds !== null) lines.push('Top-up ' + formatPounds(p.topUpPounds) + ' sent — waiting for the meter');
+  const p = input.pending;
+  const pending: PendingAction[] = [];
+  if (p.activateEc) {
+    pending.push('activateEc');
+    lines.push('Emergency credit requested — waiting for the meter');
+  }
+  if (p.topUpPounds !== null) {
+    pending.push('topUp');
+    lines.push('Top-up ' + formatPounds(p.topUpPounds) + ' sent — waiting for the meter');
+  }
 
   return {
     credit: v.credit,
@@ -142,7 +146,7 @@ export function buildScreen(input: ScreenInput): ScreenModel {
     debt: v.debt,
     ec: v.ec,
     supply: v.supply,
-    lastUpdate: shown === null ? null : { at: formatIsoUtc(shown.atMs), hhmm: formatHhmm(shown.atMs), source: shown.source },
+    lastUpdate: shown === null ? null : { at: formatIsoUtc(shown.atMs), hhmm, source: shown.source },
     ageMinutes: a.ageMs === null ? null : Math.floor(a.ageMs / 60_000),
     freshness: a.freshness,
     warnings,

@@ -213,11 +213,6 @@ function send(context: PpmidContext, clusterId: number, frame: ZclFrame): HanSen
   return { type: 'han.send', dst: context.gpf, clusterId, frame };
 }
 
-/** The display's now (Unix ms) at hardware time `hw`. */
-export function displayNow(context: Pick<PpmidContext, 'clockOffsetMs'>, hw: number): number {
-  return hw + context.clockOffsetMs;
-}
-
 /** The display's clock at hardware time `hw`, or null for null. */
 function displayAt(context: PpmidContext, hw: number | null): number | null {
   return hw === null ? null : hw + context.clockOffsetMs;
@@ -484,7 +479,6 @@ export function composeScreen(context: PpmidContext): ScreenModel {
   return buildScreen({
     values,
     assessment: assess(context, values),
-    nowMs: context.evalHw + context.clockOffsetMs,
     lastContactMs: displayAt(context, context.lastContactHw),
     pending: { activateEc: context.pendingEc !== null, topUpPounds: topUp === null ? null : topUp.amountPounds },
   });
@@ -538,13 +532,13 @@ export function sendSelectEmergencyCredit(context: PpmidContext, hw: number): Pa
   return c;
 }
 
-/** The top-up amount in the meter's money unit, or why it cannot be sent. */
-export function topUpAmount(context: PpmidContext, amountPounds: number | undefined): { raw: number } | { error: string } {
+/** The top-up amount in the meter's money unit (a number), or why it cannot be sent (a string). */
+export function topUpAmount(context: PpmidContext, amountPounds: number | undefined): number | string {
   const td = context.data.trailingDigit;
-  if (typeof amountPounds !== 'number' || !isFinite(amountPounds) || amountPounds <= 0) return { error: 'amount not positive' };
-  if (td === null) return { error: 'PriceTrailingDigit not read' };
+  if (typeof amountPounds !== 'number' || !isFinite(amountPounds) || amountPounds <= 0) return 'amount not positive';
+  if (td === null) return 'PriceTrailingDigit not read';
   const raw = Math.round(amountPounds * 10 ** priceDecimalPlaces(td));
-  return raw < 1 || raw > 0x7fff_ffff ? { error: 'amount out of range' } : { raw };
+  return raw < 1 || raw > 0x7fff_ffff ? 'amount out of range' : raw;
 }
 
 export function sendTopUp(context: PpmidContext, amountPounds: number, raw: number, hw: number): Partial<PpmidContext> {
@@ -554,10 +548,9 @@ export function sendTopUp(context: PpmidContext, amountPounds: number, raw: numb
 }
 
 /** The GPF's Default Response to our pending command `seq`: its status, or null if this frame is not it. */
-export function commandAckStatus(context: PpmidContext, event: HanFrameEvent, seq: number | undefined, commandId: number): number | null {
+export function commandAckStatus(context: PpmidContext, event: HanFrameEvent, seq: number, commandId: number): number | null {
   const c = event.frame.command;
-  if (seq === undefined || event.src !== context.gpf || event.clusterId !== PREPAYMENT) return null;
-  return c.kind === 'defaultResponse' && isDefaultResponseTo(event.frame, seq, commandId) ? c.status : null;
+  return event.src === context.gpf && event.clusterId === PREPAYMENT && c.kind === 'defaultResponse' && isDefaultResponseTo(event.frame, seq, commandId) ? c.status : null;
 }
 
 /** A Prepayment read from a poll started after the button shows EC selected or in use. */

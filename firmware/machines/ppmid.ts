@@ -64,6 +64,11 @@ function isFrame(event: PpmidEvent): event is HanFrameEvent {
   return event.type === 'HAN_FRAME';
 }
 
+/** The event of an action that runs on HAN_FRAME only. */
+function frameEvent(a: Args): HanFrameEvent {
+  return a.event as HanFrameEvent;
+}
+
 function isButton(event: PpmidEvent, action: ButtonEvent['action']): event is ButtonEvent {
   return event.type === 'BUTTON' && event.action === action;
 }
@@ -119,10 +124,14 @@ export const ppmidSetup = setup({
     endPoll: assign((a) => concludePoll(a.context, a.context.clock.now())),
     stampNow: assign((a) => ({ evalHw: a.context.clock.now() })),
     refreshScreen: assign((a) => refresh(a.context)),
-    logForeignFrame: note('warn', 'not from our GPF: ignored', (a) => (isFrame(a.event) ? { src: a.event.src, clusterId: a.event.clusterId } : {})),
-    logUnexpectedFrame: note('info', 'unexpected GPF frame ignored', (a) =>
-      isFrame(a.event) ? { clusterId: a.event.clusterId, sequence: a.event.frame.header.sequence, kind: a.event.frame.command.kind } : {},
-    ),
+    logForeignFrame: note('warn', 'not from our GPF: ignored', (a) => {
+      const e = frameEvent(a);
+      return { src: e.src, clusterId: e.clusterId };
+    }),
+    logUnexpectedFrame: note('info', 'unexpected GPF frame ignored', (a) => {
+      const e = frameEvent(a);
+      return { clusterId: e.clusterId, sequence: e.frame.header.sequence, kind: e.frame.command.kind };
+    }),
     logHanLost: note('warn', 'HAN lost: GPF silent', (a) => ({ failedPolls: a.context.failures })),
     logHanRestored: note('info', 'HAN restored'),
 
@@ -136,13 +145,14 @@ export const ppmidSetup = setup({
 
     sendTopUp: assign((a) => {
       const e = a.event;
-      const amount = isButton(e, 'topUp') ? topUpAmount(a.context, e.amount) : null;
-      return amount !== null && 'raw' in amount ? sendTopUp(a.context, (e as ButtonEvent).amount!, amount.raw, a.context.clock.now()) : {};
+      const raw = isButton(e, 'topUp') ? topUpAmount(a.context, e.amount) : '';
+      return typeof raw === 'number' ? sendTopUp(a.context, (e as ButtonEvent).amount!, raw, a.context.clock.now()) : {};
     }),
+    // Only after isTopUp: the event is a top-up button.
     logTopUpInvalid: note('warn', 'top-up not sent', (a) => {
-      const e = a.event;
-      const amount = isButton(e, 'topUp') ? topUpAmount(a.context, e.amount) : { error: 'not a top-up' };
-      return { reason: 'error' in amount ? amount.error : 'unknown', amount: isButton(e, 'topUp') ? e.amount : undefined };
+      const amount = (a.event as ButtonEvent).amount;
+      const raw = topUpAmount(a.context, amount);
+      return { reason: typeof raw === 'string' ? raw : 'unknown', amount };
     }),
     logTopUpAccepted: note('info', 'top-up accepted by GPF'),
     logTopUpNoAck: note('info', 'top-up: no GPF answer'),
@@ -174,7 +184,7 @@ export const ppmidSetup = setup({
     ecEffectSeen: (a) => ecEffectSeen(a.context),
 
     isTopUp: (a) => isButton(a.event, 'topUp'),
-    isValidTopUp: (a) => isButton(a.event, 'topUp') && 'raw' in topUpAmount(a.context, a.event.amount),
+    isValidTopUp: (a) => isButton(a.event, 'topUp') && typeof topUpAmount(a.context, a.event.amount) === 'number',
     isTopUpAccepted: acked('pendingTopUp', true),
     isTopUpRejected: acked('pendingTopUp', false),
     topUpEffectSeen: (a) => topUpEffectSeen(a.context),

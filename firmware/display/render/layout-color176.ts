@@ -7,8 +7,8 @@
 import type { Graphics, GraphicsImage } from './graphics.ts';
 import type { ScreenModel } from '../screen-model.ts';
 import type { Freshness } from '../freshness.ts';
-import { planScreen } from './plan.ts';
-import type { Badge, Banner, ScreenPlan, Tone } from './plan.ts';
+import { NO_READING, planScreen } from './plan.ts';
+import type { Badge, Banner, ScreenPlan, TimeLine, Tone } from './plan.ts';
 import { badgeRow, bigFont, fitText } from './layout-common.ts';
 
 // The 3-bit palette as 0bRGB, set through setColor(r, g, b) so it works on any colour depth.
@@ -34,6 +34,13 @@ const WARNING_ICON: GraphicsImage = {
 export function draw(g: Graphics, screen: ScreenModel): void {
   drawColor(g, planScreen(screen));
   g.flip();
+}
+
+/** The line under the time: where it came from, spelt out (the 128×64 screen shows `source` only). */
+function sourceLine(t: TimeLine): string {
+  if (t.source === 'est.') return 'est.: meter sends no time';
+  if (t.source !== '') return 'Time from the meter (GSME)';
+  return t.main === NO_READING ? 'Waiting for the meter' : 'Meter sends no time';
 }
 
 function rgb(g: Graphics, c: number): void {
@@ -80,7 +87,7 @@ function drawColor(g: Graphics, p: ScreenPlan): void {
   g.drawString(fitText(g, p.time.main, W - 4), W >> 1, 56);
   rgb(g, WHITE);
   g.setFont('6x8', 1);
-  g.drawString(fitText(g, p.time.sourceLong, W - 4), W >> 1, 74);
+  g.drawString(fitText(g, sourceLine(p.time), W - 4), W >> 1, 74);
 
   // Badges from the bottom up (at most two rows of 15 px), warning bars from y = 86 down in the rest.
   const rows: { items: Badge[]; width: number }[] = [];

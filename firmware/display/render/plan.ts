@@ -29,13 +29,13 @@ export interface Badge {
 }
 
 export interface TimeLine {
-  /** "Updated 11:50", "Time unknown" or "No reading yet". */
+  /** "Updated 11:50", "Time unknown" or NO_READING. */
   main: string;
-  /** Provenance for the 128×64 line: "GSME", "est." or "" (clock problem adds "?"). */
+  /** Provenance: "GSME", "est." or "" (clock problem adds "?"); the colour screen spells it out. */
   source: string;
-  /** Provenance line of the colour screen. */
-  sourceLong: string;
 }
+
+export const NO_READING = 'No reading yet';
 
 export interface ScreenPlan {
   balance: string;
@@ -74,19 +74,11 @@ export const BANNERS: readonly Banner[] = [
   banner('late', 'UPDATE OVERDUE', 'A meter update was missed', 'caution'),
 ];
 
-function hasWarning(s: ScreenModel, code: WarningCode | 'late'): boolean {
-  if (code === 'late') return s.freshness === 'late';
-  for (let i = 0; i < s.warnings.length; i++) if (s.warnings[i]!.code === code) return true;
-  return false;
-}
-
 function timeLine(s: ScreenModel): TimeLine {
   const u = s.lastUpdate;
-  const line = (main: string, source: string, sourceLong: string): TimeLine => ({ main, source, sourceLong });
-  if (u === null) return s.credit === null ? line('No reading yet', '', 'Waiting for the meter') : line('Time unknown', '', 'Meter sends no time');
-  if (u.source === 'changeEstimate') return line('Updated ' + u.hhmm, 'est.', 'est.: meter sends no time');
+  if (u === null) return { main: s.credit === null ? NO_READING : 'Time unknown', source: '' };
   // A clock problem: the time may be wrong; the colour screen says so in its banner.
-  return line('Updated ' + u.hhmm, s.freshness === 'clockProblem' ? 'GSME?' : 'GSME', 'Time from the meter (GSME)');
+  return { main: 'Updated ' + u.hhmm, source: u.source === 'changeEstimate' ? 'est.' : s.freshness === 'clockProblem' ? 'GSME?' : 'GSME' };
 }
 
 function badges(s: ScreenModel): Badge[] {
@@ -106,8 +98,10 @@ function badges(s: ScreenModel): Badge[] {
 }
 
 export function planScreen(s: ScreenModel): ScreenPlan {
-  const banners: Banner[] = [];
-  for (let i = 0; i < BANNERS.length; i++) if (hasWarning(s, BANNERS[i]!.code)) banners.push(BANNERS[i]!);
+  // The banners' codes on this screen: its warnings, and 'late' by freshness.
+  const codes: Banner['code'][] = s.freshness === 'late' ? ['late'] : [];
+  for (let i = 0; i < s.warnings.length; i++) codes.push(s.warnings[i]!.code);
+  const banners = BANNERS.filter((b) => codes.indexOf(b.code) >= 0);
   return {
     balance: s.credit === null ? '£--.--' : formatPounds(s.credit),
     time: timeLine(s),
