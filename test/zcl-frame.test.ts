@@ -76,6 +76,23 @@ describe('ZCL header', () => {
     expect(decodeZclFrame(fromHex('00 05 02 01 02')).command).toEqual({ kind: 'other', payload: fromHex('0102') });
   });
 
+  it('models exactly the general commands 0x00, 0x01, 0x0A and 0x0B, each way', () => {
+    const modelled: Record<number, string> = { 0x00: 'readAttributes', 0x01: 'readAttributesResponse', 0x0a: 'reportAttributes', 0x0b: 'defaultResponse' };
+    for (let id = 0; id < 0x100; id++) {
+      // A general frame with no payload: a Default Response needs its two bytes.
+      const bytes = Uint8Array.from(id === 0x0b ? [0x08, 0x01, id, 0x00, 0x00] : [0x08, 0x01, id]);
+      const kind = decodeZclFrame(bytes).command.kind;
+      expect(kind, `command id ${id}`).toBe(modelled[id] ?? 'other');
+      expect(decodeZclFrame(Uint8Array.from([0x09, 0x01, id])).command.kind).toBe('other');
+      const header = { frameType: 'global' as const, direction: 'toClient' as const, disableDefaultResponse: false, sequence: 1, commandId: id };
+      if (kind !== 'other') {
+        expect(() => encodeZclFrame({ header, command: { kind: 'other', payload: new Uint8Array(0) } })).toThrow(`carries a '${kind}' command, not 'other'`);
+      } else {
+        expect(toHex(encodeZclFrame({ header, command: { kind: 'other', payload: new Uint8Array(0) } }))).toBe(toHex(bytes));
+      }
+    }
+  });
+
   it.each([
     ['02', 'expected a ZCL frame type 0 (global) or 1 (cluster-specific), found reserved frame type 2 in frame control 0x02'],
     ['21 00 00', 'expected ZCL frame control bits 5-7 clear, found frame control 0x21'],

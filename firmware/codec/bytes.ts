@@ -55,13 +55,13 @@ function need(r: Reader, n: number, what: string): void {
   if (n > left) throw new DecodeError(readerOffset(r), what + ' (' + plural(n) + ')', left ? 'only ' + plural(left) + ' left' : 'end of data');
 }
 
-export function readU8(r: Reader, what = 'a byte'): number {
+export function readU8(r: Reader, what: string): number {
   need(r, 1, what);
   return r.bytes[r.pos++]!;
 }
 
 /** Unsigned little-endian integer of 1..6 bytes (ZCL uint8..uint48), exact as a number. */
-export function readUintLE(r: Reader, n: number, what = 'a ' + n * 8 + '-bit value'): number {
+export function readUintLE(r: Reader, n: number, what: string): number {
   need(r, n, what);
   let v = 0;
   for (let i = n - 1; i >= 0; i--) v = v * 256 + r.bytes[r.pos + i]!;
@@ -70,14 +70,14 @@ export function readUintLE(r: Reader, n: number, what = 'a ' + n * 8 + '-bit val
 }
 
 /** Signed little-endian two's-complement integer of 1..6 bytes. */
-export function readIntLE(r: Reader, n: number, what = 'a ' + n * 8 + '-bit value'): number {
+export function readIntLE(r: Reader, n: number, what: string): number {
   const u = readUintLE(r, n, what);
   const top = Math.pow(2, 8 * n);
   return u >= top / 2 ? u - top : u;
 }
 
 /** Unsigned big-endian integer of 1..6 bytes. */
-export function readUintBE(r: Reader, n: number, what = 'a ' + n * 8 + '-bit value'): number {
+export function readUintBE(r: Reader, n: number, what: string): number {
   need(r, n, what);
   let v = 0;
   for (let i = 0; i < n; i++) v = v * 256 + r.bytes[r.pos + i]!;
@@ -86,7 +86,7 @@ export function readUintBE(r: Reader, n: number, what = 'a ' + n * 8 + '-bit val
 }
 
 /** A view (not a copy) of the next n bytes. */
-export function readTake(r: Reader, n: number, what = n + ' bytes'): Uint8Array {
+export function readTake(r: Reader, n: number, what: string): Uint8Array {
   need(r, n, what);
   r.pos += n;
   return r.bytes.subarray(r.pos - n, r.pos);
@@ -94,7 +94,7 @@ export function readTake(r: Reader, n: number, what = n + ' bytes'): Uint8Array 
 
 /** A view of the bytes left. */
 export function readRest(r: Reader): Uint8Array {
-  return readTake(r, r.bytes.length - r.pos);
+  return readTake(r, r.bytes.length - r.pos, 'the rest');
 }
 
 /** Fails when bytes are left over after a structure that should fill its buffer. */
@@ -166,7 +166,16 @@ export function writerBytes(w: Writer): Uint8Array {
   return copyBytes(w.buf.subarray(0, w.len));
 }
 
-/** The Reader functions as methods, for the GBCS and DLMS decoders. */
+/** What a read of an n-byte integer is, when the caller does not say: "a 16-bit value". */
+function bitsWhat(n: number): string {
+  return 'a ' + n * 8 + '-bit value';
+}
+
+/**
+ * The Reader functions as methods, for the GBCS and DLMS decoders. The functions take what a read
+ * is for (the DecodeError's `expected`) from every caller, the ZCL codec's included; the methods
+ * default it, so the boards' bundles carry no defaults.
+ */
 export class ByteReader implements Reader {
   pos = 0;
 
@@ -192,7 +201,7 @@ export class ByteReader implements Reader {
     return readerDone(this);
   }
 
-  u8(what?: string): number {
+  u8(what = 'a byte'): number {
     return readU8(this, what);
   }
 
@@ -220,15 +229,15 @@ export class ByteReader implements Reader {
     return readUintBE(this, 4, what);
   }
 
-  uintLE(n: number, what?: string): number {
+  uintLE(n: number, what = bitsWhat(n)): number {
     return readUintLE(this, n, what);
   }
 
-  intLE(n: number, what?: string): number {
+  intLE(n: number, what = bitsWhat(n)): number {
     return readIntLE(this, n, what);
   }
 
-  uintBE(n: number, what?: string): number {
+  uintBE(n: number, what = bitsWhat(n)): number {
     return readUintBE(this, n, what);
   }
 
@@ -238,7 +247,7 @@ export class ByteReader implements Reader {
     return new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, false);
   }
 
-  take(n: number, what?: string): Uint8Array {
+  take(n: number, what = n + ' bytes'): Uint8Array {
     return readTake(this, n, what);
   }
 

@@ -1,9 +1,10 @@
 import { DecodeError } from './errors.ts';
 
-export function toHex(bytes: Uint8Array, upper = true): string {
+/** Upper-case unless `upper` is false. (No default parameter: a board bundle would carry its ES5 form.) */
+export function toHex(bytes: Uint8Array, upper?: boolean): string {
   let s = '';
   for (let i = 0; i < bytes.length; i++) s += (bytes[i]! < 16 ? '0' : '') + bytes[i]!.toString(16);
-  return upper ? s.toUpperCase() : s;
+  return upper === false ? s : s.toUpperCase();
 }
 
 /**

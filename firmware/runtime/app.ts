@@ -54,15 +54,16 @@ export function checkDeviceConfig(c: unknown, device: DeviceKind): string | null
   if (!isObject(c)) return 'config: expected an object';
   const peers = c['peers'];
   const needed = device === 'gpf' ? 'gsme' : 'gpf';
-  const hex = ': expected 16 upper-case hex digits';
   const is = (v: unknown, re: RegExp) => typeof v === 'string' && re.test(v);
   let peer = '';
   if (isObject(peers)) for (const k in peers) if (!peer && !is(peers[k], EUI)) peer = k;
+  // The field that is not an EUI-64: the eui (checked before peers), else a peer (peers is then an
+  // object); one message text for both.
+  const notEui = !is(c['eui'], EUI) ? 'eui' : peer && 'peers.' + peer;
   return c['device'] !== device ? `device: expected '${device}' (this bundle's device), found ${JSON.stringify(c['device'])}`
     : !is(c['premises'], /^[\w-]+$/) ? 'premises: expected letters, digits, _ or -'
-    : !is(c['eui'], EUI) ? 'eui' + hex
+    : notEui ? notEui + ': expected 16 upper-case hex digits'
     : !isObject(peers) ? 'peers: expected an object of EUI-64s'
-    : peer ? 'peers.' + peer + hex
     : !(needed in peers) ? `peers.${needed}: missing`
     : c['firmware'] !== 'secmp0015' && c['firmware'] !== 'legacy' ? "firmware: expected 'secmp0015' or 'legacy'"
     : c['seed'] !== undefined && !(typeof c['seed'] === 'number' && isFinite(c['seed'])) ? 'seed: expected a number'

@@ -62,8 +62,8 @@ export function encodeZclUntypedFrame(frame: ZclFrame): Uint8Array {
   return writerBytes(w);
 }
 
-/** `base` is the absolute offset of `bytes[0]` in the enclosing message, for error offsets. */
-export function decodeZclFrame(bytes: Uint8Array, base = 0): ZclFrame {
+/** `base` is the absolute offset of `bytes[0]` in the enclosing message, for error offsets (default 0: newReader's). */
+export function decodeZclFrame(bytes: Uint8Array, base?: number): ZclFrame {
   const r = newReader(bytes, base);
   const header = decodeZclHeader(r);
   return { header, command: decodeZclPayload(r, header) };

@@ -37,15 +37,13 @@ export function decodeZclHeader(r: Reader): ZclHeader {
     throw new DecodeError(at, 'a ZCL frame type 0 (global) or 1 (cluster-specific)', `reserved frame type ${frameType} in frame control ${hex2(fc)}`);
   }
   if (fc & RESERVED_BITS) throw new DecodeError(at, 'ZCL frame control bits 5-7 clear', `frame control ${hex2(fc)}`);
-  const manufacturerCode = fc & MANUFACTURER_SPECIFIC ? readUintLE(r, 2, 'a ZCL manufacturer code') : undefined;
-  const sequence = readU8(r, 'a ZCL sequence number');
-  const commandId = readU8(r, 'a ZCL command id');
-  // Built in field order without object spread (Object.assign on ES5 boards).
+  // Built in field order without object spread (Object.assign on ES5 boards), reading the fields
+  // in wire order as it goes.
   const h = { frameType: frameType === FRAME_TYPE_CLUSTER ? 'cluster' : 'global' } as ZclHeader;
-  if (manufacturerCode !== undefined) h.manufacturerCode = manufacturerCode;
+  if (fc & MANUFACTURER_SPECIFIC) h.manufacturerCode = readUintLE(r, 2, 'a ZCL manufacturer code');
   h.direction = fc & TO_CLIENT ? 'toClient' : 'toServer';
   h.disableDefaultResponse = (fc & DISABLE_DEFAULT_RESPONSE) !== 0;
-  h.sequence = sequence;
-  h.commandId = commandId;
+  h.sequence = readU8(r, 'a ZCL sequence number');
+  h.commandId = readU8(r, 'a ZCL command id');
   return h;
 }

@@ -15,22 +15,19 @@ export const ZclGeneralCommand = {
 } as const;
 
 /**
- * The kind a header's command decodes to; everything not modelled is carried raw. The ids are
- * ZclGeneralCommand's, as literals: reading them off the object would keep it in every bundle.
+ * The kind a header's command decodes to; everything not modelled is carried raw. Keyed by
+ * ZclGeneralCommand's ids, as literals: reading them off the object would keep it in every bundle.
+ * (Number keys: no inherited property answers a lookup.)
  */
+const GENERAL_KINDS: { readonly [id: number]: ZclCommand['kind'] } = {
+  0x00: 'readAttributes',
+  0x01: 'readAttributesResponse',
+  0x0a: 'reportAttributes',
+  0x0b: 'defaultResponse',
+};
+
 function kindOf(header: ZclHeader): ZclCommand['kind'] {
-  if (header.frameType !== 'global') return 'other';
-  switch (header.commandId) {
-    case 0x00:
-      return 'readAttributes';
-    case 0x01:
-      return 'readAttributesResponse';
-    case 0x0a:
-      return 'reportAttributes';
-    case 0x0b:
-      return 'defaultResponse';
-  }
-  return 'other';
+  return (header.frameType === 'global' && GENERAL_KINDS[header.commandId]) || 'other';
 }
 
 /**
@@ -38,12 +35,13 @@ function kindOf(header: ZclHeader): ZclCommand['kind'] {
  * encrypted GBZ component carries the ZCL header in clear and the payload ciphered.
  */
 export function decodeZclPayload(r: Reader, header: ZclHeader): ZclCommand {
-  // Dispatch on the id itself (kindOf's cases): the kind names then appear once each in a bundle.
+  // Dispatch on the id, the kind's name from kindOf: the kind names then appear once each in a bundle.
   const id = header.frameType === 'global' ? header.commandId : -1;
+  const kind = kindOf(header) as never;
   if (id === 0x00) {
     const attributeIds: number[] = [];
     while (!readerDone(r)) attributeIds.push(readAttributeId(r));
-    return { kind: 'readAttributes', attributeIds };
+    return { kind, attributeIds };
   }
   if (id === 0x01 || id === 0x0a) {
     // Read Attributes Response records and attribute reports: id, (status,) type, value.
@@ -65,17 +63,15 @@ export function decodeZclPayload(r: Reader, header: ZclHeader): ZclCommand {
       typed.value = decodeZclValue(r, type);
       records.push(typed as AttributeReport);
     }
-    return id === 0x01
-      ? { kind: 'readAttributesResponse', records: records as ReadAttributeRecord[] }
-      : { kind: 'reportAttributes', reports: records as AttributeReport[] };
+    return id === 0x01 ? { kind, records: records as ReadAttributeRecord[] } : { kind, reports: records as AttributeReport[] };
   }
   if (id === 0x0b) {
     const commandId = readU8(r, 'the command id a Default Response answers');
     const status = readU8(r, 'a Default Response status');
     readEnd(r, 'a Default Response');
-    return { kind: 'defaultResponse', commandId, status };
+    return { kind, commandId, status };
   }
-  return { kind: 'other', payload: copyBytes(readRest(r)) };
+  return { kind, payload: copyBytes(readRest(r)) };
 }
 
 /**

@@ -142,8 +142,7 @@ function latin1Bytes(s: string): Uint8Array {
 
 /** For messages a person reads: "an int32 value", "a uint48 value". */
 function article(name: string): string {
-  const c = name.charAt(0);
-  return c === 'i' || c === 'o' || c === 'e' ? 'an' : 'a';
+  return 'ioe'.indexOf(name.charAt(0)) < 0 ? 'a' : 'an';
 }
 
 function describe(value: unknown): string {

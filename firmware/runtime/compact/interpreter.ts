@@ -24,12 +24,11 @@ type Pick = [number, TableTransition];
 export function createCompactActor(table: StateTable, impl: CompactImplementations, options: CompactActorOptions): CompactActor {
   var S = table.s, ids: string[] = [], i: number;
   var clock = options.clock;
-  var ctx: any, active: number[] = [], iq: TableEvent[] = [], deferred: [(x: any) => void, any][] = [] /* [effect, its argument]: no closure per effect */, mailbox: TableEvent[] = [];
+  var ctx: any, active: number[] = [], iq: TableEvent[] = [], deferred: [(x: any, y?: any) => void, any, any?][] = [] /* [effect, its arguments]: no closure per effect */, mailbox: TableEvent[] = [];
   var timers: Record<string, unknown> = {}, listeners: Record<string, ((e: any) => void)[]> = {}, observers: CompactObserver[] = [];
   var status: CompactSnapshot['status'] = 'active', error: unknown, phase = 0 /* new, running, stopped */, busy = false;
   for (i = 0; i < S.length; i++) ids[i] = S[i]![6] || (i ? ids[S[i]![1]] + '.' + S[i]![0] : table.id); // a state: [k, p, t, en, ex, on, id, af]
 
-  function own(o: object | undefined, k: string): boolean { return !!o && {}.hasOwnProperty.call(o, k); }
   function below(n: number, d: number): boolean { // n strictly inside d; d < 0: everything
     if (d < 0) return true;
     while ((n = S[n]![1]) >= 0) if (n === d) return true;
@@ -39,12 +38,12 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     return active.filter(function (s) { return S[s]![1] === n; });
   }
   function merge(a: any, b: any): any {
-    var o: any = {}, k: string;
-    for (k in a) if (own(a, k)) o[k] = a[k];
-    for (k in b) if (own(b, k)) o[k] = b[k];
+    var o: any = {}, k: string, own = o.hasOwnProperty;
+    for (k in a) if (own.call(a, k)) o[k] = a[k];
+    for (k in b) if (own.call(b, k)) o[k] = b[k];
     return o;
   }
-  function later(f: (x: any) => void, x: any): void { deferred.push([f, x]); }
+  function later(f: (x: any, y?: any) => void, x: any, y?: any): void { deferred.push([f, x, y]); }
   function call(fn: any, ev: TableEvent, p?: any): any { return typeof fn === 'function' ? fn({ context: ctx, event: ev }, p) : fn; }
   function pair(r: Ref): [number, any?] { return typeof r === 'number' ? [r] : r; } // [index, params]
   function run(list: Ref[] | 0 | undefined, ev: TableEvent): void {
@@ -55,18 +54,17 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
       else if (k === 'raise') iq.push(e || call(fn, ev, p));
       else if (k === 'emit') later(deliver, e || call(fn, ev, p));
       else if (phase === 1) call(fn, ev, p);
-      else later(exec, [fn, ctx, ev, p]);
+      else later(fn, { context: ctx, event: ev }, p); // before start: runs at start, with this context
     }
   }
   function deliver(e: TableEvent): void {
-    var hs = (own(listeners, e.type) ? listeners[e.type]! : []).concat(listeners['*'] || []);
+    var hs = (listeners['$' + e.type] || []).concat(listeners['$*'] || []); // '$': no inherited key
     for (var i = 0; i < hs.length; i++) try { hs[i]!(e); } catch (err) { report(err); }
   }
   function report(err: unknown): void { if (typeof setTimeout === 'function') setTimeout(function () { throw err; }, 0); }
   function afterType(n: number, d: string): string { return 'xstate.after.' + (isNaN(+d) ? d : +d) + '.' + ids[n]; }
-  function exec(x: any[]): void { x[0]({ context: x[1], event: x[2] }, x[3]); } // [fn, context, event, params], before start
   function cancel(type: string): void { var h = timers[type]; delete timers[type]; if (h !== undefined) clock.clearTimeout(h); }
-  function schedule(x: [string, number]): void { timers[x[0]] = clock.setTimeout(function () { delete timers[x[0]]; send({ type: x[0] }); }, x[1]); } // [type, ms]
+  function schedule(type: string, ms: number): void { timers[type] = clock.setTimeout(function () { delete timers[type]; send({ type: type }); }, ms); }
   function leave(n: number, ev: TableEvent): void {
     run(S[n]![4], ev);
     for (var d in S[n]![7]) later(cancel, afterType(n, d)); // the table's own objects: no inherited keys
@@ -76,7 +74,7 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     run(S[n]![3], ev);
     for (var d in S[n]![7]) {
       var ms = call(isNaN(+d) ? impl.delays[d] : +d, ev);
-      if (typeof ms === 'number') later(schedule, [afterType(n, d), ms]);
+      if (typeof ms === 'number') later(schedule, afterType(n, d), ms);
       else iq.push({ type: afterType(n, d) }); // as XState: a delay that is not a number raises at once
     }
   }
@@ -88,13 +86,13 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     return met;
   }
   function resolveConflicts(picks: Pick[]): Pick[] {
+    // A pick whose exit set meets a kept one's replaces it if its source is deeper, else is dropped.
     for (var kept: Pick[] = [], i = 0; i < picks.length; i++) {
-      for (var drop: Pick[] = [], preempted = false, j = 0; j < kept.length && !preempted; j++) {
-        if (!unite(exitSet(picks[i]![1]), exitSet(kept[j]![1]))) continue;
-        if (below(picks[i]![0], kept[j]![0])) drop.push(kept[j]!);
-        else preempted = true;
+      for (var next: Pick[] | 0 = [], j = 0; next && j < kept.length; j++) {
+        if (!unite(exitSet(picks[i]![1]), exitSet(kept[j]![1]))) next.push(kept[j]!);
+        else if (!below(picks[i]![0], kept[j]![0])) next = 0; // preempted
       }
-      if (!preempted) { kept = kept.filter(function (k) { return drop.indexOf(k) < 0; }); kept.push(picks[i]!); }
+      if (next) { next.push(picks[i]!); kept = next; }
     }
     return kept;
   }
@@ -110,7 +108,6 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
   }
   function up(a: number, b: number): number { return a - b; }
   function microstep(picks: Pick[], ev: TableEvent): void {
-    if (!picks.length) return;
     picks = resolveConflicts(picks);
     var ex: number[] = [], en: number[] = [], i;
     for (i = 0; i < picks.length; i++) { unite(ex, exitSet(picks[i]![1])); unite(en, picks[i]![1][3]); }
@@ -120,8 +117,8 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     en.sort(up);
     for (i = 0; i < en.length; i++) enter(en[i]!, ev);
   }
-  function macrostep(ev: TableEvent): void { // the event, then the events it raised, in order
-    if (ev.type !== 'xstate.init') microstep(select(0, ev), ev);
+  function macrostep(ev: TableEvent): void { // the event, then the events it raised, in order (iq is empty but at init)
+    if (ev.type !== 'xstate.init') iq.unshift(ev);
     while (iq.length) microstep(select(0, (ev = iq.shift()!)), ev);
   }
   function value(n: number): StateValue {
@@ -140,15 +137,15 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     observers = [];
     listeners = {};
     for (var i = 0; i < obs.length; i++) {
-      if (complete && obs[i]!.complete) obs[i]!.complete!();
-      if (!complete && obs[i]!.error) { handled = true; obs[i]!.error!(err); }
+      var f = obs[i]![complete ? 'complete' : 'error'];
+      if (f) { handled = true; f.call(obs[i], err); }
     }
-    if (!complete && !handled) report(err);
+    if (!handled && !complete) report(err);
   }
   function fail(err: unknown): void { status = 'error'; error = err; halt(false, err); }
   function update(): void { // the end of a macrostep: effects, observers
-    while (deferred.length) try { var d = deferred.shift()!; d[0](d[1]); } catch (err) { deferred = []; status = 'error'; error = err; }
-    if (status === 'error') return fail(error);
+    while (deferred.length) try { var d = deferred.shift()!; d[0](d[1], d[2]); } catch (err) { fail(err); } // halt empties deferred
+    if (status === 'error') return;
     // Copies by concat(), not slice(): a board bundle that calls .slice() and has typed arrays gets a
     // Uint8Array.prototype.slice polyfill (sim/build/polyfills), which nothing else here needs.
     for (var obs = observers.concat(), i = 0; i < obs.length; i++) if (obs[i]!.next) obs[i]!.next!(snapshot());
@@ -193,7 +190,7 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     },
     send: send,
     getSnapshot: snapshot,
-    on: function (type, handler) { return add(own(listeners, type) ? listeners[type]! : (listeners[type] = []), handler); },
+    on: function (type, handler) { return add(listeners['$' + type] || (listeners['$' + type] = []), handler); },
     subscribe: function (o) { return add(observers, typeof o === 'function' ? { next: o } : o); },
     stop: function () {
       if (phase === 0) phase = 2;
