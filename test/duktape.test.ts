@@ -37,18 +37,24 @@ describe.skipIf(!hasDuk)('Espruino bundles under Duktape (strict ES5)', () => {
   let dir = '';
   let lines: Line[] = [];
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'hanlab-duk-'));
+  /** The run's output lines (frames, state, screens, draws, logs), with the bundles built as given. */
+  async function runHome(mangle: boolean): Promise<string> {
     const boards: DukBoard[] = [];
     for (const device of ['gpf', 'gsme', 'ppmid'] as const) {
-      const built = await buildDevice({ board: 'espruino-wifi', device, outDir: dir + '/' });
+      const built = await buildDevice({ board: 'espruino-wifi', device, outDir: `${dir}/${mangle ? 'mangled' : 'plain'}/`, mangle });
       const peers = device === 'gpf' ? { gsme: EUI.gsme, ppmid: EUI.ppmid } : { gpf: EUI.gpf };
       const config = { device, premises: 'home-1', eui: EUI[device], peers, firmware: 'secmp0015', seed: 7, wifi: { ssid: 'lab', password: 'pw' }, mqtt: { host: 'broker', port: 1883 } };
       boards.push({ device, code: built.code, storage: { 'hanlab.json': JSON.stringify(config) } });
     }
-    const script = join(dir, 'run.js');
+    const script = join(dir, `run-${mangle}.js`);
     writeFileSync(script, composeDuktapeScript(boards, START, START + HOURS * 3_600_000));
-    const out = execFileSync(DUK, [script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
+    return execFileSync(DUK, [script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
+  }
+  let out = '';
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hanlab-duk-'));
+    out = await runHome(true);
     lines = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Line);
   }, 120_000);
 
@@ -95,6 +101,16 @@ describe.skipIf(!hasDuk)('Espruino bundles under Duktape (strict ES5)', () => {
     // Redrawn on change only: far fewer frames than polls.
     expect(draws.length).toBeLessThan(HOURS * 10);
   });
+
+  it('behaves exactly as the bundles with their property names left long (sim/build/mangle.ts)', async () => {
+    const plain = await runHome(false);
+    expect(plain.length).toBeGreaterThan(100_000);
+    // Line by line first, for a readable difference; then the whole output, byte for byte.
+    const a = out.split('\n');
+    const b = plain.split('\n');
+    for (let i = 0; i < Math.max(a.length, b.length); i++) if (a[i] !== b[i]) expect(a[i], `line ${i + 1}`).toBe(b[i]);
+    expect(out).toBe(plain);
+  }, 120_000);
 
   it('publishes retained state for every device', () => {
     for (const device of ['gsme', 'gpf', 'ppmid']) expect(lines.some((l) => l.kind === 'state' && l.device === device)).toBe(true);

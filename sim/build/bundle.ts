@@ -68,6 +68,8 @@ export interface BuildOptions {
   outDir?: string;
   /** false: keep the code readable (the Espruino route minifies at its end). Default true. */
   minify?: boolean;
+  /** Espruino route: shorten the bundle's own property names (mangle.ts). Default true. */
+  mangle?: boolean;
 }
 
 export interface BuildResult {
@@ -141,8 +143,28 @@ function devicePlugin(board: BoardSpec, device: DeviceKind, runtime: Runtime, fl
   };
 }
 
-/** esbuild's part: the board entry with the device, as one file, not yet written. */
-export async function bundleDevice(board: BoardSpec, device: DeviceKind, runtime: Runtime, flags: BuildFlags, minify: boolean): Promise<string> {
+/**
+ * esbuild's part: the board entry with the device, as one file, not yet written. With `mangle`,
+ * bundled twice: the first bundle tells which property names may be shortened (mangle.ts), the
+ * second shortens them.
+ */
+export async function bundleDevice(board: BoardSpec, device: DeviceKind, runtime: Runtime, flags: BuildFlags, minify: boolean, mangle = false): Promise<string> {
+  const first = (await esbuildDevice(board, device, runtime, flags, minify && !mangle, null)).code;
+  if (!mangle) return first;
+  const { checkShortNames, mangleableNames, manglePattern } = await import('./mangle.ts');
+  const out = await esbuildDevice(board, device, runtime, flags, minify, manglePattern(mangleableNames(first)));
+  checkShortNames(out.mangleCache);
+  return out.code;
+}
+
+async function esbuildDevice(
+  board: BoardSpec,
+  device: DeviceKind,
+  runtime: Runtime,
+  flags: BuildFlags,
+  minify: boolean,
+  mangleProps: RegExp | null,
+): Promise<{ code: string; mangleCache: Record<string, string | false> }> {
   const node = board.target === 'node';
   const result = await esbuild.build({
     entryPoints: [`${BOARDS_DIR}${board.id}/main.ts`],
@@ -164,8 +186,9 @@ export async function bundleDevice(board: BoardSpec, device: DeviceKind, runtime
     external: board.engine === 'espruino' ? ['MQTT', 'Storage', 'SSD1306', 'Wifi', 'ESP32'] : node ? ['mqtt', 'pngjs', 'node:*'] : [],
     alias: runtime === 'compact' ? { xstate: `${ROOT}firmware/runtime/compact/xstate-shim.ts` } : {},
     plugins: [devicePlugin(board, device, runtime, flags)],
+    ...(mangleProps ? { mangleProps, mangleCache: {} } : {}),
   });
-  return result.outputFiles![0]!.text;
+  return { code: result.outputFiles![0]!.text, mangleCache: result.mangleCache ?? {} };
 }
 
 export async function buildDevice(options: BuildOptions): Promise<BuildResult> {
@@ -176,7 +199,7 @@ export async function buildDevice(options: BuildOptions): Promise<BuildResult> {
   let code: string;
   if (board.target === 'es5') {
     const { toEspruino } = await import('./espruino.ts');
-    code = await toEspruino(await bundleDevice(board, options.device, runtime, flags, false), { minify });
+    code = await toEspruino(await bundleDevice(board, options.device, runtime, flags, false, options.mangle ?? true), { minify });
   } else {
     code = await bundleDevice(board, options.device, runtime, flags, minify);
   }

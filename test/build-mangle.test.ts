@@ -1,0 +1,89 @@
+/**
+ * Property mangling of the Espruino bundles (sim/build/mangle.ts): the names it keeps cover
+ * everything the devices publish and everything the board's host provides. (That a mangled
+ * bundle behaves byte for byte as an unmangled one is test/duktape.test.ts.)
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { gpfMachine, gsmeMachine, ppmidMachine } from '../firmware/machines/index.ts';
+import type { Platform } from '../firmware/platform/index.ts';
+import { startDevice } from '../firmware/runtime/device.ts';
+import { buildDevice } from '../sim/build/bundle.ts';
+import { checkShortNames, keptNames, mangleableNames, namesIn } from '../sim/build/mangle.ts';
+import { runSimulation } from '../sim/run/run.ts';
+import type { DeviceStarter } from '../sim/run/home.ts';
+import { builtinScenario } from '../sim/scenario/load.ts';
+
+/** Every object key anywhere in a JSON value. */
+function keysOf(value: unknown, into: Set<string>): Set<string> {
+  if (Array.isArray(value)) for (const v of value) keysOf(v, into);
+  else if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value)) {
+      into.add(k);
+      keysOf(v, into);
+    }
+  }
+  return into;
+}
+
+describe('names an Espruino bundle keeps', () => {
+  const kept = keptNames([]);
+
+  it('include every key the devices publish (state, screen, log data) in the built-in scenarios', async () => {
+    const published = new Set<string>();
+    const machines = { gsme: gsmeMachine, gpf: gpfMachine, ppmid: ppmidMachine };
+    const observed = (role: keyof typeof machines): DeviceStarter => (platform, input) => {
+      const json = (v: unknown) => keysOf(JSON.parse(JSON.stringify(v ?? null)), published);
+      const p: Platform = {
+        ...platform,
+        observe: {
+          state: (m) => (json(m), platform.observe.state(m)),
+          screen: (m) => (json(m), platform.observe.screen?.(m)),
+        },
+        log: {
+          info: (msg, d) => (json(d), platform.log.info(msg, d)),
+          warn: (msg, d) => (json(d), platform.log.warn(msg, d)),
+        },
+      };
+      return startDevice(machines[role], p, input);
+    };
+    for (const name of ['han-outage-prepay', 'top-up-during-outage', 'clock-drift']) {
+      await runSimulation({ ...builtinScenario(name), compare: false }, { start: { gsme: observed('gsme'), gpf: observed('gpf'), ppmid: observed('ppmid') } });
+    }
+    expect(published.size).toBeGreaterThan(40);
+    expect([...published].filter((k) => !kept.has(k))).toEqual([]);
+  }, 120_000);
+
+  it("include every member of the host's declared APIs (Espruino modules, Graphics)", () => {
+    const declared = new Set<string>();
+    for (const file of ['boards/espruino/espruino.ts', 'firmware/display/render/graphics.ts']) {
+      // The declarations only: the `espruino` object after them is the bundle's own.
+      const text = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8').split('export const espruino')[0]!;
+      // Members of interfaces and of inline object types: `name(`, `name:` or `name?:` at a line start or after `{` / `;`.
+      for (const m of text.matchAll(/(?:^\s+|[{;]\s*)(\w+)\??\s*[(:]/gm)) declared.add(m[1]!);
+    }
+    expect(declared.size).toBeGreaterThan(30);
+    expect([...declared].filter((k) => !kept.has(k))).toEqual([]);
+  });
+
+  it('include any name the code also writes as a string (a computed property)', () => {
+    const code = "var o = { alpha: 1, beta: 2 }; o.gamma = o['alpha'] + ('beta' in o ? 1 : 0); o.delta = `${o.gamma}`;";
+    expect(namesIn(code).strings).toEqual(new Set(['alpha', 'beta', '']));
+    expect(mangleableNames(code)).toEqual(['delta', 'gamma']);
+  });
+});
+
+describe('a mangled PPMID bundle', () => {
+  it('has its own long names shortened and the published ones kept', async () => {
+    const { code } = await buildDevice({ board: 'espruino-wifi', device: 'ppmid', outDir: '/tmp/hanlab-mangle-test/' });
+    const properties = namesIn(code).properties;
+    for (const internal of ['outstanding', 'lastContactHw', 'firstSeenHw', 'implementations']) expect(properties.has(internal), internal).toBe(false);
+    for (const published of ['clockOffsetMs', 'lastPollResult', 'freshness', 'drawString', 'pollIntervalMs']) expect(properties.has(published), published).toBe(true);
+  }, 60_000);
+
+  it('refuses a short name that objects inherit (Espruino gives every object `on`)', () => {
+    expect(() => checkShortNames({ pending: 'a', timers: 'b' })).not.toThrow();
+    expect(() => checkShortNames({ handlers: 'on' })).toThrow(/'handlers' was shortened to 'on', an inherited name/);
+    expect(() => checkShortNames({ proto: 'constructor' })).toThrow(/inherited/);
+  });
+});
