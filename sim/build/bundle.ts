@@ -152,7 +152,7 @@ export async function bundleDevice(board: BoardSpec, device: DeviceKind, runtime
   const first = (await esbuildDevice(board, device, runtime, flags, minify && !mangle, null)).code;
   if (!mangle) return first;
   const { checkShortNames, mangleableNames, manglePattern } = await import('./mangle.ts');
-  const out = await esbuildDevice(board, device, runtime, flags, minify, manglePattern(mangleableNames(first)));
+  const out = await esbuildDevice(board, device, runtime, flags, minify, manglePattern(mangleableNames(device, first)));
   checkShortNames(out.mangleCache);
   return out.code;
 }

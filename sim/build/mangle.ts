@@ -19,6 +19,7 @@
 import { parse } from 'acorn';
 import type { Node } from 'acorn';
 import { GPF_DEFAULT_CONFIG, GSME_DEFAULT_CONFIG, PPMID_DEFAULT_CONFIG } from '../../firmware/machines/index.ts';
+import type { DeviceKind } from './board-spec.ts';
 
 type AnyNode = Node & Record<string, unknown>;
 
@@ -33,27 +34,43 @@ export const HOST_NAMES: readonly string[] = [
   'readJSON', 'read', 'write', 'password', 'setup', 'scl', 'sda', 'bitrate',
 ];
 
-/** Names in JSON that leaves the bundle (published models, logs) or enters it (config files). */
-export const PUBLISHED_NAMES: readonly string[] = [
-  // the screen model (firmware/display/screen-model.ts ScreenModel)
-  'credit', 'emergencyCredit', 'debt', 'ec', 'supply', 'lastUpdate', 'at', 'hhmm', 'source', 'ageMinutes', 'freshness',
-  'warnings', 'code', 'text', 'pending', 'lines',
-  // the `state` summaries (ppmidSummary, gsmeSummary, gpfSummary)
-  'device', 'firmware', 'link', 'lastPollResult', 'failures', 'clockOffsetMs', 'clockSynced', 'staleDetection',
-  'paymentMode', 'supplyStatus', 'creditGbp', 'emergencyCreditGbp', 'debtGbp', 'creditStatus', 'creditStatusFlags', 'volumeM3',
-  'clockFault', 'wakeCount', 'lastReport', 'snapshotTime', 'snapshotReliable', 'lastReportAt', 'reportsReceived', 'pendingCommands',
-  // log data
-  'type', 'error', 'src', 'dst', 'clusterId', 'bytes', 'attempt', 'attempts', 'status', 'timeStatus', 'correctionMs', 'reason',
-  'accepted', 'amount', 'amountGbp', 'amountPounds', 'failedPolls', 'commands', 'command', 'from', 'commandId', 'requestId',
-  'useCase', 'missing', 'inMs', 'sequence', 'kind', 'afterMs',
+/**
+ * Names in JSON that leaves a device's bundle (published models, logs) or enters it (config
+ * files): those of every device, then each device's own.
+ */
+const PUBLISHED_BY_ALL: readonly string[] = [
   // hanlab.json (firmware/runtime/app.ts DeviceConfig, boards/espruino/config.ts BoardConfig)
-  'premises', 'eui', 'peers', 'gpf', 'gsme', 'ppmid', 'seed', 'profile', 'config', 'wifi', 'ssid', 'mqtt', 'host',
+  'device', 'firmware', 'premises', 'eui', 'peers', 'gpf', 'gsme', 'ppmid', 'seed', 'profile', 'config', 'wifi', 'ssid', 'mqtt', 'host',
+  // log data of the device runtime (device-core.ts) and the board (boards/espruino)
+  'type', 'error', 'src', 'clusterId', 'bytes', 'dst', 'topic', 'inMs',
 ];
+export const PUBLISHED_NAMES: Readonly<Record<DeviceKind, readonly string[]>> = {
+  ppmid: [
+    // the screen model (firmware/display/screen-model.ts ScreenModel)
+    'credit', 'emergencyCredit', 'debt', 'ec', 'supply', 'lastUpdate', 'at', 'hhmm', 'source', 'ageMinutes', 'freshness',
+    'warnings', 'code', 'text', 'pending', 'lines',
+    // ppmidSummary
+    'link', 'lastPollResult', 'failures', 'clockOffsetMs', 'clockSynced', 'staleDetection',
+    // log data
+    'status', 'timeStatus', 'correctionMs', 'reason', 'amount', 'amountPounds', 'failedPolls', 'missing', 'sequence', 'kind', 'afterMs',
+  ],
+  gsme: [
+    // gsmeSummary
+    'paymentMode', 'supply', 'supplyStatus', 'creditGbp', 'emergencyCreditGbp', 'debtGbp', 'creditStatus', 'creditStatusFlags', 'volumeM3',
+    'clockOffsetMs', 'clockFault', 'wakeCount', 'lastReport',
+    // log data
+    'attempt', 'attempts', 'status', 'timeStatus', 'correctionMs', 'reason', 'accepted', 'amount', 'amountGbp', 'action',
+  ],
+  gpf: [
+    // gpfSummary
+    'snapshotTime', 'snapshotReliable', 'creditGbp', 'emergencyCreditGbp', 'creditStatus', 'supplyStatus', 'lastReportAt', 'reportsReceived',
+    'pendingCommands',
+    // log data
+    'status', 'timeStatus', 'commands', 'command', 'from', 'commandId', 'requestId', 'useCase',
+  ],
+};
 
-/** Each machine's config keys: a board's `config` overrides them by name. */
-function configNames(): string[] {
-  return [GSME_DEFAULT_CONFIG, GPF_DEFAULT_CONFIG, PPMID_DEFAULT_CONFIG].flatMap((c) => Object.keys(c));
-}
+const DEFAULT_CONFIGS: Readonly<Record<DeviceKind, object>> = { gsme: GSME_DEFAULT_CONFIG, gpf: GPF_DEFAULT_CONFIG, ppmid: PPMID_DEFAULT_CONFIG };
 
 /** Properties only instances have (not found on a prototype). */
 const INSTANCE_NAMES = ['length', 'stack', 'message', 'name', 'index', 'input', 'lastIndex', 'groups', 'cause', 'constructor', 'prototype', 'arguments', 'caller'];
@@ -95,10 +112,13 @@ export function engineNames(): Set<string> {
   return out;
 }
 
-/** The names that are never shortened, for a bundle whose strings are `strings`. */
-export function keptNames(strings: Iterable<string>): Set<string> {
+/**
+ * The names never shortened in `device`'s bundle, whose strings are `strings`. The machine's
+ * config keys are kept: a board's `config` overrides them by name.
+ */
+export function keptNames(device: DeviceKind, strings: Iterable<string>): Set<string> {
   const kept = engineNames();
-  for (const list of [HOST_NAMES, PUBLISHED_NAMES, configNames(), strings]) for (const n of list) kept.add(n);
+  for (const list of [HOST_NAMES, PUBLISHED_BY_ALL, PUBLISHED_NAMES[device], Object.keys(DEFAULT_CONFIGS[device]), strings]) for (const n of list) kept.add(n);
   return kept;
 }
 
@@ -124,10 +144,10 @@ export function namesIn(code: string): { properties: Set<string>; strings: Set<s
   return { properties, strings };
 }
 
-/** The property names of `code` that may be shortened, sorted. */
-export function mangleableNames(code: string): string[] {
+/** The property names of `device`'s bundle `code` that may be shortened, sorted. */
+export function mangleableNames(device: DeviceKind, code: string): string[] {
   const { properties, strings } = namesIn(code);
-  const kept = keptNames(strings);
+  const kept = keptNames(device, strings);
   return [...properties].filter((n) => !kept.has(n) && n.length > 1).sort();
 }
 
