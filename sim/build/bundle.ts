@@ -10,7 +10,8 @@
  * config (the state structure, which the table replaces) is left out.
  *
  * Targets: `node` (ES module for Node), `es2020` (an IIFE QuickJS runs unchanged), `es5`
- * (Espruino: see espruino.ts for the rest of that route).
+ * (Espruino: the bundle's own property names shortened, mangle.ts; espruino.ts for the rest of
+ * that route).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

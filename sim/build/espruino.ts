@@ -1,5 +1,6 @@
 /**
- * The Espruino route after esbuild (which cannot emit ES5): SWC lowers the es2017 IIFE to ES5,
+ * The Espruino route after esbuild (which cannot emit ES5; bundle.ts has already shortened the
+ * firmware's own property names there, mangle.ts): SWC lowers the es2020 IIFE to ES5,
  * the polyfills the bundle actually uses go in front, SWC minifies, and es5-check.ts refuses
  * anything Espruino 2v29 would not run.
  *
