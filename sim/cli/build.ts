@@ -10,7 +10,7 @@ export const help = `hanlab build --board ID --device gsme|gpf|ppmid [--runtime 
 
 Bundles one device for one board (boards/ID/board.json) into dist/ID/DEVICE.js and prints the
 file and its size minified and gzipped. Espruino boards get ES5 with only the polyfills the
-bundle uses.
+bundle uses, the firmware's own property names shortened (published and host names are kept).
 
   --board ID              a folder of boards/ with a board.json
   --device NAME           gsme, gpf or ppmid (one the board lists)
