@@ -33,6 +33,7 @@ import { BOARDS_DIR, DEVICES, listBoards, loadBoard, RUNTIMES } from '../sim/bui
 import type { DeviceKind, Runtime } from '../sim/build/board-spec.ts';
 import { buildDevice, FRAME_ENCODER_NAMES, MACHINES, ROOT } from '../sim/build/bundle.ts';
 import { runSimulation } from '../sim/run/run.ts';
+import { bundleComposition } from './composition.ts';
 import { builtinScenario, DEFAULT_SCENARIO } from '../sim/scenario/load.ts';
 
 const ESPRUINO_PPMID_BUDGET = 24 * 1024;
@@ -51,6 +52,8 @@ interface SizeRow {
   bytes: number | null;
   gzipBytes: number | null;
   note: string;
+  /** The bundle itself (for the budget's breakdown). */
+  code?: string;
 }
 
 async function sizes(): Promise<SizeRow[]> {
@@ -62,7 +65,7 @@ async function sizes(): Promise<SizeRow[]> {
       for (const runtime of RUNTIMES) {
         try {
           const b = await buildDevice({ board, device, runtime, outDir });
-          rows.push({ device, board, runtime, bytes: b.bytes, gzipBytes: b.gzipBytes, note: '' });
+          rows.push({ device, board, runtime, bytes: b.bytes, gzipBytes: b.gzipBytes, note: '', code: b.code });
         } catch (err) {
           const why = (err as Error).message.split('\n')[0]!.slice(0, 90);
           const note = spec.engine === 'espruino' ? `n/a (espruino route unavailable: ${why})` : `n/a (${why})`;
@@ -175,6 +178,8 @@ async function main(): Promise<number> {
     else {
       const ok = r.bytes <= ESPRUINO_PPMID_BUDGET;
       console.log(`  ${r.board} ppmid compact ≤ ${kb(ESPRUINO_PPMID_BUDGET)}: ${kb(r.bytes)} (${r.bytes} bytes) ${ok ? 'ok' : 'OVER'}`);
+      const c = bundleComposition(r.code!);
+      console.log(`    = ${c.code} code + ${c.strings} strings + ${c.keptNames} kept property names (built-in, host, published, config)`);
       if (!ok) failures.push(`${r.board} ppmid compact bundle ${r.bytes} bytes > ${ESPRUINO_PPMID_BUDGET}`);
     }
   }

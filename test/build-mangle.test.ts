@@ -10,6 +10,7 @@ import type { Platform } from '../firmware/platform/index.ts';
 import { startDevice } from '../firmware/runtime/device.ts';
 import { buildDevice } from '../sim/build/bundle.ts';
 import { checkShortNames, keptNames, mangleableNames, namesIn } from '../sim/build/mangle.ts';
+import { bundleComposition } from '../bench/composition.ts';
 import { runSimulation } from '../sim/run/run.ts';
 import type { DeviceStarter } from '../sim/run/home.ts';
 import { builtinScenario, parseScenario } from '../sim/scenario/load.ts';
@@ -122,5 +123,13 @@ describe('a mangled PPMID bundle', () => {
     expect(() => checkShortNames({ pending: 'a', timers: 'b' })).not.toThrow();
     expect(() => checkShortNames({ handlers: 'on' })).toThrow(/'handlers' was shortened to 'on', an inherited name/);
     expect(() => checkShortNames({ proto: 'constructor' })).toThrow(/inherited/);
+  });
+});
+
+describe("bench/footprint's breakdown of a bundle", () => {
+  it('splits the bytes into strings, property names longer than two characters, and code', () => {
+    const code = 'var a={ab:"xyz",total:1};a.total+=a.ab.length;';
+    // strings: "xyz" (5); names: total ×2, length (16); ab is short (a mangled name).
+    expect(bundleComposition(code)).toEqual({ bytes: code.length, strings: 5, keptNames: 16, code: code.length - 21 });
   });
 });
