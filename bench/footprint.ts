@@ -33,8 +33,8 @@ import { BOARDS_DIR, DEVICES, listBoards, loadBoard, RUNTIMES } from '../sim/bui
 import type { DeviceKind, Runtime } from '../sim/build/board-spec.ts';
 import { buildDevice, FRAME_ENCODER_NAMES, MACHINES, ROOT } from '../sim/build/bundle.ts';
 import { runSimulation } from '../sim/run/run.ts';
-import { bundleComposition } from './composition.ts';
 import { builtinScenario, DEFAULT_SCENARIO } from '../sim/scenario/load.ts';
+import { bundleComposition } from './composition.ts';
 
 const ESPRUINO_PPMID_BUDGET = 24 * 1024;
 const HEAP_RATIO_BUDGET = 0.25;

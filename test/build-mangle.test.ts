@@ -3,7 +3,9 @@
  * everything the devices publish and everything the board's host provides. (That a mangled
  * bundle behaves byte for byte as an unmangled one is test/duktape.test.ts.)
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gpfMachine, gsmeMachine, ppmidMachine } from '../firmware/machines/index.ts';
 import type { Platform } from '../firmware/platform/index.ts';
@@ -113,7 +115,8 @@ describe('names an Espruino bundle keeps', () => {
 
 describe('a mangled PPMID bundle', () => {
   it('has its own long names shortened and the published ones kept', async () => {
-    const { code } = await buildDevice({ board: 'espruino-wifi', device: 'ppmid', outDir: '/tmp/hanlab-mangle-test/' });
+    const dir = mkdtempSync(join(tmpdir(), 'hanlab-mangle-'));
+    const { code } = await buildDevice({ board: 'espruino-wifi', device: 'ppmid', outDir: dir + '/' }).finally(() => rmSync(dir, { recursive: true, force: true }));
     const properties = namesIn(code).properties;
     for (const internal of ['outstanding', 'lastContactHw', 'firstSeenHw', 'implementations']) expect(properties.has(internal), internal).toBe(false);
     for (const published of ['clockOffsetMs', 'lastPollResult', 'freshness', 'drawString', 'pollIntervalMs']) expect(properties.has(published), published).toBe(true);

@@ -7,7 +7,8 @@
  * Object.is), unless a polyfill in front of the bundle provides them.
  */
 import { parse } from 'acorn';
-import type { Node } from 'acorn';
+import { isNode, walk } from './ast.ts';
+import type { AnyNode } from './ast.ts';
 
 export class Es5CheckError extends Error {
   override readonly name = 'Es5CheckError';
@@ -54,25 +55,6 @@ function lineColumn(code: string, offset: number): { line: number; column: numbe
 function fail(code: string, construct: string, offset: number): never {
   const { line, column } = lineColumn(code, offset);
   throw new Es5CheckError(construct, line, column, excerptAt(code, offset));
-}
-
-type AnyNode = Node & Record<string, unknown>;
-
-function isNode(value: unknown): value is AnyNode {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
-}
-
-/** Every node, parents first, with its parent. */
-function walk(node: AnyNode, visit: (node: AnyNode, parent: AnyNode | null) => void, parent: AnyNode | null = null): void {
-  visit(node, parent);
-  for (const key of Object.keys(node)) {
-    const value = node[key];
-    if (Array.isArray(value)) {
-      for (const child of value) if (isNode(child)) walk(child, visit, node);
-    } else if (isNode(value) && key !== 'loc') {
-      walk(value, visit, node);
-    }
-  }
 }
 
 /** Names the program declares itself (a `var Map` of its own is not the missing built-in). */

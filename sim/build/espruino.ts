@@ -16,7 +16,8 @@
  */
 import { minify, transform } from '@swc/core';
 import { parse } from 'acorn';
-import type { Node } from 'acorn';
+import { walk } from './ast.ts';
+import type { AnyNode } from './ast.ts';
 import { checkEs5, usedBuiltins } from './es5-check.ts';
 import { polyfillSource, polyfillsFor } from './polyfills/index.ts';
 
@@ -32,20 +33,6 @@ export interface EspruinoResult {
   polyfills: string[];
 }
 
-type AnyNode = Node & Record<string, unknown>;
-
-/** Every node below `node` (parents first) for which `keep` holds, `node` itself included. */
-function collect(node: AnyNode, keep: (n: AnyNode) => boolean, out: AnyNode[] = []): AnyNode[] {
-  if (keep(node)) out.push(node);
-  for (const key of Object.keys(node)) {
-    const value = node[key];
-    for (const child of Array.isArray(value) ? value : [value]) {
-      if (typeof child === 'object' && child !== null && typeof (child as AnyNode).type === 'string') collect(child as AnyNode, keep, out);
-    }
-  }
-  return out;
-}
-
 /**
  * `for (const x of xs) body` → `for (let _f = xs, _i = 0; _i < _f.length; _i++) { const x = _f[_i]; body }`,
  * before SWC: SWC 1.x ignores `iterableIsArray` and lowers every `for…of` through an iterator
@@ -55,7 +42,10 @@ function collect(node: AnyNode, keep: (n: AnyNode) => boolean, out: AnyNode[] = 
  */
 export function forOfToIndexLoops(code: string): string {
   const ast = parse(code, { ecmaVersion: 'latest', sourceType: 'script', allowHashBang: true }) as unknown as AnyNode;
-  const loops = collect(ast, (n) => n.type === 'ForOfStatement');
+  const loops: AnyNode[] = [];
+  walk(ast, (n) => {
+    if (n.type === 'ForOfStatement') loops.push(n);
+  });
   if (loops.length === 0) return code;
   let counter = 0;
   // The text of [start, end) with every outermost for…of inside rewritten (recursively).
@@ -199,7 +189,7 @@ async function dropUnused(code: string): Promise<string> {
   return out.code;
 }
 
-/** esbuild's es2017 IIFE → Espruino ES5, with its polyfills; throws Es5CheckError on what Espruino rejects. */
+/** esbuild's es2020 IIFE → Espruino ES5, with its polyfills; throws Es5CheckError on what Espruino rejects. */
 export async function toEspruinoWithReport(code: string, options: EspruinoOptions): Promise<EspruinoResult> {
   // esbuild calls a board module (`require("MQTT")`) through its `__require` shim; Espruino has
   // `require`, and the flash tool finds the modules to upload by the literal calls.

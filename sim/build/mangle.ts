@@ -14,14 +14,14 @@
  *   computed property (`context[pending]`, `'x' in o`, a JSON key), which the renaming cannot see.
  *
  * test/build-mangle.test.ts checks the lists against what the Node devices really publish and
- * what the board declarations name, and that a mangled bundle behaves as an unmangled one.
+ * what the board declarations name; test/duktape.test.ts, that a mangled bundle behaves as an
+ * unmangled one.
  */
 import { parse } from 'acorn';
-import type { Node } from 'acorn';
+import { walk } from './ast.ts';
+import type { AnyNode } from './ast.ts';
 import { GPF_DEFAULT_CONFIG, GSME_DEFAULT_CONFIG, PPMID_DEFAULT_CONFIG } from '../../firmware/machines/index.ts';
 import type { DeviceKind } from './board-spec.ts';
-
-type AnyNode = Node & Record<string, unknown>;
 
 /** Names of what the host provides that the bundle calls or reads. */
 export const HOST_NAMES: readonly string[] = [
@@ -122,25 +122,24 @@ export function keptNames(device: DeviceKind, strings: Iterable<string>): Set<st
   return kept;
 }
 
+/** The name of a property written as a name (`o.name`, `{ name: … }`, a class member), else null. */
+export function propertyName(node: AnyNode): string | null {
+  const named = node.type === 'MemberExpression' || node.type === 'Property' || node.type === 'MethodDefinition' || node.type === 'PropertyDefinition';
+  if (!named || node['computed']) return null;
+  const key = (node.type === 'MemberExpression' ? node['property'] : node['key']) as AnyNode;
+  return key.type === 'Identifier' ? (key['name'] as string) : null;
+}
+
 /** The property names and the string literals of a script (es2020, not minified). */
 export function namesIn(code: string): { properties: Set<string>; strings: Set<string> } {
   const properties = new Set<string>();
   const strings = new Set<string>();
-  const walk = (node: AnyNode): void => {
+  walk(parse(code, { ecmaVersion: 'latest', sourceType: 'script' }) as unknown as AnyNode, (node) => {
     if (node.type === 'Literal' && typeof node['value'] === 'string') strings.add(node['value'] as string);
-    if (node.type === 'TemplateElement') strings.add(((node['value'] as { cooked: string }).cooked ?? ''));
-    if ((node.type === 'MemberExpression' || node.type === 'Property' || node.type === 'MethodDefinition' || node.type === 'PropertyDefinition') && !node['computed']) {
-      const key = (node.type === 'MemberExpression' ? node['property'] : node['key']) as AnyNode;
-      if (key.type === 'Identifier') properties.add(key['name'] as string);
-    }
-    for (const k of Object.keys(node)) {
-      const v = node[k];
-      for (const child of Array.isArray(v) ? v : [v]) {
-        if (typeof child === 'object' && child !== null && typeof (child as AnyNode).type === 'string') walk(child as AnyNode);
-      }
-    }
-  };
-  walk(parse(code, { ecmaVersion: 'latest', sourceType: 'script' }) as unknown as AnyNode);
+    if (node.type === 'TemplateElement') strings.add((node['value'] as { cooked: string | null }).cooked ?? '');
+    const name = propertyName(node);
+    if (name !== null) properties.add(name);
+  });
   return { properties, strings };
 }
 
