@@ -25,6 +25,12 @@ const boardSchema = z.strictObject({
   memory: z.strictObject({ unit: z.enum(['bytes', 'variables']), budget: z.number().int().positive() }),
   /** Display profile (firmware/display/render), or null for a board without a screen. */
   display: z.enum(['mono128x64', 'color176']).nullable(),
+  /**
+   * The bitmap fonts the board's firmware has built in (Espruino: "4x6" always, "6x8" only where
+   * the firmware was built with it; the framebuffer boards draw both). A layout that needs another
+   * gets it from the bundle or the build refuses it (sim/build/espruino.ts).
+   */
+  fonts: z.array(z.enum(['4x6', '6x8', 'Vector'])).min(1),
   /** How HAN frames leave the board. */
   han: z.enum(['mqtt.js', 'host-bridge', 'espruino-mqtt']),
   /** The machine runtime, when the board must not have the one its memory budget picks (runtimeFor). */
