@@ -19,6 +19,7 @@ import { parse } from 'acorn';
 import { walk } from './ast.ts';
 import type { AnyNode } from './ast.ts';
 import { checkEs5, usedBuiltins } from './es5-check.ts';
+import { hoistDeclarations } from './espruino-hoist.ts';
 import { polyfillSource, polyfillsFor } from './polyfills/index.ts';
 
 export interface EspruinoOptions {
@@ -199,7 +200,8 @@ export async function toEspruinoWithReport(code: string, options: EspruinoOption
   const es5 = smallerHelpers(replaceNativeSuper(await lowerToEs5(forOfToIndexLoops(direct))));
   const wanted = options.polyfills === false ? [] : polyfillsFor(usedBuiltins(es5));
   const joined = wanted.map(polyfillSource).join('\n') + '\n' + es5;
-  const out = options.minify ? await minifyEs5(joined) : await dropUnused(joined);
+  // Last, after every tool that moves code: Espruino hoists neither vars nor functions.
+  const out = hoistDeclarations(options.minify ? await minifyEs5(joined) : await dropUnused(joined), { readable: !options.minify });
   checkEs5(out, { provided: wanted.flatMap((p) => p.provides) });
   return { code: out, polyfills: wanted.map((p) => p.file) };
 }
