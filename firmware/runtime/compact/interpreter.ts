@@ -34,8 +34,12 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     while ((n = S[n]![1]) >= 0) if (n === d) return true;
     return false;
   }
+  // No recursion and no closure per call here or below: on Espruino a function created per call that
+  // recurses 3 deep leaks its code variable (its lock count sticks at 15; docs/decisions.md), and a
+  // minifier may turn any local function into one.
   function kids(n: number): number[] { // active children, in activation order (XState's order of state value keys)
-    return active.filter(function (s) { return S[s]![1] === n; });
+    for (var r: number[] = [], i = 0; i < active.length; i++) if (S[active[i]!]![1] === n) r.push(active[i]!);
+    return r;
   }
   function merge(a: any, b: any): any {
     var o: any = {}, k: string, own = o.hasOwnProperty;
@@ -79,7 +83,8 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     }
   }
   function exitSet(t: TableTransition): number[] {
-    return t[2] === undefined ? [] : active.filter(function (s) { return below(s, t[2]!); });
+    for (var r: number[] = [], i = 0; t[2] !== undefined && i < active.length; i++) if (below(active[i]!, t[2])) r.push(active[i]!);
+    return r;
   }
   function unite(into: number[], more: number[] | undefined): boolean { // adds `more` to `into`; true if they met
     for (var met = false, i = 0; more && i < more.length; i++) if (into.indexOf(more[i]!) < 0) into.push(more[i]!); else met = true;
@@ -96,13 +101,25 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     }
     return kept;
   }
-  function select(n: number, ev: TableEvent): Pick[] {
-    var r: Pick[] = [], ch = kids(n), st = S[n]!, ts = (st[5] && st[5][table.e.indexOf(ev.type)]) || [], i; // -1: no key
-    for (i = 0; i < ch.length; i++) r = r.concat(select(ch[i]!, ev));
+  function own(n: number, ev: TableEvent): Pick[] { // n's first transition for ev whose guard passes
+    var st = S[n]!, ts = (st[5] && st[5][table.e.indexOf(ev.type)]) || []; // -1: no key
     for (var d in st[7]) if (afterType(n, d) === ev.type) ts = st[7]![d]!;
-    for (i = 0; !r.length && i < ts.length; i++) {
+    for (var i = 0; i < ts.length; i++) {
       var q: any = ts[i]![0] === -1 ? 0 : pair(ts[i]![0] as Ref);
       if (!q || call(impl.guards[table.g[q[0]]!], ev, q[1])) return [[n, ts[i]!]];
+    }
+    return [];
+  }
+  function select(ev: TableEvent): Pick[] {
+    // Children first, in activation order; a state's own transitions only when none of its active
+    // children took one. A frame: [state, its active children, the next one, their picks].
+    var stack: [number, number[], number, Pick[]][] = [[0, kids(0), 0, []]], f, r: Pick[] = [];
+    while (stack.length) {
+      f = stack[stack.length - 1]!;
+      if (f[2] < f[1].length) { var c = f[1][f[2]++]!; stack.push([c, kids(c), 0, []]); continue; }
+      stack.pop();
+      r = f[3].length ? f[3] : own(f[0], ev);
+      if (stack.length) { f = stack[stack.length - 1]!; f[3] = f[3].concat(r); }
     }
     return r;
   }
@@ -119,15 +136,19 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
   }
   function macrostep(ev: TableEvent): void { // the event, then the events it raised, in order (iq is empty but at init)
     if (ev.type !== 'xstate.init') iq.unshift(ev);
-    while (iq.length) microstep(select(0, (ev = iq.shift()!)), ev);
+    while (iq.length) microstep(select((ev = iq.shift()!)), ev);
   }
-  function value(n: number): StateValue {
-    var ch = kids(n), v: Record<string, StateValue> = {};
-    if (S[n]![2] === 1 && ch.length && !S[ch[0]!]![2]) return S[ch[0]!]![0]; // a compound's atomic child: its key
-    for (var i = 0; i < ch.length; i++) v[S[ch[i]!]![0]] = value(ch[i]!);
-    return v;
+  function value(): StateValue { // filled top down: [state, the object its value goes in, under which key]
+    var out: any = {}, todo: [number, any, string][] = [[0, out, 'v']], t, ch, v: any, i;
+    while ((t = todo.pop())) {
+      ch = kids(t[0]);
+      if (S[t[0]]![2] === 1 && ch.length && !S[ch[0]!]![2]) { t[1][t[2]] = S[ch[0]!]![0]; continue; } // a compound's atomic child: its key
+      v = t[1][t[2]] = {};
+      for (i = 0; i < ch.length; i++) { v[S[ch[i]!]![0]] = 0; todo.push([ch[i]!, v, S[ch[i]!]![0]]); } // keys in activation order
+    }
+    return out.v;
   }
-  function snapshot(): CompactSnapshot { return { status: status, value: value(0), context: ctx, error: error }; }
+  function snapshot(): CompactSnapshot { return { status: status, value: value(), context: ctx, error: error }; }
   function halt(complete: boolean, err?: unknown): void {
     var obs = observers, handled = false;
     for (var k in timers) cancel(k);
