@@ -49,6 +49,14 @@ describe('hoistDeclarations (Espruino route)', () => {
     );
   });
 
+  it('keeps a leading `var a,b;` line (a minifier\'s) ahead of the functions it moves up', () => {
+    const code = 'function f(){var a,b;a=1;b=g();return b;function g(){return a+1}}result=f()';
+    const out = hoistDeclarations(code);
+    expect(out).toBe('function f(){var a,b;function g(){return a+1}a=1;b=g();return b;}result=f()');
+    expect(findUnhoisted(out)).toEqual([]);
+    expect(run(out)).toBe(2);
+  });
+
   it('keeps statements that ended by semicolon insertion apart when their neighbours move', () => {
     const code = 'function f(){x=1\nreturn g()\nfunction g(){return x}var x}result=f()';
     const out = hoistDeclarations(code);

@@ -27,6 +27,16 @@ export function isInt(v: unknown): v is number {
   return typeof v === 'number' && v % 1 === 0;
 }
 
+/**
+ * 2^(8n), one more than the largest n-byte unsigned integer, by multiplication: exact in doubles
+ * everywhere, where Espruino's Math.pow(2, 32) is 4294967295.99999666.
+ */
+export function uintLimit(n: number): number {
+  let limit = 1;
+  for (let i = 0; i < n; i++) limit *= 256;
+  return limit;
+}
+
 /** `v` when it is an integer in 0..max, else an EncodeError naming `what` and the range. */
 export function checkRange(v: number, max: number, what: string): number {
   if (!isInt(v) || v < 0 || v > max) throw new EncodeError(what + ' out of range 0..' + max + ': ' + v);
@@ -72,7 +82,7 @@ export function readUintLE(r: Reader, n: number, what: string): number {
 /** Signed little-endian two's-complement integer of 1..6 bytes. */
 export function readIntLE(r: Reader, n: number, what: string): number {
   const u = readUintLE(r, n, what);
-  const top = Math.pow(2, 8 * n);
+  const top = uintLimit(n);
   return u >= top / 2 ? u - top : u;
 }
 
@@ -123,7 +133,7 @@ function room(w: Writer, n: number): void {
 }
 
 function checkUint(v: number, n: number): void {
-  if (!isInt(v) || v < 0 || v >= Math.pow(2, 8 * n)) throw new EncodeError('uint' + n * 8 + ' out of range: ' + v);
+  if (!isInt(v) || v < 0 || v >= uintLimit(n)) throw new EncodeError('uint' + n * 8 + ' out of range: ' + v);
 }
 
 export function writeU8(w: Writer, v: number): void {
@@ -140,7 +150,7 @@ export function writeUintLE(w: Writer, v: number, n: number): void {
 }
 
 export function writeIntLE(w: Writer, v: number, n: number): void {
-  const top = Math.pow(2, 8 * n);
+  const top = uintLimit(n);
   if (!isInt(v) || v < -top / 2 || v >= top / 2) throw new EncodeError('int' + n * 8 + ' out of range: ' + v);
   writeUintLE(w, v < 0 ? v + top : v, n);
 }

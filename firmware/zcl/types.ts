@@ -1,4 +1,4 @@
-import { copyBytes, isInt, readIntLE, readTake, readU8, readUintLE, readerOffset, writeBytes, writeIntLE, writeU8, writeUintLE } from '../codec/bytes.ts';
+import { copyBytes, isInt, readIntLE, readTake, readU8, readUintLE, readerOffset, uintLimit, writeBytes, writeIntLE, writeU8, writeUintLE } from '../codec/bytes.ts';
 import type { Reader, Writer } from '../codec/bytes.ts';
 import { DecodeError, EncodeError } from '../codec/errors.ts';
 import { hex2 } from '../codec/hex.ts';
@@ -77,7 +77,7 @@ export function encodeZclValue(w: Writer, type: ZclDataTypeId, value: ZclValue):
   const name = dataTypeName(type);
   const width = unsignedWidth(type);
   if (width) {
-    writeUintLE(w, checkInteger(value, name, 0, Math.pow(2, 8 * width) - 1), width);
+    writeUintLE(w, checkInteger(value, name, 0, uintLimit(width) - 1), width);
   } else if (type === INT32) {
     writeIntLE(w, checkInteger(value, name, -0x8000_0000, 0x7fff_ffff), 4);
   } else if (type === OCTET_STRING) {

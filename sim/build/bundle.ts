@@ -22,6 +22,7 @@ import { gpfMachine, gsmeMachine, ppmidMachine } from '../../firmware/machines/i
 import { encodeZclFrame, encodeZclUntypedFrame } from '../../firmware/zcl/index.ts';
 import type { ZclFrame } from '../../firmware/zcl/index.ts';
 import { compileMachine, linkTable } from '../../firmware/runtime/compact/compile.ts';
+import { UsageError } from '../cli/usage.ts';
 import { BOARDS_DIR, loadBoard } from './board-spec.ts';
 import type { BoardSpec, DeviceKind, Runtime } from './board-spec.ts';
 
@@ -122,21 +123,39 @@ export function linkedTable(machine: AnyStateMachine): ReturnType<typeof linkTab
 }
 
 /**
+ * Fonts an Espruino bundle can bring for a board whose firmware lacks them (board.json `fonts`):
+ * each module gives Graphics a `setFont<name>` method, which Espruino's setFont calls for a font
+ * it does not have. The ES5 check refuses a font that is neither the board's nor supplied.
+ */
+export const SUPPLIED_FONTS: Readonly<Record<string, string>> = { '6x8': 'boards/espruino/font-6x8.ts' };
+
+/** The font modules `board`'s bundle carries: those of SUPPLIED_FONTS its firmware lacks. */
+export function suppliedFonts(board: BoardSpec): string[] {
+  if (board.engine !== 'espruino') return [];
+  return Object.keys(SUPPLIED_FONTS).filter((font) => !(board.fonts as readonly string[]).includes(font));
+}
+
+/**
  * `hanlab:device` (above), and `hanlab:display`: the layout of the board's own display profile
  * (board.json `display`), `firmware/display/render/layout-<profile>.ts`, whose `draw(g, screen)`
  * draws one frame; a board without a screen gets a `draw` that does nothing. So a board bundle
- * carries one layout, and firmware/ names profiles, never boards.
+ * carries one layout, and firmware/ names profiles, never boards. With the layout come the fonts
+ * the board lacks (suppliedFonts): the status screen draws through the same Graphics, and every
+ * Espruino board imports the layout before it draws anything.
  */
 function devicePlugin(board: BoardSpec, device: DeviceKind, runtime: Runtime, flags: BuildFlags): esbuild.Plugin {
+  const fonts = suppliedFonts(board).map((font) => `import ${JSON.stringify(ROOT + SUPPLIED_FONTS[font]!)};`);
+  const layout = board.display ? `${ROOT}firmware/display/render/layout-${board.display}.ts` : null;
+  const display = [...fonts, layout ? `export { draw } from ${JSON.stringify(layout)};` : 'export function draw() {}'].join('\n');
   return {
     name: 'hanlab-device',
     setup(build) {
       build.onResolve({ filter: /^hanlab:device$/ }, () => ({ path: 'hanlab:device', namespace: 'hanlab' }));
       build.onResolve({ filter: /^hanlab:display$/ }, () =>
-        board.display ? { path: `${ROOT}firmware/display/render/layout-${board.display}.ts` } : { path: 'hanlab:display', namespace: 'hanlab' },
+        layout && fonts.length === 0 ? { path: layout } : { path: 'hanlab:display', namespace: 'hanlab' },
       );
       build.onLoad({ filter: /.*/, namespace: 'hanlab' }, (args) => ({
-        contents: args.path === 'hanlab:display' ? 'export function draw() {}' : deviceModule(device, runtime, flags),
+        contents: args.path === 'hanlab:display' ? display : deviceModule(device, runtime, flags),
         loader: 'js',
         resolveDir: ROOT,
       }));
@@ -192,15 +211,30 @@ async function esbuildDevice(
   return { code: result.outputFiles![0]!.text, mangleCache: result.mangleCache ?? {} };
 }
 
+/**
+ * Throws a UsageError, before any building, for a runtime the board cannot run: XState on Espruino
+ * takes about 5,000 variables for one machine, and its source has constructs Espruino 2v29
+ * rejects (a labelled statement), so it would fail the ES5 check deep in the build.
+ */
+export function checkRuntime(board: BoardSpec, runtime: Runtime): void {
+  if (board.engine === 'espruino' && runtime === 'xstate') {
+    throw new UsageError(
+      `--runtime: xstate does not run on board '${board.id}' (Espruino): XState needs about 5,000 variables for one machine and its source has constructs Espruino rejects; use --runtime compact`,
+    );
+  }
+}
+
 export async function buildDevice(options: BuildOptions): Promise<BuildResult> {
   const board = loadBoard(options.board);
   const runtime = options.runtime ?? board.runtime;
+  checkRuntime(board, runtime);
   const flags = options.flags ?? {};
   const minify = options.minify ?? true;
   let code: string;
   if (board.target === 'es5') {
     const { toEspruino } = await import('./espruino.ts');
-    code = await toEspruino(await bundleDevice(board, options.device, runtime, flags, false, options.mangle ?? true), { minify });
+    const es2020 = await bundleDevice(board, options.device, runtime, flags, false, options.mangle ?? true);
+    code = await toEspruino(es2020, { minify, fonts: { board: board.id, fonts: board.fonts } });
   } else {
     code = await bundleDevice(board, options.device, runtime, flags, minify);
   }

@@ -179,10 +179,15 @@ export function hoistDeclarations(code: string, options: { readable?: boolean } 
     return needsSemicolon(s, t) ? t + ';' : t;
   };
   const rewrite = (b: Body): string => {
-    const directives = b.statements.filter((s) => s.type === 'ExpressionStatement' && typeof s['directive'] === 'string');
+    // The prologue (directives, and `var a,b;` lines a minifier already put first) stays first.
+    const prologue: AnyNode[] = [];
+    for (const s of b.statements) {
+      if (!((s.type === 'ExpressionStatement' && typeof s['directive'] === 'string') || isHoistLine(s))) break;
+      prologue.push(s);
+    }
     const functions = b.statements.filter((s) => s.type === 'FunctionDeclaration');
-    const rest = b.statements.filter((s) => !directives.includes(s) && !functions.includes(s));
-    const parts = [...directives.map(statement), ...(b.hoist.length ? ['var ' + b.hoist.join(',') + ';'] : []), ...functions.map(statement), ...rest.map(statement)];
+    const rest = b.statements.filter((s) => !prologue.includes(s) && !functions.includes(s));
+    const parts = [...prologue.map(statement), ...(b.hoist.length ? ['var ' + b.hoist.join(',') + ';'] : []), ...functions.map(statement), ...rest.map(statement)];
     const inner = parts.join(sep);
     return b.node.type === 'Program' ? inner : '{' + sep + inner + sep + '}';
   };

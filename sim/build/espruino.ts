@@ -1,8 +1,10 @@
 /**
  * The Espruino route after esbuild (which cannot emit ES5; bundle.ts has already shortened the
- * firmware's own property names there, mangle.ts): SWC lowers the es2020 IIFE to ES5,
- * the polyfills the bundle actually uses go in front, SWC minifies, and es5-check.ts refuses
- * anything Espruino 2v29 would not run.
+ * firmware's own property names there, mangle.ts): `**` becomes an exact power (espruino-pow.ts),
+ * SWC lowers the es2020 IIFE to ES5, regular expressions are written as Espruino's engine reads
+ * them (espruino-regex.ts), the polyfills the bundle actually uses go in front, SWC minifies, every
+ * declaration moves before its uses (espruino-hoist.ts), and es5-check.ts refuses anything
+ * Espruino 2v29 would not run.
  *
  * SWC settings: `loose` and the assumptions below make SWC lower spread and destructuring to
  * `concat` and property reads instead of iterator protocol helpers that need Symbol. `for…of`
@@ -19,13 +21,18 @@ import { parse } from 'acorn';
 import { walk } from './ast.ts';
 import type { AnyNode } from './ast.ts';
 import { checkEs5, usedBuiltins } from './es5-check.ts';
+import type { BoardFonts } from './espruino-fonts.ts';
 import { hoistDeclarations } from './espruino-hoist.ts';
+import { exactPowers } from './espruino-pow.ts';
+import { espruinoRegExps } from './espruino-regex.ts';
 import { polyfillSource, polyfillsFor } from './polyfills/index.ts';
 
 export interface EspruinoOptions {
   minify: boolean;
   /** false: leave the polyfills out (for testing the check). Default true. */
   polyfills?: boolean;
+  /** The board's fonts, which the check holds the bundle's setFont calls to. Unchecked when absent. */
+  fonts?: BoardFonts;
 }
 
 export interface EspruinoResult {
@@ -166,8 +173,8 @@ function replaceNativeSuper(es5: string): string {
 
 async function minifyEs5(code: string): Promise<string> {
   const out = await minify(code, {
-    // hoist_vars: every `var` at the top of its function, so nothing depends on hoisting (the
-    // Espruino interpreter declares a var when it executes the statement).
+    // hoist_vars: SWC's own `var a,b;` lines (espruino-hoist.ts still runs after it: SWC's inlining
+    // can leave a use ahead of a declaration).
     compress: { ecma: 5, passes: 3, toplevel: true, keep_fargs: true, hoist_vars: true },
     mangle: { toplevel: true },
     ecma: 5,
@@ -197,12 +204,12 @@ export async function toEspruinoWithReport(code: string, options: EspruinoOption
   // esbuild's leading "use strict" is dropped: it used to land mid-program, after the polyfills,
   // where it is no directive, and the bundle has always run sloppy (as Espruino runs everything).
   const direct = code.replace(/^\s*"use strict";/, '').replace(/\b__require\(/g, 'require(');
-  const es5 = smallerHelpers(replaceNativeSuper(await lowerToEs5(forOfToIndexLoops(direct))));
+  const es5 = espruinoRegExps(smallerHelpers(replaceNativeSuper(await lowerToEs5(forOfToIndexLoops(exactPowers(direct))))));
   const wanted = options.polyfills === false ? [] : polyfillsFor(usedBuiltins(es5));
   const joined = wanted.map(polyfillSource).join('\n') + '\n' + es5;
   // Last, after every tool that moves code: Espruino hoists neither vars nor functions.
   const out = hoistDeclarations(options.minify ? await minifyEs5(joined) : await dropUnused(joined), { readable: !options.minify });
-  checkEs5(out, { provided: wanted.flatMap((p) => p.provides) });
+  checkEs5(out, { provided: wanted.flatMap((p) => p.provides), ...(options.fonts ? { fonts: options.fonts } : {}) });
   return { code: out, polyfills: wanted.map((p) => p.file) };
 }
 

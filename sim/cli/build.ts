@@ -2,7 +2,7 @@
 import { relative } from 'node:path';
 import { DEVICES, RUNTIMES, loadBoard } from '../build/board-spec.ts';
 import type { BoardSpec, DeviceKind, Runtime } from '../build/board-spec.ts';
-import { ROOT, buildDevice } from '../build/bundle.ts';
+import { ROOT, buildDevice, checkRuntime } from '../build/bundle.ts';
 import { parseCommandArgs } from './args.ts';
 import { UsageError } from './usage.ts';
 
@@ -14,7 +14,8 @@ bundle uses, the firmware's own property names shortened (published and host nam
 
   --board ID              a folder of boards/ with a board.json
   --device NAME           gsme, gpf or ppmid (one the board lists)
-  --runtime NAME          xstate or compact (default: the board's choice)
+  --runtime NAME          xstate or compact (default: the board's choice; Espruino boards
+                          run compact only)
   --no-stale-detection    a PPMID that never warns of stale data (for testing the tests)`;
 
 /** The checked flags shared by build and flash. */
@@ -28,7 +29,9 @@ export function boardAndDevice(values: { board?: string; device?: string; runtim
   if (values.runtime !== undefined && !(RUNTIMES as readonly string[]).includes(values.runtime)) {
     throw new UsageError(`--runtime: unknown runtime '${values.runtime}' (runtimes: ${RUNTIMES.join(', ')})`);
   }
-  return { board, device, runtime: values.runtime as Runtime | undefined };
+  const runtime = values.runtime as Runtime | undefined;
+  checkRuntime(board, runtime ?? board.runtime);
+  return { board, device, runtime };
 }
 
 export async function run(argv: string[]): Promise<number> {

@@ -1,8 +1,10 @@
 /**
- * The polyfills the Espruino route can put in front of a bundle, and what each provides. A bundle
- * gets only those whose names it uses (sim/build/espruino.ts), so a board pays no flash and no
- * variables for the rest. Every polyfill keeps a native implementation where the engine has one.
- * Names: a global (`Map`), a static member (`Array.from`) or a method called on any value (`.fill`).
+ * The polyfills the Espruino route can put in front of a bundle, and what each provides: only for
+ * what Espruino 2v29 lacks (espruino-builtins.json: Object.assign, includes, padStart… are its
+ * own). A bundle gets only those whose names it uses (sim/build/espruino.ts), so a board pays no
+ * flash and no variables for the rest. Every polyfill keeps a native implementation where the
+ * engine has one, but those marked `replaces`: Espruino has them and gets them wrong.
+ * Names: a global (`Map`), a static member (`Array.from`) or a method called on any value (`.flat`).
  */
 import { readFileSync } from 'node:fs';
 
@@ -10,6 +12,8 @@ export interface Polyfill {
   file: string;
   /** Names that, used by a bundle, bring this polyfill in; also what the ES5 check counts as provided. */
   provides: string[];
+  /** Espruino's own is wrong (measured on 2v29): the polyfill takes its place. */
+  replaces?: true;
 }
 
 export const POLYFILLS: readonly Polyfill[] = [
@@ -18,17 +22,12 @@ export const POLYFILLS: readonly Polyfill[] = [
   { file: 'weak-map.js', provides: ['WeakMap'] },
   { file: 'array-from.js', provides: ['Array.from'] },
   { file: 'array-flat.js', provides: ['.flat', '.flatMap'] },
-  { file: 'array-includes.js', provides: ['.includes'] },
-  { file: 'array-find.js', provides: ['.find', '.findIndex'] },
-  { file: 'array-fill.js', provides: ['.fill'] },
-  { file: 'typed-array-slice.js', provides: ['Uint8Array.slice'] },
-  { file: 'string-pad.js', provides: ['.padStart', '.padEnd'] },
-  { file: 'object-assign.js', provides: ['Object.assign'] },
-  { file: 'object-entries.js', provides: ['Object.entries', 'Object.values'] },
-  { file: 'object-from-entries.js', provides: ['Object.fromEntries'] },
+  { file: 'object-freeze.js', provides: ['Object.freeze'] },
+  { file: 'object-assign.js', provides: ['Object.assign'], replaces: true },
+  { file: 'object-from-entries.js', provides: ['Object.fromEntries'], replaces: true },
   { file: 'object-is.js', provides: ['Object.is'] },
   { file: 'number-is-nan.js', provides: ['Number.isNaN', 'Number.isFinite', 'Number.isInteger'] },
-  { file: 'math-trunc.js', provides: ['Math.trunc', 'Math.sign'] },
+  { file: 'math-trunc.js', provides: ['Math.trunc'] },
 ];
 
 export function polyfillSource(p: Polyfill): string {
