@@ -24,6 +24,7 @@ import { buildDevice, checkRuntime, suppliedFonts } from '../sim/build/bundle.ts
 import { Es5CheckError, MISSING_GLOBALS, MISSING_METHODS, MISSING_STATICS, checkEs5, usedBuiltins } from '../sim/build/es5-check.ts';
 import { toEspruinoWithReport } from '../sim/build/espruino.ts';
 import { espruinoRegExps, regExpIssues } from '../sim/build/espruino-regex.ts';
+import { rewriteTryObjects } from '../sim/build/espruino-try-objects.ts';
 import { POLYFILLS, polyfillSource, polyfillsFor } from '../sim/build/polyfills/index.ts';
 import { UsageError } from '../sim/cli/usage.ts';
 
@@ -175,6 +176,25 @@ describe('3b. recursion in a function made more than once (leaks a variable per 
     expect(() => checkEs5('!function(){function walk(n){return n?walk(n-1):0}walk(3)}()')).not.toThrow();
     expect(() => checkEs5('function walk(n){return n?walk(n-1):0}walk(3)')).not.toThrow();
     expect(() => checkEs5('!function(){function poll(){function retry(){setTimeout(function(){retry()},10)}retry()}poll()}()')).not.toThrow();
+  });
+});
+
+describe('3c. object literals inside a try (2v29 misses the catch when a value throws before another property)', () => {
+  it('refuses one, and the build writes it as assignments that keep the keys, their order and the catch', () => {
+    const code = 'function f(d){var r;try{r={j:d(),"k y":1,1794:[d()],m:{x:d(),y:2}}}catch(e){return "caught"}return r}';
+    expect(rejection(code).construct).toMatch(/object literal inside a try/);
+    const out = rewriteTryObjects(code);
+    expect(() => checkEs5(out)).not.toThrow();
+    const run2 = (src: string) => runInNewContext(src + ';[f(function(){throw new Error("x")}), JSON.stringify(f(function(){return 5}))]');
+    expect(run2(out)).toEqual(run2(code));
+    expect(run2(out)).toEqual(['caught', '{"1794":[5],"j":5,"k y":1,"m":{"x":5,"y":2}}']);
+  });
+
+  it('leaves literals it cannot derail: outside a try, in a function of its own, or throwing only in the last value', () => {
+    for (const code of ['function f(d){return {a:d(),b:1}}', 'function f(d){try{g(function(){return {a:d(),b:1}})}catch(e){}}', 'function f(d){try{x={a:1,b:d()}}catch(e){}}']) {
+      expect(rewriteTryObjects(code)).toBe(code);
+      expect(() => checkEs5(code)).not.toThrow();
+    }
   });
 });
 

@@ -13,7 +13,9 @@
  * - fonts the board's firmware lacks and the bundle does not supply (espruino-fonts.ts);
  * - a declaration used before it runs: Espruino hoists neither vars nor functions
  *   (espruino-hoist.ts);
- * - recursion in a function made more than once, which leaks on Espruino (espruino-recursion.ts).
+ * - recursion in a function made more than once, which leaks on Espruino (espruino-recursion.ts);
+ * - an object literal inside a try whose throwing value would make Espruino miss the catch
+ *   (espruino-try-objects.ts).
  */
 import { parse } from 'acorn';
 import { isNode, walk } from './ast.ts';
@@ -24,6 +26,7 @@ import { fontProblem } from './espruino-fonts.ts';
 import type { BoardFonts } from './espruino-fonts.ts';
 import { findUnhoisted } from './espruino-hoist.ts';
 import { findRecursion } from './espruino-recursion.ts';
+import { findTryObjects } from './espruino-try-objects.ts';
 import { regExpProblem, regExpSites } from './espruino-regex.ts';
 import { HOST_NAMES } from './mangle.ts';
 import { memberName } from './member-name.ts';
@@ -197,6 +200,8 @@ export function checkEs5(code: string, options: Es5CheckOptions = {}): void {
   if (late) fail(code, `${late.kind === 'var' ? 'a var' : 'a function'} used before Espruino declares it: ${late.why}`, late.offset);
   const recursion = findRecursion(code)[0];
   if (recursion) fail(code, recursion.why, recursion.offset);
+  const literal = findTryObjects(code)[0];
+  if (literal) fail(code, 'an object literal inside a try with a value that can throw before another property (Espruino 2v29 then misses the catch)', literal.start);
 }
 
 function parseEs5(code: string): AnyNode {

@@ -2,8 +2,9 @@
  * The Espruino route after esbuild (which cannot emit ES5; bundle.ts has already shortened the
  * firmware's own property names there, mangle.ts): `**` becomes an exact power (espruino-pow.ts),
  * SWC lowers the es2020 IIFE to ES5, regular expressions are written as Espruino's engine reads
- * them (espruino-regex.ts), the polyfills the bundle actually uses go in front, SWC minifies, every
- * declaration moves before its uses (espruino-hoist.ts), and es5-check.ts refuses anything
+ * them (espruino-regex.ts), the polyfills the bundle actually uses go in front, SWC minifies,
+ * object literals a throw inside a try would derail become assignments (espruino-try-objects.ts),
+ * every declaration moves before its uses (espruino-hoist.ts), and es5-check.ts refuses anything
  * Espruino 2v29 would not run.
  *
  * SWC settings: `loose` and the assumptions below make SWC lower spread and destructuring to
@@ -23,6 +24,7 @@ import type { AnyNode } from './ast.ts';
 import { checkEs5, usedBuiltins } from './es5-check.ts';
 import type { BoardFonts } from './espruino-fonts.ts';
 import { hoistDeclarations } from './espruino-hoist.ts';
+import { rewriteTryObjects } from './espruino-try-objects.ts';
 import { exactPowers } from './espruino-pow.ts';
 import { espruinoRegExps } from './espruino-regex.ts';
 import { polyfillSource, polyfillsFor } from './polyfills/index.ts';
@@ -207,8 +209,9 @@ export async function toEspruinoWithReport(code: string, options: EspruinoOption
   const es5 = espruinoRegExps(smallerHelpers(replaceNativeSuper(await lowerToEs5(forOfToIndexLoops(exactPowers(direct))))));
   const wanted = options.polyfills === false ? [] : polyfillsFor(usedBuiltins(es5));
   const joined = wanted.map(polyfillSource).join('\n') + '\n' + es5;
-  // Last, after every tool that moves code: Espruino hoists neither vars nor functions.
-  const out = hoistDeclarations(options.minify ? await minifyEs5(joined) : await dropUnused(joined), { readable: !options.minify });
+  // Last, after every tool that moves code: object literals a throw would derail inside a try,
+  // then declarations first (Espruino hoists neither vars nor functions).
+  const out = hoistDeclarations(rewriteTryObjects(options.minify ? await minifyEs5(joined) : await dropUnused(joined)), { readable: !options.minify });
   checkEs5(out, { provided: wanted.flatMap((p) => p.provides), ...(options.fonts ? { fonts: options.fonts } : {}) });
   return { code: out, polyfills: wanted.map((p) => p.file) };
 }
