@@ -43,13 +43,18 @@ export const gsmeConformance: HilSuite = {
       async run(ctx) {
         await ctx.step('home up: GPF and PPMID', () => ctx.setupHome({}));
         await ctx.step('two complete bursts, a wake interval apart', async () => {
-          // A burst the harness acknowledged late (a busy machine) is repeated with the same
-          // snapshot: the next wake is the next burst with a snapshot of its own (a legacy GSME
-          // sends none: then the first burst after the repeats, two ack timeouts of 500 ms).
-          const first = await expectFrame(ctx, 'a report with AttributeReportingStatus = complete', isComplete, ctx.since, 6_000);
-          const snapshotOf = burstSnapshot(ctx, first);
-          const nextWake = (f: SeenFrame) => isComplete(f) && (ctx.config.firmware === 'legacy' ? f.wallMs - first.wallMs > 1_250 : burstSnapshot(ctx, f) !== snapshotOf);
-          const second = await expectFrame(ctx, 'a complete report of the next wake', nextWake, first.wallMs + 1, 6_000);
+          // Timed from the first burst of each wake: a burst not acknowledged in time is repeated
+          // with the same snapshot, so a wake begins with a snapshot the burst before it did not
+          // have (a legacy GSME sends none: then after the repeats, two ack timeouts of 500 ms).
+          const completes = () => ctx.home.seen().filter(isComplete);
+          const startsWake = (f: SeenFrame) => {
+            const all = completes();
+            const before = all[all.indexOf(f) - 1];
+            if (before === undefined) return true;
+            return ctx.config.firmware === 'legacy' ? f.wallMs - before.wallMs > 1_250 : burstSnapshot(ctx, f) !== burstSnapshot(ctx, before);
+          };
+          const first = await expectFrame(ctx, 'a report with AttributeReportingStatus = complete that begins a wake', (f) => isComplete(f) && startsWake(f), ctx.since, 6_000);
+          const second = await expectFrame(ctx, 'a complete report beginning the next wake', (f) => isComplete(f) && startsWake(f), first.wallMs + 1, 6_000);
           const gap = second.wallMs - first.wallMs;
           if (gap < 1_000 || gap > 4_000) throw new HilFailure(`expected the next wake about 2 s later (hil profile); saw ${Math.round(gap)} ms`);
         });
