@@ -25,6 +25,8 @@ export interface MosquittoOptions {
   startTimeoutMs?: number;
   /** Extra mosquitto.conf lines. */
   extraConfig?: string[];
+  /** The ACL file's text (default MOSQUITTO_ACL, the HAN's). */
+  acl?: string;
 }
 
 export interface MosquittoBroker {
@@ -129,7 +131,7 @@ async function startOnce(path: string, port: number, options: MosquittoOptions):
   const dir = mkdtempSync(join(tmpdir(), 'hanlab-mosquitto-'));
   const aclFile = join(dir, 'acl');
   const confFile = join(dir, 'mosquitto.conf');
-  writeFileSync(aclFile, MOSQUITTO_ACL);
+  writeFileSync(aclFile, options.acl ?? MOSQUITTO_ACL);
   const conf = [
     `listener ${port} ${host}`,
     'allow_anonymous true',

@@ -1,0 +1,70 @@
+/**
+ * Figures from the real Espruino interpreter (bench/espruino.ts), kept in
+ * bench/espruino-measured.json because CI has no Espruino: what `npm run bench:footprint` prints
+ * and holds to the boards' variable budgets.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { DeviceKind } from '../../sim/build/board-spec.ts';
+
+export const MEASURED_FILE = fileURLToPath(new URL('../espruino-measured.json', import.meta.url));
+
+/** `process.memory().usage` (variables in use after a collection) when the DUT had made `cycle` cycles. */
+export interface Sample {
+  cycle: number;
+  usage: number;
+}
+
+export interface DeviceMeasure {
+  device: DeviceKind;
+  board: string;
+  /** Variables in use at the first sample, a few seconds after boot. */
+  bootVariables: number;
+  /** The median of the samples of the last 100 cycles. */
+  endVariables: number;
+  /** Lowest and highest sample from cycle 100 on. */
+  range: [number, number];
+  /** Median of the last 100 cycles' samples less that of cycles 100–200, per 1,000 cycles. */
+  growthPer1000: number;
+  /** The interpreter's variable count (process.memory().total). */
+  totalVariables: number;
+  /** Its banner's version line. */
+  interpreter: string;
+  bundleSha256: string;
+  bundleBytes: number;
+  /** Console lines that say something went wrong (Uncaught, ASSERT, OUT OF MEMORY). */
+  problems: string[];
+  samples: Sample[];
+}
+
+export interface MeasuredRecord {
+  measured: string;
+  commit: string;
+  cycles: number;
+  devices: DeviceMeasure[];
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+/** The figures of a run of `cycles` cycles from its samples. */
+export function summarise(samples: Sample[], cycles: number): Pick<DeviceMeasure, 'endVariables' | 'range' | 'growthPer1000' | 'samples'> {
+  const steady = samples.filter((s) => s.cycle >= 100);
+  const early = steady.filter((s) => s.cycle < 200).map((s) => s.usage);
+  const late = samples.filter((s) => s.cycle >= cycles - 100).map((s) => s.usage);
+  const span = median(samples.filter((s) => s.cycle >= cycles - 100).map((s) => s.cycle)) - median(steady.filter((s) => s.cycle < 200).map((s) => s.cycle));
+  const values = steady.map((s) => s.usage);
+  return {
+    endVariables: median(late),
+    range: [Math.min(...values), Math.max(...values)],
+    growthPer1000: span > 0 ? ((median(late) - median(early)) / span) * 1000 : 0,
+    samples,
+  };
+}
+
+export function readMeasured(): MeasuredRecord | null {
+  return existsSync(MEASURED_FILE) ? (JSON.parse(readFileSync(MEASURED_FILE, 'utf8')) as MeasuredRecord) : null;
+}
