@@ -10,7 +10,7 @@ import type { ReadStream } from 'node:fs';
 export interface SerialConsole {
   readonly path: string;
   lines(): readonly string[];
-  /** Restarts the board from its saved code (Espruino `load()`), as a power cycle would. */
+  /** Restarts the board from its saved code (Espruino `load()`), as a power cycle would; never with Ctrl-C (resetSequence). */
   reset(): void;
   close(): void;
 }
@@ -20,6 +20,18 @@ export function parseConsoleSpec(text: string): { path: string } | string {
   const m = /^serial:(\/.+)$/.exec(text);
   if (!m) return `--console: expected serial:/dev/PORT (e.g. serial:/dev/ttyACM0), found ${JSON.stringify(text)}`;
   return { path: m[1]! };
+}
+
+/**
+ * What restarts an Espruino board from its saved code, given the console's last output. Never
+ * Ctrl-C: one that arrives while JavaScript runs stops it in Espruino's debugger (`debug>`), and
+ * a suite then waits on a board that runs nothing. A line typed at the console is read only when
+ * no JavaScript runs, so `load()` waits for the prompt by itself; its echo is off (DLE, as the
+ * espruino CLI sends). A board already at `debug>` takes `quit` (leave the debugger, drop what it
+ * was running) first.
+ */
+export function resetSequence(recentOutput: string): string {
+  return (/debug>\s*$/.test(recentOutput) ? 'quit\n' : '') + '\x10load()\n';
 }
 
 export function openSerialConsole(path: string): SerialConsole | string {
@@ -43,7 +55,7 @@ export function openSerialConsole(path: string): SerialConsole | string {
     path,
     lines: () => lines,
     reset: () => {
-      writeSync(fd, '\x03\nload()\n');
+      writeSync(fd, resetSequence(lines.slice(-2).join('\n') + '\n' + rest));
     },
     close: () => {
       stream.destroy();
