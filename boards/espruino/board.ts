@@ -12,6 +12,7 @@ import { planScreen } from '../../firmware/display/render/plan.ts';
 import type { Graphics } from '../../firmware/display/render/graphics.ts';
 import type { ScreenModel } from '../../firmware/display/screen-model.ts';
 import type { Log, Platform, TimerClock } from '../../firmware/platform/index.ts';
+import { errorText } from '../../firmware/codec/errors.ts';
 import { startBoardDevice } from '../../firmware/runtime/app.ts';
 import type { DeviceBuild } from '../../firmware/runtime/app.ts';
 import { CONFIG_FILE, checkBoardConfig } from './config.ts';
@@ -65,7 +66,7 @@ export function startEspruinoBoard(build: DeviceBuild, pins: EspruinoBoardPins):
     g = espruino.ssd1306().connect(pins.i2c, () => begin(), { height: 64 });
   } catch (err) {
     // No screen (not wired, wrong pins): the device still runs, reporting to the console only.
-    log.warn('no SSD1306 display', { error: String(err) });
+    log.warn('no SSD1306 display', { error: errorText(err) });
     begin();
   }
 

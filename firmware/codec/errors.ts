@@ -61,3 +61,15 @@ export const EncodeError = encodeError as unknown as {
   new (message: string): EncodeError;
   readonly prototype: EncodeError;
 };
+
+/**
+ * An error as a log line reads it: `name: message` for anything with a message, else its string.
+ * Not String(err): on Espruino 2v29 an ES5 Error subclass (DecodeError…) prints as "[object Object]".
+ */
+export function errorText(err: unknown): string {
+  if (err !== null && typeof err === 'object' && typeof (err as { message?: unknown }).message === 'string') {
+    const name = (err as { name?: unknown }).name;
+    return (typeof name === 'string' && name ? name + ': ' : '') + (err as { message: string }).message;
+  }
+  return String(err);
+}

@@ -1,4 +1,4 @@
-import { DecodeError } from '../codec/errors.ts';
+import { DecodeError, errorText } from '../codec/errors.ts';
 import { toHex } from '../codec/hex.ts';
 import type { Platform } from '../platform/index.ts';
 import { decodeZclFrame } from '../zcl/index.ts';
@@ -56,7 +56,7 @@ export function runDevice(actor: DeviceActor, platform: Platform, encodeFrame: (
     } catch (err) {
       // An output the platform could not take (a full queue, a closed socket) is that output
       // lost, as a radio frame can be; the device goes on.
-      platform.log.warn('device output failed', { type: event.type, error: String(err) });
+      platform.log.warn('device output failed', { type: event.type, error: errorText(err) });
     }
   });
   function deliver(e: Emitted): void {
@@ -76,7 +76,7 @@ export function runDevice(actor: DeviceActor, platform: Platform, encodeFrame: (
     }
   }
   actor.subscribe({
-    error: (err) => platform.log.warn('device stopped by an internal error', { error: String(err) }),
+    error: (err) => platform.log.warn('device stopped by an internal error', { error: errorText(err) }),
   });
 
   platform.han.onFrame((src, clusterId, bytes) => {
