@@ -1,15 +1,17 @@
-/** Each board picks its machine runtime by its memory budget (board.json may still insist). */
+/** Each board picks its machine runtime by its engine and memory budget (board.json may still insist). */
 import { describe, expect, it } from 'vitest';
-import { loadBoard, runtimeFor, XSTATE_MIN_MEMORY } from '../sim/build/board-spec.ts';
+import { loadBoard, runtimeFor, XSTATE_MIN_HEAP_BYTES } from '../sim/build/board-spec.ts';
 
-describe('runtime by memory budget', () => {
-  it('XState from the threshold up, compact below it, in either unit', () => {
-    for (const unit of ['variables', 'bytes'] as const) {
-      expect(runtimeFor({ unit, budget: XSTATE_MIN_MEMORY[unit] })).toBe('xstate');
-      expect(runtimeFor({ unit, budget: XSTATE_MIN_MEMORY[unit] - 1 })).toBe('compact');
-    }
-    expect(runtimeFor({ unit: 'variables', budget: 12_000 })).toBe('xstate'); // a Bangle.js 2
-    expect(runtimeFor({ unit: 'variables', budget: 2_950 })).toBe('compact'); // a Pixl.js
+describe('runtime by engine and memory', () => {
+  it('XState from 2 MiB of heap up, compact below it', () => {
+    expect(runtimeFor('quickjs', { unit: 'bytes', budget: XSTATE_MIN_HEAP_BYTES })).toBe('xstate');
+    expect(runtimeFor('quickjs', { unit: 'bytes', budget: XSTATE_MIN_HEAP_BYTES - 1 })).toBe('compact');
+    expect(runtimeFor('node', { unit: 'bytes', budget: 268_435_456 })).toBe('xstate');
+  });
+
+  it('compact on Espruino whatever its variables (XState does not run there)', () => {
+    expect(runtimeFor('espruino', { unit: 'variables', budget: 16_383 })).toBe('compact'); // an ESP32 with PSRAM
+    expect(runtimeFor('espruino', { unit: 'variables', budget: 12_000 })).toBe('compact'); // a Bangle.js 2
   });
 
   it('the boards here: Node on XState, the emulator and the Espruino boards compact', () => {

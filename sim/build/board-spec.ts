@@ -21,7 +21,10 @@ const boardSchema = z.strictObject({
   engine: z.enum(['node', 'quickjs', 'espruino']),
   /** How the bundle is emitted: a Node ES module, an es2020 IIFE, or ES5 for Espruino. */
   target: z.enum(['node', 'es2020', 'es5']),
-  /** The board's memory: bytes of heap (QuickJS, Node) or Espruino's JS variables. */
+  /**
+   * The board's memory: bytes of heap (QuickJS, Node) or the variables its Espruino firmware has
+   * (process.memory().total): what a device's bundle must fit, with room to spare, on the board.
+   */
   memory: z.strictObject({ unit: z.enum(['bytes', 'variables']), budget: z.number().int().positive() }),
   /** Display profile (firmware/display/render), or null for a board without a screen. */
   display: z.enum(['mono128x64', 'color176']).nullable(),
@@ -42,17 +45,18 @@ const boardSchema = z.strictObject({
 export type BoardSpec = z.infer<typeof boardSchema> & { runtime: Runtime };
 
 /**
- * The smallest memory on which a board runs XState rather than the compact runtime. Variables
- * (Espruino): XState takes about 5,000 per machine and the MQTT module about 1,100, so a board
- * below a Bangle.js 2's 12,000 cannot hold it with its display and buffers. Bytes (QuickJS,
- * Node): XState devices settle at 410–505 KB of QuickJS heap (`npm run bench:footprint`), so 2 MiB
- * leaves room for traffic bursts and the screen; below that the compact runtime (230–275 KB).
+ * The smallest heap on which a board runs XState rather than the compact runtime: XState devices
+ * settle at 410–505 KB of QuickJS heap (`npm run bench:footprint`), so 2 MiB leaves room for traffic
+ * bursts and the screen; below that the compact runtime (230–275 KB). Espruino boards run the
+ * compact runtime whatever their variables: XState's own source has constructs Espruino 2v29
+ * rejects (a labelled statement), and it takes about 5,000 variables for one machine.
  */
-export const XSTATE_MIN_MEMORY = { variables: 12_000, bytes: 2 * 1024 * 1024 } as const;
+export const XSTATE_MIN_HEAP_BYTES = 2 * 1024 * 1024;
 
-/** The runtime a board's memory budget picks; `--runtime` and board.json's `runtime` override it. */
-export function runtimeFor(memory: { unit: 'bytes' | 'variables'; budget: number }): Runtime {
-  return memory.budget >= XSTATE_MIN_MEMORY[memory.unit] ? 'xstate' : 'compact';
+/** The runtime a board's engine and memory pick; `--runtime` and board.json's `runtime` override it (not to xstate on Espruino). */
+export function runtimeFor(engine: BoardSpec['engine'], memory: { unit: 'bytes' | 'variables'; budget: number }): Runtime {
+  if (engine === 'espruino') return 'compact';
+  return memory.budget >= XSTATE_MIN_HEAP_BYTES ? 'xstate' : 'compact';
 }
 
 export function listBoards(): string[] {
@@ -80,5 +84,5 @@ export function loadBoard(id: string): BoardSpec {
     throw new UsageError(`${file}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
   }
   if (parsed.data.id !== id) throw new UsageError(`${file}: id: '${parsed.data.id}' does not match its folder '${id}'`);
-  return { ...parsed.data, runtime: parsed.data.runtime ?? runtimeFor(parsed.data.memory) };
+  return { ...parsed.data, runtime: parsed.data.runtime ?? runtimeFor(parsed.data.engine, parsed.data.memory) };
 }
