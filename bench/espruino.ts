@@ -39,7 +39,7 @@ import { MOSQUITTO_ACL, startMosquitto } from '../sim/han/mosquitto.ts';
 import { dutConfig, HIL_EUIS, HIL_PREMISES } from '../sim/hil/config.ts';
 import { bootCode } from './espruino/boot-code.ts';
 import { startEspruino, writeStorage } from './espruino/interpreter.ts';
-import { MEASURED_FILE, summarise } from './espruino/measured.ts';
+import { MEASURED_FILE, readMeasured, summarise, withRun } from './espruino/measured.ts';
 import type { DeviceMeasure, Sample } from './espruino/measured.ts';
 
 const BOARD = 'espruino-wifi';
@@ -154,8 +154,8 @@ async function main(): Promise<number> {
   }
   if (values.record) {
     const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const record = { measured: new Date().toISOString().slice(0, 10), commit, premises: HIL_PREMISES, cycles, devices: results };
-    writeFileSync(MEASURED_FILE, JSON.stringify(record, null, 2) + '\n');
+    const run = { measured: new Date().toISOString().slice(0, 10), commit, premises: HIL_PREMISES, cycles, devices: results };
+    writeFileSync(MEASURED_FILE, JSON.stringify(withRun(readMeasured(), run), null, 1) + '\n');
     process.stdout.write(`recorded in ${MEASURED_FILE}\n`);
   }
   return 0;

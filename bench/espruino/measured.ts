@@ -37,11 +37,18 @@ export interface DeviceMeasure {
   samples: Sample[];
 }
 
-export interface MeasuredRecord {
+/** One bench:espruino run: every device measured on one interpreter. */
+export interface MeasuredRun {
   measured: string;
   commit: string;
+  premises: string;
   cycles: number;
   devices: DeviceMeasure[];
+}
+
+/** The runs kept, one per interpreter variable count (a later run on the same count replaces the earlier). */
+export interface MeasuredRecord {
+  runs: MeasuredRun[];
 }
 
 function median(xs: number[]): number {
@@ -65,6 +72,12 @@ export function summarise(samples: Sample[], cycles: number): Pick<DeviceMeasure
   };
 }
 
-export function readMeasured(): MeasuredRecord | null {
-  return existsSync(MEASURED_FILE) ? (JSON.parse(readFileSync(MEASURED_FILE, 'utf8')) as MeasuredRecord) : null;
+export function readMeasured(): MeasuredRecord {
+  return existsSync(MEASURED_FILE) ? (JSON.parse(readFileSync(MEASURED_FILE, 'utf8')) as MeasuredRecord) : { runs: [] };
+}
+
+/** `record` with `run` in place of a run on the same variable count (per device), or added. */
+export function withRun(record: MeasuredRecord, run: MeasuredRun): MeasuredRecord {
+  const key = (r: MeasuredRun) => r.devices.map((d) => `${d.device}@${d.totalVariables}`).join(',');
+  return { runs: [...record.runs.filter((r) => key(r) !== key(run)), run] };
 }
