@@ -31,7 +31,7 @@ Usage: hanlab hil --dut TARGET --device ppmid|gpf|gsme [--suite NAME] [--junit F
   --premises ID       the premises in the HAN topics (default ${HIL_PREMISES}; must match the board)
   --firmware F        the DUT's firmware, for the expectations that differ (default secmp0015)
   --console serial:/dev/PORT  the board's Espruino console: its log lines are checked, and it is
-                      restarted (load()) before the suite
+                      restarted (load(), never Ctrl-C) before the suite
   --case TEXT         run only the cases whose name contains TEXT
   --no-stale-detection  start the emulator / node DUT built without stale detection (the
                       harness must then fail exactly the freshness cases)
