@@ -128,7 +128,7 @@ describe('scenario errors name the file, line, field path, expected and found', 
     const bad = errorOf(() => parseScenario('{\n  "name": "x",\n  "seed": 1,\n}\n', 'x.json', 'json'));
     expect(bad.message).toMatch(/^x\.json:4: not valid JSON: /);
     const field = errorOf(() => parseScenario('{\n  "name": "x",\n  "devices": {\n    "gsme": { "retries": "two" }\n  }\n}\n', 'x.json', 'json'));
-    expect(field.message).toBe('x.json:4: devices.gsme.retries: expected an integer ≥ 0, found "two"');
+    expect(field.message).toBe('x.json:4: devices.gsme.retries: expected an integer from 0 to 255, found "two"');
   });
 
   it('files: by extension; anything else, or a missing file, is an error naming it', () => {

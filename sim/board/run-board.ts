@@ -23,6 +23,7 @@ import { UsageError } from '../cli/usage.ts';
 import { InFlight } from '../han/in-flight.ts';
 import { connectHanDevice } from '../han/mqtt-han.ts';
 import { attachBoardWan } from '../wan/board-hub.ts';
+import { checkBoardDeviceConfig } from './config-file.ts';
 import { defaultDeviceConfig } from './config.ts';
 import { sourceBuild } from './source-build.ts';
 
@@ -84,8 +85,8 @@ export async function runBoard(o: RunBoardOptions): Promise<RunningBoard> {
     throw new UsageError(`--board: '${board.id}' runs on its own hardware (see hanlab flash); here: ${BOARDS_RUN_HERE.join(', ')}`);
   }
   if (!board.devices.includes(o.device)) throw new UsageError(`--device: board ${board.id} does not run a ${o.device}`);
-  const config = o.config ?? defaultDeviceConfig(o.device);
-  if (config.device !== o.device) throw new UsageError(`--config: device: '${config.device}' is not the --device ${o.device}`);
+  // Checked here too, not only where a file is read: bench:espruino hands its configs in directly.
+  const config = o.config ? checkBoardDeviceConfig(o.config, o.device, '--config') : defaultDeviceConfig(o.device);
   const runtime = o.runtime ?? board.runtime;
   const out = o.out ?? ((l: string) => process.stdout.write(l + '\n'));
   const err = o.err ?? ((l: string) => process.stderr.write(l + '\n'));

@@ -3,43 +3,43 @@
  * config.ts), checked with zod before `hanlab flash` writes it: a bad file is refused on the
  * desk, with the field named, instead of on the board's little screen.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { checkDeviceConfig } from '../../firmware/runtime/app.ts';
 import type { DeviceKind } from '../../firmware/runtime/app.ts';
 import { UsageError } from '../cli/usage.ts';
+import { parseConfig, readConfigJson } from '../board/config-file.ts';
+import { deviceConfigShape, strictConfigObject } from '../board/device-config-schema.ts';
 
-const eui = z.string().regex(/^[0-9A-F]{16}$/, 'expected 16 upper-case hex digits');
+const PORT = 'a port from 1 to 65535';
 
-export const espruinoConfigSchema = z.strictObject({
-  device: z.enum(['gsme', 'gpf', 'ppmid']),
-  premises: z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected letters, digits, _ or -'),
-  eui,
-  peers: z.strictObject({ gpf: eui.optional(), gsme: eui.optional(), ppmid: eui.optional() }),
-  firmware: z.enum(['secmp0015', 'legacy']),
-  seed: z.number().finite().optional(),
-  profile: z.enum(['default', 'hil']).optional(),
-  config: z.record(z.string(), z.unknown()).optional(),
-  wifi: z.strictObject({ ssid: z.string().min(1), password: z.string() }),
-  mqtt: z.strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65535).optional() }),
-});
-export type EspruinoConfig = z.infer<typeof espruinoConfigSchema>;
+/** The device config a board runs with, plus how it reaches the HAN's broker. */
+export function espruinoConfigSchema(device: DeviceKind) {
+  return strictConfigObject(
+    {
+      ...deviceConfigShape(device),
+      wifi: strictConfigObject(
+        { ssid: z.string({ error: 'a network name' }).min(1, { error: 'a network name' }), password: z.string({ error: 'a text (may be empty)' }) },
+        'wifi settings (ssid, password)',
+      ),
+      mqtt: strictConfigObject(
+        {
+          host: z.string({ error: 'a host name or address' }).min(1, { error: 'a host name or address' }),
+          port: z.number({ error: PORT }).refine((v) => Number.isInteger(v) && v >= 1 && v <= 65535, { error: PORT }).optional(),
+        },
+        'MQTT settings (host, port)',
+      ),
+    },
+    'hanlab.json settings (device, premises, eui, peers, firmware, wifi, mqtt, …)',
+  );
+}
+export type EspruinoConfig = z.output<ReturnType<typeof espruinoConfigSchema>>;
 
 /** Reads and checks FILE for `device`; every problem is a UsageError naming the file and the field. */
 export function loadEspruinoConfig(file: string, device: DeviceKind): EspruinoConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new UsageError(`--config ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'not JSON: ' + (err as Error).message}`);
-  }
-  const parsed = espruinoConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new UsageError(`--config ${file}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
-  }
+  const label = `--config ${file}`;
+  const config = parseConfig(espruinoConfigSchema(device), readConfigJson(file), label);
   // The firmware's own rules on top (the bundle's device, the peers it needs): the board runs them too.
-  const problem = checkDeviceConfig(parsed.data, device);
-  if (problem) throw new UsageError(`--config ${file}: ${problem}`);
-  return parsed.data;
+  const problem = checkDeviceConfig(config, device);
+  if (problem) throw new UsageError(`${label}: ${problem}`);
+  return config;
 }

@@ -7,6 +7,14 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
   try {
     return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (err) {
-    throw new UsageError((err as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+    const message = (err as Error).message;
+    // parseArgs says this in three lines; the value is either meant (write it with '=') or a forgotten one.
+    const ambiguous = /^Option '(--?[\w-]+)' argument is ambiguous/.exec(message);
+    if (ambiguous) {
+      const flag = ambiguous[1]!;
+      const value = argv[argv.indexOf(flag) + 1] ?? '';
+      throw new UsageError(`${flag}: expected a value, found "${value}", which looks like an option (for a value starting with '-' write ${flag}=${value})`);
+    }
+    throw new UsageError(message.replace(/\. To specify a positional argument.*$/s, '').split('\n')[0]!);
   }
 }

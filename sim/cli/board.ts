@@ -1,10 +1,11 @@
-import { z } from 'zod';
 import { DEVICES, RUNTIMES } from '../build/board-spec.ts';
 import type { DeviceKind, Runtime } from '../build/board-spec.ts';
-import { loadDeviceConfig } from '../board/config.ts';
+import { loadBoardDeviceConfig } from '../board/config-file.ts';
 import { BOARDS_RUN_HERE, runBoard } from '../board/run-board.ts';
 import { parseCommandArgs } from './args.ts';
+import { checkBrokerUrl } from './broker-url.ts';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './usage.ts';
+import { checkWritableDirectory } from './writable.ts';
 
 export const help = `hanlab board run — run one device on a board here, against an MQTT broker
 
@@ -18,7 +19,9 @@ Usage: hanlab board run --board node|emulator --device gsme|gpf|ppmid --broker m
   --broker URL          the MQTT 3.1.1 broker of the HAN (e.g. mosquitto, or hanlab sim --broker)
   --config FILE         the device's config as JSON: {"device","premises","eui","peers","firmware",
                         "seed"?, "profile"?: "default"|"hil", "config"?: {…}}; default: the device
-                        of the han-outage-prepay scenario at premises home-1
+                        of the han-outage-prepay scenario at premises home-1. Every field, and each
+                        machine setting in "config" (e.g. pollIntervalMs), is checked before the
+                        board starts
   --runtime NAME        the machine runtime (default: the board's: node xstate, emulator compact)
   --no-stale-detection  build a PPMID that never warns of stale data (to test the tests)
   --screenshots DIR     a PNG of the display every time its pixels change (PPMID)
@@ -27,8 +30,6 @@ Builds the bundle as 'hanlab build' does, connects, prints one line when it is u
   hanlab board: up board=… device=… eui=… premises=… broker=… runtime=…[ heap=BYTES]
 then the screen as text lines on stdout and its log on stderr, until SIGINT or SIGTERM (exit 0).
 No broker at the URL: exit 2 after 3 s, one line naming it.`;
-
-const brokerUrl = z.string().regex(/^mqtts?:\/\/[^/:]+:\d{1,5}$/);
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T {
   if (value === undefined) throw new UsageError(`${flag}: required (${allowed.join(', ')})`);
@@ -54,10 +55,13 @@ export async function run(argv: string[]): Promise<number> {
   const board = oneOf('--board', values.board, BOARDS_RUN_HERE);
   const device = oneOf<DeviceKind>('--device', values.device, DEVICES);
   if (values.broker === undefined) throw new UsageError('--broker: required (mqtt://HOST:PORT)');
-  if (!brokerUrl.safeParse(values.broker).success) throw new UsageError(`--broker: expected mqtt://HOST:PORT, found "${values.broker}"`);
+  checkBrokerUrl('--broker', values.broker);
   const runtime = values.runtime === undefined ? undefined : oneOf<Runtime>('--runtime', values.runtime, RUNTIMES);
-  const config = values.config === undefined ? undefined : loadDeviceConfig(values.config, device);
-  if (values.screenshots !== undefined && device !== 'ppmid') throw new UsageError('--screenshots: only the ppmid has a screen');
+  const config = values.config === undefined ? undefined : loadBoardDeviceConfig(values.config, device);
+  if (values.screenshots !== undefined) {
+    if (device !== 'ppmid') throw new UsageError('--screenshots: only the ppmid has a screen');
+    checkWritableDirectory('--screenshots', values.screenshots);
+  }
 
   // The up line comes first (a harness waits for it); the screen's first lines wait behind it.
   let held: string[] | null = [];

@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { existsSync } from 'node:fs';
 import { dutConfig, HIL_PREMISES } from '../hil/config.ts';
 import { openSerialConsole, parseConsoleSpec } from '../hil/console.ts';
 import type { SerialConsole } from '../hil/console.ts';
@@ -12,6 +11,7 @@ import { parseTarget } from '../hil/target.ts';
 import { isTopicLevel } from '../han/topics.ts';
 import { parseCommandArgs } from './args.ts';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './usage.ts';
+import { checkWritableDirectory, checkWritableFile } from './writable.ts';
 
 export const help = `hanlab hil — hardware-in-the-loop: check one device from the outside
 
@@ -80,7 +80,9 @@ export async function run(argv: string[]): Promise<number> {
   if (!suite) throw new UsageError(`--suite: unknown suite ${JSON.stringify(values.suite)} (suites: ${Object.keys(SUITES).join(', ')})`);
   if (suite.device !== device) throw new UsageError(`--suite: ${suite.name} is for a ${suite.device} DUT, not a ${device}`);
   if (values['no-stale-detection'] && target.kind === 'mqtt') throw new UsageError('--no-stale-detection: only for emulator and node DUTs (a flashed board is built already)');
-  if (values.junit !== undefined && !existsSync(dirname(values.junit) || '.')) throw new UsageError(`--junit: directory ${dirname(values.junit)} does not exist`);
+  // Written when the suite is over: refused now rather than after a run that then loses its results.
+  if (values.junit !== undefined) checkWritableFile('--junit', values.junit);
+  if (values.screens !== undefined) checkWritableDirectory('--screens', values.screens);
   let serial: SerialConsole | undefined;
   if (values.console !== undefined) {
     const spec = parseConsoleSpec(values.console);

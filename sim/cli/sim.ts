@@ -1,5 +1,5 @@
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
-import { z } from 'zod';
+import { existsSync } from 'node:fs';
+import { isRepresentableTime } from '../device-limits.ts';
 import { formatTime, parseDuration, parseIsoTime } from '../scenario/schema.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { builtinScenario, DEFAULT_SCENARIO, listBuiltinScenarios, loadScenarioFile, ScenarioError } from '../scenario/load.ts';
@@ -12,7 +12,9 @@ import type { ScreenshotWriter } from '../report/screenshots.ts';
 import { DISPLAY_PROFILES } from '../../firmware/display/render/layout.ts';
 import type { DisplayProfile } from '../../firmware/display/render/layout.ts';
 import { parseCommandArgs } from './args.ts';
+import { checkBrokerUrl } from './broker-url.ts';
 import { UsageError } from './usage.ts';
+import { checkWritableDirectory } from './writable.ts';
 
 export const help = `hanlab sim — run a scenario headless, in virtual time, on an MQTT HAN
 
@@ -41,10 +43,6 @@ Prints the PPMID's timeline (what it shows, its freshness, shown vs true credit)
 of misleading-display and false-alarm minutes per device combination.
 Built-in scenarios: ${listBuiltinScenarios().join(', ')}.`;
 
-const brokerUrl = z
-  .string()
-  .regex(/^mqtts?:\/\/[^/:]+:\d{1,5}$/, { message: "expected mqtt://HOST:PORT" });
-
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(
     argv,
@@ -66,10 +64,7 @@ export async function run(argv: string[]): Promise<number> {
     scenario = { ...scenario, seed: Number(values.seed) };
   }
   const until = values.until === undefined ? undefined : parseUntil(values.until, scenario);
-  if (values.broker !== undefined) {
-    const ok = brokerUrl.safeParse(values.broker);
-    if (!ok.success) throw new UsageError(`--broker: expected mqtt://HOST:PORT, found "${values.broker}"`);
-  }
+  if (values.broker !== undefined) checkBrokerUrl('--broker', values.broker);
 
   const screenshots = values.screenshots === undefined ? null : screenshotWriter(values.screenshots, values.profile);
   if (screenshots === null && values.profile !== undefined) throw new UsageError('--profile: only with --screenshots DIR');
@@ -123,12 +118,7 @@ export async function run(argv: string[]): Promise<number> {
 function screenshotWriter(dir: string, profile: string | undefined): ScreenshotWriter {
   const name = profile ?? 'mono128x64';
   if (!Object.hasOwn(DISPLAY_PROFILES, name)) throw new UsageError(`--profile: expected ${Object.keys(DISPLAY_PROFILES).join(' or ')}, found "${name}"`);
-  try {
-    mkdirSync(dir, { recursive: true });
-    accessSync(dir, constants.W_OK);
-  } catch (err) {
-    throw new UsageError(`--screenshots: cannot write to directory "${dir}" (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
+  checkWritableDirectory('--screenshots', dir);
   return createScreenshotWriter(dir, name as DisplayProfile);
 }
 
@@ -147,6 +137,10 @@ function parseUntil(text: string, s: Scenario): number {
   const rel = abs === undefined ? parseDuration(text.replace(/^\+/, '')) : undefined;
   const at = abs ?? (rel !== undefined ? s.start + rel : undefined);
   if (at === undefined) throw new UsageError(`--until: expected an ISO time like 2026-01-15T21:00:00Z or an offset like +20h, found "${text}"`);
-  if (at <= s.start || at > s.end) throw new UsageError(`--until: expected a time after the start (${formatTime(s.start)}) and no later than the end (${formatTime(s.end)}), found ${formatTime(at)}`);
+  if (at <= s.start || at > s.end) {
+    // '+99999999d' is a valid offset whose time a Date cannot hold: name it as given.
+    const found = !isRepresentableTime(at) ? `"${text}" (past the year 275760)` : abs === undefined ? `"${text}" (${formatTime(at)})` : formatTime(at);
+    throw new UsageError(`--until: expected a time after the start (${formatTime(s.start)}) and no later than the end (${formatTime(s.end)}), found ${found}`);
+  }
   return at;
 }

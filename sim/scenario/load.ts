@@ -5,11 +5,12 @@
  *
  *   sim/scenarios/x.yaml:14: outages[0].duration: expected a duration like '30m', '3h' or seconds, found "3 hours"
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMap, isPair, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
+import { aliasBombAt, jsonTooDeepAt, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SCENARIO_BYTES, yamlTooDeepAt } from './resource-limits.ts';
 import { scenarioSchema, type Scenario } from './schema.ts';
 
 export type ScenarioFormat = 'yaml' | 'json';
@@ -65,8 +66,11 @@ export function loadScenarioFile(path: string): Scenario {
   }
   let text: string;
   try {
+    const size = statSync(path).size;
+    if (size > MAX_SCENARIO_BYTES) throw new ScenarioError(path, [problem(path, undefined, '', `expected a scenario of at most ${MAX_SCENARIO_BYTES} bytes, found ${size} bytes`)]);
     text = readFileSync(path, 'utf8');
   } catch (err) {
+    if (err instanceof ScenarioError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new ScenarioError(path, [problem(path, undefined, '', code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? String(err)})`)]);
   }
@@ -75,6 +79,10 @@ export function loadScenarioFile(path: string): Scenario {
 
 /** Parses and validates scenario text; `fileLabel` is what error messages call the file. */
 export function parseScenario(text: string, fileLabel: string, format: ScenarioFormat): Scenario {
+  const tooDeep = format === 'json' ? jsonTooDeepAt(text) : yamlTooDeepAt(text);
+  if (tooDeep !== undefined) {
+    throw new ScenarioError(fileLabel, [problem(fileLabel, lineAt(text, tooDeep), '', `expected at most ${MAX_NESTING} levels of nesting (a scenario's deepest field is 4 down), found more`)]);
+  }
   if (format === 'json') {
     let value: unknown;
     try {
@@ -98,7 +106,17 @@ export function parseScenario(text: string, fileLabel: string, format: ScenarioF
     const what = (err.message.split('\n')[0] ?? err.message).replace(/ at line \d+, column \d+:?$/, '');
     throw new ScenarioError(fileLabel, [problem(fileLabel, line, '', `YAML syntax error: ${what}${col !== undefined ? ` (column ${col})` : ''}`)]);
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    // yaml throws rather than reports: an alias bomb ("Excessive alias count …") or an alias of no anchor.
+    const message = (err as Error).message;
+    if (!/excessive alias count/i.test(message)) throw new ScenarioError(fileLabel, [problem(fileLabel, undefined, '', `YAML error: ${message.split('\n')[0]}`)]);
+    const where = aliasBombAt(doc);
+    const what = `expected aliases (*name) that copy at most ${MAX_ALIAS_COUNT} values in all, found more (refused as an alias bomb)`;
+    throw new ScenarioError(fileLabel, [problem(fileLabel, where && lineAt(text, where.offset), where ? formatPath([where.key]) : '', what)]);
+  }
   return resolveScenario(value, fileLabel, { text, doc });
 }
 
@@ -141,7 +159,8 @@ function dropNullValues(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(dropNullValues);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = dropNullValues(v);
+    // defineProperty, not assignment: a key "__proto__" must stay a key (and be refused as unknown), not become the prototype.
+    for (const [k, v] of Object.entries(value)) if (v !== null) Object.defineProperty(out, k, { value: dropNullValues(v), enumerable: true, writable: true, configurable: true });
     return out;
   }
   return value;

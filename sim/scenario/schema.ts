@@ -13,6 +13,7 @@
  * winter days where UTC is the local time. Money is in pounds (£) except tariff prices (pence).
  */
 import { z } from 'zod';
+import { isRepresentableTime, LATEST_HAN_TIME_MS, TIMER_MAX_MS } from '../device-limits.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Resolved types
@@ -324,6 +325,11 @@ export function formatTime(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
+/** formatTime, or what the time is when a Date cannot hold it (an offset like '+99999999d'): for messages. */
+function describeTime(ms: number): string {
+  return isRepresentableTime(ms) ? formatTime(ms) : ms > 0 ? 'past the year 275760' : 'before the year -271821';
+}
+
 const TIME_OF_DAY_RE = /^(\d{1,2}):(\d{2})$/;
 
 /** ms after midnight of 'HH:MM' (00:00 … 23:59), or undefined. */
@@ -384,8 +390,8 @@ function enumOf<const T extends readonly [string, ...string[]]>(values: T) {
 const stringOrNumber = (expected: string) =>
   z.custom<string | number>((v) => typeof v === 'string' || typeof v === 'number', { error: expected });
 
-/** A duration field → ms. `positive`: must be > 0. `signed`: may be negative. */
-function duration(opts: { positive?: boolean; signed?: boolean } = {}) {
+/** A duration field → ms. `positive`: must be > 0. `signed`: may be negative. `timer`: a device waits it on a timer. */
+function duration(opts: { positive?: boolean; signed?: boolean; timer?: boolean } = {}) {
   const expected = opts.signed ? E.signedDuration : E.duration;
   return stringOrNumber(expected).transform((v, ctx) => {
     const ms = parseDuration(v, { signed: opts.signed ?? false });
@@ -395,6 +401,11 @@ function duration(opts: { positive?: boolean; signed?: boolean } = {}) {
     }
     if (opts.positive && ms <= 0) {
       fail(ctx, 'a duration longer than 0');
+      return z.NEVER;
+    }
+    // The same bound a board's config has (sim/board/device-config-schema.ts): a scenario's devices are ones a board could run.
+    if (opts.timer && ms > TIMER_MAX_MS) {
+      fail(ctx, `a duration of at most ${formatDuration(TIMER_MAX_MS)} (the longest a board's timer waits)`);
       return z.NEVER;
     }
     return ms;
@@ -512,10 +523,10 @@ const gsmeSchema = strict(
   {
     firmware: enumOf(['secmp0015', 'legacy']).default(D.devices.gsme.firmware),
     eui: eui().prefault(D.devices.gsme.eui),
-    wakeInterval: duration({ positive: true }).prefault(D.devices.gsme.wakeInterval),
-    wakeJitter: duration().prefault(D.devices.gsme.wakeJitter),
-    retries: num('an integer ≥ 0', (v) => Number.isInteger(v) && v >= 0).default(D.devices.gsme.retries),
-    ackTimeout: duration({ positive: true }).prefault(D.devices.gsme.ackTimeout),
+    wakeInterval: duration({ positive: true, timer: true }).prefault(D.devices.gsme.wakeInterval),
+    wakeJitter: duration({ timer: true }).prefault(D.devices.gsme.wakeJitter),
+    retries: num('an integer from 0 to 255', (v) => Number.isInteger(v) && v >= 0 && v <= 255).default(D.devices.gsme.retries),
+    ackTimeout: duration({ positive: true, timer: true }).prefault(D.devices.gsme.ackTimeout),
     clock: strict(
       {
         offset: duration({ signed: true }).prefault(D.devices.gsme.clock.offset),
@@ -541,11 +552,11 @@ const ppmidSchema = strict(
   {
     firmware: enumOf(['secmp0015', 'legacy']).default(D.devices.ppmid.firmware),
     eui: eui().prefault(D.devices.ppmid.eui),
-    pollInterval: duration({ positive: true }).prefault(D.devices.ppmid.pollInterval),
+    pollInterval: duration({ positive: true, timer: true }).prefault(D.devices.ppmid.pollInterval),
     changeTimeFallback: bool().default(D.devices.ppmid.changeTimeFallback),
     staleDetection: bool().default(D.devices.ppmid.staleDetection),
-    expectedUpdateInterval: duration({ positive: true }).prefault(D.devices.ppmid.expectedUpdateInterval),
-    grace: duration().prefault(D.devices.ppmid.grace),
+    expectedUpdateInterval: duration({ positive: true, timer: true }).prefault(D.devices.ppmid.expectedUpdateInterval),
+    grace: duration({ timer: true }).prefault(D.devices.ppmid.grace),
   },
   'the PPMID settings (firmware, eui, pollInterval, …)',
 );
@@ -717,10 +728,20 @@ type RawScenario = z.output<typeof rawScenarioSchema>;
 function resolve(raw: RawScenario, ctx: Ctx): Scenario {
   const start = raw.start;
   const end = start + raw.duration;
+  // Every device reads its clock through ZCL UTCTime, which ends in 2136: a later run is nothing the HAN can say.
+  const latest = `${formatTime(LATEST_HAN_TIME_MS)}, the last time ZCL UTCTime can carry`;
+  if (start > LATEST_HAN_TIME_MS) {
+    fail(ctx, `a start no later than ${latest}`, undefined, ['start']);
+    return z.NEVER;
+  }
+  if (end > LATEST_HAN_TIME_MS) {
+    fail(ctx, `a run that ends by ${latest} (at most ${formatDuration(LATEST_HAN_TIME_MS - start)} from the start)`, { resolved: `ends ${describeTime(end)}` }, ['duration']);
+    return z.NEVER;
+  }
   const at = (t: TimeRef) => ('abs' in t ? t.abs : start + t.rel);
   const inRun = (t: number, path: PropertyKey[]) => {
     if (t < start || t > end) {
-      fail(ctx, `a time within the run (${formatTime(start)} to ${formatTime(end)})`, { resolved: formatTime(t) }, path);
+      fail(ctx, `a time within the run (${formatTime(start)} to ${formatTime(end)})`, { resolved: describeTime(t) }, path);
     }
   };
 
@@ -748,7 +769,7 @@ function resolve(raw: RawScenario, ctx: Ctx): Scenario {
     inRun(s, ['outages', i, 'start']);
     const e = s + o.duration;
     if (s >= start && s <= end && e > end) {
-      fail(ctx, `an outage that ends by the end of the run (${formatTime(end)}; at most ${formatDuration(end - s)} from its start)`, { resolved: `ends ${formatTime(e)}` }, ['outages', i, 'duration']);
+      fail(ctx, `an outage that ends by the end of the run (${formatTime(end)}; at most ${formatDuration(end - s)} from its start)`, { resolved: `ends ${describeTime(e)}` }, ['outages', i, 'duration']);
     }
     return { start: s, end: e, duration: o.duration, link: o.link, direction: o.direction, loss: o.loss };
   });
@@ -762,8 +783,8 @@ function resolve(raw: RawScenario, ctx: Ctx): Scenario {
       if (sameLink && sameDir && b.start < a.end && a.start < b.end) {
         fail(
           ctx,
-          `an outage not overlapping outages[${j}] (${a.link} ${a.direction}, ${formatTime(a.start)} to ${formatTime(a.end)})`,
-          { resolved: formatTime(b.start) },
+          `an outage not overlapping outages[${j}] (${a.link} ${a.direction}, ${describeTime(a.start)} to ${describeTime(a.end)})`,
+          { resolved: describeTime(b.start) },
           ['outages', i, 'start'],
         );
       }
