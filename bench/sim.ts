@@ -25,7 +25,8 @@
 import { cpus } from 'node:os';
 import { startEmbeddedBroker } from '../sim/han/embedded-broker.ts';
 import { mosquittoAvailable, startMosquitto } from '../sim/han/mosquitto.ts';
-import { measureBrokerThroughput } from '../sim/han/mqtt-han.ts';
+import { measureBrokerThroughput, throughputAccounts } from '../sim/han/mqtt-han.ts';
+import { simulationIdentities } from '../sim/run/identities.ts';
 import { runSimulation } from '../sim/run/run.ts';
 import type { TimelineEvent } from '../sim/run/timeline.ts';
 import { builtinScenario } from '../sim/scenario/load.ts';
@@ -140,9 +141,11 @@ console.log(`bench:sim — ${SCENARIO}, ${DAYS} simulated days, 1 home (compare 
 
 const rows: Row[] = [];
 const notes: string[] = [];
+// The home's devices and the raw-throughput clients log in as the HAN's brokers require.
+const identities = simulationIdentities(scenario, throughputAccounts());
 
 {
-  const broker = await startEmbeddedBroker();
+  const broker = await startEmbeddedBroker({ identities });
   try {
     rows.push(await benchBroker('aedes', broker.url, scenario));
   } finally {
@@ -153,7 +156,7 @@ const notes: string[] = [];
 if (!mosquittoAvailable()) {
   notes.push('mosquitto: skipped (no mosquitto binary on PATH, /usr/sbin or /usr/local/sbin)');
 } else {
-  const broker = await startMosquitto();
+  const broker = await startMosquitto({ identities });
   const onSignal = (signal: NodeJS.Signals) => {
     void broker.close().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };

@@ -15,6 +15,10 @@ import type { MqttClient } from 'mqtt';
 import { defaultDeviceConfig } from '../sim/board/config.ts';
 import { startEmbeddedBroker } from '../sim/han/embedded-broker.ts';
 import type { EmbeddedBroker } from '../sim/han/embedded-broker.ts';
+import { deviceAccount, identityRegistry, observerAccount } from '../sim/han/identities.ts';
+import { simulationIdentities } from '../sim/run/identities.ts';
+import { builtinScenario, DEFAULT_SCENARIO } from '../sim/scenario/load.ts';
+import { hubWanAccount } from '../sim/wan/parties.ts';
 import type { ScreenModel } from '../firmware/display/screen-model.ts';
 
 const cli = new URL('../bin/hanlab.js', import.meta.url).pathname;
@@ -22,8 +26,21 @@ const tmp = mkdtempSync(join(tmpdir(), 'hanlab-board-'));
 let broker: EmbeddedBroker;
 const children: ChildProcessWithoutNullStreams[] = [];
 
+const WATCHER_PASSWORD = 'watching';
+const DEVICES = ['gsme', 'gpf', 'ppmid'] as const;
+
 beforeAll(async () => {
-  broker = await startEmbeddedBroker();
+  // The default scenario's accounts (boards without --config are its home-1 devices, with its
+  // secrets), the same devices at premises bench-1, and read-only watchers.
+  const bench = DEVICES.map((d) => ({ ...defaultDeviceConfig(d), premises: 'bench-1' }));
+  const identities = identityRegistry([
+    ...simulationIdentities(builtinScenario(DEFAULT_SCENARIO)).values(),
+    ...bench.map((c) => deviceAccount({ eui: c.eui, secret: c.secret!, premises: c.premises, device: c.device })),
+    hubWanAccount('bench-1', defaultDeviceConfig('gpf').eui, defaultDeviceConfig('gpf').secret!),
+    observerAccount('hanlab-test-screens', WATCHER_PASSWORD),
+    observerAccount('hanlab-test-home', WATCHER_PASSWORD),
+  ]);
+  broker = await startEmbeddedBroker({ identities });
 });
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
@@ -79,9 +96,9 @@ function configFile(device: 'gsme' | 'gpf' | 'ppmid'): string {
   return file;
 }
 
-/** A tool on the broker: sees retained screens and (as the GPF's EUI) frames addressed to the GPF. */
-async function watcher(clientId: string, topics: string[]): Promise<{ client: MqttClient; messages: { topic: string; payload: Buffer }[] }> {
-  const client = connect(broker.url, { clientId, protocolVersion: 4, clean: true, reconnectPeriod: 0 });
+/** A tool on the broker: sees retained screens (as an observer) and, logged in as the GPF, frames addressed to the GPF. */
+async function watcher(clientId: string, topics: string[], password = WATCHER_PASSWORD): Promise<{ client: MqttClient; messages: { topic: string; payload: Buffer }[] }> {
+  const client = connect(broker.url, { clientId, username: clientId, password, protocolVersion: 4, clean: true, reconnectPeriod: 0 });
   const messages: { topic: string; payload: Buffer }[] = [];
   client.on('message', (topic, payload) => messages.push({ topic, payload }));
   await new Promise<void>((resolve, reject) => {
@@ -104,7 +121,7 @@ describe('hanlab board run', () => {
   it('node PPMID alone: up line, polls the GPF over MQTT, retained screen, SIGTERM → 0', async () => {
     const ppmid = defaultDeviceConfig('ppmid');
     const gpfEui = ppmid.peers.gpf!;
-    const tool = await watcher(gpfEui, [`han/home-1/${gpfEui}/#`]);
+    const tool = await watcher(gpfEui, [`han/home-1/${gpfEui}/#`], defaultDeviceConfig('gpf').secret);
     const board = await spawnBoard(['--board', 'node', '--device', 'ppmid', '--broker', broker.url, '--screenshots', join(tmp, 'shots')]);
     expect(board.up).toBe(`hanlab board: up board=node device=ppmid eui=${ppmid.eui} premises=home-1 broker=${broker.url} runtime=xstate`);
     await until('a frame from the PPMID to the GPF', () => tool.messages.some((m) => m.topic.startsWith(`han/home-1/${gpfEui}/${ppmid.eui}/`)), 10_000);
@@ -175,6 +192,26 @@ describe('hanlab board run', () => {
     expect(r2.code).toBe(2);
     expect(r2.stderr.trim()).toMatch(/^hanlab board: --config .*: device: expected 'ppmid' \(this bundle's device\), found "gpf"$/);
   });
+
+  it('a secret that is not 32 lower-case hex digits: exit 2 naming the field', async () => {
+    const file = join(tmp, 'bad-secret.json');
+    writeFileSync(file, JSON.stringify({ ...defaultDeviceConfig('ppmid'), secret: 'ABCDEF' }));
+    const r = await run(['run', '--board', 'node', '--device', 'ppmid', '--broker', broker.url, '--config', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^hanlab board: --config .*bad-secret\.json: secret: expected a secret of 32 lower-case hex digits, found "ABCDEF"$/);
+  });
+
+  for (const board of ['node', 'emulator']) {
+    it(`${board}: a secret the broker does not hold: refused at CONNECT, exit 2, one line naming it`, async () => {
+      const file = join(tmp, `wrong-secret-${board}.json`);
+      writeFileSync(file, JSON.stringify({ ...defaultDeviceConfig('ppmid'), secret: '0'.repeat(32) }));
+      const r = await run(['run', '--board', board, '--device', 'ppmid', '--broker', broker.url, '--config', file]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^hanlab board: --broker: .*refused.*Not authorized/);
+      expect(r.stdout).toBe('');
+    }, 20_000);
+  }
 
   for (const board of ['node', 'emulator']) {
     it(`${board}: no broker at the URL: exit 2, one line naming it`, async () => {

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { identityRegistry } from '../sim/han/identities.ts';
 import { mosquittoAvailable, startMosquitto } from '../sim/han/mosquitto.ts';
 import type { MosquittoBroker } from '../sim/han/mosquitto.ts';
+import { simulationIdentities } from '../sim/run/identities.ts';
+import { builtinScenario } from '../sim/scenario/load.ts';
 
 const run = promisify(execFile);
 const cli = new URL('../bin/hanlab.js', import.meta.url).pathname;
@@ -34,7 +37,9 @@ if (!mosquittoAvailable()) console.warn('skipping the Mosquitto determinism test
 describe.skipIf(!mosquittoAvailable())('on Mosquitto (a broker process of our own on a free port)', () => {
   let broker: MosquittoBroker;
   beforeAll(async () => {
-    broker = await startMosquitto();
+    // The accounts of both scenarios' runs (same seed and home: the scenario home's are shared).
+    const accounts = ['matrix-new-new', 'han-outage-prepay'].flatMap((name) => [...simulationIdentities(builtinScenario(name)).values()]);
+    broker = await startMosquitto({ identities: identityRegistry(accounts) });
   });
   afterAll(async () => {
     await broker?.close();

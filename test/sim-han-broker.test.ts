@@ -8,7 +8,8 @@ import { VirtualClock } from '../sim/clock/virtual-clock.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../sim/han/embedded-broker.ts';
 import { InFlight } from '../sim/han/in-flight.ts';
 import { findMosquitto, mosquittoAvailable, startMosquitto, type MosquittoBroker } from '../sim/han/mosquitto.ts';
-import { connectHanDevice, measureBrokerThroughput } from '../sim/han/mqtt-han.ts';
+import { deviceAccount, identityRegistry, OBSERVER_PASSWORD, OBSERVER_USERNAME, observerAccount, simulatedSecret } from '../sim/han/identities.ts';
+import { connectHanDevice, measureBrokerThroughput, throughputAccounts } from '../sim/han/mqtt-han.ts';
 import { hanSubscription, hanTopic } from '../sim/han/topics.ts';
 
 const A = '00000000000000A1';
@@ -19,8 +20,18 @@ const T0 = Date.UTC(2024, 5, 1, 12);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Every broker here holds A, B and C as devices at P and at 'lockstep', the observer, and the throughput clients. */
+const secret = (eui: string) => simulatedSecret(1, eui);
+const IDENTITIES = identityRegistry([
+  ...[A, B, C].flatMap((eui) => [P, 'lockstep'].map((premises) => deviceAccount({ eui, secret: secret(eui), premises }))),
+  observerAccount(),
+  ...throughputAccounts(),
+]);
+
+/** A client logged in as a device (A, B, C) or as the observer. */
 async function client(url: string, clientId: string): Promise<MqttClient> {
-  return connectAsync(url, { clientId, protocolVersion: 4, clean: true, reconnectPeriod: 0 });
+  const password = clientId === OBSERVER_USERNAME ? OBSERVER_PASSWORD : secret(clientId);
+  return connectAsync(url, { clientId, username: clientId, password, protocolVersion: 4, clean: true, reconnectPeriod: 0 });
 }
 
 /** Collects what a client receives. */
@@ -83,25 +94,28 @@ function aclChecks(getUrl: () => string, refusesAtSuback: boolean) {
 
   it("refuses a subscription to another device's HAN topic", async () => {
     const url = getUrl();
-    const [a, b, c] = await Promise.all([client(url, A), client(url, B), client(url, C)]);
+    const [a, b, c, o] = await Promise.all([client(url, A), client(url, B), client(url, C), client(url, OBSERVER_USERNAME)]);
     try {
       const gotA = inbox(a);
       const gotB = inbox(b);
+      const gotO = inbox(o);
       await b.subscribeAsync(hanSubscription(P, B));
       const sub = a.subscribeAsync(hanSubscription(P, B));
       if (refusesAtSuback) await expect(sub).rejects.toThrow(/Subscribe error/);
       else await sub; // Mosquitto 2.0 grants it, then checks read access per message
       await a.subscribeAsync('#').catch(() => {});
+      await o.subscribeAsync('#').catch(() => {});
       await c.publishAsync(hanTopic(P, B, C, 0x000a), Buffer.from([1, 2, 3]));
       await c.publishAsync(`hanlab/${P}/${C}/state`, '{"ok":true}');
-      await until(() => gotB.length === 1 && gotA.length === 1);
+      await until(() => gotB.length === 1 && gotO.length === 1);
       await sleep(100);
       expect(gotB.map((m) => m.topic)).toEqual([`han/${P}/${B}/${C}/000A`]);
-      // A sees the open observability topic, never B's frame.
-      expect(gotA.map((m) => m.topic)).toEqual([`hanlab/${P}/${C}/state`]);
+      // The observer sees the observability topic, never B's frame; A (a device) sees neither.
+      expect(gotO.map((m) => m.topic)).toEqual([`hanlab/${P}/${C}/state`]);
+      expect(gotA).toEqual([]);
       expect(a.connected).toBe(true);
     } finally {
-      await Promise.all([a.endAsync(), b.endAsync(), c.endAsync()]);
+      await Promise.all([a.endAsync(), b.endAsync(), c.endAsync(), o.endAsync()]);
     }
   });
 }
@@ -116,8 +130,8 @@ async function pingPong(url: string, rounds: number): Promise<{ A: string[]; B: 
   const sims = new Set([A, B]);
   const errors: Error[] = [];
   const common = { url, premises: 'lockstep', inFlight, isSimDevice: (e: string) => sims.has(e), onError: (e: Error) => errors.push(e) };
-  const a = await connectHanDevice({ ...common, eui: A });
-  const b = await connectHanDevice({ ...common, eui: B });
+  const a = await connectHanDevice({ ...common, eui: A, secret: secret(A) });
+  const b = await connectHanDevice({ ...common, eui: B, secret: secret(B) });
   const ta = clock.forDevice(1);
   const tb = clock.forDevice(2);
   const log = { A: [] as string[], B: [] as string[] };
@@ -176,7 +190,7 @@ const ROUNDS = 40;
 describe('embedded broker (Aedes)', () => {
   let broker: EmbeddedBroker;
   beforeAll(async () => {
-    broker = await startEmbeddedBroker({ port: 0 });
+    broker = await startEmbeddedBroker({ port: 0, identities: IDENTITIES });
   });
   afterAll(async () => {
     await broker.close();
@@ -198,7 +212,7 @@ describe('embedded broker (Aedes)', () => {
 
   it('reports refusals to onRefused', async () => {
     const refusals: string[] = [];
-    const own = await startEmbeddedBroker({ onRefused: (r) => refusals.push(`${r.kind} ${r.clientId} ${r.topic}`) });
+    const own = await startEmbeddedBroker({ identities: IDENTITIES, onRefused: (r) => refusals.push(`${r.kind} ${r.clientId} ${r.topic}`) });
     const a = await client(own.url, A);
     try {
       await a.publishAsync(hanTopic(P, B, C, 1), Buffer.from([0]));
@@ -213,7 +227,7 @@ describe('embedded broker (Aedes)', () => {
 
   it('lockstep: the virtual timeline is identical across runs', async () => {
     const first = await pingPong(broker.url, ROUNDS);
-    const other = await startEmbeddedBroker();
+    const other = await startEmbeddedBroker({ identities: IDENTITIES });
     try {
       const second = await pingPong(other.url, ROUNDS);
       expect(second).toEqual(first);
@@ -251,7 +265,7 @@ if (!haveMosquitto) {
 describe.skipIf(!haveMosquitto)('Mosquitto (private instance on a free port)', () => {
   let broker: MosquittoBroker;
   beforeAll(async () => {
-    broker = await startMosquitto();
+    broker = await startMosquitto({ identities: IDENTITIES });
   });
   afterAll(async () => {
     if (broker === undefined) return;
@@ -272,7 +286,7 @@ describe.skipIf(!haveMosquitto)('Mosquitto (private instance on a free port)', (
 
   it('lockstep: the same virtual timeline as on the embedded broker', async () => {
     const onMosquitto = await pingPong(broker.url, ROUNDS);
-    const aedes = await startEmbeddedBroker();
+    const aedes = await startEmbeddedBroker({ identities: IDENTITIES });
     try {
       const onAedes = await pingPong(aedes.url, ROUNDS);
       expect(onMosquitto).toEqual(onAedes);

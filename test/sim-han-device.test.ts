@@ -2,6 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectAsync } from 'mqtt';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../sim/han/embedded-broker.ts';
+import { deviceAccount, identityRegistry, OBSERVER_PASSWORD, OBSERVER_USERNAME, observerAccount, simulatedSecret } from '../sim/han/identities.ts';
 import { InFlight, InFlightTimeoutError } from '../sim/han/in-flight.ts';
 import { freePort } from '../sim/han/mosquitto.ts';
 import { connectHanDevice, type HanDevice, type HanDeviceOptions } from '../sim/han/mqtt-han.ts';
@@ -17,8 +18,17 @@ let broker: EmbeddedBroker;
 let premisesCounter = 0;
 const opened: HanDevice[] = [];
 
+const secret = (username: string) => simulatedSecret(1, username);
+/** Each case makes its own premises, so the devices may write their observability topics at any ('+'). */
+const IDENTITIES = identityRegistry([
+  ...[GSME, GPF, PPMID, BOARD].map((eui) => deviceAccount({ eui, secret: secret(eui), premises: '+', device: 'ppmid' })),
+  // A tool whose client id is not an EUI, allowed to speak on the HAN as itself.
+  { username: 'tool', password: secret('tool'), write: ['han/+/+/tool/#'], read: [] },
+  observerAccount(),
+]);
+
 beforeAll(async () => {
-  broker = await startEmbeddedBroker();
+  broker = await startEmbeddedBroker({ identities: IDENTITIES });
 });
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((d) => d.close()));
@@ -48,6 +58,7 @@ function rig(url = () => broker.url): Rig {
         url: url(),
         premises,
         eui,
+        secret: secret(eui),
         inFlight,
         isSimDevice: (e) => sims.has(e),
         onError: (e) => errors.push(e),
@@ -76,8 +87,8 @@ describe('connectHanDevice', () => {
     expect(got[0]![1]).toBe(0x0702);
     expect(got[0]![2]).toEqual(frame);
     expect(got[0]![2]).toBeInstanceOf(Uint8Array);
-    expect(gsme.stats()).toEqual({ sent: 1, dropped: 0, received: 0 });
-    expect(gpf.stats()).toEqual({ sent: 0, dropped: 0, received: 1 });
+    expect(gsme.stats()).toEqual({ sent: 1, dropped: 0, received: 0, refused: 0 });
+    expect(gpf.stats()).toEqual({ sent: 0, dropped: 0, received: 1, refused: 0 });
     expect(r.errors).toEqual([]);
   });
 
@@ -181,7 +192,7 @@ describe('connectHanDevice', () => {
   it('does not count frames to or from a device outside the simulation', async () => {
     const r = rig();
     const gpf = await r.device(GPF);
-    const board = await connectAsync(broker.url, { clientId: BOARD, protocolVersion: 4, reconnectPeriod: 0 });
+    const board = await connectAsync(broker.url, { clientId: BOARD, username: BOARD, password: secret(BOARD), protocolVersion: 4, reconnectPeriod: 0 });
     try {
       const fromBoard: number[] = [];
       gpf.onFrame((src, _c, f) => {
@@ -204,7 +215,7 @@ describe('connectHanDevice', () => {
     const got: unknown[] = [];
     gpf.onFrame((...args) => got.push(args));
     // A tool whose client id is not an EUI may publish with itself as the source.
-    const tool = await connectAsync(broker.url, { clientId: 'tool', protocolVersion: 4, reconnectPeriod: 0 });
+    const tool = await connectAsync(broker.url, { clientId: 'tool', username: 'tool', password: secret('tool'), protocolVersion: 4, reconnectPeriod: 0 });
     try {
       await tool.publishAsync(`han/${r.premises}/${GPF}/tool/0702`, Buffer.from([1]));
       for (let i = 0; i < 100 && r.errors.length === 0; i++) await sleep(10);
@@ -223,7 +234,7 @@ describe('connectHanDevice', () => {
     ppmid.observe.state({ credit: 25.5, hanLost: false });
     ppmid.observe.screen({ lines: ['£25.50'] });
     await sleep(50);
-    const tool = await connectAsync(broker.url, { clientId: 'dashboard', protocolVersion: 4, reconnectPeriod: 0 });
+    const tool = await connectAsync(broker.url, { clientId: OBSERVER_USERNAME, username: OBSERVER_USERNAME, password: OBSERVER_PASSWORD, protocolVersion: 4, reconnectPeriod: 0 });
     try {
       const got = new Map<string, { retain: boolean; body: unknown }>();
       tool.on('message', (topic, payload, packet) => got.set(topic, { retain: packet.retain, body: JSON.parse(payload.toString()) }));
@@ -246,7 +257,7 @@ describe('connectHanDevice', () => {
   });
 
   it('a broker that goes away is reported via onError; after it returns, subscriptions are restored', async () => {
-    let own = await startEmbeddedBroker();
+    let own = await startEmbeddedBroker({ identities: IDENTITIES });
     const port = own.port;
     const r = rig(() => own.url);
     const gsme = await r.device(GSME, { reconnectPeriodMs: 50 });
@@ -259,7 +270,7 @@ describe('connectHanDevice', () => {
     for (const e of r.errors) expect(e.message).toContain(`MQTT broker at mqtt://127.0.0.1:${port}`);
     expect(gsme.connected).toBe(false);
 
-    own = await startEmbeddedBroker({ port });
+    own = await startEmbeddedBroker({ port, identities: IDENTITIES });
     try {
       for (let i = 0; i < 300 && !(gsme.connected && gpf.connected); i++) await sleep(10);
       expect(gsme.connected && gpf.connected).toBe(true);

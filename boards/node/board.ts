@@ -16,7 +16,8 @@ import { fileStorage } from './storage.ts';
 export interface NodeBoardOptions {
   /** mqtt://HOST:PORT */
   broker: string;
-  config: DeviceConfig;
+  /** The device config, with the device's MQTT password as `secret` (the host side's; the device never reads it). */
+  config: DeviceConfig & { secret?: string };
   display: DisplayProfile | null;
   /** A PNG per visible change of the screen goes here. */
   screenshotsDir?: string;
@@ -48,7 +49,7 @@ export async function startNodeBoard(build: DeviceBuild, o: NodeBoardOptions): P
   const err = o.err ?? ((l: string) => process.stderr.write(l + '\n'));
   const c = o.config;
   const log = stderrLog(`${c.device} ${c.eui}`, err);
-  const han = await connectNodeHan({ url: o.broker, premises: c.premises, eui: c.eui, device: c.device, log, connectTimeoutMs: o.connectTimeoutMs ?? 3000 });
+  const han = await connectNodeHan({ url: o.broker, premises: c.premises, eui: c.eui, secret: c.secret, device: c.device, log, connectTimeoutMs: o.connectTimeoutMs ?? 3000 });
   const screen = o.display ? createScreenOutput({ write: out, profile: o.display, ...(o.screenshotsDir ? { screenshotsDir: o.screenshotsDir } : {}) }) : null;
   const platform: Platform = {
     clock: { now: () => Date.now() },

@@ -6,11 +6,12 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import type { z } from 'zod';
-import type { DeviceConfig, DeviceKind } from '../../firmware/runtime/app.ts';
+import type { DeviceKind } from '../../firmware/runtime/app.ts';
 import { checkDeviceConfig } from '../../firmware/runtime/app.ts';
 import { UsageError } from '../cli/usage.ts';
 import { formatPath } from '../scenario/load.ts';
 import { deviceConfigSchema } from './device-config-schema.ts';
+import type { BoardDeviceConfig } from './device-config-schema.ts';
 
 /** A device config is a few hundred bytes (an Espruino board keeps it in flash Storage): a bigger file is not one. */
 const MAX_CONFIG_BYTES = 64 * 1024;
@@ -48,7 +49,7 @@ export function parseConfig<T extends z.ZodType>(schema: T, data: unknown, label
 }
 
 /** The device config of FILE for a bundle of `device` (`hanlab board run --config`). */
-export function loadBoardDeviceConfig(file: string, device: DeviceKind): DeviceConfig {
+export function loadBoardDeviceConfig(file: string, device: DeviceKind): BoardDeviceConfig {
   return checkBoardDeviceConfig(readConfigJson(file), device, `--config ${file}`);
 }
 
@@ -56,7 +57,7 @@ export function loadBoardDeviceConfig(file: string, device: DeviceKind): DeviceC
  * `config` checked for a bundle of `device`: the zod schema, then the firmware's own rules
  * (what the board itself would refuse, so the desk refuses it first).
  */
-export function checkBoardDeviceConfig(config: unknown, device: DeviceKind, label: string): DeviceConfig {
+export function checkBoardDeviceConfig(config: unknown, device: DeviceKind, label: string): BoardDeviceConfig {
   const checked = parseConfig(deviceConfigSchema(device), config, label);
   const problem = checkDeviceConfig(checked, device);
   if (problem) throw new UsageError(`${label}: ${problem}`);

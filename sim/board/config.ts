@@ -2,13 +2,18 @@
  * The DeviceConfig a board runs with by default, on the Node side: the device as the default
  * scenario describes it (a config file is read and checked by config-file.ts).
  */
-import type { DeviceConfig } from '../../firmware/runtime/app.ts';
 import type { DeviceKind } from '../build/board-spec.ts';
 import { builtinScenario, DEFAULT_SCENARIO } from '../scenario/load.ts';
 import { gpfInput, gsmeInput, ppmidInput } from '../run/devices.ts';
+import { simulationSecret } from '../run/identities.ts';
+import type { BoardDeviceConfig } from './device-config-schema.ts';
 
-/** The default: the device of the default scenario's home, premises home-1, default timing. */
-export function defaultDeviceConfig(device: DeviceKind): DeviceConfig {
+/**
+ * The default: the device of the default scenario's home, premises home-1, default timing, and
+ * the secret a run of that scenario gives it, so boards started without a config log in to a
+ * broker holding that scenario's accounts (`hanlab sim --print-broker-files`).
+ */
+export function defaultDeviceConfig(device: DeviceKind): BoardDeviceConfig {
   const s = builtinScenario(DEFAULT_SCENARIO);
   const input = device === 'gsme' ? gsmeInput(s, 1) : device === 'gpf' ? gpfInput(s, 1) : ppmidInput(s, 1);
   return {
@@ -20,5 +25,6 @@ export function defaultDeviceConfig(device: DeviceKind): DeviceConfig {
     seed: input.seed,
     profile: 'default',
     config: input.config as unknown as Record<string, unknown>,
+    secret: simulationSecret(s, input.eui),
   };
 }

@@ -9,10 +9,11 @@
  * (firmware/machines/gsme-config.ts, gpf.ts, ppmid-config.ts).
  */
 import { z } from 'zod';
-import type { DeviceKind } from '../../firmware/runtime/app.ts';
+import type { DeviceConfig, DeviceKind } from '../../firmware/runtime/app.ts';
 import { TIMING_PROFILES } from '../../firmware/runtime/profiles.ts';
 import { DEVICES } from '../build/board-spec.ts';
 import { TIMER_MAX_MS, UTC_TIME_SPAN_MS } from '../device-limits.ts';
+import { SECRET_PATTERN } from '../han/identities.ts';
 import { unknownKeyMessage } from '../scenario/schema.ts';
 
 const INT32_MAX = 0x7fffffff;
@@ -123,6 +124,12 @@ const ppmidMachineConfig = strictConfigObject(
 /** The machine config overrides (`config`) each device accepts: any of its fields, merged over the defaults. */
 export const MACHINE_CONFIG_SCHEMAS = { gsme: gsmeMachineConfig, gpf: gpfMachineConfig, ppmid: ppmidMachineConfig } as const;
 
+/**
+ * A board's device config: the firmware's DeviceConfig plus what only the board's host side reads,
+ * `secret` (its MQTT password; identities.ts). The firmware never sees it used.
+ */
+export type BoardDeviceConfig = DeviceConfig & { secret?: string };
+
 const eui = z.string({ error: 'an EUI-64 of 16 upper-case hex digits' }).regex(/^[0-9A-F]{16}$/, { error: 'an EUI-64 of 16 upper-case hex digits' });
 const peer = (required: boolean) => (required ? eui : eui.optional());
 
@@ -142,11 +149,14 @@ export function deviceConfigShape(device: DeviceKind) {
     seed: int(`a whole number from 1 to ${INT32_MAX}`, 1, INT32_MAX).optional(),
     profile: z.enum(TIMING_PROFILES as ['default', 'hil'], { error: TIMING_PROFILES.map((p) => `'${p}'`).join(' or ') }).optional(),
     config: MACHINE_CONFIG_SCHEMAS[device].optional(),
+    // The device's MQTT password on the HAN broker (username = client id = eui): 128 bits as the
+    // registry holds them (sim/han/identities.ts).
+    secret: z.string({ error: 'a secret of 32 lower-case hex digits' }).regex(SECRET_PATTERN, { error: 'a secret of 32 lower-case hex digits' }).optional(),
   };
 }
 
 /** A board's device config for a bundle of `device`. */
 export function deviceConfigSchema(device: DeviceKind) {
-  return strictConfigObject(deviceConfigShape(device), 'device settings (device, premises, eui, peers, firmware, …)');
+  return strictConfigObject(deviceConfigShape(device), 'device settings (device, premises, eui, peers, firmware, secret, …)');
 }
 

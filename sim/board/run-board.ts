@@ -9,7 +9,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import type { DeviceConfig } from '../../firmware/runtime/app.ts';
 import { loadEmulatorEngine, realTime, startEmulatorBoard } from '../../boards/emulator/host.ts';
 import type { NodeBoard, NodeBoardOptions } from '../../boards/node/board.ts';
 import { startNodeBoard, stderrLog } from '../../boards/node/board.ts';
@@ -25,6 +24,7 @@ import { connectHanDevice } from '../han/mqtt-han.ts';
 import { attachBoardWan } from '../wan/board-hub.ts';
 import { checkBoardDeviceConfig } from './config-file.ts';
 import { defaultDeviceConfig } from './config.ts';
+import type { BoardDeviceConfig } from './device-config-schema.ts';
 import { sourceBuild } from './source-build.ts';
 
 export const BOARDS_RUN_HERE = ['node', 'emulator'] as const;
@@ -34,8 +34,8 @@ export interface RunBoardOptions {
   device: DeviceKind;
   /** mqtt://HOST:PORT */
   broker: string;
-  /** Default: the device of the default scenario (defaultDeviceConfig). */
-  config?: DeviceConfig;
+  /** Default: the device of the default scenario (defaultDeviceConfig). Its `secret` is the device's MQTT password. */
+  config?: BoardDeviceConfig;
   /** Default: the board's own. */
   runtime?: Runtime;
   flags?: BuildFlags;
@@ -53,7 +53,7 @@ export interface RunningBoard {
   /** `hanlab board: up board=… device=… eui=… premises=… broker=… runtime=…[ heap=…]` */
   upLine: string;
   board: BoardSpec;
-  config: DeviceConfig;
+  config: BoardDeviceConfig;
   runtime: Runtime;
   /** The emulator's QuickJS heap now, bytes (undefined on the node board). */
   heapBytes?(): number;
@@ -142,11 +142,14 @@ export async function runBoard(o: RunBoardOptions): Promise<RunningBoard> {
     url: o.broker,
     premises: config.premises,
     eui: config.eui,
+    // The emulated board's radio is this process: it logs in with the board's secret.
+    ...(config.secret !== undefined ? { secret: config.secret } : {}),
     device: o.device,
     inFlight: new InFlight(),
     // A board keeps no lockstep: nothing it sends or hears is counted.
     isSimDevice: () => false,
     onError: (e) => log.warn(e.message),
+    log,
     connectTimeoutMs,
   }).catch((e: unknown) => {
     throw noBroker(e);
@@ -156,9 +159,11 @@ export async function runBoard(o: RunBoardOptions): Promise<RunningBoard> {
   let reportFault: (reason: string) => void = () => {};
   const fault = new Promise<string>((resolve) => (reportFault = resolve));
   const engine = await loadEmulatorEngine();
+  // The guest needs no secret (the host does its MQTT), so it never holds one.
+  const { secret: _hostOnly, ...guestConfig } = config;
   const emulator = startEmulatorBoard(engine, {
     code: built.code,
-    config,
+    config: guestConfig,
     memoryLimit: board.memory.budget,
     display: board.display,
     platform: {

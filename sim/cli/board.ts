@@ -18,10 +18,12 @@ Usage: hanlab board run --board node|emulator --device gsme|gpf|ppmid --broker m
   --device NAME         which device the bundle holds
   --broker URL          the MQTT 3.1.1 broker of the HAN (e.g. mosquitto, or hanlab sim --broker)
   --config FILE         the device's config as JSON: {"device","premises","eui","peers","firmware",
-                        "seed"?, "profile"?: "default"|"hil", "config"?: {…}}; default: the device
-                        of the han-outage-prepay scenario at premises home-1. Every field, and each
-                        machine setting in "config" (e.g. pollIntervalMs), is checked before the
-                        board starts
+                        "seed"?, "profile"?: "default"|"hil", "config"?: {…}, "secret"?}; default:
+                        the device of the han-outage-prepay scenario at premises home-1, with the
+                        secret a run of it gives (hanlab sim --print-broker-files). Every field,
+                        and each machine setting in "config" (e.g. pollIntervalMs), is checked
+                        before the board starts. "secret" (32 lower-case hex digits) is the
+                        device's MQTT password; its username and client id are its "eui"
   --runtime NAME        the machine runtime (default: the board's: node xstate, emulator compact)
   --no-stale-detection  build a PPMID that never warns of stale data (to test the tests)
   --screenshots DIR     a PNG of the display every time its pixels change (PPMID)
@@ -29,7 +31,7 @@ Usage: hanlab board run --board node|emulator --device gsme|gpf|ppmid --broker m
 Builds the bundle as 'hanlab build' does, connects, prints one line when it is up:
   hanlab board: up board=… device=… eui=… premises=… broker=… runtime=…[ heap=BYTES]
 then the screen as text lines on stdout and its log on stderr, until SIGINT or SIGTERM (exit 0).
-No broker at the URL: exit 2 after 3 s, one line naming it.`;
+No broker at the URL, or one that refuses the EUI and secret: exit 2, one line naming it.`;
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T {
   if (value === undefined) throw new UsageError(`${flag}: required (${allowed.join(', ')})`);

@@ -27,7 +27,8 @@ with FILE (checked first) as Storage file hanlab.json, using the espruino CLI
   --board ID      an Espruino board: espruino-wifi, esp32
   --device NAME   gsme, gpf or ppmid
   --port PORT     the board's serial port (/dev/ttyACM0, /dev/ttyUSB0, COM3…)
-  --config FILE   hanlab.json: the device config plus wifi {ssid, password} and mqtt {host, port}
+  --config FILE   hanlab.json: the device config (its "secret" is the board's MQTT password)
+                  plus wifi {ssid, password} and mqtt {host, port}
   --dry-run       print the espruino command, the files and their sizes; send nothing`;
 
 const flashSchema = z.strictObject({ espruinoBoard: z.string().min(1), baud: z.number().int().positive() });
@@ -43,8 +44,9 @@ function loadFlashSpec(board: BoardSpec): z.infer<typeof flashSchema> {
   return parsed.data;
 }
 
+/** The config as printed: the WiFi password and the broker secret are not shown. */
 function masked(config: EspruinoConfig): string {
-  return JSON.stringify({ ...config, wifi: { ...config.wifi, password: config.wifi.password ? '********' : '' } });
+  return JSON.stringify({ ...config, wifi: { ...config.wifi, password: config.wifi.password ? '********' : '' }, ...(config.secret !== undefined ? { secret: '********' } : {}) });
 }
 
 export async function run(argv: string[]): Promise<number> {

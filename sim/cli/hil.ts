@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { dutConfig, HIL_PREMISES } from '../hil/config.ts';
+import { dutConfig, hilIdentities, HIL_PREMISES } from '../hil/config.ts';
 import { openSerialConsole, parseConsoleSpec } from '../hil/console.ts';
 import type { SerialConsole } from '../hil/console.ts';
 import { junitXml } from '../hil/junit.ts';
@@ -10,6 +10,7 @@ import { caseLine, formatSummary } from '../hil/summary.ts';
 import { parseTarget } from '../hil/target.ts';
 import { isTopicLevel } from '../han/topics.ts';
 import { parseCommandArgs } from './args.ts';
+import { writeBrokerFiles } from './broker-files.ts';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './usage.ts';
 import { checkWritableDirectory, checkWritableFile } from './writable.ts';
 
@@ -19,6 +20,7 @@ Usage: hanlab hil --dut TARGET --device ppmid|gpf|gsme [--suite NAME] [--junit F
                   [--premises ID] [--firmware secmp0015|legacy] [--console serial:/dev/PORT]
                   [--screens DIR] [--case TEXT] [--no-stale-detection]
        hanlab hil --print-config --device ppmid|gpf|gsme [--dut mqtt://HOST:PORT#EUI] [--premises ID]
+       hanlab hil --print-broker-files DIR --device ppmid|gpf|gsme [--dut mqtt://HOST:PORT#EUI] [--premises ID]
 
   --dut TARGET        emulator   the QuickJS board, started by the harness (hanlab board run)
                       node       the Node board process, started by the harness
@@ -36,9 +38,12 @@ Usage: hanlab hil --dut TARGET --device ppmid|gpf|gsme [--suite NAME] [--junit F
   --no-stale-detection  start the emulator / node DUT built without stale detection (the
                       harness must then fail exactly the freshness cases)
   --print-config      print the DUT config (JSON) the harness expects, to put on a flashed board
+                      (its "secret" is the board's MQTT password)
+  --print-broker-files DIR  write the Mosquitto password file, ACL and config lines of the run's
+                      accounts (the DUT, the harness's devices, its observer) into DIR
 
 The harness starts an embedded MQTT broker for emulator and node; for mqtt://… it uses that
-broker, which must apply the HAN ACL (spec section 5). Time moves through the GPF's Time cluster:
+broker, which must hold the run's accounts (--print-broker-files; spec section 5). Time moves through the GPF's Time cluster:
 the harness jumps the hub clock by hours, so a suite takes about a minute. Step by step for a
 flashed board: docs/hil.md.
 Exit status: 0 every case passed (or skipped), 1 a case failed, 2 bad usage.`;
@@ -58,6 +63,7 @@ export async function run(argv: string[]): Promise<number> {
       case: { type: 'string' },
       'no-stale-detection': { type: 'boolean' },
       'print-config': { type: 'boolean' },
+      'print-broker-files': { type: 'string' },
     },
     false,
   );
@@ -70,9 +76,10 @@ export async function run(argv: string[]): Promise<number> {
   const target = values.dut === undefined ? null : parseTarget(values.dut);
   if (typeof target === 'string') throw new UsageError(target);
 
-  if (values['print-config']) {
+  if (values['print-config'] || values['print-broker-files'] !== undefined) {
     const config = dutConfig({ device, premises: values.premises, firmware, ...(target?.kind === 'mqtt' ? { eui: target.eui } : {}) });
-    process.stdout.write(JSON.stringify(config, null, 2) + '\n');
+    if (values['print-config']) process.stdout.write(JSON.stringify(config, null, 2) + '\n');
+    if (values['print-broker-files'] !== undefined) for (const line of writeBrokerFiles(values['print-broker-files'], hilIdentities(config))) process.stdout.write(line + '\n');
     return EXIT_OK;
   }
   if (target === null) throw new UsageError('--dut is required (emulator, node or mqtt://HOST:PORT#EUI)');

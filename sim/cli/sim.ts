@@ -3,6 +3,7 @@ import { isRepresentableTime } from '../device-limits.ts';
 import { formatTime, parseDuration, parseIsoTime } from '../scenario/schema.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { builtinScenario, DEFAULT_SCENARIO, listBuiltinScenarios, loadScenarioFile, ScenarioError } from '../scenario/load.ts';
+import { simulationIdentities } from '../run/identities.ts';
 import { runSimulation } from '../run/run.ts';
 import type { TimelineEvent } from '../run/timeline.ts';
 import { createTextTimeline, formatSummary } from '../report/text.ts';
@@ -12,6 +13,7 @@ import type { ScreenshotWriter } from '../report/screenshots.ts';
 import { DISPLAY_PROFILES } from '../../firmware/display/render/layout.ts';
 import type { DisplayProfile } from '../../firmware/display/render/layout.ts';
 import { parseCommandArgs } from './args.ts';
+import { writeBrokerFiles } from './broker-files.ts';
 import { checkBrokerUrl } from './broker-url.ts';
 import { UsageError } from './usage.ts';
 import { checkWritableDirectory } from './writable.ts';
@@ -21,6 +23,7 @@ export const help = `hanlab sim — run a scenario headless, in virtual time, on
 Usage: hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json]
                   [--broker mqtt://HOST:PORT] [--realtime]
                   [--screenshots DIR [--profile mono128x64|color176]]
+       hanlab sim --print-broker-files DIR [--scenario NAME|FILE] [--seed N]
 
   --scenario NAME|FILE  a built-in scenario (default ${DEFAULT_SCENARIO}) or a YAML / JSON file
   --seed N              override the scenario's seed (same scenario + seed = same timeline)
@@ -29,15 +32,17 @@ Usage: hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json]
   --json                the full timeline as JSON lines on stdout (HAN frames, screens, logs,
                         faults, customer actions), then one summary line
   --broker URL          use an external MQTT 3.1.1 broker (e.g. Mosquitto) instead of the
-                        embedded one; it must allow the HAN ACL of spec section 5
+                        embedded one; it must hold the run's accounts (--print-broker-files)
   --realtime            pace virtual time at wall-clock speed (watch with an MQTT client:
-                        mosquitto_sub -t 'hanlab/#' -v)
+                        mosquitto_sub -i hanlab-observer -u hanlab-observer -P hanlab -t 'hanlab/#' -v)
   --screenshots DIR     write a PNG of the PPMID's screen every time it changes visibly
                         (not when only its age ticks): DIR/NNNN-YYYYMMDDTHHMM-FRESHNESS.png,
                         numbered from 0001, virtual UTC time; DIR is created if missing and
                         same-named files of an earlier run are overwritten
   --profile NAME        the display drawn for --screenshots: mono128x64 (default; 128x64 OLED,
                         PNG x3) or color176 (176x176 3-bit colour LCD, PNG x2)
+  --print-broker-files DIR  write the Mosquitto password file, ACL and config lines for this
+                        scenario and seed's accounts into DIR (for --broker), and run nothing
 
 Prints the PPMID's timeline (what it shows, its freshness, shown vs true credit) and a summary
 of misleading-display and false-alarm minutes per device combination.
@@ -55,6 +60,7 @@ export async function run(argv: string[]): Promise<number> {
       realtime: { type: 'boolean' },
       screenshots: { type: 'string' },
       profile: { type: 'string' },
+      'print-broker-files': { type: 'string' },
     },
     false,
   );
@@ -62,6 +68,10 @@ export async function run(argv: string[]): Promise<number> {
   if (values.seed !== undefined) {
     if (!/^\d+$/.test(values.seed) || Number(values.seed) > 0xffffffff) throw new UsageError(`--seed: expected a whole number 0…4294967295, found "${values.seed}"`);
     scenario = { ...scenario, seed: Number(values.seed) };
+  }
+  if (values['print-broker-files'] !== undefined) {
+    for (const line of writeBrokerFiles(values['print-broker-files'], simulationIdentities(scenario))) process.stdout.write(line + '\n');
+    return 0;
   }
   const until = values.until === undefined ? undefined : parseUntil(values.until, scenario);
   if (values.broker !== undefined) checkBrokerUrl('--broker', values.broker);

@@ -1,29 +1,46 @@
 /**
  * The in-process MQTT broker for the HAN stand-in (Aedes 1.x over a plain TCP server).
  *
- * Enforces SECMP0015 section 5 ("no device can speak as another"), the equivalent of the
- * Mosquitto ACL that `mosquitto.ts` writes (`pattern write han/+/+/%c/#`, `pattern read
- * han/+/%c/#`):
- * - publish to `han/{p}/{dst}/{src}/{cluster}` only when `src` is the publisher's client id.
- *   A refused publish is dropped silently and the connection stays up, as Mosquitto does for an
- *   ACL-denied MQTT 3.1.1 publish (Aedes' own "refuse" would close the connection). It is counted
+ * Enforces SECMP0015 section 5 ("no device can speak as another") against the identity registry
+ * it is started with (identities.ts), the equivalent of the password file and ACL that
+ * mosquitto-files.ts writes for Mosquitto:
+ * - CONNECT: the username must be a registered account, the client id must be that username and
+ *   the password its secret; anything else gets CONNACK 5 (not authorized) before Aedes looks at
+ *   the session, so a taken EUI with a wrong secret cannot take the real device's session over.
+ * - publish only to a topic the account may write; under `han/`, only as the topic's source
+ *   (`han/{p}/{dst}/{src}/{cluster}` with src = the client id), never retained (a retained frame
+ *   is replayed at every subscribe) and at most HAN_PAYLOAD_MAX_BYTES; elsewhere at most
+ *   PAYLOAD_MAX_BYTES. A refused publish is dropped and the connection stays up, as Mosquitto
+ *   does for an ACL-denied MQTT 3.1.1 publish (Aedes' own "refuse" would close it). It is counted
  *   in `stats().refusedPublish`, reported to `onRefused`, and re-routed to
- *   `$hanlab/refused/{clientId}/{original topic}` (no `#` subscriber sees `$` topics; a tool can
- *   subscribe there explicitly to watch spoofing attempts).
+ *   `$hanlab/refused/{clientId}/{original topic}` without its payload (no account reads `$`
+ *   topics: a registry may grant one that reads them, to watch spoofing attempts).
+ * - a packet bigger than PACKET_MAX_BYTES closes the connection as it arrives (Mosquitto's
+ *   `max_packet_size`; packet-size-guard.ts), before it is read into memory.
  * - subscribe to a filter under `han/` only as `han/{p}/{clientId}/…`: anything else under `han/`
  *   (another device's EUI, `han/#`, `han/+/+/#`) gets SUBACK failure 0x80, connection kept.
- * - delivery of a `han/{p}/{dst}/…` message only to client `dst`, whatever the filter (a tool
- *   subscribed to `#` sees no HAN frames), like Mosquitto's per-message read check.
- * Other topics (`hanlab/#`, `wan/#`, …) are open to everyone. Publishing to `$…` topics is
- * refused (Aedes' default; that one does close the connection).
+ * - deliver a message only to an account that may read its topic, and a `han/{p}/{dst}/…` frame
+ *   only to client `dst`, whatever the filter (a tool subscribed to `#` sees no HAN frames), like
+ *   Mosquitto's per-message read check.
+ * Publishing to `$…` topics is refused (Aedes' default; that one does close the connection).
  */
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { Aedes, type Client, type PublishPacket, type Subscription } from 'aedes';
+import { identityRegistry, observerAccount } from './identities.ts';
+import type { IdentityRegistry } from './identities.ts';
+import { HAN_PAYLOAD_MAX_BYTES, PACKET_MAX_BYTES, PAYLOAD_MAX_BYTES } from './limits.ts';
+import { limitPacketSize } from './packet-size-guard.ts';
+import { topicFilterSet } from './topic-filters.ts';
+import type { TopicFilterSet } from './topic-filters.ts';
 import { HAN_ROOT } from './topics.ts';
 
 export interface Refusal {
-  kind: 'publish' | 'subscribe';
+  /** connect: CONNACK 5; packet: connection closed for a packet over PACKET_MAX_BYTES. */
+  kind: 'connect' | 'publish' | 'subscribe' | 'packet';
+  /** The client id (for `packet`, the peer's address: the packet may come before CONNECT). */
   clientId: string;
+  /** The topic or filter ('' for connect and packet). */
   topic: string;
   reason: string;
 }
@@ -32,15 +49,23 @@ export interface EmbeddedBrokerOptions {
   host?: string;
   /** 0 (default): a free port chosen by the OS. */
   port?: number;
-  /** Called for each refused publish or subscription. */
+  /**
+   * Who may connect and what each may do (identities.ts). Default: only the observer account,
+   * so a broker started without one refuses every device rather than trusting anyone.
+   */
+  identities?: IdentityRegistry;
+  /** Called for each refused connection, publish, subscription or oversized packet. */
   onRefused?: (refusal: Refusal) => void;
 }
 
 export interface BrokerStats {
   /** Client publishes accepted and routed (refused ones excluded). */
   published: number;
+  refusedConnect: number;
   refusedPublish: number;
   refusedSubscribe: number;
+  /** Connections closed for a packet over PACKET_MAX_BYTES. */
+  refusedPacket: number;
   /** Clients connected now. */
   clients: number;
 }
@@ -49,13 +74,15 @@ export interface EmbeddedBroker {
   url: string;
   host: string;
   port: number;
+  /** The registry it checks (to restart it with the same accounts). */
+  identities: IdentityRegistry;
   close(): Promise<void>;
   stats(): BrokerStats;
 }
 
 export const REFUSED_PREFIX = '$hanlab/refused/';
 
-/** Why a client may not publish to this topic, or null when it may. */
+/** Why a client may not publish to this topic as a HAN frame source, or null when it may. */
 export function hanPublishRefusal(clientId: string, topic: string): string | null {
   if (!topic.startsWith(`${HAN_ROOT}/`)) return null;
   const levels = topic.split('/');
@@ -83,9 +110,33 @@ export function hanDeliveryAllowed(clientId: string, topic: string): boolean {
   return topic.split('/', 3)[2] === clientId;
 }
 
+/** Why a publish is refused by the payload rules (retain and size), or null. */
+export function payloadRefusal(topic: string, retain: boolean, bytes: number): string | null {
+  const han = topic.startsWith(`${HAN_ROOT}/`);
+  if (han && retain) return 'HAN frames are never retained (a retained frame is replayed to every new subscriber)';
+  const max = han ? HAN_PAYLOAD_MAX_BYTES : PAYLOAD_MAX_BYTES;
+  if (bytes > max) return `payload of ${bytes} bytes over the limit of ${max}${han ? ' for a HAN frame' : ''}`;
+  return null;
+}
+
+/** Why a CONNECT is refused, or null when the account checks out. */
+function connectRefusal(rights: ReadonlyMap<string, { password: Buffer }>, clientId: string, username: string | undefined, password: Buffer | undefined): string | null {
+  if (username === undefined || username === '') return 'no username (every client logs in: a device with its EUI and secret)';
+  const account = rights.get(username);
+  if (account === undefined) return `unknown username ${username}`;
+  if (clientId !== username) return `client id ${clientId} is not the username ${username}`;
+  const given = password ?? Buffer.alloc(0);
+  // Compared in constant time: how long a refusal takes says nothing about the secret.
+  const ok = given.length === account.password.length && timingSafeEqual(given, account.password);
+  return ok ? null : `wrong password for ${username}`;
+}
+
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): Promise<EmbeddedBroker> {
   const host = options.host ?? '127.0.0.1';
-  const stats = { published: 0, refusedPublish: 0, refusedSubscribe: 0 };
+  const identities = options.identities ?? identityRegistry([observerAccount()]);
+  const rights = new Map<string, { password: Buffer; write: TopicFilterSet; read: TopicFilterSet }>();
+  for (const [name, a] of identities) rights.set(name, { password: Buffer.from(a.password, 'utf8'), write: topicFilterSet(a.write), read: topicFilterSet(a.read) });
+  const stats = { published: 0, refusedConnect: 0, refusedPublish: 0, refusedSubscribe: 0, refusedPacket: 0 };
   const onRefused = options.onRefused;
   const report = (r: Refusal): void => {
     if (onRefused === undefined) return;
@@ -96,7 +147,25 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
     }
   };
 
+  const publishRefusal = (clientId: string, packet: PublishPacket): string | null => {
+    const topic = packet.topic;
+    const source = hanPublishRefusal(clientId, topic);
+    if (source !== null) return source;
+    if (!rights.get(clientId)?.write(topic)) return `${clientId} may not publish to ${topic}`;
+    return payloadRefusal(topic, packet.retain, packet.payload.length);
+  };
+
   const broker = await Aedes.createBroker({
+    authenticate(client, username, password, callback) {
+      const reason = connectRefusal(rights, client.id, username, password);
+      if (reason === null) {
+        callback(null, true);
+        return;
+      }
+      stats.refusedConnect++;
+      report({ kind: 'connect', clientId: client.id, topic: '', reason });
+      callback(Object.assign(new Error(reason), { returnCode: 5 as const }), null); // CONNACK 5: not authorized
+    },
     authorizePublish(client: Client | null, packet: PublishPacket, callback: (error?: Error | null) => void) {
       const topic = packet.topic;
       if (topic.startsWith('$')) {
@@ -104,12 +173,13 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
         return;
       }
       if (client !== null) {
-        const reason = hanPublishRefusal(client.id, topic);
+        const reason = publishRefusal(client.id, packet);
         if (reason !== null) {
           stats.refusedPublish++;
           report({ kind: 'publish', clientId: client.id, topic, reason });
           packet.topic = `${REFUSED_PREFIX}${client.id}/${topic}`;
           packet.retain = false;
+          packet.payload = Buffer.alloc(0);
         } else {
           stats.published++;
         }
@@ -127,7 +197,8 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
       callback(null, sub);
     },
     authorizeForward(client, packet) {
-      return hanDeliveryAllowed(client.id, packet.topic) ? packet : null;
+      if (!hanDeliveryAllowed(client.id, packet.topic)) return null;
+      return rights.get(client.id)?.read(packet.topic) ? packet : null;
     },
   });
 
@@ -135,7 +206,13 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
   const server: Server = createServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    broker.handle(socket);
+    const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    broker.handle(
+      limitPacketSize(socket, PACKET_MAX_BYTES, (bytes) => {
+        stats.refusedPacket++;
+        report({ kind: 'packet', clientId: peer, topic: '', reason: `packet of ${bytes} bytes over the limit of ${PACKET_MAX_BYTES}: connection closed` });
+      }),
+    );
   });
   // Client-side trouble (a peer resetting its socket) is the client's business, not a crash.
   broker.on('clientError', () => {});
@@ -163,6 +240,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
     url: `mqtt://${urlHost}:${port}`,
     host,
     port,
+    identities,
     stats: () => ({ ...stats, clients: broker.connectedClients ?? 0 }),
     close() {
       closing ??= (async () => {

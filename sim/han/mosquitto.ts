@@ -1,22 +1,26 @@
 /**
  * A private Mosquitto for tests and runs that want a real broker: a free port on 127.0.0.1, a
- * temporary config and ACL (SECMP0015 section 5), stopped by PID. Never touches a system broker.
+ * temporary config, password file and per-user ACL written from the HAN identity registry
+ * (identities.ts, mosquitto-files.ts: SECMP0015 section 5), stopped by PID. Never touches a
+ * system broker.
  *
- * ACL (all clients are anonymous): `topic` lines before any `user` line apply to anonymous
- * clients, `pattern` lines to every client with %c = client id:
- *   topic readwrite hanlab/#        observability, open
- *   topic readwrite wan/#           WAN stand-in, open
- *   pattern write han/+/+/%c/#      publish HAN frames only as yourself (source level)
- *   pattern read han/+/%c/#         receive only frames addressed to you
- * Anything else is denied. Mosquitto drops an ACL-denied publish silently (connection kept) and
- * checks read access per message; whether a denied subscription also gets SUBACK 0x80 depends
- * on the Mosquitto version (2.x checks subscriptions against the read ACL).
+ * Every client logs in (`allow_anonymous false`) and is its username (`use_username_as_clientid
+ * true`); each account may write and read only its registry filters: a device publishes HAN frames
+ * only as itself and its own `hanlab/{premises}/{device}/…`, receives only frames addressed to it,
+ * an observer reads `hanlab/#`. Mosquitto drops an ACL-denied publish silently (connection kept)
+ * and checks read access per message; whether a denied subscription also gets SUBACK 0x80 depends
+ * on the Mosquitto version (2.0.11 grants it and filters every message). A packet over
+ * `max_packet_size` disconnects its sender.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants as fsConstants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
+import { identityRegistry, observerAccount } from './identities.ts';
+import type { IdentityRegistry } from './identities.ts';
+import { MOSQUITTO_LISTENER_CONFIG, mosquittoAcl, mosquittoSecurityConfig, writePasswordFile } from './mosquitto-files.ts';
+import type { PasswordHasher } from './mosquitto-files.ts';
 
 export interface MosquittoOptions {
   /** Executable name (looked up on PATH, then /usr/sbin, /usr/local/sbin) or path. */
@@ -25,7 +29,22 @@ export interface MosquittoOptions {
   startTimeoutMs?: number;
   /** Extra mosquitto.conf lines. */
   extraConfig?: string[];
-  /** The ACL file's text (default MOSQUITTO_ACL, the HAN's). */
+  /**
+   * Who may connect and what each may do. Default: only the observer account, so a broker
+   * started without one refuses every device rather than trusting anyone.
+   */
+  identities?: IdentityRegistry;
+  /**
+   * Path of mosquitto_passwd, or null to hash with node:crypto (mosquitto-files.ts). Default: the
+   * one beside the mosquitto binary, else on PATH, else node:crypto.
+   */
+  mosquittoPasswd?: string | null;
+  /**
+   * An ACL text of your own instead of the registry's, and then no password file: the broker is
+   * open to anonymous clients as it was before devices had identities (MOSQUITTO_ACL's rules).
+   * Only for callers whose devices cannot log in yet (bench:espruino, until the Espruino board
+   * connects with its secret); everything else passes `identities`.
+   */
   acl?: string;
 }
 
@@ -33,12 +52,17 @@ export interface MosquittoBroker {
   url: string;
   port: number;
   pid: number;
+  /** The registry it checks (null with an `acl` of the caller's own). */
+  identities: IdentityRegistry | null;
+  /** How its password file was hashed (null without one). */
+  passwordHasher: PasswordHasher | null;
   /** Mosquitto's stderr so far (its log). */
   log(): string;
   /** Stops the process (SIGTERM, SIGKILL after 3 s) and removes the temporary directory. */
   close(): Promise<void>;
 }
 
+/** The anonymous-era ACL (no accounts): only with the `acl` option, see there. */
 export const MOSQUITTO_ACL = [
   'topic readwrite hanlab/#',
   'topic readwrite wan/#',
@@ -72,6 +96,15 @@ export function findMosquitto(binary = 'mosquitto'): string | null {
 
 export function mosquittoAvailable(binary = 'mosquitto'): boolean {
   return findMosquitto(binary) !== null;
+}
+
+/** mosquitto_passwd: beside the mosquitto binary first (the same installation), else as findMosquitto looks; or null. */
+export function findMosquittoPasswd(mosquittoPath: string | null = findMosquitto()): string | null {
+  if (mosquittoPath !== null) {
+    const beside = join(dirname(mosquittoPath), 'mosquitto_passwd');
+    if (isExecutable(beside)) return beside;
+  }
+  return findMosquitto('mosquitto_passwd');
 }
 
 /** A port that was free a moment ago (listen on 0, close). Racy by nature: callers retry. */
@@ -130,13 +163,29 @@ async function startOnce(path: string, port: number, options: MosquittoOptions):
   const host = '127.0.0.1';
   const dir = mkdtempSync(join(tmpdir(), 'hanlab-mosquitto-'));
   const aclFile = join(dir, 'acl');
+  const passwordFile = join(dir, 'passwd');
   const confFile = join(dir, 'mosquitto.conf');
-  writeFileSync(aclFile, options.acl ?? MOSQUITTO_ACL);
+  const identities = options.acl === undefined ? (options.identities ?? identityRegistry([observerAccount()])) : null;
+  let passwordHasher: PasswordHasher | null = null;
+  let security: string[];
+  try {
+    if (identities === null) {
+      writeFileSync(aclFile, options.acl!);
+      security = ['allow_anonymous true', `acl_file ${aclFile}`];
+    } else {
+      writeFileSync(aclFile, mosquittoAcl(identities));
+      passwordHasher = writePasswordFile(passwordFile, identities, options.mosquittoPasswd === undefined ? findMosquittoPasswd(path) : options.mosquittoPasswd);
+      security = [...MOSQUITTO_LISTENER_CONFIG, ...mosquittoSecurityConfig(passwordFile, aclFile)];
+    }
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`mosquitto: cannot write its files: ${(err as Error).message}`);
+  }
   const conf = [
     `listener ${port} ${host}`,
-    'allow_anonymous true',
+    // Right after the listener: use_username_as_clientid is that listener's setting.
+    ...security,
     'persistence false',
-    `acl_file ${aclFile}`,
     'log_dest stderr',
     'log_type error',
     'log_type warning',
@@ -213,6 +262,8 @@ async function startOnce(path: string, port: number, options: MosquittoOptions):
     url: `mqtt://${host}:${port}`,
     port,
     pid,
+    identities,
+    passwordHasher,
     log: () => stderr,
     close: () => (closing ??= kill()),
   };

@@ -1,6 +1,11 @@
 /**
  * A device's HAN over the MQTT stand-in (SECMP0015 section 5), with MQTT.js: MQTT 3.1.1, client
- * id = the device's EUI-64, clean session, QoS 0, subscribed to `han/{premises}/{eui}/#`.
+ * id = username = the device's EUI-64, password = its secret (identities.ts), clean session, QoS
+ * 0, subscribed to `han/{premises}/{eui}/#`.
+ *
+ * Input rules (limits.ts): a frame delivered with the retain flag (a replay from the broker's
+ * store) or over 1 KiB is dropped before any handler sees it, counted in `stats().refused` and
+ * logged to `log.warn`; it is never counted in flight, so a replay cannot unbalance the lockstep.
  *
  * Lockstep accounting with `InFlight` (see virtual-clock.ts): `send` to a simulated device adds
  * one unit (described by the topic) before publishing; the receiving side calls `done` after its
@@ -16,8 +21,11 @@
  */
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Eui64, FrameHandler, HanTransport } from '../../firmware/platform/han.ts';
-import type { Observer } from '../../firmware/platform/observe.ts';
+import type { Log, Observer } from '../../firmware/platform/observe.ts';
+import { deviceAccount, simulatedSecret } from './identities.ts';
+import type { Account } from './identities.ts';
 import type { InFlight } from './in-flight.ts';
+import { hanInputRefusal } from './limits.ts';
 import { hanSubscription, hanTopic, isEui64, isTopicLevel, observeTopic, parseHanTopic } from './topics.ts';
 
 export interface DropContext {
@@ -32,6 +40,8 @@ export interface HanDeviceOptions {
   url: string;
   premises: string;
   eui: Eui64;
+  /** The device's secret, its MQTT password (username = client id = eui). None: no password sent. */
+  secret?: string;
   inFlight: InFlight;
   /** Whether a device is simulated here (its frames are counted in `inFlight`). */
   isSimDevice(eui: Eui64): boolean;
@@ -39,6 +49,8 @@ export interface HanDeviceOptions {
   drop?(ctx: DropContext): boolean;
   /** Transport trouble. Default: console.warn. */
   onError?(err: Error): void;
+  /** Where a frame dropped by the input rules is logged. Default: console.warn. */
+  log?: Pick<Log, 'warn'>;
   /** Observability name in `hanlab/{premises}/{device}/…`. Default: the EUI. */
   device?: string;
   /** Initial connection + SUBACK deadline, ms. Default 5000. */
@@ -56,8 +68,8 @@ export interface HanDevice extends HanTransport {
   readonly connected: boolean;
   /** The underlying MQTT.js client (WAN topics, tools). */
   readonly client: MqttClient;
-  /** Frames sent (published) and received so far. */
-  stats(): { sent: number; dropped: number; received: number };
+  /** Frames sent (published), lost to `drop`, received, and refused by the input rules so far. */
+  stats(): { sent: number; dropped: number; received: number; refused: number };
   close(): Promise<void>;
 }
 
@@ -100,6 +112,8 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
   const mqttOptions: IClientOptions = {
     protocolVersion: 4,
     clientId: eui,
+    username: eui,
+    ...(options.secret !== undefined ? { password: options.secret } : {}),
     clean: true,
     resubscribe: true, // with clean sessions MQTT.js re-subscribes after every reconnect
     reconnectPeriod: options.reconnectPeriodMs ?? 1000,
@@ -110,7 +124,15 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
 
   const handlers: FrameHandler[] = [];
   const waiting: Array<{ topic: string; src: Eui64; clusterId: number; frame: Uint8Array; counted: boolean }> = [];
-  const counters = { sent: 0, dropped: 0, received: 0 };
+  const counters = { sent: 0, dropped: 0, received: 0, refused: 0 };
+  const warn = (message: string, data: Record<string, unknown>): void => {
+    try {
+      if (options.log) options.log.warn(message, data);
+      else console.warn(`hanlab: HAN device ${eui}: ${message} ${JSON.stringify(data)}`);
+    } catch {
+      // a logging hook must not break the transport
+    }
+  };
   let closed = false;
   let everConnected = false;
   let troubleReported = false;
@@ -153,7 +175,7 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
     }
   };
 
-  client.on('message', (topic, payload) => {
+  client.on('message', (topic, payload, packet) => {
     if (closed) return;
     const parsed = parseHanTopic(topic);
     if (!parsed.ok) {
@@ -163,6 +185,12 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
     const { src, dst, clusterId } = parsed.value;
     if (dst !== eui || parsed.value.premises !== premises) {
       report(new Error(`HAN device ${eui}: ignoring a frame for ${dst} at premises ${parsed.value.premises} (${topic})`));
+      return;
+    }
+    const refusal = hanInputRefusal(packet.retain, payload.length);
+    if (refusal !== null) {
+      counters.refused++;
+      warn(`HAN frame dropped: ${refusal}`, { topic, src, bytes: payload.length });
       return;
     }
     counters.received++;
@@ -214,7 +242,8 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
         // Refusals the broker will not change its mind about.
         if (/Not authorized|Identifier rejected|Bad username|Unacceptable protocol/i.test(err.message)) {
           cleanup();
-          reject(new Error(`HAN device ${eui}: the MQTT broker at ${url} refused the connection: ${err.message}`));
+          const why = /Not authorized|Bad username/i.test(err.message) ? ` (is ${eui} with ${options.secret === undefined ? 'no secret' : 'this secret'} one of its accounts?)` : '';
+          reject(new Error(`HAN device ${eui}: the MQTT broker at ${url} refused the connection: ${err.message}${why}`));
         }
       };
       const onConnect = (): void => {
@@ -308,6 +337,17 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
   return transport;
 }
 
+/** The two clients of measureBrokerThroughput: devices at premises `bench` (accounts: throughputAccounts). */
+export const THROUGHPUT_EUIS = { publisher: 'BE7C000000000001', subscriber: 'BE7C000000000002' } as const;
+const THROUGHPUT_PREMISES = 'bench';
+/** Their secrets: the simulator's for seed 0 (a broker measured with them must hold throughputAccounts()). */
+const throughputSecret = (eui: string): string => simulatedSecret(0, eui);
+
+/** The accounts a broker needs for measureBrokerThroughput. */
+export function throughputAccounts(): Account[] {
+  return Object.values(THROUGHPUT_EUIS).map((eui) => deviceAccount({ eui, secret: throughputSecret(eui), premises: THROUGHPUT_PREMISES }));
+}
+
 export interface ThroughputOptions {
   /** Frames to send. Default 10000. */
   messages?: number;
@@ -329,22 +369,21 @@ export interface ThroughputResult {
 /**
  * Raw broker throughput with the HAN topic shape: one publisher, one subscriber, QoS 0,
  * `han/bench/{dst}/{src}/0702`, windowed so neither side's buffers grow without bound.
- * Counts end-to-end (first publish to last receipt).
+ * Counts end-to-end (first publish to last receipt). The clients log in as THROUGHPUT_EUIS (one
+ * measurement at a time per broker: a second would take their sessions over).
  */
 export async function measureBrokerThroughput(url: string, options: ThroughputOptions = {}): Promise<ThroughputResult> {
   const messages = options.messages ?? 10_000;
   const payloadBytes = options.payloadBytes ?? 64;
   const window = Math.max(1, options.window ?? 1000);
   const stallTimeoutMs = options.stallTimeoutMs ?? 5000;
-  const tag = (Date.now() ^ Math.floor(Math.random() * 0xffffffff)) >>> 0;
-  const hex = (prefix: number): Eui64 => (prefix.toString(16).padStart(8, '0') + tag.toString(16).padStart(8, '0')).toUpperCase();
-  const pubId = hex(0xbe7c0001);
-  const subId = hex(0xbe7c0002);
-  const topic = hanTopic('bench', subId, pubId, 0x0702);
+  const pubId = THROUGHPUT_EUIS.publisher;
+  const subId = THROUGHPUT_EUIS.subscriber;
+  const topic = hanTopic(THROUGHPUT_PREMISES, subId, pubId, 0x0702);
   const common: IClientOptions = { protocolVersion: 4, clean: true, reconnectPeriod: 0, connectTimeout: 5000 };
   const connectOne = (clientId: string): Promise<MqttClient> =>
     new Promise((resolve, reject) => {
-      const c = connect(url, { ...common, clientId });
+      const c = connect(url, { ...common, clientId, username: clientId, password: throughputSecret(clientId) });
       c.once('connect', () => {
         setNoDelay(c);
         c.off('error', reject);
@@ -356,7 +395,7 @@ export async function measureBrokerThroughput(url: string, options: ThroughputOp
   let pub: MqttClient | undefined;
   try {
     pub = await connectOne(pubId);
-    await sub.subscribeAsync(hanSubscription('bench', subId), { qos: 0 });
+    await sub.subscribeAsync(hanSubscription(THROUGHPUT_PREMISES, subId), { qos: 0 });
     const payload = Buffer.alloc(payloadBytes, 0x5a);
     let sent = 0;
     let received = 0;

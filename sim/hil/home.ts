@@ -70,6 +70,8 @@ export interface HarnessHomeOptions {
   premises: string;
   dut: { device: DeviceKind; eui: Eui64 };
   clock: HarnessClock;
+  /** A harness device's broker password, by its EUI (config.ts `hilSecret`). */
+  secretFor(eui: Eui64): string;
   onError?(err: Error): void;
 }
 
@@ -95,11 +97,13 @@ export function createHarnessHome(o: HarnessHomeOptions): HarnessHome {
       url: o.url,
       premises: o.premises,
       eui,
+      secret: o.secretFor(eui),
       device: `harness-${role}`,
       inFlight,
       isSimDevice: () => false,
       drop: ({ dst }) => cuts.has(`${eui}>${dst}`),
       onError,
+      log: { warn: (message, data) => logs.push({ device: role, level: 'warn', message, ...(data ? { data } : {}) }) },
       reconnectPeriodMs: 250,
     });
     transport.onFrame((src, clusterId, bytes) => {

@@ -1,11 +1,14 @@
 /**
  * What the DUT publishes about itself: its retained `hanlab/{premises}/{device}/state` and
- * `/screen` topics, read by a plain MQTT client as any tool would. A board may publish under its
- * device kind or its EUI; the harness's own devices publish as `harness-…` and are ignored.
+ * `/screen` topics, read by a plain MQTT client as any tool would, logged in as an observer (it
+ * may only read `hanlab/#`). A board may publish under its device kind or its EUI; the harness's
+ * own devices publish as `harness-…` and are ignored. Only the DUT's account may write its
+ * topics (sim/han/identities.ts), so a retained screen there is the DUT's own.
  */
 import { connect } from 'mqtt';
 import type { MqttClient } from 'mqtt';
 import type { ScreenModel } from '../../firmware/display/index.ts';
+import type { Credentials } from '../han/identities.ts';
 import { OBSERVE_ROOT, parseObserveTopic } from '../han/topics.ts';
 
 export interface Observed<T> {
@@ -23,13 +26,16 @@ export interface DutObserver {
   close(): Promise<void>;
 }
 
-export async function observeDut(url: string, premises: string, names: readonly string[]): Promise<DutObserver> {
+export async function observeDut(url: string, premises: string, names: readonly string[], account: Credentials): Promise<DutObserver> {
   const screens: Observed<ScreenModel>[] = [];
   const states: Observed<Record<string, unknown>>[] = [];
   let wakers: (() => void)[] = [];
   const client: MqttClient = connect(url, {
     protocolVersion: 4,
-    clientId: `hanlab-hil-observer-${process.pid}-${Math.floor(performance.now())}`,
+    // Client id = username: both brokers insist (one harness observer per broker at a time).
+    clientId: account.username,
+    username: account.username,
+    password: account.password,
     clean: true,
     reconnectPeriod: 250,
     connectTimeout: 5000,
@@ -52,13 +58,24 @@ export async function observeDut(url: string, premises: string, names: readonly 
     wakers = [];
     for (const f of w) f();
   });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`HIL observer: no connection to ${url} within 5 s`)), 5000);
-    client.once('connect', () => {
-      clearTimeout(timer);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`HIL observer: no connection to ${url} within 5 s`)), 5000);
+      client.once('connect', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      // A refused login does not get better by waiting for the timeout.
+      client.on('error', (err) => {
+        if (!/Not authorized|Bad username/i.test(err.message)) return;
+        clearTimeout(timer);
+        reject(new Error(`HIL observer: the broker at ${url} refused ${account.username} (${err.message}): does it hold the run's accounts (hanlab hil --print-broker-files)?`));
+      });
     });
-  });
+  } catch (err) {
+    await client.endAsync(true).catch(() => {});
+    throw err;
+  }
   await client.subscribeAsync([`${OBSERVE_ROOT}/${premises}/+/state`, `${OBSERVE_ROOT}/${premises}/+/screen`], { qos: 0 });
   return {
     screen: () => screens.at(-1)?.value ?? null,

@@ -10,7 +10,7 @@ import type { DeviceKind } from '../../firmware/runtime/app.ts';
 import { startEmbeddedBroker } from '../han/embedded-broker.ts';
 import type { EmbeddedBroker } from '../han/embedded-broker.ts';
 import { createHarnessClock } from './clock.ts';
-import { dutConfig } from './config.ts';
+import { dutConfig, hilIdentities, hilObserverCredentials, hilSecret } from './config.ts';
 import { createHarnessHome } from './home.ts';
 import type { HarnessDeviceSetup } from './home.ts';
 import { observeDut } from './observer.ts';
@@ -41,17 +41,19 @@ export interface RunSuiteOptions {
 export async function runSuite(o: RunSuiteOptions): Promise<SuiteResult> {
   const started = performance.now();
   const device: DeviceKind = o.suite.device;
+  const config = dutConfig({ device, premises: o.premises, firmware: o.firmware, ...(o.target.kind === 'mqtt' ? { eui: o.target.eui } : {}) });
+  // Someone else's broker holds these accounts already (hanlab hil --print-broker-files).
+  const identities = hilIdentities(config);
   let broker: EmbeddedBroker | null = null;
   let url: string;
   if (o.target.kind === 'mqtt') url = o.target.url;
   else {
-    broker = await startEmbeddedBroker();
+    broker = await startEmbeddedBroker({ identities });
     url = broker.url;
   }
-  const config = dutConfig({ device, premises: o.premises, firmware: o.firmware, ...(o.target.kind === 'mqtt' ? { eui: o.target.eui } : {}) });
   const clock = createHarnessClock(Date.now());
-  const observe = await observeDut(url, config.premises, [device, config.eui]);
-  const home = createHarnessHome({ url, premises: config.premises, dut: { device, eui: config.eui }, clock });
+  const observe = await observeDut(url, config.premises, [device, config.eui], hilObserverCredentials(config));
+  const home = createHarnessHome({ url, premises: config.premises, dut: { device, eui: config.eui }, clock, secretFor: (eui) => hilSecret(config, eui) });
   const cleanup: (() => Promise<void>)[] = [() => observe.close(), () => home.close()];
   const results: CaseResult[] = [];
   try {
@@ -66,7 +68,7 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResult> {
             const port = broker!.port;
             await broker!.close();
             await new Promise((r) => setTimeout(r, downMs));
-            broker = await startEmbeddedBroker({ port });
+            broker = await startEmbeddedBroker({ port, identities });
           };
 
     for (const c of o.suite.cases) {

@@ -15,7 +15,8 @@ import { createActor } from 'xstate';
 import { gpfMachine, gsmeMachine, ppmidMachine } from '../../firmware/machines/index.ts';
 import type { Eui64 } from '../../firmware/platform/index.ts';
 import { startBoardDevice } from '../../firmware/runtime/app.ts';
-import type { DeviceBuild, DeviceConfig } from '../../firmware/runtime/app.ts';
+import type { DeviceBuild } from '../../firmware/runtime/app.ts';
+import type { BoardDeviceConfig } from '../board/device-config-schema.ts';
 import type { DeviceActor, RunningDevice } from '../../firmware/runtime/device-core.ts';
 import { FRAME_ENCODERS } from '../build/bundle.ts';
 import { InFlight } from '../han/in-flight.ts';
@@ -54,7 +55,8 @@ export interface Dut {
 }
 
 export interface LaunchOptions {
-  config: DeviceConfig;
+  /** The DUT's config; a board process gets it as its --config file, secret included. */
+  config: BoardDeviceConfig;
   brokerUrl: string;
   noStaleDetection?: boolean;
   console?: SerialConsole;
@@ -90,10 +92,12 @@ async function launchInProcess(o: LaunchOptions): Promise<Dut> {
     url: o.brokerUrl,
     premises: o.config.premises,
     eui: o.config.eui,
+    ...(o.config.secret !== undefined ? { secret: o.config.secret } : {}),
     device: o.config.device,
     inFlight,
     isSimDevice: () => false,
     onError: (err) => lines.push(`warn ${err.message}`),
+    log: { warn: (message, data) => lines.push(`warn ${message}${data ? ' ' + JSON.stringify(data) : ''}`) },
     reconnectPeriodMs: 250,
   });
   const machine = MACHINES[o.config.device];

@@ -1,5 +1,6 @@
 import type { ScreenModel } from '../../firmware/display/index.ts';
-import type { DeviceConfig, DeviceKind } from '../../firmware/runtime/app.ts';
+import type { DeviceKind } from '../../firmware/runtime/app.ts';
+import type { BoardDeviceConfig } from '../board/device-config-schema.ts';
 import type { HarnessClock } from './clock.ts';
 import type { HarnessDeviceSetup, HarnessHome } from './home.ts';
 import type { DutObserver } from './observer.ts';
@@ -24,7 +25,8 @@ export class HilSkip extends Error {
 
 export interface HilContext {
   readonly dut: Dut;
-  readonly config: DeviceConfig;
+  /** The DUT's config, its broker secret included. */
+  readonly config: BoardDeviceConfig;
   readonly home: HarnessHome;
   readonly observe: DutObserver;
   readonly clock: HarnessClock;

@@ -7,7 +7,9 @@ import type { ParsedGbcs } from '../../firmware/gbcs/parse.ts';
 import type { GbcsUseCaseName } from '../../firmware/gbcs/use-cases.ts';
 import { simulatedWanCrypto } from '../wan/keys.ts';
 import { wanSeed } from '../wan/board-hub.ts';
+import { supplierClientId } from '../wan/parties.ts';
 import { startSupplier } from '../wan/supplier.ts';
+import { hilSecret } from './config.ts';
 import { HilFailure, HilSkip } from './types.ts';
 import type { HilContext } from './types.ts';
 
@@ -30,6 +32,7 @@ export async function connectHarnessSupplier(ctx: HilContext): Promise<HarnessSu
     hubEui: ctx.config.eui,
     deviceEui: gsme,
     crypto,
+    password: hilSecret(ctx.config, supplierClientId(ctx.config.premises)),
     inFlight: { add() {}, done() {}, fail: (err) => (failure = err instanceof Error ? err : new Error(String(err))) },
     onCommand: () => {},
     onResponse: (p) => {

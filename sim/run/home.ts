@@ -12,6 +12,7 @@ import { clusterName } from '../../firmware/zcl/clusters/index.ts';
 import type { AnyEventObject } from 'xstate';
 import type { GbcsCrypto } from '../../firmware/gbcs/security.ts';
 import { attachHubWan } from '../wan/hub.ts';
+import { supplierClientId } from '../wan/parties.ts';
 import { startSupplier } from '../wan/supplier.ts';
 import { createDeviceClock } from '../clock/device-clock.ts';
 import type { SimDeviceClock } from '../clock/device-clock.ts';
@@ -35,6 +36,8 @@ export interface HomeOptions {
   label: string;
   premises: string;
   brokerUrl: string;
+  /** The broker password of each of the home's accounts (its devices' EUIs, the hub's WAN side, the supplier). */
+  secretFor(username: string): string;
   clock: VirtualClock;
   inFlight: InFlight;
   /** First timer rank of this home: its devices take rank, rank+1, rank+2 and its world rank+3. */
@@ -94,10 +97,14 @@ export async function startHome(o: HomeOptions): Promise<Home> {
       url: o.brokerUrl,
       premises: o.premises,
       eui: euis[role],
+      secret: o.secretFor(euis[role]),
       device: role,
       inFlight: o.inFlight,
       isSimDevice: (eui) => roleOf(eui) !== 'other',
       onError: o.onError,
+      // Only a replayed (retained) or oversized frame gets here: it shows in the timeline as the
+      // device's own warning (a normal run has none, so timelines stay the same).
+      log: { warn: (message, data) => rec({ kind: 'log', device: role, level: 'warn', message, ...(data ? { data } : {}) }) },
     });
   }
 
@@ -236,6 +243,7 @@ export async function startHome(o: HomeOptions): Promise<Home> {
       url: o.brokerUrl,
       premises: o.premises,
       hubEui: euis.gpf,
+      secret: o.secretFor(euis.gpf),
       gpf: { send: (e) => devices.gpf.send(e), on: (t, h) => onGpf.push([t, h]), snapshot: () => devices.gpf.snapshot(), stop: () => {} },
       crypto: o.crypto,
       inFlight: o.inFlight,
@@ -247,6 +255,7 @@ export async function startHome(o: HomeOptions): Promise<Home> {
       hubEui: euis.gpf,
       deviceEui: euis.gsme,
       crypto: o.crypto,
+      password: o.secretFor(supplierClientId(o.premises)),
       inFlight: o.inFlight,
       onCommand: (useCase, counter) => rec({ kind: 'wan', direction: 'command', useCase, detail: { counter: String(counter) } }),
       onResponse: (p) => rec({ kind: 'wan', direction: 'response', useCase: p.useCase, detail: { counter: p.counter, dateTime: p.dateTime, timeStatus: p.timeStatus, mac: p.mac, components: p.components } }),

@@ -2,14 +2,18 @@ import { VirtualClock } from '../clock/virtual-clock.ts';
 import { startEmbeddedBroker } from '../han/embedded-broker.ts';
 import { InFlight } from '../han/in-flight.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { compareVariants } from '../scenario/schema.ts';
 import { startHome } from './home.ts';
+import { simulationIdentities, simulationSecret } from './identities.ts';
+import { homeVariants } from './variants.ts';
 import { simulatedWanCrypto } from '../wan/keys.ts';
 import type { DeviceStarters, Home } from './home.ts';
 import type { HomeMetrics, TimelineEvent } from './timeline.ts';
 
 export interface RunOptions {
-  /** `mqtt://HOST:PORT` of an external broker; default: an embedded Aedes broker on a free port. */
+  /**
+   * `mqtt://HOST:PORT` of an external broker; default: an embedded Aedes broker on a free port.
+   * An external broker must hold the run's accounts (identities.ts `simulationIdentities`).
+   */
   broker?: string;
   /** Stop early at this epoch ms (must lie inside the scenario). */
   until?: number;
@@ -52,7 +56,7 @@ const IN_FLIGHT_TIMEOUT_MS = 10_000;
  */
 export async function runSimulation(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
   const end = Math.min(options.until ?? scenario.end, scenario.end);
-  const broker = options.broker ? null : await startEmbeddedBroker();
+  const broker = options.broker ? null : await startEmbeddedBroker({ identities: simulationIdentities(scenario) });
   const url = options.broker ?? broker!.url;
   const clock = new VirtualClock(scenario.start);
   const inFlight = new InFlight({ timeoutMs: IN_FLIGHT_TIMEOUT_MS });
@@ -62,7 +66,7 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
     transportError ??= err;
   };
 
-  const variants = [{ label: 'scenario', scenario }, ...(scenario.compare ? compareVariants(scenario) : []).map((v, i) => ({ ...v, scenario: withHomeEuis(v.scenario, i + 1) }))];
+  const variants = homeVariants(scenario);
   const homes: Home[] = [];
   const crypto = simulatedWanCrypto(scenario.seed, variants.map((v) => v.scenario.devices.gsme.eui));
   // Homes run side by side (one timer of each per settle); their events are put back in home
@@ -83,8 +87,9 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
         await startHome({
           scenario: v.scenario,
           label: v.label,
-          premises: i === 0 ? scenario.premises : `${scenario.premises}-c${i}`,
+          premises: v.premises,
           brokerUrl: url,
+          secretFor: (username) => simulationSecret(scenario, username),
           clock,
           inFlight,
           rank: i * RANKS_PER_HOME + 1,
@@ -144,13 +149,3 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
   }
 }
 
-/**
- * Every comparison home shares the broker, and an MQTT client id (= the EUI) can be connected
- * only once: home n's devices take EUIs whose bytes 5–6 are n (the manufacturer prefix and the
- * device byte stay recognisable).
- */
-function withHomeEuis(s: Scenario, n: number): Scenario {
-  const eui = (e: string) => e.slice(0, 10) + n.toString(16).toUpperCase().padStart(4, '0') + e.slice(14);
-  const d = s.devices;
-  return { ...s, devices: { gsme: { ...d.gsme, eui: eui(d.gsme.eui) }, gpf: { ...d.gpf, eui: eui(d.gpf.eui) }, ppmid: { ...d.ppmid, eui: eui(d.ppmid.eui) } } };
-}

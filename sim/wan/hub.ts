@@ -12,6 +12,7 @@ import type { RunningDevice } from '../../firmware/runtime/device.ts';
 import type { InFlight } from '../han/in-flight.ts';
 import { wanTopic } from '../han/topics.ts';
 import { connectWanClient } from './client.ts';
+import { hubWanClientId } from './parties.ts';
 
 /** The Access Control Broker of the RTDS key store: commands are MACed between it and the device. */
 export const ACCESS_CONTROL_BROKER = fromHex('90B3D51F30000002');
@@ -22,6 +23,8 @@ export interface HubWanOptions {
   hubEui: string;
   gpf: RunningDevice;
   crypto: GbcsCrypto;
+  /** The hub's secret: its WAN side logs in as `{hubEui}-WAN` with it (sim/wan/parties.ts); none: no password. */
+  secret?: string | undefined;
   /** Counts WAN work for the lockstep clock; a board (no lockstep) passes one that only logs failures. */
   inFlight: Pick<InFlight, 'add' | 'done' | 'fail'>;
   log: Log;
@@ -37,7 +40,7 @@ export async function attachHubWan(o: HubWanOptions): Promise<{ close(): Promise
   const responseTopic = wanTopic(o.premises, o.hubEui, 'response');
   const waiting = new Map<string, DecodedGbcsMessage>();
 
-  const client = await connectWanClient(o.url, `${o.hubEui}-WAN`, commandTopic, (bytes) => {
+  const client = await connectWanClient(o.url, { username: hubWanClientId(o.hubEui), password: o.secret }, commandTopic, (bytes) => {
     // The supplier counted this command in flight; it is done once handled (answered or refused).
     void handle(bytes).finally(() => o.inFlight.done(commandTopic));
   });

@@ -2,7 +2,7 @@ import type { GbcsCrypto } from '../../firmware/gbcs/security.ts';
 import { createNodeGbcsCrypto, emptyKeystore, extendKeystore, simulatedDeviceKey } from '../crypto/index.ts';
 import { toHex } from '../../firmware/codec/hex.ts';
 import { ACCESS_CONTROL_BROKER } from './hub.ts';
-import { SUPPLIER } from './supplier.ts';
+import { SUPPLIER } from './parties.ts';
 
 /**
  * The WAN's key agreement in a simulation: seeded key pairs for the supplier, the Access Control

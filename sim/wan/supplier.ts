@@ -14,9 +14,9 @@ import type { InFlight } from '../han/in-flight.ts';
 import { wanTopic } from '../han/topics.ts';
 import { connectWanClient } from './client.ts';
 import { ACCESS_CONTROL_BROKER } from './hub.ts';
+import { SUPPLIER, supplierClientId } from './parties.ts';
 
-/** The RTDS supplier whose private key-agreement key the key store holds. */
-export const SUPPLIER = '90B3D51F30010000';
+export { SUPPLIER };
 
 export interface SupplierOptions {
   url: string;
@@ -25,6 +25,8 @@ export interface SupplierOptions {
   /** The device the requests are about (the GSME): the command's recipient. */
   deviceEui: string;
   crypto: GbcsCrypto;
+  /** The supplier's password on the broker (its account: sim/wan/parties.ts). */
+  password: string;
   inFlight: Pick<InFlight, 'add' | 'done' | 'fail'>;
   /** Every response, as Parse & Correlate decodes it. */
   onResponse(parsed: ParsedGbcs): void;
@@ -41,7 +43,7 @@ export async function startSupplier(o: SupplierOptions): Promise<{ request(useCa
   const responseTopic = wanTopic(o.premises, o.hubEui, 'response');
   let counter = 0x1000n;
 
-  const client = await connectWanClient(o.url, `${SUPPLIER}-${o.premises}`, responseTopic, (bytes) => {
+  const client = await connectWanClient(o.url, { username: supplierClientId(o.premises), password: o.password }, responseTopic, (bytes) => {
     void parseResponse(bytes, { crypto: o.crypto })
       .then(o.onResponse)
       .catch((err) => o.inFlight.fail(err as Error))

@@ -5,13 +5,14 @@
  */
 import type { ScreenModel } from '../../../firmware/display/index.ts';
 import { ClusterId, encodeZclFrame, Prepayment, ZclGeneralCommand } from '../../../firmware/zcl/index.ts';
-import { connect } from 'mqtt';
+import { connectAsync } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { InFlight } from '../../han/in-flight.ts';
 import { connectHanDevice } from '../../han/mqtt-han.ts';
 import { hanTopic } from '../../han/topics.ts';
-import { HIL_EUIS } from '../config.ts';
-import { expectFrame, expectLog, expectNoScreen, expectScreen, sleep } from '../expect.ts';
-import { HilSkip } from '../types.ts';
+import { HIL_EUIS, hilSecret } from '../config.ts';
+import { describeScreen, expectFrame, expectLog, expectNoScreen, expectScreen, sleep } from '../expect.ts';
+import { HilFailure, HilSkip } from '../types.ts';
 import type { HilContext, HilSuite } from '../types.ts';
 
 const MIN = 60_000;
@@ -201,7 +202,8 @@ export const ppmidConformance: HilSuite = {
         const fake = 999;
         await ctx.step('GPF sends a malformed frame (2 bytes)', async () => ctx.home.transport('gpf').send(ctx.dut.eui, ClusterId.prepayment, Uint8Array.of(0x18, 0x01)));
         await ctx.step('another device sends Read Attributes Responses claiming £999, every sequence number', async () => {
-          const intruder = await connectHanDevice({ url: ctx.brokerUrl, premises: ctx.config.premises, eui: HIL_EUIS.intruder, device: 'harness-intruder', inFlight: new InFlight(), isSimDevice: () => false, onError: () => {} });
+          // A device that joined the HAN (it has its own account): it may speak, only as itself.
+          const intruder = await connectHanDevice({ url: ctx.brokerUrl, premises: ctx.config.premises, eui: HIL_EUIS.intruder, secret: hilSecret(ctx.config, HIL_EUIS.intruder), device: 'harness-intruder', inFlight: new InFlight(), isSimDevice: () => false, onError: () => {} });
           try {
             for (let seq = 0; seq < 256; seq++) intruder.send(ctx.dut.eui, ClusterId.prepayment, fakeCreditResponse(seq, fake * POUND));
             await sleep(200);
@@ -210,11 +212,19 @@ export const ppmidConformance: HilSuite = {
           }
         });
         await ctx.step('another device publishes as the GPF (the broker must refuse it)', async () => {
-          const c = connect(ctx.brokerUrl, { protocolVersion: 4, clientId: HIL_EUIS.intruder, clean: true, reconnectPeriod: 0 });
-          c.on('error', () => {});
-          await new Promise<void>((r) => c.once('connect', () => r()));
+          const c = await intruderClient(ctx);
           await c.publishAsync(hanTopic(ctx.config.premises, ctx.dut.eui, HIL_EUIS.gpf, ClusterId.prepayment), Buffer.from(fakeCreditResponse(0, fake * POUND))).catch(() => {});
-          await c.endAsync(true);
+          await c.endAsync();
+        });
+        await ctx.step('another device publishes a fresh £999 screen as the DUT’s (the broker must refuse it: the harness judges by that screen)', async () => {
+          const from = performance.now();
+          const c = await intruderClient(ctx);
+          const screen = JSON.stringify({ ...before, credit: fake, lines: [`Credit £${fake}.00`] });
+          for (const name of [ctx.config.device, ctx.config.eui]) await c.publishAsync(`hanlab/${ctx.config.premises}/${name}/screen`, screen, { qos: 0, retain: true }).catch(() => {});
+          await c.endAsync();
+          await sleep(500);
+          const hit = ctx.observe.screens().find((e) => e.wallMs >= from && (e.value.credit ?? 0) >= fake);
+          if (hit) throw new HilFailure(`the broker let another device write the DUT's screen topic: saw ${describeScreen(hit.value)}`, hit.value);
         });
         await ctx.step('DUT never shows the spoofed balance', () => expectNoScreen(ctx, `spoofed balance £${fake}`, (s) => s.credit !== null && s.credit >= fake, 2_500));
         await ctx.step('DUT still running and fresh', () => expectScreen(ctx, `a fresh screen with the real balance (about £${before.credit!.toFixed(2)})`, (s) => freshFromGsme(s) && Math.abs((s.credit ?? 0) - before.credit!) < 1));
@@ -226,6 +236,17 @@ export const ppmidConformance: HilSuite = {
     },
   ],
 };
+
+/** A raw MQTT client logged in as the intruder: a HAN device with an account of its own. */
+async function intruderClient(ctx: HilContext): Promise<MqttClient> {
+  try {
+    const c = await connectAsync(ctx.brokerUrl, { protocolVersion: 4, clientId: HIL_EUIS.intruder, username: HIL_EUIS.intruder, password: hilSecret(ctx.config, HIL_EUIS.intruder), clean: true, reconnectPeriod: 0, connectTimeout: 5_000 }, false);
+    c.on('error', () => {});
+    return c;
+  } catch (err) {
+    throw new HilFailure(`the broker refused the harness's intruder account ${HIL_EUIS.intruder} (${(err as Error).message}): does it hold the run's accounts (hanlab hil --print-broker-files)?`);
+  }
+}
 
 /** A Prepayment Read Attributes Response (GPF → PPMID direction) with CreditRemaining = raw. */
 function fakeCreditResponse(seq: number, raw: number): Uint8Array {

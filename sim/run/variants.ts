@@ -1,0 +1,31 @@
+/**
+ * The homes of a run: the scenario as written and, with `compare`, one per firmware combination.
+ * They share one broker, so each comparison home has premises and EUIs of its own.
+ */
+import type { Scenario } from '../scenario/schema.ts';
+import { compareVariants } from '../scenario/schema.ts';
+
+export interface HomeVariant {
+  /** The row label in the summary ('scenario' for the scenario as written). */
+  label: string;
+  scenario: Scenario;
+  premises: string;
+}
+
+export function homeVariants(scenario: Scenario): HomeVariant[] {
+  const compared = scenario.compare ? compareVariants(scenario) : [];
+  return [
+    { label: 'scenario', scenario, premises: scenario.premises },
+    ...compared.map((v, i) => ({ label: v.label, scenario: withHomeEuis(v.scenario, i + 1), premises: `${scenario.premises}-c${i + 1}` })),
+  ];
+}
+
+/**
+ * An MQTT client id (= the EUI) can be connected only once: home n's devices take EUIs whose
+ * bytes 5–6 are n (the manufacturer prefix and the device byte stay recognisable).
+ */
+function withHomeEuis(s: Scenario, n: number): Scenario {
+  const eui = (e: string) => e.slice(0, 10) + n.toString(16).toUpperCase().padStart(4, '0') + e.slice(14);
+  const d = s.devices;
+  return { ...s, devices: { gsme: { ...d.gsme, eui: eui(d.gsme.eui) }, gpf: { ...d.gpf, eui: eui(d.gpf.eui) }, ppmid: { ...d.ppmid, eui: eui(d.ppmid.eui) } } };
+}
