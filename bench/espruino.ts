@@ -155,7 +155,9 @@ async function main(): Promise<number> {
   if (values.record) {
     const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
     const run = { measured: new Date().toISOString().slice(0, 10), commit, premises: HIL_PREMISES, cycles, devices: results };
-    writeFileSync(MEASURED_FILE, JSON.stringify(withRun(readMeasured(), run), null, 1) + '\n');
+    // One sample a line: the file stays readable in a diff.
+    const text = JSON.stringify(withRun(readMeasured(), run), null, 1).replace(/\{\n\s*"cycle": (\d+),\n\s*"usage": (\d+)\n\s*\}/g, '{ "cycle": $1, "usage": $2 }').replace(/"range": \[\n\s*(\d+),\n\s*(\d+)\n\s*\]/g, '"range": [$1, $2]');
+    writeFileSync(MEASURED_FILE, text + '\n');
     process.stdout.write(`recorded in ${MEASURED_FILE}\n`);
   }
   return 0;
