@@ -35,7 +35,9 @@ import type { RunningBoard } from '../sim/board/run-board.ts';
 import { DEVICES } from '../sim/build/board-spec.ts';
 import type { DeviceKind } from '../sim/build/board-spec.ts';
 import { buildDevice, ROOT } from '../sim/build/bundle.ts';
-import { MOSQUITTO_ACL, startMosquitto } from '../sim/han/mosquitto.ts';
+import { deviceAccount, identityRegistry, simulatedSecret } from '../sim/han/identities.ts';
+import { startMosquitto } from '../sim/han/mosquitto.ts';
+import { hubWanAccount } from '../sim/wan/parties.ts';
 import { dutConfig, HIL_EUIS, HIL_PREMISES } from '../sim/hil/config.ts';
 import { bootCode } from './espruino/boot-code.ts';
 import { startEspruino, writeStorage } from './espruino/interpreter.ts';
@@ -61,11 +63,20 @@ function cycle(device: DeviceKind, dst: string, clusterId: number, payload: Buff
 
 async function measure(device: DeviceKind, espruino: string, modules: string, cycles: number): Promise<DeviceMeasure> {
   const dir = mkdtempSync(join(tmpdir(), `hanlab-espruino-${device}-`));
-  // The HAN's ACL, and every frame readable by the bench's watcher (anonymous, as all are here).
-  const broker = await startMosquitto({ acl: 'topic read han/#\n' + MOSQUITTO_ACL });
+  // The home's three devices log in as the HAN requires (the board with its config's secret);
+  // the bench's watcher may read every frame and write nothing.
+  const configs = Object.fromEntries(DEVICES.map((d) => [d, dutConfig({ device: d })])) as Record<DeviceKind, ReturnType<typeof dutConfig>>;
+  const watch = { username: 'hanlab-bench-watch', password: simulatedSecret(7, 'hanlab-bench-watch'), write: [], read: ['han/#'] };
+  const gpf = configs.gpf;
+  const identities = identityRegistry([
+    ...DEVICES.map((d) => deviceAccount({ eui: configs[d].eui, secret: configs[d].secret!, premises: configs[d].premises, device: d })),
+    hubWanAccount(gpf.premises, gpf.eui, gpf.secret!), // a GPF board carries the hub's WAN side
+    watch,
+  ]);
+  const broker = await startMosquitto({ identities });
   const peers: RunningBoard[] = [];
   let console_: ReturnType<typeof startEspruino> | null = null;
-  const watcher = mqtt.connect(broker.url, { clientId: 'hanlab-bench-watch', protocolVersion: 4 });
+  const watcher = mqtt.connect(broker.url, { clientId: watch.username, username: watch.username, password: watch.password, protocolVersion: 4 });
   let count = 0;
   watcher.on('message', (topic, payload) => {
     const [, , dst, src, cluster] = topic.split('/');
@@ -74,10 +85,10 @@ async function measure(device: DeviceKind, espruino: string, modules: string, cy
   await new Promise<void>((resolve) => watcher.on('connect', () => watcher.subscribe('han/#', { qos: 0 }, () => resolve())));
   try {
     const built = await buildDevice({ board: BOARD, device, outDir: dir + '/' });
-    const config = { ...dutConfig({ device }), wifi: { ssid: 'bench', password: '' }, mqtt: { host: '127.0.0.1', port: broker.port } };
+    const config = { ...configs[device], wifi: { ssid: 'bench', password: '' }, mqtt: { host: '127.0.0.1', port: broker.port } };
     await writeStorage(espruino, dir, { '.bootcde': bootCode(built.code, modules, SAMPLE_MS), 'hanlab.json': JSON.stringify(config) });
     for (const peer of DEVICES.filter((d) => d !== device)) {
-      peers.push(await runBoard({ board: 'node', device: peer, broker: broker.url, config: dutConfig({ device: peer }), out: () => {}, err: () => {} }));
+      peers.push(await runBoard({ board: 'node', device: peer, broker: broker.url, config: configs[peer], out: () => {}, err: () => {} }));
     }
     const e = startEspruino(espruino, dir);
     console_ = e;
@@ -113,8 +124,9 @@ async function measure(device: DeviceKind, espruino: string, modules: string, cy
     };
   } catch (err) {
     // What the board said last is what tells why.
-    const said = console_?.lines().filter((l) => /Uncaught|ASSERT|OUT OF MEMORY|Error/.test(l.text)).slice(0, 5).map((l) => l.text) ?? [];
-    throw new Error(`${(err as Error).message}${said.length ? `\n  console: ${said.join('\n  console: ')}` : ''}`);
+    const said = console_?.lines().filter((l) => /Uncaught|ASSERT|OUT OF MEMORY|Error|mqtt|MQTT/.test(l.text)).slice(0, 8).map((l) => l.text) ?? [];
+    const brokerSaid = broker.log().trim().split('\n').slice(-6);
+    throw new Error(`${(err as Error).message}${said.length ? `\n  console: ${said.join('\n  console: ')}` : ''}\n  mosquitto: ${brokerSaid.join('\n  mosquitto: ')}`);
   } finally {
     await console_?.stop();
     watcher.end(true);

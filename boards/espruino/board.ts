@@ -100,7 +100,9 @@ export function startEspruinoBoard(build: DeviceBuild, pins: EspruinoBoardPins):
   function run(config: BoardConfig): void {
     const port = config.mqtt.port || 1883;
     showStatus(g, title, 'Broker ' + config.mqtt.host + ':' + port);
-    const mqtt = espruino.mqtt().create(config.mqtt.host, { port: port, client_id: config.eui, keep_alive: 60 });
+    // Username = client id = the EUI, and the device's secret: the broker lets only this board be this EUI.
+    const login = config.secret === undefined ? {} : { username: config.eui, password: config.secret };
+    const mqtt = espruino.mqtt().create(config.mqtt.host, Object.assign({ port: port, client_id: config.eui, keep_alive: 60 }, login));
     const link = createMqttHan(mqtt, config.premises, config.eui, build.device, log, timers);
     let shown = '';
     const storage = espruino.storage();

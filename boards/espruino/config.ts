@@ -9,6 +9,8 @@ import type { DeviceConfig, DeviceKind } from '../../firmware/runtime/app.ts';
 export const CONFIG_FILE = 'hanlab.json';
 
 export interface BoardConfig extends DeviceConfig {
+  /** The device's MQTT password (its username is its EUI): the secret the broker holds for it. */
+  secret?: string;
   wifi: { ssid: string; password: string };
   mqtt: { host: string; port?: number };
 }
@@ -18,6 +20,8 @@ export function checkBoardConfig(c: unknown, device: DeviceKind): string | null 
   if (c === undefined || c === null) return CONFIG_FILE + ': missing or not JSON';
   const problem = checkDeviceConfig(c, device);
   if (problem) return problem;
+  const secret = (c as Record<string, unknown>)['secret'];
+  if (secret !== undefined && !(typeof secret === 'string' && secret.length === 32 && /^[0-9a-f]+$/.test(secret))) return 'secret: expected 32 lower-case hex digits (the MQTT password)';
   const { wifi, mqtt } = c as Record<string, Record<string, unknown> | undefined>;
   if (!isObject(wifi)) return 'wifi: expected {ssid, password}';
   if (typeof wifi['ssid'] !== 'string' || !wifi['ssid']) return 'wifi.ssid: expected the network name';

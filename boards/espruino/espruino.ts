@@ -5,9 +5,18 @@
 export interface EspruinoMqtt {
   connect(): void;
   on(event: 'connected' | 'disconnected', handler: () => void): void;
-  on(event: 'publish', handler: (msg: { topic: string; message: string }) => void): void;
+  on(event: 'publish', handler: (msg: { topic: string; message: string; retain?: number | boolean }) => void): void;
   subscribe(topic: string, options: { qos: 0 }): void;
   publish(topic: string, message: string, options: { qos: 0; retain?: boolean }): void;
+}
+
+/** Espruino's `require("MQTT").create(host, options)` options the board sets. */
+export interface EspruinoMqttOptions {
+  port: number;
+  client_id: string;
+  username?: string;
+  password?: string;
+  keep_alive: number;
 }
 
 export interface EspruinoWifi {
@@ -37,7 +46,7 @@ declare const require: (name: string) => unknown;
 
 // Literal names: the flash tool (the espruino CLI) finds the modules to upload by these calls.
 export const espruino = {
-  mqtt: (): { create(host: string, options: { port: number; client_id: string; keep_alive: number }): EspruinoMqtt } => require('MQTT') as never,
+  mqtt: (): { create(host: string, options: EspruinoMqttOptions): EspruinoMqtt } => require('MQTT') as never,
   storage: (): EspruinoStorage => require('Storage') as never,
   ssd1306: (): { connect(i2c: EspruinoI2C, callback: () => void, options: { height: number }): EspruinoGraphics } => require('SSD1306') as never,
   wifi: (): EspruinoWifi => require('Wifi') as never,

@@ -11,6 +11,7 @@
 import type { Eui64, FrameHandler, HanTransport, Log, Observer } from '../../firmware/platform/index.ts';
 import { EUI } from '../../firmware/runtime/app.ts';
 import type { DeviceKind } from '../../firmware/runtime/app.ts';
+import { hanInputRefusal } from '../../firmware/platform/han-limits.ts';
 import type { EspruinoMqtt } from './espruino.ts';
 
 const RECONNECT_MS = 5000;
@@ -67,6 +68,12 @@ export function createMqttHan(mqtt: EspruinoMqtt, premises: string, eui: Eui64, 
     const clusterId = parseInt(parts[4]!, 16);
     if (!EUI.test(parts[3]!) || !/^[0-9A-F]{4}$/.test(parts[4]!)) {
       log.warn('malformed HAN topic dropped', { topic: msg.topic });
+      return;
+    }
+    // A replay from the broker's store, or bigger than any ZCL frame of this HAN (docs/han-protocol.md).
+    const refusal = hanInputRefusal(!!msg.retain, msg.message.length);
+    if (refusal) {
+      log.warn('HAN frame dropped: ' + refusal, { topic: msg.topic });
       return;
     }
     const frame = stringToBytes(msg.message);

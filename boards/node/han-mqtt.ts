@@ -6,7 +6,7 @@
  * again. State and screen go retained to `hanlab/{premises}/{device}/…`.
  *
  * A frame delivered with the retain flag (a replay from the broker's store) or over 1 KiB is
- * dropped with a warning before the device sees it (sim/han/limits.ts).
+ * dropped with a warning before the device sees it (firmware/platform/han-limits.ts).
  *
  * A board has no lockstep to keep, so unlike the simulator's transport (sim/han/mqtt-han.ts) it
  * counts nothing in flight: a frame is handled when it arrives.
@@ -14,7 +14,7 @@
 import { connect } from 'mqtt';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import type { FrameHandler, HanTransport, Log, Observer } from '../../firmware/platform/index.ts';
-import { hanInputRefusal } from '../../sim/han/limits.ts';
+import { hanInputRefusal } from '../../firmware/platform/han-limits.ts';
 import { hanSubscription, hanTopic, observeTopic, parseHanTopic } from '../../sim/han/topics.ts';
 
 export interface NodeHanOptions {

@@ -29,7 +29,7 @@ export const HOST_NAMES: readonly string[] = [
   'clear', 'setColor', 'setBgColor', 'setFont', 'setFontAlign', 'drawString', 'fillRect', 'drawRect', 'drawImage', 'flip',
   'getWidth', 'getHeight', 'stringWidth', 'width', 'height', 'bpp', 'transparent', 'buffer', 'scale',
   // MQTT module: the client, its options and its `publish` event
-  'create', 'connect', 'on', 'subscribe', 'publish', 'qos', 'retain', 'port', 'client_id', 'keep_alive', 'topic', 'message',
+  'create', 'connect', 'on', 'subscribe', 'publish', 'qos', 'retain', 'port', 'client_id', 'username', 'keep_alive', 'topic', 'message',
   // Storage, WiFi, I2C, SSD1306
   'readJSON', 'read', 'write', 'password', 'setup', 'scl', 'sda', 'bitrate',
 ];
@@ -40,7 +40,7 @@ export const HOST_NAMES: readonly string[] = [
  */
 const PUBLISHED_BY_ALL: readonly string[] = [
   // hanlab.json (firmware/runtime/app.ts DeviceConfig, boards/espruino/config.ts BoardConfig)
-  'device', 'firmware', 'premises', 'eui', 'peers', 'gpf', 'gsme', 'ppmid', 'seed', 'profile', 'config', 'wifi', 'ssid', 'mqtt', 'host',
+  'device', 'firmware', 'premises', 'eui', 'peers', 'gpf', 'gsme', 'ppmid', 'seed', 'profile', 'config', 'secret', 'wifi', 'ssid', 'mqtt', 'host',
   // log data of the device runtime (device-core.ts) and the board (boards/espruino)
   'type', 'error', 'src', 'clusterId', 'bytes', 'dst', 'topic', 'inMs',
 ];

@@ -29,7 +29,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { Aedes, type Client, type PublishPacket, type Subscription } from 'aedes';
 import { identityRegistry, observerAccount } from './identities.ts';
 import type { IdentityRegistry } from './identities.ts';
-import { HAN_PAYLOAD_MAX_BYTES, PACKET_MAX_BYTES, PAYLOAD_MAX_BYTES } from './limits.ts';
+import { HAN_PAYLOAD_MAX_BYTES, PACKET_MAX_BYTES, PAYLOAD_MAX_BYTES } from '../../firmware/platform/han-limits.ts';
 import { limitPacketSize } from './packet-size-guard.ts';
 import { topicFilterSet } from './topic-filters.ts';
 import type { TopicFilterSet } from './topic-filters.ts';

@@ -22,7 +22,7 @@ import { execFileSync } from 'node:child_process';
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import type { IdentityRegistry } from './identities.ts';
-import { PACKET_MAX_BYTES } from './limits.ts';
+import { PACKET_MAX_BYTES } from '../../firmware/platform/han-limits.ts';
 
 /** Which tool hashed the passwords. */
 export type PasswordHasher = 'mosquitto_passwd' | 'node:crypto';

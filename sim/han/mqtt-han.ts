@@ -25,7 +25,7 @@ import type { Log, Observer } from '../../firmware/platform/observe.ts';
 import { deviceAccount, simulatedSecret } from './identities.ts';
 import type { Account } from './identities.ts';
 import type { InFlight } from './in-flight.ts';
-import { hanInputRefusal } from './limits.ts';
+import { hanInputRefusal } from '../../firmware/platform/han-limits.ts';
 import { hanSubscription, hanTopic, isEui64, isTopicLevel, observeTopic, parseHanTopic } from './topics.ts';
 
 export interface DropContext {

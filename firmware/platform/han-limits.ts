@@ -7,7 +7,7 @@
  * stalled the HAN for ~110 s and grew the GPF by 84 MB) is refused long before it is buffered.
  * Observability models (screen, state JSON) and GBCS messages are a few KiB: 64 KiB elsewhere.
  *
- * Pure functions and constants only: the node board's bundle imports this file.
+ * Pure functions and constants only: every board bundle takes its HAN input check from here.
  */
 
 /** The largest HAN frame (MQTT payload under `han/`) a broker routes or a device takes. */
