@@ -3,7 +3,7 @@
  * whether that grows. On an Espruino board variables (13 bytes each on the Espruino WiFi), not
  * bytes, are what runs out.
  *
- *   npm run bench:espruino -- --espruino PATH --modules DIR [--device ppmid|gsme|gpf] [--cycles N] [--record]
+ *   npm run bench:espruino -- --espruino PATH --modules DIR [--device ppmid|gsme|gpf] [--cycles N] [--parallel] [--record]
  *
  * PATH is an Espruino interpreter built for Linux with a fixed variable count (hanlab builds no
  * Espruino: docs/decisions.md says how the recorded one was configured); DIR holds Espruino's
@@ -138,7 +138,7 @@ async function measure(device: DeviceKind, espruino: string, modules: string, cy
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { espruino: { type: 'string' }, modules: { type: 'string' }, device: { type: 'string' }, cycles: { type: 'string' }, record: { type: 'boolean' } },
+    options: { espruino: { type: 'string' }, modules: { type: 'string' }, device: { type: 'string' }, cycles: { type: 'string' }, record: { type: 'boolean' }, parallel: { type: 'boolean' } },
   });
   if (!values.espruino || !existsSync(values.espruino) || !values.modules) {
     process.stderr.write('bench:espruino: --espruino PATH (an Espruino interpreter built for Linux) and --modules DIR (MQTT.js, SSD1306.js) are required\n');
@@ -155,10 +155,14 @@ async function main(): Promise<number> {
     return 2;
   }
   const results: DeviceMeasure[] = [];
-  for (const device of devices) {
+  const one = (device: DeviceKind) => {
     process.stderr.write(`${device}: ${cycles} cycles on ${values.espruino}\n`);
-    results.push(await measure(device, values.espruino, values.modules, cycles));
-  }
+    return measure(device, values.espruino!, values.modules!, cycles);
+  };
+  // --parallel: each device in its own home on its own broker at once. The figures are variables
+  // counted by the interpreter, not times: a shared CPU slows the cycles, not what they hold.
+  if (values.parallel) results.push(...(await Promise.all(devices.map(one))));
+  else for (const device of devices) results.push(await one(device));
   process.stdout.write('device  board          boot  in use at end  range from cycle 100  growth /1,000 cycles  of total\n');
   for (const r of results) {
     process.stdout.write(`${r.device.padEnd(7)} ${r.board.padEnd(14)} ${String(r.bootVariables).padStart(5)}  ${String(r.endVariables).padStart(13)}  ${`${r.range[0]}–${r.range[1]}`.padStart(20)}  ${r.growthPer1000.toFixed(1).padStart(20)}  ${r.totalVariables}\n`);

@@ -76,8 +76,12 @@ export function readMeasured(): MeasuredRecord {
   return existsSync(MEASURED_FILE) ? (JSON.parse(readFileSync(MEASURED_FILE, 'utf8')) as MeasuredRecord) : { runs: [] };
 }
 
-/** `record` with `run` in place of a run on the same variable count (per device), or added. */
+/**
+ * `record` with `run` added, and each device it measured taken out of earlier runs on the same
+ * variable count (a run left with no device goes): a device's latest measurement is the one kept.
+ */
 export function withRun(record: MeasuredRecord, run: MeasuredRun): MeasuredRecord {
-  const key = (r: MeasuredRun) => r.devices.map((d) => `${d.device}@${d.totalVariables}`).join(',');
-  return { runs: [...record.runs.filter((r) => key(r) !== key(run)), run] };
+  const replaced = (d: DeviceMeasure) => run.devices.some((n) => n.device === d.device && n.board === d.board && n.totalVariables === d.totalVariables);
+  const kept = record.runs.map((r) => ({ ...r, devices: r.devices.filter((d) => !replaced(d)) })).filter((r) => r.devices.length > 0);
+  return { runs: [...kept, run] };
 }
