@@ -124,6 +124,25 @@ describe('scenario errors name the file, line, field path, expected and found', 
     expect(yaml('name: x\nname: y\n').message).toMatch(/^sim\/scenarios\/x\.yaml:2: YAML syntax error: Map keys must be unique/);
   });
 
+  it('hostile YAML found by bench:fuzz: one line, not a stack overflow or minutes of work', () => {
+    // 20,000 ': ' in one flow entry: yaml's CST parser nested an implicit map per ': ' and overflowed the stack (RangeError).
+    const colons = yaml(`name: x\nconsumption:\n  profile:\n    - { from: '00:00', kwhPerHour: 4.${': '.repeat(20_000)}}\n`);
+    expect(colons.message).toBe(`sim/scenarios/x.yaml:4: expected at most 32 levels of nesting (a scenario's deepest field is 4 down), found more`);
+    expect(yaml(`a: { b: ${'b: '.repeat(20_000)}1 }\n`).message).toMatch(/^sim\/scenarios\/x\.yaml:1: expected at most 32 levels of nesting/);
+    // …and 20,000 '- ' or '? ' before a scenario (one block collection each, on one line).
+    for (const run of ['- ', '? ']) expect(yaml(`${run.repeat(20_000)}\nname: x\n`).message).toMatch(/^sim\/scenarios\/x\.yaml:1: expected at most 32 levels of nesting/);
+    // 20,000 stray '[' after a scalar (the fuzzer's input): one YAML error each, never counted as nesting.
+    expect(yaml(`name: x\nconsumption:\n  profile:\n    - { from: '00:00', kwhPerHour: 4.${'['.repeat(20_000)}\n`).message).toBe(
+      `sim/scenarios/x.yaml:4: expected at most 32 levels of nesting (a scenario's deepest field is 4 down), found more`,
+    );
+    // 100,000 anchors on one line: yaml prettified each of the 100,000 errors with a copy of the whole line (quadratic: minutes).
+    const anchors = yaml(`name: x\nseed: ${'&a '.repeat(100_000)}1\n`);
+    expect(anchors.problems).toHaveLength(1);
+    expect(anchors.message).toBe('sim/scenarios/x.yaml:2: YAML syntax error: A node can have at most one anchor (column 10)');
+    // Legitimate flow style on one line is not refused.
+    expect(parseScenario(`name: x\nconsumption: { profile: [${Array.from({ length: 40 }, (_, h) => `{ from: '${String(Math.floor(h / 2)).padStart(2, '0')}:${h % 2 ? '30' : '00'}', kwhPerHour: 1 }`).join(', ')}] }\n`, 'x', 'yaml').consumption.profile).toHaveLength(40);
+  });
+
   it('JSON: syntax errors and field errors with lines', () => {
     const bad = errorOf(() => parseScenario('{\n  "name": "x",\n  "seed": 1,\n}\n', 'x.json', 'json'));
     expect(bad.message).toMatch(/^x\.json:4: not valid JSON: /);

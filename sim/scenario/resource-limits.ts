@@ -3,7 +3,7 @@
  * its nesting and how much its YAML aliases copy. A file past these is refused with a message
  * rather than left to exhaust the stack or the heap.
  */
-import { isMap, isPair, isScalar, Parser, type CST, type Document } from 'yaml';
+import { isMap, isPair, isScalar, Lexer, Parser, type CST, type Document } from 'yaml';
 
 /**
  * The largest scenario file read: the built-ins are 2–5 KB and a month with a top-up every hour
@@ -61,10 +61,13 @@ export function jsonTooDeepAt(text: string): number | undefined {
 
 /**
  * Offset of the first collection nested deeper than MAX_NESTING in YAML text, if any. yaml's CST
- * parser keeps its own stack (no recursion), so the walk below sees any depth safely; it pushes
- * in reverse so it visits in file order.
+ * parser keeps its own stack for well-formed nesting, so the walk below sees any depth safely (it
+ * pushes in reverse so it visits in file order); what the CST parser itself recurses on is refused
+ * first, from the lexer's tokens (yamlLexicallyTooDeepAt).
  */
 export function yamlTooDeepAt(text: string): number | undefined {
+  const lexical = yamlLexicallyTooDeepAt(text);
+  if (lexical !== undefined) return lexical;
   const stack: { token: CST.Token | null | undefined; depth: number }[] = [...new Parser().parse(text)].reverse().map((token) => ({ token, depth: 0 }));
   while (stack.length > 0) {
     const { token, depth: outer } = stack.pop()!;
@@ -74,6 +77,46 @@ export function yamlTooDeepAt(text: string): number | undefined {
     if (depth > MAX_NESTING) return token.offset;
     if (token.type === 'document') stack.push({ token: token.value, depth });
     else if (isCollection) for (const item of [...token.items].reverse()) stack.push({ token: item.value, depth }, { token: item.key, depth });
+  }
+  return undefined;
+}
+
+/** The lexer's zero-width control tokens (document, flow-error-end, scalar markers): not in the text. */
+const CONTROL_TOKENS = new Set(['\u0002', '\u0018', '\u001f']);
+
+/**
+ * Offset of the first token past MAX_NESTING by the lexer's count, if any. yaml's CST parser
+ * recurses once per collection it opens on one line (`- - - …`, `? ? ? …`, and `{ b: b: b: … }`,
+ * where each ': ' nests an implicit map in the last: 20,000 of any overflowed the stack), and
+ * hangs stray '[' / '{' after a scalar on that scalar, one error each. So two counts: flow openers
+ * not yet closed, wherever they stand, and the block indicators '-', '?', ':' in a row on one line
+ * (within one flow entry). The lexer is a flat loop; any real scenario is far below both counts.
+ */
+export function yamlLexicallyTooDeepAt(text: string): number | undefined {
+  let offset = 0;
+  let depth = 0;
+  let indicators = 0;
+  for (const source of new Lexer().lex(text)) {
+    switch (source) {
+      case '[':
+      case '{':
+        if (++depth > MAX_NESTING) return offset;
+        indicators = 0;
+        break;
+      case ']':
+      case '}':
+        if (depth > 0) depth--;
+        indicators = 0;
+        break;
+      case ':':
+      case '-':
+      case '?':
+        if (++indicators > MAX_NESTING) return offset;
+        break;
+      default:
+        if (source === ',' || source.startsWith('\n') || source.startsWith('\r')) indicators = 0;
+    }
+    if (!CONTROL_TOKENS.has(source)) offset += source.length;
   }
   return undefined;
 }
