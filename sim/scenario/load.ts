@@ -10,7 +10,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { aliasBombAt, jsonTooDeepAt, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SCENARIO_BYTES, yamlTooDeepAt } from './resource-limits.ts';
+import { aliasBombAt, jsonTooDeepAt, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SCENARIO_BYTES, yamlLexicalProblemAt, yamlTooDeepAt } from './resource-limits.ts';
 import { scenarioSchema, type Scenario } from './schema.ts';
 
 export type ScenarioFormat = 'yaml' | 'json';
@@ -79,7 +79,11 @@ export function loadScenarioFile(path: string): Scenario {
 
 /** Parses and validates scenario text; `fileLabel` is what error messages call the file. */
 export function parseScenario(text: string, fileLabel: string, format: ScenarioFormat): Scenario {
-  const tooDeep = format === 'json' ? jsonTooDeepAt(text) : yamlTooDeepAt(text);
+  const lexical = format === 'yaml' ? yamlLexicalProblemAt(text) : undefined;
+  if (lexical?.problem === 'properties') {
+    throw new ScenarioError(fileLabel, [problem(fileLabel, lineAt(text, lexical.offset), '', `expected at most one anchor (&) and one tag (!) on a value, found more than ${MAX_NESTING} in a row`)]);
+  }
+  const tooDeep = format === 'json' ? jsonTooDeepAt(text) : (lexical?.offset ?? yamlTooDeepAt(text));
   if (tooDeep !== undefined) {
     throw new ScenarioError(fileLabel, [problem(fileLabel, lineAt(text, tooDeep), '', `expected at most ${MAX_NESTING} levels of nesting (a scenario's deepest field is 4 down), found more`)]);
   }

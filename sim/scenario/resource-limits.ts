@@ -61,13 +61,11 @@ export function jsonTooDeepAt(text: string): number | undefined {
 
 /**
  * Offset of the first collection nested deeper than MAX_NESTING in YAML text, if any. yaml's CST
- * parser keeps its own stack for well-formed nesting, so the walk below sees any depth safely (it
- * pushes in reverse so it visits in file order); what the CST parser itself recurses on is refused
- * first, from the lexer's tokens (yamlLexicallyTooDeepAt).
+ * parser keeps its own stack for nesting by indentation, so the walk below sees any depth safely
+ * (it pushes in reverse so it visits in file order); what the CST parser itself recurses on must
+ * be refused before, by yamlLexicalProblemAt.
  */
 export function yamlTooDeepAt(text: string): number | undefined {
-  const lexical = yamlLexicallyTooDeepAt(text);
-  if (lexical !== undefined) return lexical;
   const stack: { token: CST.Token | null | undefined; depth: number }[] = [...new Parser().parse(text)].reverse().map((token) => ({ token, depth: 0 }));
   while (stack.length > 0) {
     const { token, depth: outer } = stack.pop()!;
@@ -84,23 +82,37 @@ export function yamlTooDeepAt(text: string): number | undefined {
 /** The lexer's zero-width control tokens (document, flow-error-end, scalar markers): not in the text. */
 const CONTROL_TOKENS = new Set(['\u0002', '\u0018', '\u001f']);
 
+/** What yamlLexicalProblemAt finds: nesting past MAX_NESTING, or a run of anchors and tags. */
+export interface YamlLexicalProblem {
+  offset: number;
+  problem: 'nesting' | 'properties';
+}
+
 /**
- * Offset of the first token past MAX_NESTING by the lexer's count, if any. yaml's CST parser
- * recurses once per collection it opens on one line (`- - - …`, `? ? ? …`, and `{ b: b: b: … }`,
- * where each ': ' nests an implicit map in the last: 20,000 of any overflowed the stack), and
- * hangs stray '[' / '{' after a scalar on that scalar, one error each. So two counts: flow openers
- * not yet closed, wherever they stand, and the block indicators '-', '?', ':' in a row on one line
- * (within one flow entry). The lexer is a flat loop; any real scenario is far below both counts.
+ * The first problem yaml's lexer tokens show, if any, before anything recursive or per-error
+ * costly runs. yaml's CST parser recurses once per collection it opens on one line (`- - - …`,
+ * `? ? ? …`, and `{ b: b: b: … }`, where each ': ' nests an implicit map in the last: 20,000 of
+ * any overflowed the stack), and hangs stray '[' / '{' after a scalar on that scalar, one error
+ * each. So, as nesting: flow openers not yet closed wherever they stand, and the indicators '-',
+ * '?', ':' in a row on one line (within one flow entry), over MAX_NESTING. A node has at most one
+ * anchor and one tag, and each extra one is a YAML error that costs the composer time (20,000
+ * `!t ` took a second): over MAX_NESTING anchors and tags in a row are refused as such. The lexer
+ * is a flat loop; any real scenario is far below all three counts.
  */
-export function yamlLexicallyTooDeepAt(text: string): number | undefined {
+export function yamlLexicalProblemAt(text: string): YamlLexicalProblem | undefined {
   let offset = 0;
   let depth = 0;
   let indicators = 0;
+  let properties = 0;
   for (const source of new Lexer().lex(text)) {
+    const first = source.charAt(0);
+    if (first === '&' || first === '!') {
+      if (++properties > MAX_NESTING) return { offset, problem: 'properties' };
+    } else if (first !== ' ' && first !== '\t' && !CONTROL_TOKENS.has(source)) properties = 0;
     switch (source) {
       case '[':
       case '{':
-        if (++depth > MAX_NESTING) return offset;
+        if (++depth > MAX_NESTING) return { offset, problem: 'nesting' };
         indicators = 0;
         break;
       case ']':
@@ -111,10 +123,10 @@ export function yamlLexicallyTooDeepAt(text: string): number | undefined {
       case ':':
       case '-':
       case '?':
-        if (++indicators > MAX_NESTING) return offset;
+        if (++indicators > MAX_NESTING) return { offset, problem: 'nesting' };
         break;
       default:
-        if (source === ',' || source.startsWith('\n') || source.startsWith('\r')) indicators = 0;
+        if (source === ',' || first === '\n' || first === '\r') indicators = 0;
     }
     if (!CONTROL_TOKENS.has(source)) offset += source.length;
   }
