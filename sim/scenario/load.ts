@@ -10,7 +10,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { aliasBombAt, jsonTooDeepAt, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SCENARIO_BYTES, yamlLexicalProblemAt, yamlTooDeepAt } from './resource-limits.ts';
+import { aliasBombAt, jsonTooDeepAt, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SCENARIO_BYTES, MAX_TOKEN_RUN, yamlLexicalProblemAt, yamlTooDeepAt } from './resource-limits.ts';
 import { scenarioSchema, type Scenario } from './schema.ts';
 
 export type ScenarioFormat = 'yaml' | 'json';
@@ -82,6 +82,9 @@ export function parseScenario(text: string, fileLabel: string, format: ScenarioF
   const lexical = format === 'yaml' ? yamlLexicalProblemAt(text) : undefined;
   if (lexical?.problem === 'properties') {
     throw new ScenarioError(fileLabel, [problem(fileLabel, lineAt(text, lexical.offset), '', `expected at most one anchor (&) and one tag (!) on a value, found more than ${MAX_NESTING} in a row`)]);
+  }
+  if (lexical?.problem === 'run') {
+    throw new ScenarioError(fileLabel, [problem(fileLabel, lineAt(text, lexical.offset), '', `expected a value within every ${MAX_TOKEN_RUN} brackets, commas, indicators, anchors and tags in a row, found more (stray tokens)`)]);
   }
   const tooDeep = format === 'json' ? jsonTooDeepAt(text) : (lexical?.offset ?? yamlTooDeepAt(text));
   if (tooDeep !== undefined) {

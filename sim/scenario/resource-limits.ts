@@ -85,8 +85,15 @@ const CONTROL_TOKENS = new Set(['\u0002', '\u0018', '\u001f']);
 /** What yamlLexicalProblemAt finds: nesting past MAX_NESTING, or a run of anchors and tags. */
 export interface YamlLexicalProblem {
   offset: number;
-  problem: 'nesting' | 'properties';
+  problem: 'nesting' | 'properties' | 'run';
 }
+
+/**
+ * Structural tokens in a row with no value between that a scenario can hold: closing 32 levels,
+ * a comma, and opening 32 more is about 70; 128 leaves room. A longer run is stray tokens, each one
+ * a YAML error that costs the composer time (20,000 ']' or ',' took most of a second).
+ */
+export const MAX_TOKEN_RUN = 128;
 
 /**
  * The first problem yaml's lexer tokens show, if any, before anything recursive or per-error
@@ -96,16 +103,25 @@ export interface YamlLexicalProblem {
  * each. So, as nesting: flow openers not yet closed wherever they stand, and the indicators '-',
  * '?', ':' in a row on one line (within one flow entry), over MAX_NESTING. A node has at most one
  * anchor and one tag, and each extra one is a YAML error that costs the composer time (20,000
- * `!t ` took a second): over MAX_NESTING anchors and tags in a row are refused as such. The lexer
- * is a flat loop; any real scenario is far below all three counts.
+ * `!t ` took a second): over MAX_NESTING anchors and tags in a row are refused as such; and over
+ * MAX_TOKEN_RUN brackets, commas, indicators, anchors, tags and document markers in a row with no
+ * value between (stray ']', ',' …). The lexer is a flat loop; any real scenario is far below all
+ * four counts.
  */
 export function yamlLexicalProblemAt(text: string): YamlLexicalProblem | undefined {
   let offset = 0;
   let depth = 0;
   let indicators = 0;
   let properties = 0;
+  let run = 0;
   for (const source of new Lexer().lex(text)) {
     const first = source.charAt(0);
+    // A value (the scalar marker, a quoted or block scalar, an alias) ends a run; spaces, line
+    // breaks, comments and the other control tokens do not.
+    if (source === '\u001f' || first === '"' || first === "'" || first === '|' || first === '>' || first === '*') run = 0;
+    else if (first !== ' ' && first !== '\t' && first !== '\n' && first !== '\r' && first !== '#' && !CONTROL_TOKENS.has(source)) {
+      if (++run > MAX_TOKEN_RUN) return { offset, problem: 'run' };
+    }
     if (first === '&' || first === '!') {
       if (++properties > MAX_NESTING) return { offset, problem: 'properties' };
     } else if (first !== ' ' && first !== '\t' && !CONTROL_TOKENS.has(source)) properties = 0;
