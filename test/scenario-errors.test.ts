@@ -124,6 +124,38 @@ describe('scenario errors name the file, line, field path, expected and found', 
     expect(yaml('name: x\nname: y\n').message).toMatch(/^sim\/scenarios\/x\.yaml:2: YAML syntax error: Map keys must be unique/);
   });
 
+  it('hostile YAML found by bench:fuzz: one line, not a stack overflow or minutes of work', () => {
+    // 20,000 ': ' in one flow entry: yaml's CST parser nested an implicit map per ': ' and overflowed the stack (RangeError).
+    const colons = yaml(`name: x\nconsumption:\n  profile:\n    - { from: '00:00', kwhPerHour: 4.${': '.repeat(20_000)}}\n`);
+    expect(colons.message).toBe(`sim/scenarios/x.yaml:4: expected at most 32 levels of nesting (a scenario's deepest field is 4 down), found more`);
+    expect(yaml(`a: { b: ${'b: '.repeat(20_000)}1 }\n`).message).toMatch(/^sim\/scenarios\/x\.yaml:1: expected at most 32 levels of nesting/);
+    // …and 20,000 '- ' or '? ' before a scenario (one block collection each, on one line).
+    for (const run of ['- ', '? ']) expect(yaml(`${run.repeat(20_000)}\nname: x\n`).message).toMatch(/^sim\/scenarios\/x\.yaml:1: expected at most 32 levels of nesting/);
+    // 20,000 stray '[' after a scalar (the fuzzer's input): one YAML error each, never counted as nesting.
+    expect(yaml(`name: x\nconsumption:\n  profile:\n    - { from: '00:00', kwhPerHour: 4.${'['.repeat(20_000)}\n`).message).toBe(
+      `sim/scenarios/x.yaml:4: expected at most 32 levels of nesting (a scenario's deepest field is 4 down), found more`,
+    );
+    // Many errors on one line: yaml prettified each with a copy of the whole line (quadratic: 100,000
+    // took minutes); now only the first is placed. (The cost is not asserted: 5,000 show the message.)
+    const duplicates = yaml(`name: x\nseed: { ${'a: 1, '.repeat(5_000)}}\n`);
+    expect(duplicates.problems).toHaveLength(1);
+    expect(duplicates.message).toBe('sim/scenarios/x.yaml:2: YAML syntax error: Map keys must be unique (column 15)');
+    // 20,000 anchors or tags on a value (the fuzzer's, 1 s each): refused before yaml reports each.
+    expect(yaml(`name: x\nseed: ${'&a '.repeat(20_000)}1\n`).message).toBe(
+      'sim/scenarios/x.yaml:2: expected at most one anchor (&) and one tag (!) on a value, found more than 32 in a row',
+    );
+    expect(yaml(`${'!t '.repeat(20_000)}\nname: x\n`).message).toMatch(/^sim\/scenarios\/x\.yaml:1: expected at most one anchor/);
+    expect(parseScenario('name: x\nseed: &a !!int 7\n', 'x', 'yaml').seed).toBe(7); // an anchor and a tag: fine
+    // 20,000 stray ']' (the fuzzer's, most of a second) or '}': refused before yaml reports each.
+    for (const stray of [']', '} ']) {
+      expect(yaml(`${stray.repeat(20_000)}\nname: x\n`).message).toBe(
+        'sim/scenarios/x.yaml:1: expected a value within every 128 brackets, commas, indicators, anchors and tags in a row, found more (stray tokens)',
+      );
+    }
+    // Legitimate flow style on one line is not refused.
+    expect(parseScenario(`name: x\nconsumption: { profile: [${Array.from({ length: 40 }, (_, h) => `{ from: '${String(Math.floor(h / 2)).padStart(2, '0')}:${h % 2 ? '30' : '00'}', kwhPerHour: 1 }`).join(', ')}] }\n`, 'x', 'yaml').consumption.profile).toHaveLength(40);
+  });
+
   it('JSON: syntax errors and field errors with lines', () => {
     const bad = errorOf(() => parseScenario('{\n  "name": "x",\n  "seed": 1,\n}\n', 'x.json', 'json'));
     expect(bad.message).toMatch(/^x\.json:4: not valid JSON: /);

@@ -8,9 +8,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMap, isPair, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { aliasBombAt, jsonTooDeepAt, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SCENARIO_BYTES, yamlTooDeepAt } from './resource-limits.ts';
+import { aliasBombAt, jsonTooDeepAt, MAX_ALIAS_COUNT, MAX_NESTING, MAX_SCENARIO_BYTES, MAX_TOKEN_RUN, yamlLexicalProblemAt, yamlTooDeepAt } from './resource-limits.ts';
 import { scenarioSchema, type Scenario } from './schema.ts';
 
 export type ScenarioFormat = 'yaml' | 'json';
@@ -79,7 +79,14 @@ export function loadScenarioFile(path: string): Scenario {
 
 /** Parses and validates scenario text; `fileLabel` is what error messages call the file. */
 export function parseScenario(text: string, fileLabel: string, format: ScenarioFormat): Scenario {
-  const tooDeep = format === 'json' ? jsonTooDeepAt(text) : yamlTooDeepAt(text);
+  const lexical = format === 'yaml' ? yamlLexicalProblemAt(text) : undefined;
+  if (lexical?.problem === 'properties') {
+    throw new ScenarioError(fileLabel, [problem(fileLabel, lineAt(text, lexical.offset), '', `expected at most one anchor (&) and one tag (!) on a value, found more than ${MAX_NESTING} in a row`)]);
+  }
+  if (lexical?.problem === 'run') {
+    throw new ScenarioError(fileLabel, [problem(fileLabel, lineAt(text, lexical.offset), '', `expected a value within every ${MAX_TOKEN_RUN} brackets, commas, indicators, anchors and tags in a row, found more (stray tokens)`)]);
+  }
+  const tooDeep = format === 'json' ? jsonTooDeepAt(text) : (lexical?.offset ?? yamlTooDeepAt(text));
   if (tooDeep !== undefined) {
     throw new ScenarioError(fileLabel, [problem(fileLabel, lineAt(text, tooDeep), '', `expected at most ${MAX_NESTING} levels of nesting (a scenario's deepest field is 4 down), found more`)]);
   }
@@ -98,12 +105,17 @@ export function parseScenario(text: string, fileLabel: string, format: ScenarioF
     const doc = parseDocument(text, { uniqueKeys: false });
     return resolveScenario(value, fileLabel, { text, doc: doc.errors.length === 0 ? doc : undefined });
   }
-  const doc = parseDocument(text, { prettyErrors: true });
+  // Not prettyErrors: yaml prettifies every error, copying the error's whole line each time, so a
+  // 1 MiB line of 20,000+ stray tokens took minutes (quadratic). Only the first error is shown: its
+  // line and column come from a LineCounter, as yaml's own prettifier finds them.
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter });
   const err = doc.errors[0];
   if (err) {
-    const line = err.linePos?.[0].line ?? lineAt(text, err.pos[0]);
-    const col = err.linePos?.[0].col;
-    const what = (err.message.split('\n')[0] ?? err.message).replace(/ at line \d+, column \d+:?$/, '');
+    const pos = err.pos[0] === -1 ? undefined : lineCounter.linePos(err.pos[0]);
+    const line = pos?.line ?? lineAt(text, err.pos[0]);
+    const col = pos?.col;
+    const what = err.message.split('\n')[0] ?? err.message;
     throw new ScenarioError(fileLabel, [problem(fileLabel, line, '', `YAML syntax error: ${what}${col !== undefined ? ` (column ${col})` : ''}`)]);
   }
   let value: unknown;
