@@ -32,7 +32,7 @@ describe('power fault', () => {
   }, 120_000);
 
   it('shows each cut as power off and on in the timeline', () => {
-    const cuts = events.filter((e) => e.kind === 'fault' && e.fault === 'power').map((e) => [(e.t - scenario.start) / MIN, (e as { phase: string }).phase, (e as { device: string }).device]);
+    const cuts = events.filter((e) => e.kind === 'fault' && e.fault === 'power').map((e) => [(e.t - scenario.start) / MIN, (e as unknown as { phase: string }).phase, (e as unknown as { device: string }).device]);
     expect(cuts).toEqual([
       [66, 'off', 'gpf'],
       [76, 'on', 'gpf'],
@@ -44,7 +44,7 @@ describe('power fault', () => {
     // Off means off: nothing to or from the device in between.
     for (const [device, from, to] of [['gpf', 66, 76], ['gsme', 190, 210], ['ppmid', 240, 280]] as const) {
       const during = events.filter((e) => e.kind === 'han' && (e.from === device || e.to === device) && e.t > scenario.start + from * MIN && e.t < scenario.start + to * MIN && !e.lost);
-      expect(during.filter((e) => (e as { from: string }).from === device), device).toEqual([]);
+      expect(during.filter((e) => (e as unknown as { from: string }).from === device), device).toEqual([]);
     }
   });
 
