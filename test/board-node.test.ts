@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'mqtt';
@@ -20,6 +20,9 @@ import { simulationIdentities } from '../sim/run/identities.ts';
 import { builtinScenario, DEFAULT_SCENARIO } from '../sim/scenario/load.ts';
 import { hubWanAccount } from '../sim/wan/parties.ts';
 import type { ScreenModel } from '../firmware/display/screen-model.ts';
+import { encodeConsumerTopUp } from '../firmware/machines/prepayment-commands.ts';
+import { encodeZclFrame } from '../firmware/zcl/index.ts';
+import { hanTopic } from '../sim/han/topics.ts';
 
 const cli = new URL('../bin/hanlab.js', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'hanlab-board-'));
@@ -122,7 +125,7 @@ describe('hanlab board run', () => {
     const ppmid = defaultDeviceConfig('ppmid');
     const gpfEui = ppmid.peers.gpf!;
     const tool = await watcher(gpfEui, [`han/home-1/${gpfEui}/#`], defaultDeviceConfig('gpf').secret);
-    const board = await spawnBoard(['--board', 'node', '--device', 'ppmid', '--broker', broker.url, '--screenshots', join(tmp, 'shots')]);
+    const board = await spawnBoard(['--board', 'node', '--device', 'ppmid', '--broker', broker.url, '--screenshots', join(tmp, 'shots'), '--state', join(tmp, 'alone-state')]);
     expect(board.up).toBe(`hanlab board: up board=node device=ppmid eui=${ppmid.eui} premises=home-1 broker=${broker.url} runtime=xstate`);
     await until('a frame from the PPMID to the GPF', () => tool.messages.some((m) => m.topic.startsWith(`han/home-1/${gpfEui}/${ppmid.eui}/`)), 10_000);
 
@@ -140,10 +143,10 @@ describe('hanlab board run', () => {
   }, 40_000);
 
   it('a home of boards: GSME on the emulator, GPF and PPMID on Node; the PPMID shows a fresh balance', async () => {
-    const gpf = await spawnBoard(['--board', 'node', '--device', 'gpf', '--broker', broker.url, '--config', configFile('gpf')]);
+    const gpf = await spawnBoard(['--board', 'node', '--device', 'gpf', '--broker', broker.url, '--config', configFile('gpf'), '--state', join(tmp, 'home-gpf')]);
     const gsme = await spawnBoard(['--board', 'emulator', '--device', 'gsme', '--broker', broker.url, '--config', configFile('gsme')]);
     expect(gsme.up).toMatch(/^hanlab board: up board=emulator device=gsme eui=[0-9A-F]{16} premises=bench-1 broker=\S+ runtime=compact heap=\d+$/);
-    const ppmid = await spawnBoard(['--board', 'node', '--device', 'ppmid', '--broker', broker.url, '--config', configFile('ppmid'), '--runtime', 'compact']);
+    const ppmid = await spawnBoard(['--board', 'node', '--device', 'ppmid', '--broker', broker.url, '--config', configFile('ppmid'), '--runtime', 'compact', '--state', join(tmp, 'home-ppmid')]);
     const screens = await watcher('hanlab-test-home', ['hanlab/bench-1/ppmid/screen']);
     let last: ScreenModel | null = null;
     await until(
@@ -161,6 +164,64 @@ describe('hanlab board run', () => {
     expect(await Promise.all([ppmid.exit, gsme.exit, gpf.exit])).toEqual([0, 0, 0]);
     await screens.client.endAsync();
   }, 60_000);
+
+  it('kill -9 and restart from the storage folder: the GSME keeps the credit of an acknowledged top-up, the GPF its mirror', async () => {
+    const state = (d: string) => join(tmp, `kill-${d}`);
+    // The GSME wakes every 2 s (the scenario's own 30 min would outlast the test).
+    const fast = join(tmp, 'gsme-fast.json');
+    const g = { ...defaultDeviceConfig('gsme'), profile: 'hil', premises: 'bench-1' };
+    writeFileSync(fast, JSON.stringify({ ...g, config: { ...g.config, wakeIntervalMs: 2000, wakeJitterMs: 0, ackTimeoutMs: 500 } }));
+    const start = (d: 'gsme' | 'gpf') => spawnBoard(['--board', 'node', '--device', d, '--broker', broker.url, '--config', d === 'gsme' ? fast : configFile(d), '--state', state(d)]);
+    let gpf = await start('gpf');
+    let gsme = await start('gsme');
+    const states = await watcher('hanlab-test-home', ['hanlab/bench-1/gsme/state', 'hanlab/bench-1/gpf/state']);
+    const latest = (d: string) => {
+      const m = states.messages.filter((x) => x.topic === `hanlab/bench-1/${d}/state`).at(-1);
+      return m ? (JSON.parse(m.payload.toString()) as Record<string, unknown>) : null;
+    };
+    await until('a GSME report mirrored by the GPF', () => (latest('gpf')?.reportsReceived as number) > 0, 20_000);
+    const configured = latest('gsme')!.creditGbp as number;
+
+    // A top-up from the PPMID (its account, its topic): the GPF acknowledges it, the GSME applies it at its next wake.
+    const ppmidCfg = { ...defaultDeviceConfig('ppmid'), premises: 'bench-1' };
+    const gpfCfg = defaultDeviceConfig('gpf');
+    const ppmidAsClient = await watcher(ppmidCfg.eui, [hanTopic('bench-1', ppmidCfg.eui, gpfCfg.eui, 0x0705)], ppmidCfg.secret);
+    const frame = encodeZclFrame({ header: { frameType: 'cluster', direction: 'toServer', disableDefaultResponse: false, sequence: 0x33, commandId: 0x04 }, command: { kind: 'other', payload: encodeConsumerTopUp(2, 7 * 100_000) } });
+    ppmidAsClient.client.publish(hanTopic('bench-1', gpfCfg.eui, ppmidCfg.eui, 0x0705), Buffer.from(frame), { qos: 0 });
+    await until('the GPF acknowledging the top-up', () => ppmidAsClient.messages.length > 0, 10_000);
+    await until('the top-up applied', () => (latest('gsme')?.creditGbp as number) > configured + 6.9, 20_000).catch((e: Error) => {
+      throw new Error(`${e.message}; ack ${ppmidAsClient.messages.map((m) => m.payload.toString('hex')).join(',')}; gpf: ${gpf.stderr().slice(-1500)}; gsme: ${gsme.stderr().slice(-1500)}`);
+    });
+    await until('the GPF done with it and mirroring the new credit', () => (latest('gpf')?.pendingCommands as string[]).length === 0 && (latest('gpf')?.creditGbp as number) > configured + 6.9, 10_000);
+
+    // kill -9 both, then start them again from their folders.
+    const stored = JSON.parse(readFileSync(join(state('gsme'), 'gsme.nv'), 'utf8')) as { f: { pay: { credit: number } } };
+    expect(stored.f.pay.credit / 100_000).toBeGreaterThan(configured + 6.9);
+    gsme.child.kill('SIGKILL');
+    gpf.child.kill('SIGKILL');
+    await Promise.all([gsme.exit, gpf.exit]);
+    const reports = (JSON.parse(readFileSync(join(state('gpf'), 'gpf.nv'), 'utf8')) as { f: { reportsReceived: number } }).f.reportsReceived;
+    states.messages.length = 0;
+    gpf = await start('gpf');
+    // Before the GSME is back: the GPF's mirror and counts are what they were.
+    await until('the restarted GPF state', () => latest('gpf') !== null, 10_000);
+    expect(latest('gpf')!.reportsReceived).toBe(reports);
+    expect(latest('gpf')!.creditGbp as number).toBeGreaterThan(configured + 6.9);
+    expect(gpf.stderr()).toContain('state restored from storage');
+    gsme = await start('gsme');
+    await until('the restarted GSME state', () => latest('gsme') !== null, 10_000);
+    // Its credit is what it last wrote, less the standing charge of the seconds since.
+    expect(latest('gsme')!.creditGbp as number).toBeCloseTo(stored.f.pay.credit / 100_000, 2);
+    expect(gsme.stderr()).toContain('state restored from storage');
+    // Applied once: no second application after the restart.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(gsme.stderr()).not.toContain('top-up applied');
+    expect(latest('gsme')!.creditGbp as number).toBeLessThan(configured + 7.01);
+    for (const b of [gsme, gpf]) b.child.kill('SIGTERM');
+    expect(await Promise.all([gsme.exit, gpf.exit])).toEqual([0, 0]);
+    await states.client.endAsync();
+    await ppmidAsClient.client.endAsync();
+  }, 90_000);
 
   const bad: [string, string[], RegExp][] = [
     ['no subcommand', ['--board', 'node'], /^hanlab board: expected 'hanlab board run …', found '\(nothing\)'$/],

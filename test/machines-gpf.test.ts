@@ -160,10 +160,23 @@ describe('GPF commands for the sleepy GSME', () => {
     ]);
     expect(toGsme[1]!.frame.command).toEqual({ kind: 'other', payload: top });
     expect(toGsme[0]!.frame.header.direction).toBe('toServer');
-    expect(g.states.at(-1)!.pendingCommands).toEqual([]);
+    expect(toGsme[0]!.frame.header.disableDefaultResponse).toBe(false); // the GSME answers: that ends the command
+    // Kept until the GSME's Default Response: the top-up's was lost, so it goes again, same number.
+    expect(g.states.at(-1)!.pendingCommands).toEqual(['selectEmergencyCredit', 'topUp']);
+    const answer = (f: ZclFrame, status: number) =>
+      g.frame(GSME_EUI, 0x0705, { header: { frameType: 'global', direction: 'toClient', disableDefaultResponse: true, sequence: f.header.sequence, commandId: ZclGeneralCommand.defaultResponse }, command: { kind: 'defaultResponse', commandId: f.header.commandId, status } });
+    answer(toGsme[0]!.frame, ZclStatus.SUCCESS);
+    expect(g.states.at(-1)!.pendingCommands).toEqual(['topUp']);
     g.report(0x0705, [credit(6)]);
     g.complete();
-    expect(g.sent.filter((s) => s.dst === GSME_EUI && s.clusterId === 0x0705)).toHaveLength(2); // forwarded once
+    const again = g.sent.filter((s) => s.dst === GSME_EUI && s.clusterId === 0x0705);
+    expect(again).toHaveLength(3);
+    expect(again[2]!.frame.header.sequence).toBe(toGsme[1]!.frame.header.sequence);
+    answer(again[2]!.frame, ZclStatus.SUCCESS);
+    expect(g.states.at(-1)!.pendingCommands).toEqual([]);
+    g.report(0x0705, [credit(7)]);
+    g.complete();
+    expect(g.sent.filter((s) => s.dst === GSME_EUI && s.clusterId === 0x0705)).toHaveLength(3); // delivered: not again
   });
 
   it('refuses commands beyond maxPendingCommands with FAILURE, and other cluster commands with UNSUP_CLUSTER_COMMAND', () => {

@@ -88,6 +88,7 @@ describe('commands for the sleepy GSME', () => {
       'gsme:702:reportAttributes',
       'gpf:705:other', // the forwarded top-up, before the Default Response
       'gpf:702:defaultResponse',
+      'gsme:705:defaultResponse', // the GSME's answer to it: the GPF drops the command only now
       'gsme:a:readAttributes',
       'gpf:a:readAttributesResponse',
       'gsme:702:reportAttributes',

@@ -95,6 +95,21 @@ describe('scenario errors name the file, line, field path, expected and found', 
     ]);
   });
 
+  it('power cuts: a known device, a positive duration, inside the run, one at a time per device', () => {
+    const err = yaml("name: x\nduration: 1d\npower:\n  - { device: meter, at: '+1h', for: 5m }\n  - { device: gsme, at: '+2h', for: 0 }\n  - { device: gpf, at: '+23h', for: 2h }\n  - { device: gpf, at: '+3h', for: 1h }\n  - { device: gpf, at: '+3h30m', for: 1m }\n  - { device: ppmid, at: '+4h' }\n");
+    expect(err.problems.map((p) => `${p.path}: ${p.text}`)).toEqual([
+      `power[0].device: expected one of 'gsme', 'gpf', 'ppmid', found "meter"`,
+      'power[1].for: expected a duration longer than 0, found 0',
+      "power[5].for: expected a duration like '30m', '3h' or seconds, found nothing",
+    ]);
+    const order = yaml("name: x\nduration: 1d\npower:\n  - { device: gpf, at: '+23h', for: 2h }\n  - { device: gpf, at: '+3h', for: 1h }\n  - { device: gpf, at: '+3h30m', for: 1m }\n");
+    expect(order.problems.map((p) => p.path)).toEqual(['power[0].for', 'power[2].at']);
+    expect(order.problems.map((p) => p.text)).toEqual([
+      'expected a power cut that ends by the end of the run (2026-01-16T00:00:00Z; at most 1h from its start), found "2h" (ends 2026-01-16T01:00:00Z)',
+      'expected a power cut not overlapping power[1] (gpf off 2026-01-15T03:00:00Z to 2026-01-15T04:00:00Z), found "+3h30m" (= 2026-01-15T03:30:00Z)',
+    ]);
+  });
+
   it('EUIs: 16 hex digits, quoted when YAML would read a number, distinct', () => {
     expect(yaml('name: x\ndevices:\n  ppmid: { eui: 1234567890123456 }\n').message).toBe(
       "sim/scenarios/x.yaml:3: devices.ppmid.eui: expected an EUI-64 of 16 hex digits like '00DB1234567890A3' (quote it: YAML read it as a number), found 1234567890123456",
@@ -110,7 +125,7 @@ describe('scenario errors name the file, line, field path, expected and found', 
       'sim/scenarios/x.yaml:2: seed: expected an integer ≥ 0, found 1.5',
       'sim/scenarios/x.yaml:3: compare: expected true or false, found "yes"',
       'sim/scenarios/x.yaml:4: devices: expected a mapping of gsme, gpf, ppmid, found "secmp0015"',
-      "sim/scenarios/x.yaml:5: missing_name: unknown key 'missing_name'; known keys: name, description, seed, start, duration, premises, devices, tariff, prepayment, consumption, topUps, customer, serviceRequests, autoCustomer, outages, clockFaults, metric, compare",
+      "sim/scenarios/x.yaml:5: missing_name: unknown key 'missing_name'; known keys: name, description, seed, start, duration, premises, devices, tariff, prepayment, consumption, topUps, customer, serviceRequests, autoCustomer, outages, clockFaults, power, metric, compare",
     ]);
     expect(yaml('seed: 1\n').message).toBe(`sim/scenarios/x.yaml:1: name: expected lower-case letters, digits and '-' (like 'han-outage-prepay'), found nothing`);
     expect(yaml('').message).toBe('sim/scenarios/x.yaml: expected a mapping of scenario settings (name, seed, start, duration, devices, …), found an empty document');

@@ -202,6 +202,7 @@ describe('defaults', () => {
       autoCustomer: { activateEcWhenAvailable: false, enableSupplyWhenArmed: true, reactionDelay: 5 * M },
       outages: [],
       clockFaults: [],
+      power: [],
       metric: { tolerance: 0.5 },
       compare: false,
     } satisfies Scenario);

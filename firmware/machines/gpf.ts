@@ -24,6 +24,8 @@ import { buildWanResponse, gsmeTimeReliability } from './gpf-wan.ts';
 import type { WanRequestEvent, WanRespondEmitted } from './gpf-wan.ts';
 import { isQueuedPrepaymentCommand } from './prepayment-commands.ts';
 import { prngSeed } from './prng.ts';
+import { persistGpf, restoreGpf } from './gpf-persist.ts';
+import type { PersistEmitted } from './persist-record.ts';
 
 export type { GpfMirror, MirrorEntry, UnpopulatedSnapshotTime } from './gpf-mirror.ts';
 export type { WanClusterRead, WanDateTime, WanRequestEvent, WanRespondEmitted, WanUseCase } from './gpf-wan.ts';
@@ -61,6 +63,8 @@ export interface GpfInput {
   /** The comms hub clock (DCC-synchronised). */
   clock: DeviceClock;
   seed: number;
+  /** The record the GPF last wrote to storage (gpf-persist.ts), read back by the runtime at start. */
+  restored?: string | null;
 }
 
 /** A HAN device's command waiting for the GSME's next wake. */
@@ -70,10 +74,15 @@ export interface PendingCommand {
   payload: Uint8Array;
   /** CH clock, Unix ms. */
   receivedAtMs: number;
+  /**
+   * Sequence number it was forwarded with (-1: not yet). Kept until the GSME's Default Response to
+   * it arrives and resent with the same number at the next wake otherwise.
+   */
+  fwdSeq: number;
 }
 
 export type GpfEvent = HanFrameEvent | WanRequestEvent | FlushEvent;
-export type GpfEmitted = HanSendEmitted | WanRespondEmitted | StateEmitted | LogEmitted;
+export type GpfEmitted = HanSendEmitted | WanRespondEmitted | StateEmitted | LogEmitted | PersistEmitted;
 
 export interface GpfContext {
   eui: Eui64;
@@ -97,7 +106,8 @@ export interface GpfContext {
 }
 
 function initialContext(input: GpfInput): GpfContext {
-  return {
+  const restored = restoreGpf(input.restored, input.eui);
+  const base: GpfContext = {
     eui: input.eui,
     gsme: input.peers.gsme,
     firmware: input.firmware,
@@ -114,6 +124,7 @@ function initialContext(input: GpfInput): GpfContext {
     outbox: [],
     lastStateJson: '',
   };
+  return { ...base, ...restored.fields, outbox: restored.notes };
 }
 
 function iso(ms: number | null): string | null {
@@ -170,6 +181,14 @@ function isPrepaymentCommandForGsme(context: GpfContext, event: GpfEvent): event
   );
 }
 
+/** The pending command a GSME Default Response answers (same sequence number and command), if any. */
+function forwardAnswered(context: GpfContext, frame: ZclFrame): PendingCommand | undefined {
+  const c = frame.command;
+  if (c.kind !== 'defaultResponse') return undefined;
+  for (const p of context.pending) if (p.fwdSeq === frame.header.sequence && p.commandId === c.commandId) return p;
+  return undefined;
+}
+
 function log(level: LogEmitted['level'], message: string, data?: Record<string, unknown>): LogEmitted {
   return data === undefined ? { type: 'log', level, message } : { type: 'log', level, message, data };
 }
@@ -206,10 +225,13 @@ export const gpfSetup = setup({
       const snap = snapshotTimeMs(mirror);
       let seq = context.seq;
       const out: GpfEmitted[] = [];
-      for (const p of context.pending) {
-        seq = nextSeq(seq);
-        out.push({ type: 'han.send', dst: context.gsme, clusterId: ClusterId.prepayment, frame: clusterCommandFrame(seq, 'toServer', p.commandId, p.payload, true) });
-      }
+      // Each keeps the number of its first forwarding: a repeat is recognised by the GSME.
+      const pending = context.pending.map((p) => {
+        if (p.fwdSeq < 0) seq = nextSeq(seq);
+        const fwdSeq = p.fwdSeq < 0 ? seq : p.fwdSeq;
+        out.push({ type: 'han.send', dst: context.gsme, clusterId: ClusterId.prepayment, frame: clusterCommandFrame(fwdSeq, 'toServer', p.commandId, p.payload, false) });
+        return { ...p, fwdSeq };
+      });
       if (context.pending.length > 0) out.unshift(log('info', 'forwarding pending commands to the GSME', { commands: context.pending.map((p) => commandName(p.commandId)) }));
       if (!event.frame.header.disableDefaultResponse) {
         out.push({ type: 'han.send', dst: context.gsme, clusterId: event.clusterId, frame: defaultResponseFrame(event.frame, ZclStatus.SUCCESS) });
@@ -220,7 +242,7 @@ export const gpfSetup = setup({
         skewAtReceiptMs: snap === null ? null : now - snap,
         lastReportAtMs: now,
         reportsReceived: context.reportsReceived + 1,
-        pending: [],
+        pending,
         seq,
         outbox: [...context.outbox, ...out],
       };
@@ -238,7 +260,7 @@ export const gpfSetup = setup({
     }),
     queueCommand: assign(({ context, event }) => {
       if (event.type !== 'HAN_FRAME' || event.frame.command.kind !== 'other') return {};
-      const pending: PendingCommand = { src: event.src, commandId: event.frame.header.commandId, payload: event.frame.command.payload, receivedAtMs: context.clock.now() };
+      const pending: PendingCommand = { src: event.src, commandId: event.frame.header.commandId, payload: event.frame.command.payload, receivedAtMs: context.clock.now(), fwdSeq: -1 };
       const ack: GpfEmitted[] = event.frame.header.disableDefaultResponse
         ? []
         : [{ type: 'han.send', dst: event.src, clusterId: event.clusterId, frame: defaultResponseFrame(event.frame, ZclStatus.SUCCESS) }];
@@ -273,6 +295,15 @@ export const gpfSetup = setup({
       const state = gpfSummary(context);
       return { lastStateJson: JSON.stringify(state), outbox: [...context.outbox, { type: 'state' as const, state }] };
     }),
+    dropDelivered: assign(({ context, event }) => {
+      if (event.type !== 'HAN_FRAME' || event.frame.command.kind !== 'defaultResponse') return {};
+      const done = forwardAnswered(context, event.frame);
+      return {
+        pending: context.pending.filter((p) => p !== done),
+        outbox: [...context.outbox, log('info', 'command delivered to the GSME', { command: done ? commandName(done.commandId) : null, status: event.frame.command.status })],
+      };
+    }),
+    persist: assign(({ context }) => persistGpf(context)),
     flush: raise(FLUSH),
     emitNext: emit(({ context }) => context.outbox[0]!),
     dropNext: assign(({ context }) => ({ outbox: context.outbox.slice(1) })),
@@ -280,6 +311,7 @@ export const gpfSetup = setup({
   guards: {
     hasOutbox: ({ context }) => context.outbox.length > 0,
     stateChanged: ({ context }) => JSON.stringify(gpfSummary(context)) !== context.lastStateJson,
+    isForwardAnswer: ({ context, event }) => event.type === 'HAN_FRAME' && event.src === context.gsme && event.clusterId === ClusterId.prepayment && forwardAnswered(context, event.frame) !== undefined,
     isCompleteGsmeReport: ({ context, event }) => isReportFromGsme(context, event) && isCompleteReport(event.frame),
     isGsmeReport: ({ context, event }) => isReportFromGsme(context, event),
     isReadRequest: ({ event }) => event.type === 'HAN_FRAME' && event.frame.command.kind === 'readAttributes' && event.frame.header.direction === 'toServer',
@@ -304,7 +336,8 @@ export const gpfMachine = /* @__PURE__ */ gpfSetup.createMachine({
   on: {
     HAN_FRAME: [
       { guard: 'isReadRequest', actions: ['answerRead', 'flush'] },
-      { guard: 'isQueueableCommand', actions: ['queueCommand', 'flush'] },
+      { guard: 'isQueueableCommand', actions: ['queueCommand', 'persist', 'flush'] },
+      { guard: 'isForwardAnswer', actions: ['dropDelivered', 'persist', 'flush'] },
       { guard: 'isUnansweredRequest', actions: ['refuseRequest', 'flush'] },
     ],
     WAN_REQUEST: { actions: ['answerWan', 'flush'] },
@@ -318,7 +351,7 @@ export const gpfMachine = /* @__PURE__ */ gpfSetup.createMachine({
     idle: {
       on: {
         HAN_FRAME: [
-          { guard: 'isCompleteGsmeReport', actions: ['stageReport', 'commitReport', 'flush'] },
+          { guard: 'isCompleteGsmeReport', actions: ['stageReport', 'commitReport', 'persist', 'flush'] },
           { guard: 'isGsmeReport', target: 'receiving', actions: ['stageReport', 'flush'] },
         ],
       },
@@ -327,7 +360,7 @@ export const gpfMachine = /* @__PURE__ */ gpfSetup.createMachine({
     receiving: {
       on: {
         HAN_FRAME: [
-          { guard: 'isCompleteGsmeReport', target: 'idle', actions: ['stageReport', 'commitReport', 'flush'] },
+          { guard: 'isCompleteGsmeReport', target: 'idle', actions: ['stageReport', 'commitReport', 'persist', 'flush'] },
           { guard: 'isGsmeReport', target: 'receiving', reenter: true, actions: ['stageReport', 'flush'] },
         ],
       },

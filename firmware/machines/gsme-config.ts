@@ -103,6 +103,8 @@ export interface GsmeInput {
   clock: DeviceClock;
   /** Seed of the PRNG kept in context (wake jitter). */
   seed: number;
+  /** The record the device last wrote to storage (gsme-persist.ts), read back by the runtime at start. */
+  restored?: string | null;
 }
 
 export function resolveGsmeConfig(config: Partial<GsmeConfig> | undefined): GsmeConfig {

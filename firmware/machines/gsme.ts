@@ -40,6 +40,8 @@ import {
 import type { PrepaymentState } from './gsme-prepayment.ts';
 import { decodePrepaymentCommand } from './prepayment-commands.ts';
 import { prngJitter, prngSeed } from './prng.ts';
+import { isRepeatedForward, persistAfterCommand, persistOncePerWake, restoreGsme } from './gsme-persist.ts';
+import type { PersistEmitted } from './persist-record.ts';
 
 export { GSME_DEFAULT_CONFIG, resolveGsmeConfig } from './gsme-config.ts';
 export type { Firmware, GsmeConfig, GsmeInput } from './gsme-config.ts';
@@ -65,7 +67,7 @@ export interface ClockFaultEvent {
 }
 
 export type GsmeEvent = HanFrameEvent | GasFlowEvent | MeterButtonEvent | ClockFaultEvent | FlushEvent;
-export type GsmeEmitted = HanSendEmitted | StateEmitted | LogEmitted;
+export type GsmeEmitted = HanSendEmitted | StateEmitted | LogEmitted | PersistEmitted;
 
 /** The values taken at step 1 of a wake; retries resend them unchanged. */
 export interface GsmeReadingSnapshot {
@@ -109,6 +111,10 @@ export interface GsmeContext {
   nextWakeMs: number;
   outbox: GsmeEmitted[];
   lastStateJson: string;
+  /** wakeCount of the last write to storage (gsme-persist.ts); -1 before any. */
+  savedWake: number;
+  /** Forwarded commands applied lately (gsme-persist.ts `forwardKey`): a repeat is answered, not applied again. */
+  forwardsApplied: string[];
 }
 
 export function meterNow(context: Pick<GsmeContext, 'clock' | 'clockOffsetMs'>): number {
@@ -118,7 +124,8 @@ export function meterNow(context: Pick<GsmeContext, 'clock' | 'clockOffsetMs'>):
 function initialContext(input: GsmeInput): GsmeContext {
   const config = resolveGsmeConfig(input.config);
   const hw = input.clock.now();
-  return {
+  const restored = restoreGsme(input.restored, input.eui);
+  const base: GsmeContext = {
     eui: input.eui,
     gpf: input.peers.gpf,
     firmware: input.firmware,
@@ -141,7 +148,10 @@ function initialContext(input: GsmeInput): GsmeContext {
     nextWakeMs: config.wakeIntervalMs,
     outbox: [],
     lastStateJson: '',
+    savedWake: -1,
+    forwardsApplied: [],
   };
+  return { ...base, ...restored.fields, outbox: restored.notes };
 }
 
 const isPrepayment = (c: GsmeContext): boolean => c.config.paymentMode === 'prepayment';
@@ -388,6 +398,7 @@ export const gsmeSetup = setup({
       if (request.kind === 'invalid') {
         return { outbox: [...context.outbox, log('warn', 'prepayment command refused', { reason: request.reason }), ...answer(ZclStatus.INVALID_FIELD)] };
       }
+      if (isRepeatedForward(context, frame)) return { outbox: [...context.outbox, log('info', 'repeated command: already applied', { commandId: frame.header.commandId }), ...answer(ZclStatus.SUCCESS)] };
       const settled = { ...context, ...meterStep(context, 0) };
       if (request.kind === 'selectEmergencyCredit') {
         const r = selectEmergencyCredit(context.config, settled.pay);
@@ -441,6 +452,8 @@ export const gsmeSetup = setup({
       const state = gsmeSummary(context);
       return { lastStateJson: JSON.stringify(state), outbox: [...context.outbox, { type: 'state' as const, state }] };
     }),
+    persistCommand: assign(({ context, event }) => (event.type === 'HAN_FRAME' ? persistAfterCommand(context, event.frame) : {})),
+    persistWake: assign(({ context }) => persistOncePerWake(context)),
     flush: raise(FLUSH),
     emitNext: emit(({ context }) => context.outbox[0]!),
     dropNext: assign(({ context }) => ({ outbox: context.outbox.slice(1) })),
@@ -485,7 +498,7 @@ export const gsmeMachine = /* @__PURE__ */ gsmeSetup.createMachine({
   states: {
     sleeping: {
       // The radio is off: HAN frames are not received.
-      entry: ['drawWakeDelay', 'flush'],
+      entry: ['drawWakeDelay', 'persistWake', 'flush'],
       after: { wakeDelay: { target: 'awake' } },
     },
     awake: {
@@ -493,7 +506,7 @@ export const gsmeMachine = /* @__PURE__ */ gsmeSetup.createMachine({
       initial: 'reporting',
       on: {
         // Pending commands the GPF forwards before its Default Response (any time while awake).
-        HAN_FRAME: { guard: 'isCommandFromGpf', actions: ['applyCommand', 'flush'] },
+        HAN_FRAME: { guard: 'isCommandFromGpf', actions: ['applyCommand', 'persistCommand', 'flush'] },
       },
       states: {
         reporting: {

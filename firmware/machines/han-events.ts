@@ -14,7 +14,8 @@ const DEFAULT_RESPONSE: typeof ZclGeneralCommand.defaultResponse = 0x0b;
  * In: `HAN_FRAME`, a ZCL frame from another device, already decoded by the runtime (malformed
  * frames never reach a machine).
  * Out, only through `emit`: `han.send` (the runtime encodes and sends), `state` (the observable
- * summary, when it changes) and `log`.
+ * summary, when it changes), `log`, and `persist` (the non-volatile record the runtime writes to
+ * storage: `PersistEmitted` in persist-record.ts).
  */
 export interface HanFrameEvent {
   type: 'HAN_FRAME';

@@ -50,6 +50,8 @@ export interface PpmidInput {
   clock: DeviceClock;
   /** First ZCL sequence number (low 8 bits); the PPMID draws nothing else at random. */
   seed?: number;
+  /** The record the PPMID last wrote to storage (ppmid-persist.ts), read back by the runtime at start. */
+  restored?: string | null;
 }
 
 /**

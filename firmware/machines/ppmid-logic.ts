@@ -29,6 +29,8 @@ import type { HanFrameEvent, HanSendEmitted, LogEmitted, StateEmitted } from './
 import { encodeConsumerTopUp, encodeSelectEmergencyCredit } from './prepayment-commands.ts';
 import type { OriginatingDevice } from './prepayment-commands.ts';
 import { resolvePpmidConfig } from './ppmid-config.ts';
+import { restorePpmid } from './ppmid-persist.ts';
+import type { PersistEmitted } from './persist-record.ts';
 import type { PpmidConfig, PpmidFirmware, PpmidInput } from './ppmid-config.ts';
 
 // The ZCL numbers the PPMID uses, as literals whose types tsc checks against the zcl tables: a
@@ -69,7 +71,7 @@ export interface ScreenEmitted {
   screen: ScreenModel;
 }
 
-export type PpmidEmitted = HanSendEmitted | ScreenEmitted | StateEmitted | LogEmitted;
+export type PpmidEmitted = HanSendEmitted | ScreenEmitted | StateEmitted | LogEmitted | PersistEmitted;
 
 /** The last read of ReadingSnapshotTime: a Unix-ms time, or why there is none. */
 export type SnapshotRead = number | 'notRead' | 'unsupported' | 'invalid';
@@ -151,10 +153,13 @@ export interface PpmidContext {
   screen: ScreenModel | null;
   lastStateJson: string;
   outbox: PpmidEmitted[];
+  /** The record last written to storage (ppmid-persist.ts). */
+  savedJson: string;
 }
 
 export function initialPpmidContext(input: PpmidInput): PpmidContext {
-  return {
+  const restored = restorePpmid(input.restored, input.eui);
+  const base: PpmidContext = {
     eui: input.eui,
     gpf: input.peers.gpf,
     firmware: input.firmware,
@@ -195,7 +200,11 @@ export function initialPpmidContext(input: PpmidInput): PpmidContext {
     screen: null,
     lastStateJson: '',
     outbox: [],
+    savedJson: '',
   };
+  const c = merge(base, restored.fields);
+  c.outbox = restored.notes;
+  return c;
 }
 
 export function log(level: LogEmitted['level'], message: string, data?: Record<string, unknown>): LogEmitted {

@@ -24,6 +24,7 @@ import {
   topUpAmount,
   topUpEffectSeen,
 } from './ppmid-logic.ts';
+import { persistReading } from './ppmid-persist.ts';
 import type { PpmidContext, PpmidEmitted } from './ppmid-logic.ts';
 
 export { PPMID_DEFAULT_CONFIG, resolvePpmidConfig } from './ppmid-config.ts';
@@ -124,6 +125,7 @@ export const ppmidSetup = setup({
     endPoll: assign((a) => concludePoll(a.context, a.context.clock.now())),
     stampNow: assign((a) => ({ evalHw: a.context.clock.now() })),
     refreshScreen: assign((a) => refresh(a.context)),
+    persistReading: assign((a) => persistReading(a.context)),
     logForeignFrame: note('warn', 'not from our GPF: ignored', (a) => {
       const e = frameEvent(a);
       return { src: e.src, clusterId: e.clusterId };
@@ -226,11 +228,11 @@ export const ppmidMachine = /* @__PURE__ */ ppmidSetup.createMachine({
               entry: ['startPoll', 'flush'],
               on: {
                 HAN_FRAME: [
-                  { guard: 'completesPoll', target: 'waiting', actions: ['applyResponse', 'endPoll', 'raisePollDone', 'raiseRefresh', 'flush'] },
+                  { guard: 'completesPoll', target: 'waiting', actions: ['applyResponse', 'endPoll', 'persistReading', 'raisePollDone', 'raiseRefresh', 'flush'] },
                   { guard: 'isPollResponse', actions: ['applyResponse', 'flush'] },
                 ],
               },
-              after: { responseTimeout: { target: 'waiting', actions: ['endPoll', 'raisePollDone', 'raiseRefresh', 'flush'] } },
+              after: { responseTimeout: { target: 'waiting', actions: ['endPoll', 'persistReading', 'raisePollDone', 'raiseRefresh', 'flush'] } },
             },
             waiting: {},
           },

@@ -8,6 +8,7 @@ import type { Eui64, Platform } from '../platform/index.ts';
 import type { ZclFrame } from '../zcl/index.ts';
 import { runDevice } from './device-core.ts';
 import type { DeviceActor, RunningDevice } from './device-core.ts';
+import { persistKey, withRestored } from './persist.ts';
 import { PROFILE_OVERRIDES, TIMING_PROFILES } from './profiles.ts';
 import type { TimingProfile } from './profiles.ts';
 
@@ -90,7 +91,7 @@ export function startBoardDevice(build: DeviceBuild, platform: Platform, config:
     platform.log.warn('bad device config: ' + problem, {});
     return null;
   }
-  const input = deviceInput(build, config as DeviceConfig);
+  const input = withRestored(deviceInput(build, config as DeviceConfig), platform.storage, build.device);
   input['clock'] = platform.clock;
-  return runDevice(build.createDeviceActor(input, platform.timers), platform, build.encodeFrame);
+  return runDevice(build.createDeviceActor(input, platform.timers), platform, build.encodeFrame, persistKey(build.device));
 }

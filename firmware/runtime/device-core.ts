@@ -9,7 +9,8 @@ type Emitted =
   | { type: 'han.send'; dst: string; clusterId: number; frame: ZclFrame }
   | { type: 'state'; state: Record<string, unknown> }
   | { type: 'screen'; screen: unknown }
-  | { type: 'log'; level: 'info' | 'warn'; message: string; data?: Record<string, unknown> };
+  | { type: 'log'; level: 'info' | 'warn'; message: string; data?: Record<string, unknown> }
+  | { type: 'persist'; record: string };
 
 export interface DeviceEvent {
   type: string;
@@ -46,10 +47,13 @@ export interface RunningDevice {
  * error instead of throwing out of the event loop: one broken device must not take the
  * simulator, or a board's other tasks, down with it.
  *
+ * `persist` records go to `platform.storage` under `storageKey` (firmware/runtime/persist.ts);
+ * without storage or a key they are dropped (the device then restarts cold).
+ *
  * `encodeFrame` is the device's ZCL encoder, passed in rather than imported so a board bundle
  * carries only the one its device needs (a PPMID sends no typed values: encodeZclUntypedFrame).
  */
-export function runDevice(actor: DeviceActor, platform: Platform, encodeFrame: (frame: ZclFrame) => Uint8Array): RunningDevice {
+export function runDevice(actor: DeviceActor, platform: Platform, encodeFrame: (frame: ZclFrame) => Uint8Array, storageKey?: string): RunningDevice {
   actor.on('*', (event) => {
     try {
       deliver(event as unknown as Emitted);
@@ -72,6 +76,11 @@ export function runDevice(actor: DeviceActor, platform: Platform, encodeFrame: (
         break;
       case 'log':
         platform.log[e.level](e.message, e.data);
+        break;
+      case 'persist':
+        // Synchronous, before the step's next output: the record is stored before the frames
+        // (a Default Response) that rely on it go out. A failed write is logged (below).
+        if (platform.storage && storageKey) platform.storage.write(storageKey, e.record);
         break;
     }
   }

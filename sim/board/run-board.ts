@@ -40,6 +40,11 @@ export interface RunBoardOptions {
   runtime?: Runtime;
   flags?: BuildFlags;
   screenshotsDir?: string;
+  /**
+   * Node board only: the device's storage folder (what it keeps through a restart or a kill);
+   * default dist/node/storage/PREMISES/EUI.
+   */
+  stateDir?: string;
   /** Node board only: run the TypeScript sources instead of the built bundle. */
   source?: boolean;
   /** How long to wait for the broker, ms (default 3000). */
@@ -99,7 +104,7 @@ export async function runBoard(o: RunBoardOptions): Promise<RunningBoard> {
       broker: o.broker,
       config,
       display: o.device === 'ppmid' ? board.display : null,
-      storageDir: `${ROOT}dist/node/storage/${config.premises}/${config.eui}`,
+      storageDir: o.stateDir ?? `${ROOT}dist/node/storage/${config.premises}/${config.eui}`,
       connectTimeoutMs,
       out,
       err,

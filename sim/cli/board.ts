@@ -11,7 +11,7 @@ export const help = `hanlab board run — run one device on a board here, agains
 
 Usage: hanlab board run --board node|emulator --device gsme|gpf|ppmid --broker mqtt://HOST:PORT
                         [--config FILE] [--runtime xstate|compact] [--no-stale-detection]
-                        [--screenshots DIR]
+                        [--screenshots DIR] [--state DIR]
 
   --board NAME          node: the bundle on Node (MQTT.js, real timers, the terminal as screen);
                         emulator: the bundle in QuickJS under the board's memory budget
@@ -27,6 +27,11 @@ Usage: hanlab board run --board node|emulator --device gsme|gpf|ppmid --broker m
   --runtime NAME        the machine runtime (default: the board's: node xstate, emulator compact)
   --no-stale-detection  build a PPMID that never warns of stale data (to test the tests)
   --screenshots DIR     a PNG of the display every time its pixels change (PPMID)
+  --state DIR           node board: the device's storage folder, what it keeps through a restart
+                        or a power cut (kill -9): GSME credit and registers, the GPF's mirror and
+                        commands not yet delivered, the PPMID's last reading. Default:
+                        dist/node/storage/PREMISES/EUI. An empty folder is a device new from the
+                        factory. (The emulator board has no storage: it always starts new.)
 
 Builds the bundle as 'hanlab build' does, connects, prints one line when it is up:
   hanlab board: up board=… device=… eui=… premises=… broker=… runtime=…[ heap=BYTES]
@@ -50,6 +55,7 @@ export async function run(argv: string[]): Promise<number> {
       runtime: { type: 'string' },
       'no-stale-detection': { type: 'boolean' },
       screenshots: { type: 'string' },
+      state: { type: 'string' },
     },
     true,
   );
@@ -60,6 +66,10 @@ export async function run(argv: string[]): Promise<number> {
   checkBrokerUrl('--broker', values.broker);
   const runtime = values.runtime === undefined ? undefined : oneOf<Runtime>('--runtime', values.runtime, RUNTIMES);
   const config = values.config === undefined ? undefined : loadBoardDeviceConfig(values.config, device);
+  if (values.state !== undefined) {
+    if (board !== 'node') throw new UsageError('--state: only the node board has storage');
+    checkWritableDirectory('--state', values.state);
+  }
   if (values.screenshots !== undefined) {
     if (device !== 'ppmid') throw new UsageError('--screenshots: only the ppmid has a screen');
     checkWritableDirectory('--screenshots', values.screenshots);
@@ -80,6 +90,7 @@ export async function run(argv: string[]): Promise<number> {
     ...(runtime ? { runtime } : {}),
     ...(values['no-stale-detection'] ? { flags: { staleDetection: false } } : {}),
     ...(values.screenshots !== undefined ? { screenshotsDir: values.screenshots } : {}),
+    ...(values.state !== undefined ? { stateDir: values.state } : {}),
   });
   process.stdout.write(running.upLine + '\n');
   for (const line of held) process.stdout.write(line + '\n');

@@ -142,6 +142,8 @@ async function launchBoardProcess(board: 'emulator' | 'node', o: LaunchOptions):
   writeFileSync(configFile, JSON.stringify(o.config, null, 2) + '\n');
   const args = [join(REPO, 'bin', 'hanlab.js'), 'board', 'run', '--board', board, '--device', o.config.device, '--broker', o.brokerUrl, '--config', configFile];
   if (o.noStaleDetection) args.push('--no-stale-detection');
+  // Every DUT starts from empty storage: what an earlier run of the same device kept stays out.
+  if (board === 'node') args.push('--state', join(dir, 'state'));
   const child: ChildProcess = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let exited: string | null = null;

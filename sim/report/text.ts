@@ -36,7 +36,14 @@ export function createTextTimeline(home: string, write: (line: string) => void):
       last = key;
       write(`${when(e.t)}  ${describeScreen(e.screen)}  | true ${pounds(e.trueCredit)}`);
     } else if (e.kind === 'fault') {
-      const what = e.fault === 'outage' ? `HAN outage ${e.phase} (${String(e.link)}, ${String(e.direction)}, loss ${String(e.loss)})` : `${e.fault} on ${String(e.device)}`;
+      const what =
+        e.fault === 'outage'
+          ? `HAN outage ${e.phase} (${String(e.link)}, ${String(e.direction)}, loss ${String(e.loss)})`
+          : e.fault === 'power'
+            ? e.phase === 'off'
+              ? `power off: ${String(e.device)} (for ${Math.round(Number(e.forMs) / 60_000)} min)`
+              : `power on: ${String(e.device)} starts from its storage`
+            : `${e.fault} on ${String(e.device)}`;
       write(`${when(e.t)}  ── ${what}`);
     } else if (e.kind === 'metric') {
       const what = e.minute === 'misleading' ? 'MISLEADING: shown credit off the truth, no warning' : e.minute === 'falseAlarm' ? 'false alarm: stale warning though the credit shown is within tolerance' : 'display honest';

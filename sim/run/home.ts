@@ -4,7 +4,7 @@ import type { MinuteClass } from '../../firmware/display/index.ts';
 import { gpfMachine, gsmeMachine, gsmeSummary, moneyPerPound, ppmidMachine } from '../../firmware/machines/index.ts';
 import type { GsmeContext } from '../../firmware/machines/index.ts';
 
-import type { Eui64, Platform } from '../../firmware/platform/index.ts';
+import type { Eui64, Platform, Storage } from '../../firmware/platform/index.ts';
 import { startDevice } from '../../firmware/runtime/device.ts';
 import type { RunningDevice } from '../../firmware/runtime/device.ts';
 import { decodeZclFrame } from '../../firmware/zcl/index.ts';
@@ -108,10 +108,25 @@ export async function startHome(o: HomeOptions): Promise<Home> {
     });
   }
 
+  // Each device's non-volatile memory: kept across a power cut (a `power` fault), in memory.
+  const storages = {} as Record<DeviceRole, Storage>;
+  for (const role of ROLES) {
+    const kept = new Map<string, string>();
+    storages[role] = { read: (k) => kept.get(k) ?? null, write: (k, v) => void kept.set(k, v) };
+  }
+  // Frames reach a device only while it is powered (one handler per transport, the current run's).
+  const powered: Record<DeviceRole, boolean> = { gsme: true, gpf: true, ppmid: true };
+  const frameHandlers: Partial<Record<DeviceRole, Parameters<HanDevice['onFrame']>[0]>> = {};
+  for (const role of ROLES) transports[role].onFrame((src, clusterId, bytes) => {
+    const h = frameHandlers[role];
+    if (powered[role] && h) h(src, clusterId, bytes);
+  });
+
   let screen: ScreenModel | null = null;
   const platformFor = (role: DeviceRole, rank: number): Platform => {
     const t = transports[role];
     return {
+      storage: storages[role],
       clock: clocks[role],
       timers: o.clock.forDevice(rank),
       han: {
@@ -121,7 +136,7 @@ export async function startHome(o: HomeOptions): Promise<Home> {
           rec({ kind: 'han', from: role, to: roleOf(dst), cluster: clusterName(clusterId), bytes: bytes.length, command: describeFrame(bytes), ...(lost ? { lost: true } : {}) });
           if (!lost) t.send(dst, clusterId, bytes);
         },
-        onFrame: (h) => t.onFrame(h),
+        onFrame: (h) => void (frameHandlers[role] = h),
       },
       observe: {
         state: (model) => t.observe.state(model),
@@ -146,17 +161,22 @@ export async function startHome(o: HomeOptions): Promise<Home> {
   const inputs = { gsme: gsmeInput(s, seedFor('gsme')), gpf: gpfInput(s, seedFor('gpf')), ppmid: ppmidInput(s, seedFor('ppmid')) };
   const onGpf: [string, (e: AnyEventObject) => void][] = [];
   const machines = { gsme: gsmeMachine, gpf: gpfMachine, ppmid: ppmidMachine };
-  const start = (role: DeviceRole, rank: number): RunningDevice => {
-    const platform = platformFor(role, rank);
-    const starter = o.start?.[role];
-    return starter ? starter(platform, inputs[role]) : startDevice(machines[role], platform, inputs[role]);
+  const ranks: Record<DeviceRole, number> = { gsme: o.rank, gpf: o.rank + 1, ppmid: o.rank + 2 };
+  // Listeners the world keeps on a device: attached again when it restarts after a power cut.
+  const listeners: Record<DeviceRole, [string, (e: AnyEventObject) => void][]> = { gsme: [], gpf: onGpf, ppmid: [] };
+  const listen = (role: DeviceRole, type: string, h: (e: AnyEventObject) => void) => {
+    listeners[role].push([type, h]);
+    devices[role]?.on(type, h);
   };
-  world.setTimeout(() => {
-    devices.gpf = start('gpf', o.rank + 1);
-    for (const [t, h] of onGpf) devices.gpf.on(t, h);
-  }, 0);
-  world.setTimeout(() => (devices.gsme = start('gsme', o.rank)), 0);
-  world.setTimeout(() => (devices.ppmid = start('ppmid', o.rank + 2)), 0);
+  const start = (role: DeviceRole): void => {
+    const platform = platformFor(role, ranks[role]);
+    const starter = o.start?.[role];
+    devices[role] = starter ? starter(platform, inputs[role]) : startDevice(machines[role], platform, inputs[role]);
+    for (const [t, h] of listeners[role]) devices[role].on(t, h);
+  };
+  world.setTimeout(() => start('gpf'), 0);
+  world.setTimeout(() => start('gsme'), 0);
+  world.setTimeout(() => start('ppmid'), 0);
 
   function gsmeState(): ReturnType<typeof gsmeSummary> {
     return gsmeSummary(devices.gsme.snapshot().context as GsmeContext);
@@ -209,6 +229,25 @@ export async function startHome(o: HomeOptions): Promise<Home> {
     atTime(out.start, () => rec({ kind: 'fault', fault: 'outage', phase: 'start', link: out.link, direction: out.direction, loss: out.loss }));
     atTime(out.end, () => rec({ kind: 'fault', fault: 'outage', phase: 'end', link: out.link, direction: out.direction, loss: out.loss }));
   }
+  // A power cut: the device stops (no frames in or out, its timers gone, what it was told is
+  // lost) and, `for` later, starts cold from its storage with the same EUI, config and seed.
+  for (const cut of s.power) {
+    atTime(cut.at, () => {
+      rec({ kind: 'fault', fault: 'power', phase: 'off', device: cut.device, forMs: cut.for });
+      const off = devices[cut.device];
+      const last = off.snapshot();
+      powered[cut.device] = false;
+      frameHandlers[cut.device] = undefined;
+      off.stop();
+      // Off: the world's events go nowhere; the meter's truth is what it was at the cut.
+      devices[cut.device] = { send: () => {}, snapshot: () => last, on: () => {}, stop: () => {} };
+    });
+    atTime(cut.end, () => {
+      rec({ kind: 'fault', fault: 'power', phase: 'on', device: cut.device });
+      powered[cut.device] = true;
+      start(cut.device);
+    });
+  }
   for (const f of s.clockFaults) {
     atTime(f.at, () => {
       rec({ kind: 'fault', fault: `clock-${f.kind}`, device: f.device, ...(f.kind === 'jump' ? { offsetMs: f.offset } : f.kind === 'drift' ? { driftPpm: f.driftPpm } : {}) });
@@ -221,7 +260,7 @@ export async function startHome(o: HomeOptions): Promise<Home> {
   // The reactive customer: acts on what the meter itself shows (the truth), after a delay.
   const auto = s.autoCustomer;
   let autoPending: 'enableSupply' | 'activateEc' | null = null;
-  world.setTimeout(() => devices.gsme.on('state', () => {
+  world.setTimeout(() => listen('gsme', 'state', () => {
     if (autoPending) return;
     const g = gsmeState();
     const flags = g.creditStatusFlags as string[];

@@ -151,6 +151,17 @@ export type ClockFault =
   | { device: ClockFaultDevice; at: number; kind: 'drift'; driftPpm: number }
   | { device: ClockFaultDevice; at: number; kind: 'unsynchronised' };
 
+/** A power cut: the device is off for `for` ms from `at`, then starts cold from its storage. */
+export interface PowerCut {
+  device: 'gsme' | 'gpf' | 'ppmid';
+  /** Epoch ms. */
+  at: number;
+  /** ms. */
+  for: number;
+  /** Epoch ms: at + for, when it starts again. */
+  end: number;
+}
+
 export interface Scenario {
   name: string;
   description?: string;
@@ -177,6 +188,8 @@ export interface Scenario {
   outages: Outage[];
   /** Sorted by time. */
   clockFaults: ClockFault[];
+  /** Power cuts, sorted by time. */
+  power: PowerCut[];
   metric: { /** £ */ tolerance: number };
   compare: boolean;
 }
@@ -693,6 +706,15 @@ const clockFaultSchema = strict(
   'device, at, kind, offset, driftPpm',
 );
 
+const powerSchema = strict(
+  {
+    device: enumOf(['gsme', 'gpf', 'ppmid']),
+    at: timeRef(),
+    for: duration({ positive: true }),
+  },
+  'device, at, for',
+);
+
 // ---------------------------------------------------------------------------------------------
 // The scenario
 
@@ -717,6 +739,7 @@ const rawScenarioSchema = strict(
     autoCustomer: autoCustomerSchema.prefault({}),
     outages: list(outageSchema, 'outages like { start: "+19h", duration: 3h, link: gsme-gpf }').default([]),
     clockFaults: list(clockFaultSchema, 'clock faults like { device: gsme, at: "+6h", kind: unsynchronised }').default([]),
+    power: list(powerSchema, 'power cuts like { device: gsme, at: "+6h", for: 10m }').default([]),
     metric: strict({ tolerance: money('an amount in £ ≥ 0').default(D.metric.tolerance) }, 'tolerance').prefault({}),
     compare: bool().default(D.compare),
   },
@@ -809,6 +832,25 @@ function resolve(raw: RawScenario, ctx: Ctx): Scenario {
     return { device: f.device, at: t, kind: 'unsynchronised' };
   });
 
+  const power = raw.power.map((p, i): PowerCut => {
+    const t = at(p.at);
+    inRun(t, ['power', i, 'at']);
+    const e = t + p.for;
+    if (t >= start && t <= end && e > end) {
+      fail(ctx, `a power cut that ends by the end of the run (${formatTime(end)}; at most ${formatDuration(end - t)} from its start)`, { resolved: `ends ${describeTime(e)}` }, ['power', i, 'for']);
+    }
+    return { device: p.device, at: t, for: p.for, end: e };
+  });
+  // A device already off cannot lose power again.
+  for (let i = 0; i < power.length; i++) {
+    for (let j = 0; j < i; j++) {
+      const a = power[j], b = power[i];
+      if (a && b && a.device === b.device && b.at < a.end && a.at < b.end) {
+        fail(ctx, `a power cut not overlapping power[${j}] (${a.device} off ${describeTime(a.at)} to ${describeTime(a.end)})`, { resolved: describeTime(b.at) }, ['power', i, 'at']);
+      }
+    }
+  }
+
   const { gsme, gpf, ppmid } = raw.devices;
   const seen: [string, string][] = [['gsme', gsme.eui]];
   for (const [dev, value] of [['gpf', gpf.eui], ['ppmid', ppmid.eui]] as const) {
@@ -836,6 +878,7 @@ function resolve(raw: RawScenario, ctx: Ctx): Scenario {
     autoCustomer: raw.autoCustomer,
     outages: [...outages].sort((a, b) => a.start - b.start),
     clockFaults: byTime(clockFaults),
+    power: byTime(power),
     metric: raw.metric,
     compare: raw.compare,
   };

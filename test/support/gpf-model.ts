@@ -45,11 +45,18 @@ const EVENTS: AnyEventObject[] = [
   fromPpmid(0x0705, 'cluster', 0x04, { kind: 'other', payload: encodeConsumerTopUp(2, 500) }),
   fromPpmid(0x0705, 'cluster', 0x09, { kind: 'other', payload: new Uint8Array() }),
   { type: 'WAN_REQUEST', requestId: 'w', useCase: 'GCS14' },
+  // The GSME's answer to the first command forwarded (sequence 1: the GPF's first forward).
+  {
+    type: 'HAN_FRAME',
+    src: GSME_EUI,
+    clusterId: 0x0705,
+    frame: { header: { frameType: 'global', direction: 'toClient', disableDefaultResponse: true, sequence: 1, commandId: ZclGeneralCommand.defaultResponse }, command: { kind: 'defaultResponse', commandId: 0x04, status: 0 } },
+  },
 ];
 
 function serialize(s: AnyMachineSnapshot): string {
   const c = s.context as GpfContext;
-  return JSON.stringify([s.value, c.pending.length, Object.keys(c.staged).length > 0, snapshotTimeMs(c.mirror) !== null, c.reportsReceived > 0]);
+  return JSON.stringify([s.value, c.pending.length, c.pending.filter((p) => p.fwdSeq >= 0).length, Object.keys(c.staged).length > 0, snapshotTimeMs(c.mirror) !== null, c.reportsReceived > 0]);
 }
 
 export const gpfModel: ModelOptions<GpfInput> = {
