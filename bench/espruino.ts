@@ -88,7 +88,8 @@ async function measure(device: DeviceKind, espruino: string, modules: string, cy
     const config = { ...configs[device], wifi: { ssid: 'bench', password: '' }, mqtt: { host: '127.0.0.1', port: broker.port } };
     await writeStorage(espruino, dir, { '.bootcde': bootCode(built.code, modules, SAMPLE_MS), 'hanlab.json': JSON.stringify(config) });
     for (const peer of DEVICES.filter((d) => d !== device)) {
-      peers.push(await runBoard({ board: 'node', device: peer, broker: broker.url, config: configs[peer], out: () => {}, err: () => {} }));
+      // A fresh home: the peers start from empty storage in the bench's own folder.
+      peers.push(await runBoard({ board: 'node', device: peer, broker: broker.url, config: configs[peer], stateDir: join(dir, 'state', peer), out: () => {}, err: () => {} }));
     }
     const e = startEspruino(espruino, dir);
     console_ = e;
