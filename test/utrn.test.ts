@@ -69,7 +69,7 @@ describe('UTRN issue and check', () => {
   it('refuses a wrong MAC, another meter, a wrong key, no key, a zero amount', () => {
     const u = issueUtrn(KEY, EUI, 1, 500);
     const b = utrnDigitsToBytes(u)!;
-    b[8] ^= 1;
+    b[8] = b[8]! ^ 1;
     expect(checkUtrn(utrnBytesToDigits(b), KEY, EUI, emptyUtrnWindow())).toEqual({ ok: false, reason: 'invalid' });
     const other = euiBytes('00DB1234567890B7')!;
     expect(checkUtrn(issueUtrn(KEY, other, 1, 500), KEY, EUI, emptyUtrnWindow())).toEqual({ ok: false, reason: 'notThisMeter' });
