@@ -64,7 +64,7 @@ describe('ppmid model (xstate/graph)', () => {
   it('reaches every state node', () => {
     const uncovered = nodes.filter((n) => !paths.some((p) => active(p.state, n.path)));
     expect(uncovered.map((n) => n.id)).toEqual([]);
-    expect(nodes.length).toBe(26);
+    expect(nodes.length).toBe(27);
   });
 
   it('replays every model path and every edge out of it on actors: same states; every transition taken', () => {

@@ -23,6 +23,8 @@ import type { GpfMirror, UnpopulatedSnapshotTime } from './gpf-mirror.ts';
 import { buildWanResponse, gsmeTimeReliability } from './gpf-wan.ts';
 import type { WanRequestEvent, WanRespondEmitted } from './gpf-wan.ts';
 import { isQueuedPrepaymentCommand } from './prepayment-commands.ts';
+import { deviceLogOf, expectsResponse, isJoined, isJoinedPpmid, isTopUpCommand, isTopUpResponseFromGsme, rememberForwarded } from './gpf-device-log.ts';
+import type { DeviceLog, ForwardedTopUp } from './gpf-device-log.ts';
 import { prngSeed } from './prng.ts';
 
 export type { GpfMirror, MirrorEntry, UnpopulatedSnapshotTime } from './gpf-mirror.ts';
@@ -68,6 +70,8 @@ export interface PendingCommand {
   src: Eui64;
   commandId: number;
   payload: Uint8Array;
+  /** The sender's ZCL sequence number (a ConsumerTopUpResponse goes back with it). */
+  sequence: number;
   /** CH clock, Unix ms. */
   receivedAtMs: number;
 }
@@ -78,6 +82,10 @@ export type GpfEmitted = HanSendEmitted | WanRespondEmitted | StateEmitted | Log
 export interface GpfContext {
   eui: Eui64;
   gsme: Eui64;
+  /** The devices joined to this GPF (gpf-device-log.ts): only they are served. */
+  deviceLog: DeviceLog;
+  /** Top-ups forwarded to the GSME whose ConsumerTopUpResponse goes back to their sender. */
+  forwarded: ForwardedTopUp[];
   firmware: Firmware;
   config: GpfConfig;
   clock: DeviceClock;
@@ -100,6 +108,8 @@ function initialContext(input: GpfInput): GpfContext {
   return {
     eui: input.eui,
     gsme: input.peers.gsme,
+    deviceLog: deviceLogOf(input.peers),
+    forwarded: [],
     firmware: input.firmware,
     config: { ...GPF_DEFAULT_CONFIG, ...(input.config ?? {}) },
     clock: input.clock,
@@ -161,7 +171,6 @@ function isCompleteReport(frame: ZclFrame): boolean {
 function isPrepaymentCommandForGsme(context: GpfContext, event: GpfEvent): event is HanFrameEvent {
   return (
     event.type === 'HAN_FRAME' &&
-    event.src !== context.gsme &&
     event.clusterId === ClusterId.prepayment &&
     event.frame.header.frameType === 'cluster' &&
     event.frame.header.direction === 'toServer' &&
@@ -205,10 +214,12 @@ export const gpfSetup = setup({
       const mirror = commitStaged(context.mirror, context.staged, context.firmware);
       const snap = snapshotTimeMs(mirror);
       let seq = context.seq;
+      let forwarded = context.forwarded;
       const out: GpfEmitted[] = [];
       for (const p of context.pending) {
         seq = nextSeq(seq);
         out.push({ type: 'han.send', dst: context.gsme, clusterId: ClusterId.prepayment, frame: clusterCommandFrame(seq, 'toServer', p.commandId, p.payload, true) });
+        if (isTopUpCommand(p.commandId)) forwarded = rememberForwarded(forwarded, { seq, src: p.src, srcSeq: p.sequence });
       }
       if (context.pending.length > 0) out.unshift(log('info', 'forwarding pending commands to the GSME', { commands: context.pending.map((p) => commandName(p.commandId)) }));
       if (!event.frame.header.disableDefaultResponse) {
@@ -222,6 +233,7 @@ export const gpfSetup = setup({
         reportsReceived: context.reportsReceived + 1,
         pending: [],
         seq,
+        forwarded,
         outbox: [...context.outbox, ...out],
       };
     }),
@@ -238,7 +250,13 @@ export const gpfSetup = setup({
     }),
     queueCommand: assign(({ context, event }) => {
       if (event.type !== 'HAN_FRAME' || event.frame.command.kind !== 'other') return {};
-      const pending: PendingCommand = { src: event.src, commandId: event.frame.header.commandId, payload: event.frame.command.payload, receivedAtMs: context.clock.now() };
+      const pending: PendingCommand = {
+        src: event.src,
+        commandId: event.frame.header.commandId,
+        payload: event.frame.command.payload,
+        sequence: event.frame.header.sequence,
+        receivedAtMs: context.clock.now(),
+      };
       const ack: GpfEmitted[] = event.frame.header.disableDefaultResponse
         ? []
         : [{ type: 'han.send', dst: event.src, clusterId: event.clusterId, frame: defaultResponseFrame(event.frame, ZclStatus.SUCCESS) }];
@@ -251,7 +269,9 @@ export const gpfSetup = setup({
       if (event.type !== 'HAN_FRAME') return {};
       const { header } = event.frame;
       const status = isPrepaymentCommandForGsme(context, event)
-        ? ZclStatus.FAILURE // queue full
+        ? isJoinedPpmid(context.deviceLog, event.src)
+          ? ZclStatus.FAILURE // queue full
+          : ZclStatus.NOT_AUTHORIZED // prepayment commands only from the PPMID
         : header.frameType === 'cluster'
           ? ZclStatus.UNSUP_CLUSTER_COMMAND
           : ZclStatus.UNSUP_GENERAL_COMMAND;
@@ -260,6 +280,26 @@ export const gpfSetup = setup({
         { type: 'han.send', dst: event.src, clusterId: event.clusterId, frame: defaultResponseFrame(event.frame, status) },
       ];
       return { outbox: [...context.outbox, ...out] };
+    }),
+    /** A frame from a device not in the device log: refused (NOT_AUTHORIZED where an answer is due) and logged. */
+    refuseStranger: assign(({ context, event }) => {
+      if (event.type !== 'HAN_FRAME') return {};
+      const { header } = event.frame;
+      const out: GpfEmitted[] = [log('warn', 'HAN frame from a device not in the device log: refused', { from: event.src, clusterId: event.clusterId, commandId: header.commandId })];
+      if (expectsResponse(event)) out.push({ type: 'han.send', dst: event.src, clusterId: event.clusterId, frame: defaultResponseFrame(event.frame, ZclStatus.NOT_AUTHORIZED) });
+      return { outbox: [...context.outbox, ...out] };
+    }),
+    /** The GSME's ConsumerTopUpResponse: back to the device whose top-up it answers, with its sequence number. */
+    forwardTopUpResponse: assign(({ context, event }) => {
+      if (event.type !== 'HAN_FRAME' || event.frame.command.kind !== 'other') return {};
+      const seq = event.frame.header.sequence;
+      const f = context.forwarded.find((x) => x.seq === seq);
+      if (!f) return { outbox: [...context.outbox, log('warn', 'ConsumerTopUpResponse for no forwarded top-up: dropped', { sequence: seq })] };
+      const frame = clusterCommandFrame(f.srcSeq, 'toClient', event.frame.header.commandId, event.frame.command.payload, true);
+      return {
+        forwarded: context.forwarded.filter((x) => x.seq !== seq),
+        outbox: [...context.outbox, log('info', 'top-up response forwarded', { to: f.src, result: event.frame.command.payload[0] ?? null }), { type: 'han.send' as const, dst: f.src, clusterId: event.clusterId, frame }],
+      };
     }),
     answerWan: assign(({ context, event }) => {
       if (event.type !== 'WAN_REQUEST') return {};
@@ -283,7 +323,10 @@ export const gpfSetup = setup({
     isCompleteGsmeReport: ({ context, event }) => isReportFromGsme(context, event) && isCompleteReport(event.frame),
     isGsmeReport: ({ context, event }) => isReportFromGsme(context, event),
     isReadRequest: ({ event }) => event.type === 'HAN_FRAME' && event.frame.command.kind === 'readAttributes' && event.frame.header.direction === 'toServer',
-    isQueueableCommand: ({ context, event }) => isPrepaymentCommandForGsme(context, event) && context.pending.length < context.config.maxPendingCommands,
+    isQueueableCommand: ({ context, event }) =>
+      isPrepaymentCommandForGsme(context, event) && isJoinedPpmid(context.deviceLog, event.src) && context.pending.length < context.config.maxPendingCommands,
+    isFromStranger: ({ context, event }) => event.type === 'HAN_FRAME' && !isJoined(context.deviceLog, event.src),
+    isTopUpResponse: ({ context, event }) => event.type === 'HAN_FRAME' && isTopUpResponseFromGsme(context.deviceLog, event),
     /** Requests the GPF does not serve (Default Responses, responses and reports are never answered). */
     isUnansweredRequest: ({ event }) => event.type === 'HAN_FRAME' && event.frame.header.direction === 'toServer' && event.frame.command.kind === 'other',
   },
@@ -303,6 +346,8 @@ export const gpfMachine = /* @__PURE__ */ gpfSetup.createMachine({
   entry: ['flush'],
   on: {
     HAN_FRAME: [
+      { guard: 'isFromStranger', actions: ['refuseStranger', 'flush'] },
+      { guard: 'isTopUpResponse', actions: ['forwardTopUpResponse', 'flush'] },
       { guard: 'isReadRequest', actions: ['answerRead', 'flush'] },
       { guard: 'isQueueableCommand', actions: ['queueCommand', 'flush'] },
       { guard: 'isUnansweredRequest', actions: ['refuseRequest', 'flush'] },

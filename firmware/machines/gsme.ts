@@ -20,7 +20,7 @@ import {
 import type { AttributeReport, ZclFrame } from '../zcl/index.ts';
 import { FLUSH, clusterCommandFrame, defaultResponseFrame, isDefaultResponseTo, nextSeq, readAttributesFrame, reportAttributesFrame } from './han-events.ts';
 import type { FlushEvent, HanFrameEvent, HanSendEmitted, LogEmitted, StateEmitted } from './han-events.ts';
-import { resolveGsmeConfig } from './gsme-config.ts';
+import { moneyPerPenny, resolveGsmeConfig } from './gsme-config.ts';
 import type { Firmware, GsmeConfig, GsmeInput } from './gsme-config.ts';
 import { addBill, addFlow, initialRegisters, rollBillingPeriod } from './gsme-registers.ts';
 import type { GsmeRegisters } from './gsme-registers.ts';
@@ -39,6 +39,9 @@ import {
 } from './gsme-prepayment.ts';
 import type { PrepaymentState } from './gsme-prepayment.ts';
 import { decodePrepaymentCommand } from './prepayment-commands.ts';
+import { CONSUMER_TOP_UP_RESPONSE, TopUpResult, checkMeterUtrn, encodeConsumerTopUpResponse, resultForRefusal } from './gsme-topup.ts';
+import { emptyUtrnWindow } from '../codec/utrn.ts';
+import type { UtrnWindow } from '../codec/utrn.ts';
 import { prngJitter, prngSeed } from './prng.ts';
 
 export { GSME_DEFAULT_CONFIG, resolveGsmeConfig } from './gsme-config.ts';
@@ -53,9 +56,9 @@ export interface GasFlowEvent {
 /** The customer at the meter. */
 export interface MeterButtonEvent {
   type: 'METER_BUTTON';
-  /** `topUp` is a code keyed in at the meter itself; `amount` in the money unit. */
+  /** `topUp`: a UTRN keyed in at the meter itself (20 digits). */
   action: 'activateEc' | 'enableSupply' | 'topUp';
-  amount?: number;
+  utrn?: string;
 }
 
 /** The meter loses (or regains) its clock synchronisation: a fault the simulator injects. */
@@ -93,6 +96,8 @@ export interface GsmeContext {
   awaitSeq: number;
   registers: GsmeRegisters;
   pay: PrepaymentState;
+  /** The UTRN counters already applied (plain JSON: kept with the rest of the meter's truth). */
+  utrnWindow: UtrnWindow;
   /** Hardware clock of the last standing-charge accrual. */
   lastAccrualHwMs: number;
   snapshot: GsmeReadingSnapshot | null;
@@ -130,6 +135,7 @@ function initialContext(input: GsmeInput): GsmeContext {
     awaitSeq: -1,
     registers: initialRegisters(config, hw + config.clockOffsetMs),
     pay: initialPrepayment(config),
+    utrnWindow: emptyUtrnWindow(),
     lastAccrualHwMs: hw,
     snapshot: null,
     attempt: 0,
@@ -399,19 +405,28 @@ export const gsmeSetup = setup({
           outbox: [...settled.outbox, log('info', 'emergency credit activation received', { accepted: r.accepted }), ...notes, ...answer(r.accepted ? ZclStatus.SUCCESS : ZclStatus.FAILURE)],
         };
       }
+      // ConsumerTopUp: answered with a ConsumerTopUpResponse (same sequence number), whatever the result.
+      const respond = (resultType: number, value: number, credit: number): GsmeEmitted =>
+        send(context, ClusterId.prepayment, clusterCommandFrame(frame.header.sequence, 'toClient', CONSUMER_TOP_UP_RESPONSE, encodeConsumerTopUpResponse({ resultType, topUpValue: value, source: request.originatingDevice, creditRemaining: clampInt32(credit) }), true));
       if (!isPrepayment(context)) {
-        return { outbox: [...settled.outbox, log('warn', 'top-up refused: meter not in prepayment mode'), ...answer(ZclStatus.FAILURE)] };
+        return { outbox: [...settled.outbox, log('warn', 'top-up refused: meter not in prepayment mode'), respond(TopUpResult.rejectedError, 0, 0)] };
       }
-      const pay = topUp(context.config, settled.pay, request.amount);
+      const t = checkMeterUtrn(request.code, context.config.topUpKey, context.eui, context.utrnWindow);
+      if (!t.ok) {
+        return { outbox: [...settled.outbox, log('warn', 'top-up refused', { reason: t.reason }), respond(resultForRefusal(t.reason), 0, settled.pay.credit)] };
+      }
+      const amount = t.pence * moneyPerPenny(context.config.priceTrailingDigit);
+      const pay = topUp(context.config, settled.pay, amount);
       return {
         ...settled,
         pay,
+        utrnWindow: t.window,
         changedByCommand: true,
         outbox: [
           ...settled.outbox,
-          log('info', 'top-up applied', { amountGbp: toPounds(context.config, request.amount), creditGbp: toPounds(context.config, pay.credit) }),
+          log('info', 'top-up applied', { amountGbp: toPounds(context.config, amount), counter: t.counter, creditGbp: toPounds(context.config, pay.credit) }),
           ...describePrepaymentChange(context.config, settled.pay, pay),
-          ...answer(ZclStatus.SUCCESS),
+          respond(TopUpResult.accepted, amount, pay.credit),
         ],
       };
     }),
@@ -423,10 +438,16 @@ export const gsmeSetup = setup({
       if (event.type !== 'METER_BUTTON' || !isPrepayment(context)) return {};
       const settled = { ...context, ...meterStep(context, 0) };
       if (event.action === 'topUp') {
-        const amount = event.amount ?? 0;
-        if (!Number.isInteger(amount) || amount <= 0) return { outbox: [...settled.outbox, log('warn', 'meter top-up refused: bad amount', { amount })] };
+        const t = checkMeterUtrn(typeof event.utrn === 'string' ? event.utrn : '', context.config.topUpKey, context.eui, context.utrnWindow);
+        if (!t.ok) return { outbox: [...settled.outbox, log('warn', 'meter top-up refused', { reason: t.reason })] };
+        const amount = t.pence * moneyPerPenny(context.config.priceTrailingDigit);
         const pay = topUp(context.config, settled.pay, amount);
-        return { ...settled, pay, outbox: [...settled.outbox, log('info', 'top-up keyed in at the meter', { amountGbp: toPounds(context.config, amount) }), ...describePrepaymentChange(context.config, settled.pay, pay)] };
+        return {
+          ...settled,
+          pay,
+          utrnWindow: t.window,
+          outbox: [...settled.outbox, log('info', 'top-up keyed in at the meter', { amountGbp: toPounds(context.config, amount), counter: t.counter }), ...describePrepaymentChange(context.config, settled.pay, pay)],
+        };
       }
       const r = event.action === 'activateEc' ? selectEmergencyCredit(context.config, settled.pay) : enableSupply(settled.pay);
       const notes = r.accepted ? describePrepaymentChange(context.config, settled.pay, r.state) : [log('info', `meter button ${event.action}: nothing to do`)];

@@ -92,6 +92,7 @@ function badges(s: ScreenModel): Badge[] {
   if (s.ec === 'inUse') add(s.emergencyCredit === null ? 'EC IN USE' : 'EC ' + formatPounds(s.emergencyCredit), 'caution');
   if (s.ec === 'available') add('EC READY', 'info');
   for (let i = 0; i < s.pending.length; i++) add(s.pending[i] === 'topUp' ? 'TOP-UP SENT' : 'EC REQUESTED', 'info');
+  if (typeof s.topUpRefused === 'string') add('TOP-UP REFUSED', 'alert');
   // Under a penny shows as £0.00: not worth a badge.
   if (s.debt !== null && s.debt >= 0.01) add('DEBT ' + formatPounds(s.debt), 'info');
   return out;
