@@ -293,7 +293,7 @@ export const gpfSetup = setup({
     forwardTopUpResponse: assign(({ context, event }) => {
       if (event.type !== 'HAN_FRAME' || event.frame.command.kind !== 'other') return {};
       const seq = event.frame.header.sequence;
-      const f = context.forwarded.find((x) => x.seq === seq);
+      const f = context.forwarded.filter((x) => x.seq === seq)[0];
       if (!f) return { outbox: [...context.outbox, log('warn', 'ConsumerTopUpResponse for no forwarded top-up: dropped', { sequence: seq })] };
       const frame = clusterCommandFrame(f.srcSeq, 'toClient', event.frame.header.commandId, event.frame.command.payload, true);
       return {

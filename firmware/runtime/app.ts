@@ -71,7 +71,7 @@ export function checkDeviceConfig(c: unknown, device: DeviceKind): string | null
     : c['seed'] !== undefined && !(typeof c['seed'] === 'number' && isFinite(c['seed'])) ? 'seed: expected a number'
     : c['profile'] !== undefined && TIMING_PROFILES.indexOf(c['profile'] as TimingProfile) < 0 ? `profile: expected one of ${TIMING_PROFILES.join(', ')}`
     : c['config'] !== undefined && !isObject(c['config']) ? 'config: expected an object'
-    : device === 'gsme' && isObject(c['config']) && c['config']['topUpKey'] !== undefined && !is(c['config']['topUpKey'], TOP_UP_KEY) ? 'config.topUpKey: expected 32 hex digits'
+    : device === 'gsme' && isObject(c['config']) && c['config']['topUpKey'] !== undefined && c['config']['topUpKey'] !== '' && !is(c['config']['topUpKey'], TOP_UP_KEY) ? "config.topUpKey: expected 32 hex digits (or '')"
     : null;
 }
 

@@ -85,7 +85,8 @@ const gsmeMachineConfig = strictConfigObject(
     debtAmounts: z.tuple([debt, debt, debt], { error: 'a list of 3 debt amounts in money units' }),
     debtRecovery: oneOf(['none', 'fromTopUp']),
     // The supplier's UTRN key for this meter (firmware/codec/utrn.ts): 16 bytes.
-    topUpKey: z.string({ error: 'a top-up key of 32 hex digits' }).regex(/^[0-9A-Fa-f]{32}$/, { error: 'a top-up key of 32 hex digits' }),
+    // '' (the default): no key, every UTRN refused.
+    topUpKey: z.string({ error: "a top-up key of 32 hex digits (or '': none)" }).regex(/^([0-9A-Fa-f]{32})?$/, { error: "a top-up key of 32 hex digits (or '': none)" }),
   },
   'GSME settings (wakeIntervalMs, ackTimeoutMs, topUpKey, …)',
 ).partial();
