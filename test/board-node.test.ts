@@ -4,6 +4,7 @@
  * timing) gets the PPMID from no data to a fresh balance on its retained screen; SIGTERM ends a
  * board with status 0; bad flags, config or broker end it with status 2 and one line.
  */
+import { euiBytes, issueUtrn, topUpKeyBytes } from '../firmware/codec/utrn.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -185,8 +186,11 @@ describe('hanlab board run', () => {
     // A top-up from the PPMID (its account, its topic): the GPF acknowledges it, the GSME applies it at its next wake.
     const ppmidCfg = { ...defaultDeviceConfig('ppmid'), premises: 'bench-1' };
     const gpfCfg = defaultDeviceConfig('gpf');
+    // A £7 code the supplier issues for this GSME under its key (its config's topUpKey).
+    const gsmeCfg = defaultDeviceConfig('gsme');
+    const utrn = issueUtrn(topUpKeyBytes((gsmeCfg.config as { topUpKey?: string }).topUpKey)!, euiBytes(gsmeCfg.eui)!, 1, 700);
     const ppmidAsClient = await watcher(ppmidCfg.eui, [hanTopic('bench-1', ppmidCfg.eui, gpfCfg.eui, 0x0705)], ppmidCfg.secret);
-    const frame = encodeZclFrame({ header: { frameType: 'cluster', direction: 'toServer', disableDefaultResponse: false, sequence: 0x33, commandId: 0x04 }, command: { kind: 'other', payload: encodeConsumerTopUp(2, 7 * 100_000) } });
+    const frame = encodeZclFrame({ header: { frameType: 'cluster', direction: 'toServer', disableDefaultResponse: false, sequence: 0x33, commandId: 0x04 }, command: { kind: 'other', payload: encodeConsumerTopUp(2, utrn) } });
     ppmidAsClient.client.publish(hanTopic('bench-1', gpfCfg.eui, ppmidCfg.eui, 0x0705), Buffer.from(frame), { qos: 0 });
     await until('the GPF acknowledging the top-up', () => ppmidAsClient.messages.length > 0, 10_000);
     await until('the top-up applied', () => (latest('gsme')?.creditGbp as number) > configured + 6.9, 20_000).catch((e: Error) => {

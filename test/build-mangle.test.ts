@@ -16,11 +16,15 @@ import { bundleComposition } from '../bench/composition.ts';
 import { runSimulation } from '../sim/run/run.ts';
 import type { DeviceStarter } from '../sim/run/home.ts';
 import { builtinScenario, parseScenario } from '../sim/scenario/load.ts';
+import { DEFAULT_EUIS } from '../sim/scenario/schema.ts';
+import { simulatedTopUpKey } from '../sim/wan/utrn-issuer.ts';
+import { euiBytes, issueUtrn, topUpKeyBytes } from '../firmware/codec/utrn.ts';
 
 /**
  * A day with what the built-in scenarios leave out at the PPMID: its link to the GPF lost, EC and
- * top-ups pressed on it (one of them nonsense), its clock unsynchronised.
+ * top-ups pressed on it (one of them nonsense, one a replayed code), its clock unsynchronised.
  */
+const REPLAYED = issueUtrn(topUpKeyBytes(simulatedTopUpKey(5, DEFAULT_EUIS.gsme))!, euiBytes(DEFAULT_EUIS.gsme)!, 1, 1000);
 const BUSY_DAY = `
 name: busy-day
 seed: 5
@@ -40,6 +44,7 @@ topUps:
   - { at: '+8h1m', amount: 5, via: ppmid }
   - { at: '+15h', amount: 5, via: ppmid }
   - { at: '+20h', amount: 3, via: meter }
+  - { at: '+21h', utrn: '${REPLAYED}', via: ppmid }
 serviceRequests:
   - { at: '+15h', useCase: GCS13a }
   - { at: '+15h1m', useCase: GCS60a }

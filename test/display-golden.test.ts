@@ -61,6 +61,8 @@ export const STATES: Record<string, ScreenModel> = {
   'han-lost': screen({ hanLost: true, snapshotMs: NOW - 50 * MIN }, {}, { lastContactMs: NOW - 45 * MIN }),
   'ec-in-use': screen({}, { credit: 0, emergencyCredit: 3.2, ec: 'inUse', lowCredit: true }),
   'supply-off': screen({}, { credit: 0, emergencyCredit: 0, ec: 'none', supply: 'off', lowCredit: true, debt: 4.5 }, { pending: { activateEc: false, topUpPounds: 10 } }),
+  // The meter refused the last top-up code (ConsumerTopUpResponse): the balance is unchanged.
+  'top-up-refused': screen({}, {}, { topUpRefused: 'Code too old' }),
 };
 
 const PROFILES = Object.keys(DISPLAY_PROFILES) as DisplayProfile[];
@@ -113,6 +115,7 @@ describe('what each state shows', () => {
       'han-lost': 'hanLost',
       'ec-in-use': 'fresh',
       'supply-off': 'fresh',
+      'top-up-refused': 'fresh',
     });
   });
 
@@ -127,6 +130,15 @@ describe('what each state shows', () => {
     expect(plan('han-lost').banners[0]!.title).toBe('NO METER LINK');
     expect(plan('ec-in-use')).toMatchObject({ balance: '£0.00', badges: [{ text: 'EC £3.20', tone: 'caution' }], banners: [{ code: 'lowCredit' }] });
     expect(plan('supply-off').badges.map((b) => b.text)).toEqual(['GAS OFF', 'TOP-UP SENT', 'DEBT £4.50']);
+    expect(plan('top-up-refused')).toMatchObject({ balance: '£12.34', badges: [{ text: 'TOP-UP: CODE TOO OLD', tone: 'alert' }] });
+    expect(STATES['top-up-refused']!.lines.at(-1)).toBe('Top-up refused: Code too old');
+    const badge = (reason: string) => planScreen({ ...STATES['fresh']!, topUpRefused: reason }).badges.map((b) => b.text);
+    expect(['Code already used', 'Code not for this meter', 'Code not valid', 'Code not accepted'].map(badge)).toEqual([
+      ['TOP-UP: CODE USED'],
+      ['TOP-UP: WRONG METER'],
+      ['TOP-UP: BAD CODE'],
+      ['TOP-UP: BAD CODE'],
+    ]);
   });
 
   it('banner texts fit without cutting: titles on the 128-px bar with "+N", details on the colour bar', () => {
@@ -152,6 +164,7 @@ describe('layout robustness', () => {
     freshness,
     warnings: fc.array(fc.record({ code: codes, text: fc.string({ maxLength: 200 }) }), { maxLength: 9 }),
     pending: fc.subarray(['activateEc', 'topUp'] as const),
+    topUpRefused: fc.option(fc.constantFrom('Code already used', 'Code not for this meter'), { nil: undefined }),
     lines: fc.constant([]),
   }) as fc.Arbitrary<ScreenModel>;
 

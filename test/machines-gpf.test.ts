@@ -9,11 +9,16 @@ import { encodeConsumerTopUp, encodeSelectEmergencyCredit } from '../firmware/ma
 import { UTC_TIME_INVALID, ZclDataType, ZclGeneralCommand, ZclStatus, utcTimeFromUnixMs } from '../firmware/zcl/index.ts';
 import type { AttributeReport, ZclFrame } from '../firmware/zcl/index.ts';
 import { EPOCH, GPF_EUI, GSME_EUI, PPMID_EUI, readRecord } from './machines-harness.ts';
+import { testUtrn } from './support/utrn.ts';
+import { encodeConsumerTopUpResponse, TopUpResult } from '../firmware/machines/gsme-topup.ts';
+
+const IHD_EUI = '00124B0000000004';
+const STRANGER_EUI = '00124B00000000EE';
 
 function lone(firmware: Firmware = 'secmp0015', config: Partial<GpfConfig> = {}) {
   const clock = new SimulatedClock();
   const hw = { now: () => EPOCH + clock.now() };
-  const actor = createActor(gpfMachine, { clock, input: { eui: GPF_EUI, peers: { gsme: GSME_EUI }, firmware, config, clock: hw, seed: 3 } });
+  const actor = createActor(gpfMachine, { clock, input: { eui: GPF_EUI, peers: { gsme: GSME_EUI, ppmid: PPMID_EUI, ihd: IHD_EUI }, firmware, config, clock: hw, seed: 3 } });
   const sent: HanSendEmitted[] = [];
   const wan: WanRespondEmitted[] = [];
   const logs: LogEmitted[] = [];
@@ -41,13 +46,13 @@ function lone(firmware: Firmware = 'secmp0015', config: Partial<GpfConfig> = {})
     });
     return sent.filter((x) => x.dst === src && x.frame.header.sequence === s).at(-1)?.frame;
   };
-  const command = (commandId: number, payload: Uint8Array) => {
+  const command = (commandId: number, payload: Uint8Array, src: string = PPMID_EUI) => {
     const s = ++seq;
-    frame(PPMID_EUI, 0x0705, {
+    frame(src, 0x0705, {
       header: { frameType: 'cluster', direction: 'toServer', disableDefaultResponse: false, sequence: s, commandId },
       command: { kind: 'other', payload },
     });
-    return sent.filter((x) => x.dst === PPMID_EUI && x.frame.header.sequence === s).at(-1)?.frame;
+    return sent.filter((x) => x.dst === src && x.frame.header.sequence === s).at(-1)?.frame;
   };
   const wanRequest = (useCase: WanRespondEmitted['useCase']) => {
     actor.send({ type: 'WAN_REQUEST', requestId: `q${wan.length}`, useCase });
@@ -144,7 +149,7 @@ describe('GPF commands for the sleepy GSME', () => {
   it('queues SelectAvailableEmergencyCredit and ConsumerTopUp with an immediate Default Response SUCCESS; forwards them oldest first after the complete report, then acknowledges the report', () => {
     const g = lone();
     const ec = encodeSelectEmergencyCredit(utcTimeFromUnixMs(EPOCH)!, 2);
-    const top = encodeConsumerTopUp(2, 1_000_000);
+    const top = encodeConsumerTopUp(2, testUtrn(GSME_EUI, 1, 10));
     expect(g.command(0x00, ec)!.command).toEqual({ kind: 'defaultResponse', commandId: 0x00, status: ZclStatus.SUCCESS });
     expect(g.command(0x04, top)!.command).toEqual({ kind: 'defaultResponse', commandId: 0x04, status: ZclStatus.SUCCESS });
     expect(g.states.at(-1)!.pendingCommands).toEqual(['selectEmergencyCredit', 'topUp']);
@@ -181,9 +186,65 @@ describe('GPF commands for the sleepy GSME', () => {
 
   it('refuses commands beyond maxPendingCommands with FAILURE, and other cluster commands with UNSUP_CLUSTER_COMMAND', () => {
     const g = lone('secmp0015', { maxPendingCommands: 1 });
-    expect(g.command(0x04, encodeConsumerTopUp(2, 1))!.command).toMatchObject({ status: ZclStatus.SUCCESS });
-    expect(g.command(0x04, encodeConsumerTopUp(2, 1))!.command).toMatchObject({ status: ZclStatus.FAILURE });
+    expect(g.command(0x04, encodeConsumerTopUp(2, testUtrn(GSME_EUI, 1, 1)))!.command).toMatchObject({ status: ZclStatus.SUCCESS });
+    expect(g.command(0x04, encodeConsumerTopUp(2, testUtrn(GSME_EUI, 2, 1)))!.command).toMatchObject({ status: ZclStatus.FAILURE });
     expect(g.command(0x07, new Uint8Array())!.command).toMatchObject({ status: ZclStatus.UNSUP_CLUSTER_COMMAND });
+  });
+});
+
+describe('GPF device log', () => {
+  it('refuses every request from a device not joined to it with NOT_AUTHORIZED, logs the source, queues nothing', () => {
+    const g = lone();
+    g.report(0x0705, [credit(5)]);
+    g.complete();
+    expect(g.read(STRANGER_EUI, 0x0705, [0x0001])!.command).toEqual({ kind: 'defaultResponse', commandId: 0x00, status: ZclStatus.NOT_AUTHORIZED });
+    const refused = g.sent.filter((s) => s.dst === STRANGER_EUI);
+    expect(refused.map((s) => s.frame.command)).toEqual([{ kind: 'defaultResponse', commandId: 0x00, status: ZclStatus.NOT_AUTHORIZED }]);
+    expect(g.command(0x04, encodeConsumerTopUp(2, testUtrn(GSME_EUI, 1, 50)), STRANGER_EUI)!.command).toEqual({ kind: 'defaultResponse', commandId: 0x04, status: ZclStatus.NOT_AUTHORIZED });
+    expect(g.command(0x00, encodeSelectEmergencyCredit(0, 2), STRANGER_EUI)!.command).toMatchObject({ status: ZclStatus.NOT_AUTHORIZED });
+    expect(g.states.at(-1)!.pendingCommands).toEqual([]);
+    expect(g.logs.filter((l) => l.level === 'warn' && l.message.includes('not in the device log')).map((l) => l.data!.from)).toEqual([STRANGER_EUI, STRANGER_EUI, STRANGER_EUI]);
+    // A stranger's "report" is not mirrored and gets no answer.
+    const before = g.sent.length;
+    g.frame(STRANGER_EUI, 0x0705, {
+      header: { frameType: 'global', direction: 'toClient', disableDefaultResponse: false, sequence: 9, commandId: ZclGeneralCommand.reportAttributes },
+      command: { kind: 'reportAttributes', reports: [credit(99_900_000)] },
+    });
+    expect(g.sent.length).toBe(before);
+    expect(readRecord(g.read(PPMID_EUI, 0x0705, [0x0001]), 0x0001)).toEqual({ status: 0, value: 5 });
+  });
+
+  it('takes prepayment commands only from its PPMID: a joined IHD may read but not top up', () => {
+    const g = lone();
+    expect(g.read(IHD_EUI, 0x0702, [0x0000])!.command.kind).toBe('readAttributesResponse');
+    expect(g.command(0x04, encodeConsumerTopUp(2, testUtrn(GSME_EUI, 1, 5)), IHD_EUI)!.command).toMatchObject({ status: ZclStatus.NOT_AUTHORIZED });
+    expect(g.command(0x00, encodeSelectEmergencyCredit(0, 2), IHD_EUI)!.command).toMatchObject({ status: ZclStatus.NOT_AUTHORIZED });
+    expect(g.command(0x04, encodeConsumerTopUp(2, testUtrn(GSME_EUI, 1, 5)), GSME_EUI)!.command).toMatchObject({ status: ZclStatus.NOT_AUTHORIZED });
+    expect(g.states.at(-1)!.pendingCommands).toEqual([]);
+  });
+
+  it("forwards the GSME's ConsumerTopUpResponse to the device that sent the top-up, with that device's sequence number", () => {
+    const g = lone();
+    g.command(0x04, encodeConsumerTopUp(2, testUtrn(GSME_EUI, 1, 5)));
+    const ppmidSeq = g.sent.at(-1)!.frame.header.sequence;
+    g.complete();
+    const fwd = g.sent.find((s) => s.dst === GSME_EUI && s.frame.header.commandId === 0x04)!;
+    const payload = encodeConsumerTopUpResponse({ resultType: TopUpResult.rejectedDuplicate, topUpValue: 0, source: 2, creditRemaining: 5 });
+    const answer = (sequence: number) =>
+      g.frame(GSME_EUI, 0x0705, { header: { frameType: 'cluster', direction: 'toClient', disableDefaultResponse: true, sequence, commandId: 0x03 }, command: { kind: 'other', payload } });
+    answer(fwd.frame.header.sequence);
+    const back = g.sent.at(-1)!;
+    expect(back).toMatchObject({ dst: PPMID_EUI, clusterId: 0x0705 });
+    expect(back.frame.header).toMatchObject({ frameType: 'cluster', direction: 'toClient', commandId: 0x03, sequence: ppmidSeq });
+    expect(back.frame.command).toEqual({ kind: 'other', payload });
+    // Once only; an unknown one is dropped with a warning.
+    const n = g.sent.length;
+    answer(fwd.frame.header.sequence);
+    expect(g.sent.length).toBe(n);
+    expect(g.logs.at(-1)!.message).toContain('for no forwarded top-up');
+    // The same response from anyone but the GSME is refused as from a stranger, or ignored.
+    g.frame(STRANGER_EUI, 0x0705, { header: { frameType: 'cluster', direction: 'toClient', disableDefaultResponse: true, sequence: 1, commandId: 0x03 }, command: { kind: 'other', payload } });
+    expect(g.sent.length).toBe(n);
   });
 });
 

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Firmware } from '../firmware/machines/gsme-config.ts';
 import { encodeConsumerTopUp, encodeSelectEmergencyCredit } from '../firmware/machines/prepayment-commands.ts';
+import { testUtrn } from './support/utrn.ts';
 import { UTC_TIME_INVALID, ZclStatus, utcTimeFromUnixMs } from '../firmware/zcl/index.ts';
 import { EPOCH, GPF_EUI, GSME_EUI, Home, readRecord, reportedValue } from './machines-harness.ts';
 
@@ -73,7 +74,7 @@ describe('commands for the sleepy GSME', () => {
     const h = new Home({ gsmeConfig: { initialCredit: 1 * MONEY } });
     h.advance(60_000, 0.002);
     expect(h.gsme.getSnapshot().value).toBe('sleeping');
-    const ack = h.ppmidCommand(0x04, encodeConsumerTopUp(2, 10 * MONEY));
+    const ack = h.ppmidCommand(0x04, encodeConsumerTopUp(2, testUtrn(GSME_EUI, 1, 10)));
     expect(ack!.command).toEqual({ kind: 'defaultResponse', commandId: 0x04, status: ZclStatus.SUCCESS });
     expect(h.gpfStates.at(-1)!.pendingCommands).toEqual(['topUp']);
     const creditBefore = h.gsme.getSnapshot().context.pay.credit;
@@ -88,7 +89,8 @@ describe('commands for the sleepy GSME', () => {
       'gsme:702:reportAttributes',
       'gpf:705:other', // the forwarded top-up, before the Default Response
       'gpf:702:defaultResponse',
-      'gsme:705:defaultResponse', // the GSME's answer to it: the GPF drops the command only now
+      'gsme:705:other', // ConsumerTopUpResponse (accepted) …
+      'gpf:705:other', // … forwarded to the PPMID
       'gsme:a:readAttributes',
       'gpf:a:readAttributesResponse',
       'gsme:702:reportAttributes',
@@ -121,7 +123,7 @@ describe('commands for the sleepy GSME', () => {
     h.gsme.send({ type: 'METER_BUTTON', action: 'enableSupply' });
     h.advanceUntil(() => h.gsme.getSnapshot().context.pay.supply === 0, 3 * 3600_000, flow);
     expect(h.gsme.getSnapshot().context.pay.ec).toBe(0);
-    h.ppmidCommand(0x04, encodeConsumerTopUp(2, 20 * MONEY));
+    h.ppmidCommand(0x04, encodeConsumerTopUp(2, testUtrn(GSME_EUI, 2, 20)));
     h.advanceUntil(() => h.gsme.getSnapshot().context.pay.supply === 1, 31 * 60_000, flow);
     expect(h.gsme.getSnapshot().context.pay).toMatchObject({ ec: 5 * MONEY, ecSelected: false, credit: 15 * MONEY });
     h.gsme.send({ type: 'METER_BUTTON', action: 'enableSupply' });

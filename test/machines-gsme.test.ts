@@ -9,6 +9,8 @@ import type { HanSendEmitted, LogEmitted } from '../firmware/machines/han-events
 import { CreditStatusBit, ZclGeneralCommand, ZclStatus, utcTimeFromUnixMs } from '../firmware/zcl/index.ts';
 import type { ZclFrame } from '../firmware/zcl/index.ts';
 import { EPOCH, GPF_EUI, GSME_EUI, Home, reportedValue } from './machines-harness.ts';
+import { TEST_TOP_UP_KEY, testUtrn } from './support/utrn.ts';
+import { decodeConsumerTopUpResponse, TopUpResult } from '../firmware/machines/gsme-topup.ts';
 
 const MONEY = 100_000; // £1 at PriceTrailingDigit 0x50
 
@@ -16,7 +18,7 @@ const MONEY = 100_000; // £1 at PriceTrailingDigit 0x50
 function lone(config: Partial<GsmeConfig> = {}, firmware: 'secmp0015' | 'legacy' = 'secmp0015', seed = 7) {
   const clock = new SimulatedClock();
   const hw = { now: () => EPOCH + clock.now() };
-  const actor = createActor(gsmeMachine, { clock, input: { eui: GSME_EUI, peers: { gpf: GPF_EUI }, firmware, config, clock: hw, seed } });
+  const actor = createActor(gsmeMachine, { clock, input: { eui: GSME_EUI, peers: { gpf: GPF_EUI }, firmware, config: { topUpKey: TEST_TOP_UP_KEY, ...config }, clock: hw, seed } });
   const sent: (HanSendEmitted & { at: number })[] = [];
   const logs: LogEmitted[] = [];
   const all: GsmeEmitted[] = [];
@@ -266,7 +268,7 @@ describe('GSME prepayment (machine)', () => {
     // Forwarded commands only reach the meter while it is awake (it is: nobody acknowledged the report).
     const topUp: ZclFrame = {
       header: { frameType: 'cluster', direction: 'toServer', disableDefaultResponse: true, sequence: 9, commandId: 0x04 },
-      command: { kind: 'other', payload: encodeConsumerTopUp(2, 20 * MONEY) },
+      command: { kind: 'other', payload: encodeConsumerTopUp(2, testUtrn(GSME_EUI, 1, 20)) },
     };
     m.actor.send({ type: 'HAN_FRAME', src: GPF_EUI, clusterId: 0x0705, frame: topUp });
     const c = ctx(m);
@@ -288,7 +290,7 @@ describe('GSME prepayment (machine)', () => {
     expect(ctx(m).pay.debt).toBeLessThanOrEqual(50 * 1000);
     const frame: ZclFrame = {
       header: { frameType: 'cluster', direction: 'toServer', disableDefaultResponse: false, sequence: 3, commandId: 0x04 },
-      command: { kind: 'other', payload: encodeConsumerTopUp(2, 10 * MONEY) },
+      command: { kind: 'other', payload: encodeConsumerTopUp(2, testUtrn(GSME_EUI, 1, 10)) },
     };
     // Wake the meter (it reports; nobody answers, so it stays awake for the retries).
     m.advance(40 * 60_000);
@@ -297,9 +299,51 @@ describe('GSME prepayment (machine)', () => {
     m.actor.send({ type: 'HAN_FRAME', src: GPF_EUI, clusterId: 0x0705, frame });
     expect(ctx(m).pay.debt).toBe(0);
     expect(ctx(m).pay.credit).toBeGreaterThan(10 * MONEY - debt - 100);
-    const dr = m.sent.at(-1)!;
-    expect(dr.frame.command).toEqual({ kind: 'defaultResponse', commandId: 0x04, status: ZclStatus.SUCCESS });
-    expect(dr.frame.header.sequence).toBe(3);
+    const r = m.sent.at(-1)!;
+    expect(r.frame.header).toMatchObject({ frameType: 'cluster', direction: 'toClient', commandId: 0x03, sequence: 3 });
+    expect(r.frame.command.kind === 'other' && decodeConsumerTopUpResponse(r.frame.command.payload)).toEqual({
+      resultType: TopUpResult.accepted,
+      topUpValue: 10 * MONEY,
+      source: 2,
+      creditRemaining: ctx(m).pay.credit,
+    });
+  });
+
+  it('applies a UTRN once: replayed, forged, another meter’s, too old or keyless → ConsumerTopUpResponse with the reason, nothing credited', () => {
+    const m = lone(base);
+    let seq = 10;
+    const send = (code: string) => {
+      const frame: ZclFrame = {
+        header: { frameType: 'cluster', direction: 'toServer', disableDefaultResponse: true, sequence: ++seq, commandId: 0x04 },
+        command: { kind: 'other', payload: encodeConsumerTopUp(2, code) },
+      };
+      m.actor.send({ type: 'HAN_FRAME', src: GPF_EUI, clusterId: 0x0705, frame });
+      const r = m.sent.at(-1)!;
+      expect(r.frame.header).toMatchObject({ commandId: 0x03, sequence: seq });
+      return r.frame.command.kind === 'other' ? decodeConsumerTopUpResponse(r.frame.command.payload)!.resultType : -1;
+    };
+    const credit = () => ctx(m).pay.credit;
+    const c0 = credit();
+    expect(send(testUtrn(GSME_EUI, 40, 5))).toBe(TopUpResult.accepted);
+    expect(credit()).toBe(c0 + 5 * MONEY);
+    expect(send(testUtrn(GSME_EUI, 40, 5))).toBe(TopUpResult.rejectedDuplicate);
+    const forged = testUtrn(GSME_EUI, 41, 500, 'ff'.repeat(16));
+    expect(send(forged)).toBe(TopUpResult.rejectedInvalid);
+    expect(send(testUtrn('00124B00000000EE', 42, 5))).toBe(TopUpResult.rejectedNotThisMeter);
+    expect(send(testUtrn(GSME_EUI, 7, 5))).toBe(TopUpResult.rejectedTooOld);
+    expect(send('1234')).toBe(TopUpResult.rejectedInvalid);
+    expect(send(testUtrn(GSME_EUI, 39, 1))).toBe(TopUpResult.accepted); // out of order, within the window
+    expect(credit()).toBe(c0 + 6 * MONEY);
+    expect(ctx(m).utrnWindow).toEqual({ highest: 40, seen: 1 });
+    // Keyed in at the meter: the same rules.
+    m.actor.send({ type: 'METER_BUTTON', action: 'topUp', utrn: testUtrn(GSME_EUI, 40, 5) });
+    expect(m.logs.at(-1)).toMatchObject({ message: 'meter top-up refused', data: { reason: 'used' } });
+    m.actor.send({ type: 'METER_BUTTON', action: 'topUp', utrn: testUtrn(GSME_EUI, 45, 2) });
+    expect(credit()).toBe(c0 + 8 * MONEY);
+    // No key configured: nothing is accepted.
+    const k = lone({ ...base, topUpKey: '' });
+    k.actor.send({ type: 'METER_BUTTON', action: 'topUp', utrn: testUtrn(GSME_EUI, 1, 5) });
+    expect(k.actor.getSnapshot().context.pay.credit).toBe(3 * MONEY);
   });
 
   it('CreditStatus bits follow the balances', () => {
@@ -308,15 +352,19 @@ describe('GSME prepayment (machine)', () => {
     expect(status()).toBe(CreditStatusBit.creditOk | CreditStatusBit.emergencyCreditEnabled);
   });
 
-  it('a malformed top-up is refused with INVALID_FIELD and changes nothing', () => {
+  it('a malformed top-up is refused (a bad code: Rejected Invalid; a bad payload: INVALID_FIELD) and changes nothing', () => {
     const m = lone(base);
-    const frame: ZclFrame = {
-      header: { frameType: 'cluster', direction: 'toServer', disableDefaultResponse: false, sequence: 5, commandId: 0x04 },
-      command: { kind: 'other', payload: new Uint8Array([2, 3, 0x31, 0x41, 0x32]) },
-    };
-    m.actor.send({ type: 'HAN_FRAME', src: GPF_EUI, clusterId: 0x0705, frame });
+    const frame = (sequence: number, payload: Uint8Array): ZclFrame => ({
+      header: { frameType: 'cluster', direction: 'toServer', disableDefaultResponse: false, sequence, commandId: 0x04 },
+      command: { kind: 'other', payload },
+    });
+    m.actor.send({ type: 'HAN_FRAME', src: GPF_EUI, clusterId: 0x0705, frame: frame(5, new Uint8Array([2, 3, 0x31, 0x41, 0x32])) });
     expect(ctx(m).pay.credit).toBe(3 * MONEY);
+    const r = m.sent.at(-1)!.frame.command;
+    expect(r.kind === 'other' && decodeConsumerTopUpResponse(r.payload)!.resultType).toBe(TopUpResult.rejectedInvalid);
+    m.actor.send({ type: 'HAN_FRAME', src: GPF_EUI, clusterId: 0x0705, frame: frame(6, new Uint8Array([2, 9, 0x31])) });
     expect(m.sent.at(-1)!.frame.command).toEqual({ kind: 'defaultResponse', commandId: 0x04, status: ZclStatus.INVALID_FIELD });
+    expect(ctx(m).pay.credit).toBe(3 * MONEY);
   });
 
   it('publishes state only when the observable summary changes', () => {

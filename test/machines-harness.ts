@@ -12,6 +12,7 @@ import type { Firmware, GsmeConfig, GsmeEmitted } from '../firmware/machines/gsm
 import type { HanSendEmitted, LogEmitted } from '../firmware/machines/han-events.ts';
 import { ZclGeneralCommand } from '../firmware/zcl/index.ts';
 import type { ZclFrame } from '../firmware/zcl/index.ts';
+import { TEST_TOP_UP_KEY } from './support/utrn.ts';
 
 /** Hardware clocks read EPOCH + simulated time. 2025-01-15T00:00:00Z. */
 export const EPOCH = Date.UTC(2025, 0, 15, 0, 0, 0);
@@ -63,7 +64,7 @@ export class Home {
     });
     this.gsme = createActor(gsmeMachine, {
       clock: this.clock,
-      input: { eui: GSME_EUI, peers: { gpf: GPF_EUI }, firmware: options.gsmeFirmware ?? 'secmp0015', config: options.gsmeConfig ?? {}, clock: this.hw, seed: options.seed ?? 42 },
+      input: { eui: GSME_EUI, peers: { gpf: GPF_EUI }, firmware: options.gsmeFirmware ?? 'secmp0015', config: { topUpKey: TEST_TOP_UP_KEY, ...(options.gsmeConfig ?? {}) }, clock: this.hw, seed: options.seed ?? 42 },
     });
     this.wire(this.gpf, GPF_EUI, this.gpfLogs, this.gpfStates);
     this.wire(this.gsme, GSME_EUI, this.gsmeLogs, this.gsmeStates);

@@ -20,6 +20,7 @@ import { ppmidMachine } from '../firmware/machines/ppmid.ts';
 import type { PpmidContext, ScreenEmitted } from '../firmware/machines/ppmid.ts';
 import { ppmidRecord, restorePpmid } from '../firmware/machines/ppmid-persist.ts';
 import { encodeConsumerTopUp } from '../firmware/machines/prepayment-commands.ts';
+import { euiBytes, issueUtrn, topUpKeyBytes } from '../firmware/codec/utrn.ts';
 import type { ScreenModel } from '../firmware/display/screen-model.ts';
 import { ZclDataType, ZclStatus } from '../firmware/zcl/index.ts';
 import type { ZclFrame } from '../firmware/zcl/index.ts';
@@ -27,6 +28,8 @@ import { EPOCH, GPF_EUI, GSME_EUI, PPMID_EUI } from './machines-harness.ts';
 
 const MONEY = 100_000;
 const FAKE_PPMID = '00124B00000000AA';
+/** The GSME's top-up key here: the fake PPMID keys in UTRNs issued under it. */
+const TOP_UP_KEY = '000102030405060708090A0B0C0D0E0F';
 type Role = 'gsme' | 'gpf' | 'ppmid';
 const EUIS: Record<Role, string> = { gsme: GSME_EUI, gpf: GPF_EUI, ppmid: PPMID_EUI };
 const MACHINES: Record<Role, AnyStateMachine> = { gsme: gsmeMachine, gpf: gpfMachine, ppmid: ppmidMachine };
@@ -74,10 +77,11 @@ class PoweredHome {
   }
 
   input(role: Role): Record<string, unknown> {
-    const peers = role === 'gpf' ? { gsme: GSME_EUI, ppmid: PPMID_EUI } : { gpf: GPF_EUI };
+    // The GPF's device log: the real PPMID when it runs, else the fake one that keys in top-ups.
+    const peers = role === 'gpf' ? { gsme: GSME_EUI, ppmid: this.roles.includes('ppmid') ? PPMID_EUI : FAKE_PPMID } : { gpf: GPF_EUI };
     const config =
       role === 'gsme'
-        ? { wakeIntervalMs: 5 * 60_000, wakeJitterMs: 0, standingChargePencePerDay: 0, initialCredit: 5 * MONEY, ...this.gsmeConfig }
+        ? { wakeIntervalMs: 5 * 60_000, wakeJitterMs: 0, standingChargePencePerDay: 0, initialCredit: 5 * MONEY, topUpKey: TOP_UP_KEY, ...this.gsmeConfig }
         : role === 'ppmid'
           ? { pollIntervalMs: 60_000, expectedUpdateIntervalMs: 5 * 60_000 }
           : {};
@@ -133,11 +137,12 @@ class PoweredHome {
   /** A top-up from a joined HAN device (stands in for the PPMID); its sequence number. */
   topUp(amount: number): number {
     const seq = ++this.fakeSeq & 0xff;
+    const utrn = issueUtrn(topUpKeyBytes(TOP_UP_KEY)!, euiBytes(GSME_EUI)!, this.fakeSeq, Math.round(amount / 1000));
     this.send({
       src: FAKE_PPMID,
       dst: GPF_EUI,
       clusterId: 0x0705,
-      frame: { header: { frameType: 'cluster', direction: 'toServer', disableDefaultResponse: false, sequence: seq, commandId: 0x04 }, command: { kind: 'other', payload: encodeConsumerTopUp(2, amount) } },
+      frame: { header: { frameType: 'cluster', direction: 'toServer', disableDefaultResponse: false, sequence: seq, commandId: 0x04 }, command: { kind: 'other', payload: encodeConsumerTopUp(2, utrn) } },
     });
     return seq;
   }

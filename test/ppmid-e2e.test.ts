@@ -3,6 +3,7 @@
  * delivered through a queue that can lose them: the contract of docs/han-protocol.md end to end,
  * and the core metric (spec section 6) minute by minute.
  */
+import { TEST_TOP_UP_KEY, testUtrn } from './support/utrn.ts';
 import { describe, expect, it } from 'vitest';
 import { createActor, SimulatedClock } from 'xstate';
 import { gpfMachine } from '../firmware/machines/gpf.ts';
@@ -33,7 +34,7 @@ interface Frame {
 function home(opts: { gsme?: Firmware; gpf?: Firmware; ppmid?: Firmware; ppmidConfig?: Partial<PpmidConfig>; gsmeConfig?: Partial<GsmeConfig> } = {}) {
   const clock = new SimulatedClock();
   const hw = { now: () => EPOCH + clock.now() };
-  const gsme = createActor(gsmeMachine, { clock, input: { eui: GSME, peers: { gpf: GPF }, firmware: opts.gsme ?? 'secmp0015', config: { initialCredit: 2_000_000, ...opts.gsmeConfig }, clock: hw, seed: 3 } });
+  const gsme = createActor(gsmeMachine, { clock, input: { eui: GSME, peers: { gpf: GPF }, firmware: opts.gsme ?? 'secmp0015', config: { initialCredit: 2_000_000, topUpKey: TEST_TOP_UP_KEY, ...opts.gsmeConfig }, clock: hw, seed: 3 } });
   const gpf = createActor(gpfMachine, { clock, input: { eui: GPF, peers: { gsme: GSME, ppmid: PPMID }, firmware: opts.gpf ?? 'secmp0015', clock: hw, seed: 4 } });
   const ppmid = createActor(ppmidMachine, { clock, input: { eui: PPMID, peers: { gpf: GPF }, firmware: opts.ppmid ?? 'secmp0015', config: opts.ppmidConfig ?? {}, clock: hw, seed: 5 } });
   let screen: ScreenModel | null = null;
@@ -175,7 +176,7 @@ describe('ppmid end to end with the GSME and GPF machines', () => {
     const h = home();
     h.run(5);
     const before = h.trueCredit();
-    h.ppmid.send({ type: 'BUTTON', action: 'topUp', amount: 10 });
+    h.ppmid.send({ type: 'BUTTON', action: 'topUp', utrn: testUtrn(GSME, 1, 10) });
     expect(h.screen()!.pending).toEqual(['topUp']);
     h.run(40);
     expect(h.trueCredit()).toBeGreaterThan(before + 9);

@@ -1,3 +1,5 @@
+import { testUtrn } from './support/utrn.ts';
+import { encodeConsumerTopUpResponse, TopUpResult } from '../firmware/machines/gsme-topup.ts';
 import { describe, expect, it } from 'vitest';
 import { ZclGeneralCommand, ZclStatus } from '../firmware/zcl/index.ts';
 import type { ZclFrame } from '../firmware/zcl/index.ts';
@@ -48,7 +50,7 @@ describe('ppmid polling', () => {
     expect(h.states.at(-1)!.state).toMatchObject({ lastPollResult: 'ok', failures: 0, firmware: 'secmp0015', freshness: 'fresh', link: 'up' });
   });
 
-  it('keeps reading Price while the GPF has none, and refuses a top-up it cannot express', () => {
+  it('keeps reading Price while the GPF has none; a top-up code goes out all the same (the meter judges it)', () => {
     const h = startPpmid({
       setup: (g) => {
         g.standard(BASE - 10 * MIN);
@@ -58,9 +60,8 @@ describe('ppmid polling', () => {
     h.advance(3 * MIN);
     expect(h.gpf.reads.filter((r) => r.clusterId === 0x0700).length).toBe(4);
     expect(h.screen()).toMatchObject({ credit: null, freshness: 'noData', lines: ['Balance not available'] });
-    h.actor.send({ type: 'BUTTON', action: 'topUp', amount: 10 });
-    expect(h.gpf.commands).toEqual([]);
-    expect(h.logs.at(-1)).toMatchObject({ level: 'warn', message: 'top-up not sent', data: { reason: 'PriceTrailingDigit not read' } });
+    h.actor.send({ type: 'BUTTON', action: 'topUp', utrn: '1234-5678-9012-3456-7890' });
+    expect(h.gpf.commands).toHaveLength(1);
   });
 
   it('matches responses by sequence number and source', () => {
@@ -356,13 +357,14 @@ describe('ppmid customer commands', () => {
     expect(h.logs.some((l) => l.level === 'warn' && l.message === 'GPF refused EC' && l.data?.['status'] === ZclStatus.FAILURE)).toBe(true);
   });
 
-  it('top-up: ConsumerTopUp with the amount as ASCII money units, pending until the credit rises', () => {
+  it('top-up: ConsumerTopUp with the UTRN as 20 ASCII digits, pending until the credit rises', () => {
     const h = startPpmid({ setup: (g) => g.standard(BASE - 5 * MIN) });
     h.advance(2 * MIN + 30_000);
-    h.actor.send({ type: 'BUTTON', action: 'topUp', amount: 10 });
+    const utrn = testUtrn('00124B0000000001', 3, 10);
+    h.actor.send({ type: 'BUTTON', action: 'topUp', utrn: utrn.slice(0, 10) + ' ' + utrn.slice(10) });
     const cmd = h.gpf.commands.at(-1)!;
     expect(cmd.frame.header).toMatchObject({ frameType: 'cluster', direction: 'toServer', commandId: 0x04 });
-    expect(cmd.frame.command).toEqual({ kind: 'other', payload: new Uint8Array([2, 7, ...Array.from('1000000', (c) => c.charCodeAt(0))]) });
+    expect(cmd.frame.command).toEqual({ kind: 'other', payload: new Uint8Array([2, 20, ...Array.from(utrn, (c) => c.charCodeAt(0))]) });
     expect(h.screen().pending).toEqual(['topUp']);
     expect(h.screen().lines.at(-1)).toBe('Top-up £10.00 sent — waiting for the meter');
     // Consumption alone never confirms it.
@@ -375,12 +377,41 @@ describe('ppmid customer commands', () => {
     expect(h.logs.some((l) => l.message === 'top-up confirmed by meter')).toBe(true);
   });
 
-  it('top-up without an amount is not sent', () => {
+  it('top-up without a 20-digit code is not sent', () => {
     const h = startPpmid({ setup: (g) => g.standard(BASE - 5 * MIN) });
     h.actor.send({ type: 'BUTTON', action: 'topUp' });
-    h.actor.send({ type: 'BUTTON', action: 'topUp', amount: -5 });
+    h.actor.send({ type: 'BUTTON', action: 'topUp', utrn: '12345' });
+    h.actor.send({ type: 'BUTTON', action: 'topUp', utrn: '99999999999999999999' }); // above 66 bits
     expect(h.gpf.commands).toEqual([]);
-    expect(h.logs.filter((l) => l.message === 'top-up not sent')).toHaveLength(2);
+    expect(h.logs.filter((l) => l.message === 'top-up not sent').map((l) => l.data!['reason'])).toEqual(['no code', 'not a 20-digit code', 'not a valid code']);
     expect(h.screen().pending).toEqual([]);
+  });
+
+  it("the meter's refusal (ConsumerTopUpResponse, forwarded by the GPF) ends the pending top-up and the screen says why", () => {
+    const h = startPpmid({ setup: (g) => g.standard(BASE - 5 * MIN) });
+    h.advance(2 * MIN + 30_000);
+    const refuse = (resultType: number) => {
+      h.actor.send({ type: 'BUTTON', action: 'topUp', utrn: testUtrn('00124B0000000001', 3, 10) });
+      const seq = h.gpf.commands.at(-1)!.frame.header.sequence;
+      const payload = encodeConsumerTopUpResponse({ resultType, topUpValue: 0, source: 2, creditRemaining: 0 });
+      h.actor.send({ type: 'HAN_FRAME', src: GPF, clusterId: 0x0705, frame: { header: { frameType: 'cluster', direction: 'toClient', disableDefaultResponse: true, sequence: seq, commandId: 0x03 }, command: { kind: 'other', payload } } });
+      return h.screen();
+    };
+    const texts = [TopUpResult.rejectedDuplicate, TopUpResult.rejectedNotThisMeter, TopUpResult.rejectedInvalid, TopUpResult.rejectedTooOld].map((r) => {
+      const s = refuse(r);
+      expect(s.pending).toEqual([]);
+      expect(s.credit).toBe(12.34);
+      return [s.topUpRefused, s.lines.at(-1)];
+    });
+    expect(texts).toEqual([
+      ['Code already used', 'Top-up refused: Code already used'],
+      ['Code not for this meter', 'Top-up refused: Code not for this meter'],
+      ['Code not valid', 'Top-up refused: Code not valid'],
+      ['Code too old', 'Top-up refused: Code too old'],
+    ]);
+    expect(h.logs.filter((l) => l.message === 'top-up refused by meter')).toHaveLength(4);
+    // The notice goes after pendingTimeout.
+    h.advance(66 * MIN);
+    expect(h.screen().topUpRefused).toBeUndefined();
   });
 });

@@ -78,11 +78,17 @@ describe('scenario errors name the file, line, field path, expected and found', 
     ]);
   });
 
-  it('top-up amounts must be positive; missing required fields say "found nothing"', () => {
-    const err = yaml("name: x\ntopUps:\n  - { at: '+1h', amount: 0 }\n  - { at: '+2h' }\n");
+  it('top-ups: an amount a UTRN can carry, or a 20-digit utrn, one of the two; missing say "found nothing"', () => {
+    const err = yaml(
+      "name: x\ntopUps:\n  - { at: '+1h', amount: 0 }\n  - { at: '+2h' }\n  - { at: '+3h', amount: 700 }\n  - { at: '+4h', utrn: '1234' }\n  - { at: '+5h', amount: 5, utrn: '12345678901234567890' }\n  - { at: '+6h', amount: 1.234 }\n",
+    );
     expect(err.problems.map((p) => p.message)).toEqual([
-      'sim/scenarios/x.yaml:3: topUps[0].amount: expected an amount in £ greater than 0, found 0',
-      'sim/scenarios/x.yaml:4: topUps[1].amount: expected an amount in £ greater than 0, found nothing',
+      'sim/scenarios/x.yaml:3: topUps[0].amount: expected an amount in £ from 0.01 to 655.35, whole pence (what a UTRN carries), found 0',
+      'sim/scenarios/x.yaml:4: topUps[1].amount: expected an amount in £ from 0.01 to 655.35, whole pence (what a UTRN carries), or a utrn, found nothing',
+      'sim/scenarios/x.yaml:5: topUps[2].amount: expected an amount in £ from 0.01 to 655.35, whole pence (what a UTRN carries), found 700',
+      "sim/scenarios/x.yaml:6: topUps[3].utrn: expected a UTRN of 20 digits like '1234 5678 9012 3456 7890' (at most 2^66 − 1), found \"1234\"",
+      'sim/scenarios/x.yaml:7: topUps[4].utrn: expected either an amount (the supplier issues the code) or a utrn, not both, found "12345678901234567890"',
+      'sim/scenarios/x.yaml:8: topUps[5].amount: expected an amount in £ from 0.01 to 655.35, whole pence (what a UTRN carries), found 1.234',
     ]);
   });
 

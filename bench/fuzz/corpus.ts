@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { decodeGbcsMessage } from '../../firmware/gbcs/message.ts';
 import { encodeConsumerTopUp, encodeSelectEmergencyCredit, OriginatingDevice } from '../../firmware/machines/prepayment-commands.ts';
+import { euiBytes, issueUtrn, topUpKeyBytes } from '../../firmware/codec/utrn.ts';
 import type { ZclDataTypeId, ZclFrame, ZclValue } from '../../firmware/zcl/index.ts';
 import { Basic, encodeZclFrame, Metering, Prepayment, PrepaymentCommand, Price, Time, ZclDataType, ZclGeneralCommand } from '../../firmware/zcl/index.ts';
 import { dutConfig } from '../../sim/hil/config.ts';
@@ -59,7 +60,7 @@ export function zclFrames(): Uint8Array[] {
     frames.push({ header: header(ZclGeneralCommand.reportAttributes, seq++, 'global', 'toClient'), command: { kind: 'reportAttributes', reports: attrs.map((a, i) => ({ attributeId: a.id, type: a.type, value: valueFor(a.type, i) })) } });
   }
   frames.push({ header: header(ZclGeneralCommand.defaultResponse, seq++, 'global', 'toClient'), command: { kind: 'defaultResponse', commandId: PrepaymentCommand.ConsumerTopUp, status: 0 } });
-  frames.push({ header: header(PrepaymentCommand.ConsumerTopUp, seq++, 'cluster'), command: { kind: 'other', payload: encodeConsumerTopUp(OriginatingDevice.ihdOrPpmid, 1_000_000) } });
+  frames.push({ header: header(PrepaymentCommand.ConsumerTopUp, seq++, 'cluster'), command: { kind: 'other', payload: encodeConsumerTopUp(OriginatingDevice.ihdOrPpmid, utrnCodes()[0]!) } });
   frames.push({ header: header(PrepaymentCommand.SelectAvailableEmergencyCredit, seq++, 'cluster'), command: { kind: 'other', payload: encodeSelectEmergencyCredit(0x2b3c4d5e, OriginatingDevice.ihdOrPpmid) } });
   frames.push({ header: { ...header(ZclGeneralCommand.readAttributes, seq++), manufacturerCode: 0x1234 }, command: { kind: 'readAttributes', attributeIds: [0x0000, 0x0007] } });
   for (const f of frames) out.push(encodeZclFrame(f));
@@ -69,13 +70,29 @@ export function zclFrames(): Uint8Array[] {
   return (zcl = out);
 }
 
+/** The fuzzed meter: its EUI and top-up key (test values). */
+export const FUZZ_METER = { eui: '00DB48FFFE00A003', topUpKey: '000102030405060708090A0B0C0D0E0F' };
+
+/** UTRNs the supplier would issue for FUZZ_METER: small, large and edge amounts and counters. */
+export function utrnCodes(): string[] {
+  const key = topUpKeyBytes(FUZZ_METER.topUpKey)!;
+  const eui = euiBytes(FUZZ_METER.eui)!;
+  return [
+    issueUtrn(key, eui, 1, 1000),
+    issueUtrn(key, eui, 2, 1),
+    issueUtrn(key, eui, 0xffff, 0xffff),
+    issueUtrn(key, eui, 40, 500),
+    issueUtrn(key, euiBytes('00124B0000000001')!, 3, 2000), // another meter's
+  ];
+}
+
 /** Prepayment command inputs: the command id byte, then the payload the encoders build. */
 export function prepaymentInputs(): Uint8Array[] {
   const withId = (id: number, payload: Uint8Array) => Uint8Array.of(id, ...payload);
   return [
-    withId(PrepaymentCommand.ConsumerTopUp, encodeConsumerTopUp(OriginatingDevice.ihdOrPpmid, 1_000_000)),
-    withId(PrepaymentCommand.ConsumerTopUp, encodeConsumerTopUp(OriginatingDevice.ihdOrPpmid, 1)),
-    withId(PrepaymentCommand.ConsumerTopUp, encodeConsumerTopUp(OriginatingDevice.meter, 2_147_483_647)),
+    withId(PrepaymentCommand.ConsumerTopUp, encodeConsumerTopUp(OriginatingDevice.ihdOrPpmid, utrnCodes()[0]!)),
+    withId(PrepaymentCommand.ConsumerTopUp, encodeConsumerTopUp(OriginatingDevice.ihdOrPpmid, utrnCodes()[1]!)),
+    withId(PrepaymentCommand.ConsumerTopUp, encodeConsumerTopUp(OriginatingDevice.meter, utrnCodes()[2]!)),
     withId(PrepaymentCommand.SelectAvailableEmergencyCredit, encodeSelectEmergencyCredit(0x2b3c4d5e, OriginatingDevice.ihdOrPpmid)),
     withId(PrepaymentCommand.SelectAvailableEmergencyCredit, encodeSelectEmergencyCredit(0xffffffff, OriginatingDevice.energyServiceInterface)),
   ];

@@ -10,6 +10,7 @@ import { gbcsTarget } from './targets/gbcs.ts';
 import { hanTopicTarget } from './targets/han-topic.ts';
 import { prepaymentTarget } from './targets/prepayment.ts';
 import { scenarioTarget } from './targets/scenario.ts';
+import { utrnTarget } from './targets/utrn.ts';
 import { zclTarget } from './targets/zcl.ts';
 
 export const FUZZ_TARGETS: readonly FuzzTarget[] = [
@@ -18,9 +19,7 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
   zclTarget,
   dlmsDateTimeTarget,
   prepaymentTarget,
-  // UTRN: the 20-digit top-up code decoder is being written on another branch (issue 12, "Top-ups
-  // that cannot be forged"). When it lands, add bench/fuzz/targets/utrn.ts (mutated codes the
-  // supplier issues, as text and as the ConsumerTopUp payload) and list it here.
+  utrnTarget,
   hanTopicTarget,
   scenarioTarget,
   boardConfigTarget,

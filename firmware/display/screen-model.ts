@@ -32,6 +32,8 @@ export interface ScreenModel {
   freshness: Freshness;
   warnings: { code: WarningCode; text: string }[];
   pending: PendingAction[];
+  /** Why the meter refused the last top-up code ('Code already used' …), while the PPMID shows it; absent otherwise. */
+  topUpRefused?: string;
   /**
    * The text as the customer reads it, top to bottom: balance lines, then the time line
    * ('Updated HH:MM' / 'Time of reading unknown — est. HH:MM' …), then the warnings' texts, then
@@ -62,6 +64,8 @@ export interface ScreenInput {
   /** When the GPF last answered (display clock), for the HAN-lost text; null if never. */
   lastContactMs: number | null;
   pending: { activateEc: boolean; topUpPounds: number | null };
+  /** The meter's refusal of the last top-up code, shown until the next one (or a while). */
+  topUpRefused?: string | null;
 }
 
 /** "Balance last confirmed at HH:MM, N h M min ago — may be lower now" (spec section 2). */
@@ -139,6 +143,8 @@ export function buildScreen(input: ScreenInput): ScreenModel {
     pending.push('topUp');
     lines.push('Top-up ' + formatPounds(p.topUpPounds) + ' sent — waiting for the meter');
   }
+  const refused = input.topUpRefused;
+  if (typeof refused === 'string') lines.push('Top-up refused: ' + refused);
 
   return {
     credit: v.credit,
@@ -151,6 +157,7 @@ export function buildScreen(input: ScreenInput): ScreenModel {
     freshness: a.freshness,
     warnings,
     pending,
+    ...(typeof refused === 'string' ? { topUpRefused: refused } : {}),
     lines,
   };
 }

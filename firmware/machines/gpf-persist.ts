@@ -37,7 +37,7 @@ export const GPF_KEPT: Record<string, FieldCheck> = {
   skewAtReceiptMs: orNull(isNum),
   lastReportAtMs: orNull(isNum),
   reportsReceived: isCount,
-  pending: arrayOf(shape({ src: isStr, commandId: isByte, payload: isHex, receivedAtMs: isNum, fwdSeq: (v) => v === -1 || isByte(v) })),
+  pending: arrayOf(shape({ src: isStr, commandId: isByte, payload: isHex, sequence: isByte, receivedAtMs: isNum, fwdSeq: (v) => v === -1 || isByte(v) })),
   seq: isByte,
 };
 
@@ -60,7 +60,7 @@ export function gpfRecord(c: GpfContext): string {
     }
     mirror[k] = out;
   }
-  const pending = c.pending.map((p) => ({ src: p.src, commandId: p.commandId, payload: toHex(p.payload), receivedAtMs: p.receivedAtMs, fwdSeq: p.fwdSeq }));
+  const pending = c.pending.map((p) => ({ src: p.src, commandId: p.commandId, payload: toHex(p.payload), sequence: p.sequence, receivedAtMs: p.receivedAtMs, fwdSeq: p.fwdSeq }));
   return encodeRecord('gpf', c.eui, {
     mirror: mirror,
     skewAtReceiptMs: c.skewAtReceiptMs,
@@ -93,7 +93,7 @@ export function restoreGpf(restored: unknown, eui: string): { fields: Partial<Gp
   }
   if (r['pending'] !== undefined) {
     fields.pending = (r['pending'] as Record<string, unknown>[]).map(
-      (p): PendingCommand => ({ src: p['src'] as string, commandId: p['commandId'] as number, payload: fromHex(p['payload'] as string), receivedAtMs: p['receivedAtMs'] as number, fwdSeq: p['fwdSeq'] as number }),
+      (p): PendingCommand => ({ src: p['src'] as string, commandId: p['commandId'] as number, payload: fromHex(p['payload'] as string), sequence: p['sequence'] as number, receivedAtMs: p['receivedAtMs'] as number, fwdSeq: p['fwdSeq'] as number }),
     );
   }
   return { fields, notes };

@@ -23,6 +23,8 @@ import type { GpfMirror, UnpopulatedSnapshotTime } from './gpf-mirror.ts';
 import { buildWanResponse, gsmeTimeReliability } from './gpf-wan.ts';
 import type { WanRequestEvent, WanRespondEmitted } from './gpf-wan.ts';
 import { isQueuedPrepaymentCommand } from './prepayment-commands.ts';
+import { deviceLogOf, expectsResponse, isJoined, isJoinedPpmid, isTopUpCommand, isTopUpResponseFromGsme } from './gpf-device-log.ts';
+import type { DeviceLog } from './gpf-device-log.ts';
 import { prngSeed } from './prng.ts';
 import { persistGpf, restoreGpf } from './gpf-persist.ts';
 import type { PersistEmitted } from './persist-record.ts';
@@ -72,6 +74,8 @@ export interface PendingCommand {
   src: Eui64;
   commandId: number;
   payload: Uint8Array;
+  /** The sender's ZCL sequence number (a ConsumerTopUpResponse goes back with it). */
+  sequence: number;
   /** CH clock, Unix ms. */
   receivedAtMs: number;
   /**
@@ -87,6 +91,8 @@ export type GpfEmitted = HanSendEmitted | WanRespondEmitted | StateEmitted | Log
 export interface GpfContext {
   eui: Eui64;
   gsme: Eui64;
+  /** The devices joined to this GPF (gpf-device-log.ts): only they are served. */
+  deviceLog: DeviceLog;
   firmware: Firmware;
   config: GpfConfig;
   clock: DeviceClock;
@@ -110,6 +116,7 @@ function initialContext(input: GpfInput): GpfContext {
   const base: GpfContext = {
     eui: input.eui,
     gsme: input.peers.gsme,
+    deviceLog: deviceLogOf(input.peers),
     firmware: input.firmware,
     config: { ...GPF_DEFAULT_CONFIG, ...(input.config ?? {}) },
     clock: input.clock,
@@ -172,7 +179,6 @@ function isCompleteReport(frame: ZclFrame): boolean {
 function isPrepaymentCommandForGsme(context: GpfContext, event: GpfEvent): event is HanFrameEvent {
   return (
     event.type === 'HAN_FRAME' &&
-    event.src !== context.gsme &&
     event.clusterId === ClusterId.prepayment &&
     event.frame.header.frameType === 'cluster' &&
     event.frame.header.direction === 'toServer' &&
@@ -225,11 +231,13 @@ export const gpfSetup = setup({
       const snap = snapshotTimeMs(mirror);
       let seq = context.seq;
       const out: GpfEmitted[] = [];
-      // Each keeps the number of its first forwarding: a repeat is recognised by the GSME.
+      // Each keeps the number of its first forwarding, so the GSME knows a repeat. A top-up is
+      // answered by the GSME's ConsumerTopUpResponse (no Default Response), anything else by a
+      // Default Response; the command stays pending until that answer arrives.
       const pending = context.pending.map((p) => {
         if (p.fwdSeq < 0) seq = nextSeq(seq);
         const fwdSeq = p.fwdSeq < 0 ? seq : p.fwdSeq;
-        out.push({ type: 'han.send', dst: context.gsme, clusterId: ClusterId.prepayment, frame: clusterCommandFrame(fwdSeq, 'toServer', p.commandId, p.payload, false) });
+        out.push({ type: 'han.send', dst: context.gsme, clusterId: ClusterId.prepayment, frame: clusterCommandFrame(fwdSeq, 'toServer', p.commandId, p.payload, isTopUpCommand(p.commandId)) });
         return { ...p, fwdSeq };
       });
       if (context.pending.length > 0) out.unshift(log('info', 'forwarding pending commands to the GSME', { commands: context.pending.map((p) => commandName(p.commandId)) }));
@@ -260,7 +268,14 @@ export const gpfSetup = setup({
     }),
     queueCommand: assign(({ context, event }) => {
       if (event.type !== 'HAN_FRAME' || event.frame.command.kind !== 'other') return {};
-      const pending: PendingCommand = { src: event.src, commandId: event.frame.header.commandId, payload: event.frame.command.payload, receivedAtMs: context.clock.now(), fwdSeq: -1 };
+      const pending: PendingCommand = {
+        src: event.src,
+        commandId: event.frame.header.commandId,
+        payload: event.frame.command.payload,
+        sequence: event.frame.header.sequence,
+        receivedAtMs: context.clock.now(),
+        fwdSeq: -1,
+      };
       const ack: GpfEmitted[] = event.frame.header.disableDefaultResponse
         ? []
         : [{ type: 'han.send', dst: event.src, clusterId: event.clusterId, frame: defaultResponseFrame(event.frame, ZclStatus.SUCCESS) }];
@@ -273,7 +288,9 @@ export const gpfSetup = setup({
       if (event.type !== 'HAN_FRAME') return {};
       const { header } = event.frame;
       const status = isPrepaymentCommandForGsme(context, event)
-        ? ZclStatus.FAILURE // queue full
+        ? isJoinedPpmid(context.deviceLog, event.src)
+          ? ZclStatus.FAILURE // queue full
+          : ZclStatus.NOT_AUTHORIZED // prepayment commands only from the PPMID
         : header.frameType === 'cluster'
           ? ZclStatus.UNSUP_CLUSTER_COMMAND
           : ZclStatus.UNSUP_GENERAL_COMMAND;
@@ -282,6 +299,27 @@ export const gpfSetup = setup({
         { type: 'han.send', dst: event.src, clusterId: event.clusterId, frame: defaultResponseFrame(event.frame, status) },
       ];
       return { outbox: [...context.outbox, ...out] };
+    }),
+    /** A frame from a device not in the device log: refused (NOT_AUTHORIZED where an answer is due) and logged. */
+    refuseStranger: assign(({ context, event }) => {
+      if (event.type !== 'HAN_FRAME') return {};
+      const { header } = event.frame;
+      const out: GpfEmitted[] = [log('warn', 'HAN frame from a device not in the device log: refused', { from: event.src, clusterId: event.clusterId, commandId: header.commandId })];
+      if (expectsResponse(event)) out.push({ type: 'han.send', dst: event.src, clusterId: event.clusterId, frame: defaultResponseFrame(event.frame, ZclStatus.NOT_AUTHORIZED) });
+      return { outbox: [...context.outbox, ...out] };
+    }),
+    /** The GSME's ConsumerTopUpResponse: back to the device whose top-up it answers, with its sequence number. */
+    /** The GSME's answer to a forwarded top-up goes back to its sender, under the sender's sequence number. */
+    forwardTopUpResponse: assign(({ context, event }) => {
+      if (event.type !== 'HAN_FRAME' || event.frame.command.kind !== 'other') return {};
+      const seq = event.frame.header.sequence;
+      const p = context.pending.filter((x) => x.fwdSeq === seq && isTopUpCommand(x.commandId))[0];
+      if (!p) return { outbox: [...context.outbox, log('warn', 'ConsumerTopUpResponse for no forwarded top-up: dropped', { sequence: seq })] };
+      const frame = clusterCommandFrame(p.sequence, 'toClient', event.frame.header.commandId, event.frame.command.payload, true);
+      return {
+        pending: context.pending.filter((x) => x !== p),
+        outbox: [...context.outbox, log('info', 'top-up response forwarded', { to: p.src, result: event.frame.command.payload[0] ?? null }), { type: 'han.send' as const, dst: p.src, clusterId: event.clusterId, frame }],
+      };
     }),
     answerWan: assign(({ context, event }) => {
       if (event.type !== 'WAN_REQUEST') return {};
@@ -315,7 +353,10 @@ export const gpfSetup = setup({
     isCompleteGsmeReport: ({ context, event }) => isReportFromGsme(context, event) && isCompleteReport(event.frame),
     isGsmeReport: ({ context, event }) => isReportFromGsme(context, event),
     isReadRequest: ({ event }) => event.type === 'HAN_FRAME' && event.frame.command.kind === 'readAttributes' && event.frame.header.direction === 'toServer',
-    isQueueableCommand: ({ context, event }) => isPrepaymentCommandForGsme(context, event) && context.pending.length < context.config.maxPendingCommands,
+    isQueueableCommand: ({ context, event }) =>
+      isPrepaymentCommandForGsme(context, event) && isJoinedPpmid(context.deviceLog, event.src) && context.pending.length < context.config.maxPendingCommands,
+    isFromStranger: ({ context, event }) => event.type === 'HAN_FRAME' && !isJoined(context.deviceLog, event.src),
+    isTopUpResponse: ({ context, event }) => event.type === 'HAN_FRAME' && isTopUpResponseFromGsme(context.deviceLog, event),
     /** Requests the GPF does not serve (Default Responses, responses and reports are never answered). */
     isUnansweredRequest: ({ event }) => event.type === 'HAN_FRAME' && event.frame.header.direction === 'toServer' && event.frame.command.kind === 'other',
   },
@@ -335,6 +376,8 @@ export const gpfMachine = /* @__PURE__ */ gpfSetup.createMachine({
   entry: ['flush'],
   on: {
     HAN_FRAME: [
+      { guard: 'isFromStranger', actions: ['refuseStranger', 'flush'] },
+      { guard: 'isTopUpResponse', actions: ['forwardTopUpResponse', 'persist', 'flush'] },
       { guard: 'isReadRequest', actions: ['answerRead', 'flush'] },
       { guard: 'isQueueableCommand', actions: ['queueCommand', 'persist', 'flush'] },
       { guard: 'isForwardAnswer', actions: ['dropDelivered', 'persist', 'flush'] },

@@ -58,6 +58,11 @@ export interface GsmeConfig {
   debtAmounts: readonly [number, number, number];
   /** 'fromTopUp': a top-up repays EC used, then AccumulatedDebt, then credit. 'none': EC, then credit. */
   debtRecovery: 'none' | 'fromTopUp';
+  /**
+   * The supplier's top-up key for this meter: 32 hex digits (16 bytes), the key of every UTRN's
+   * MAC (firmware/codec/utrn.ts). '' (the default): no key, every UTRN is refused.
+   */
+  topUpKey: string;
 }
 
 export const DAY_MS = 86_400_000;
@@ -91,6 +96,7 @@ export const GSME_DEFAULT_CONFIG: Readonly<GsmeConfig> = Object.freeze({
   initialDebt: 0,
   debtAmounts: Object.freeze([0, 0, 0]) as readonly [number, number, number],
   debtRecovery: 'none',
+  topUpKey: '',
 });
 
 export interface GsmeInput {

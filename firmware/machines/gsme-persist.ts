@@ -2,7 +2,7 @@
  * What the GSME keeps through a power cut, and when it writes it (docs/decisions.md "Power loss").
  *
  * Kept: `GSME_KEPT` below, one line per context field with its checker. To keep another field
- * (e.g. a used-UTRN window), add `name: checker,` here; the field must be JSON (no Uint8Array).
+ * add `name: checker,` here; the field must be JSON (no Uint8Array).
  *
  * Written (the record goes first in the outbox, before anything else of that step):
  * - before the Default Response to a forwarded Prepayment command it applied (so an acknowledged
@@ -10,7 +10,7 @@
  * - on entering sleep, when nothing was written yet this wake.
  * So a wake without commands writes once; each applied command adds one (customer-rate).
  */
-import { toHex } from '../codec/hex.ts';
+import { fromHex, toHex } from '../codec/hex.ts';
 import type { ZclFrame } from '../zcl/index.ts';
 import type { GsmeContext } from './gsme.ts';
 import type { PersistEmitted } from './persist-record.ts';
@@ -28,6 +28,7 @@ export const GSME_KEPT: Record<string, FieldCheck> = {
   seq: isByte,
   prng: isInt,
   forwardsApplied: arrayOf(isStr),
+  utrnWindow: shape({ highest: isInt, seen: isInt }),
 };
 
 /** Forwarded commands remembered as applied (the GPF repeats one until it hears our answer). */
@@ -59,15 +60,35 @@ export function forwardKey(frame: ZclFrame): string {
   return frame.header.sequence + ':' + frame.header.commandId + ':' + (c.kind === 'other' ? toHex(c.payload) : '');
 }
 
-export function isRepeatedForward(context: GsmeContext, frame: ZclFrame): boolean {
-  return context.forwardsApplied.indexOf(forwardKey(frame)) >= 0;
+/**
+ * A repeated forward (the GPF did not hear our answer): undefined when it is new; otherwise the
+ * answer to send again, the specific response's payload when it had one (a top-up's
+ * ConsumerTopUpResponse: "accepted" stays accepted, not "already used"), or null for a Default
+ * Response SUCCESS.
+ */
+export function repeatedForwardAnswer(context: GsmeContext, frame: ZclFrame): Uint8Array | null | undefined {
+  const key = forwardKey(frame);
+  for (const e of context.forwardsApplied) {
+    if (e === key) return null;
+    if (e.indexOf(key + '>') === 0) return fromHex(e.slice(key.length + 1));
+  }
+  return undefined;
 }
 
-/** After a forwarded command was applied: remember it and write, before its answer goes out. */
+/** The specific response (same sequence number) this step queued for `frame`, if any. */
+function specificAnswer(context: GsmeContext, frame: ZclFrame): string {
+  for (const o of context.outbox) {
+    if (o.type !== 'han.send' || o.frame.header.direction !== 'toClient' || o.frame.header.sequence !== frame.header.sequence) continue;
+    if (o.frame.command.kind === 'other') return '>' + toHex(o.frame.command.payload);
+  }
+  return '';
+}
+
+/** After a forwarded command was applied: remember it (with its answer) and write, before that answer goes out. */
 export function persistAfterCommand(context: GsmeContext, frame: ZclFrame): Partial<GsmeContext> {
-  const key = forwardKey(frame);
-  if (context.forwardsApplied.indexOf(key) >= 0) return {};
-  const forwardsApplied = context.forwardsApplied.concat([key]).filter((_, i, a) => i >= a.length - FORWARDS_KEPT);
+  if (repeatedForwardAnswer(context, frame) !== undefined) return {};
+  const entry = forwardKey(frame) + specificAnswer(context, frame);
+  const forwardsApplied = context.forwardsApplied.concat([entry]).filter((_, i, a) => i >= a.length - FORWARDS_KEPT);
   const next = { ...context, forwardsApplied, savedWake: context.wakeCount };
   return { forwardsApplied, savedWake: context.wakeCount, outbox: [persisted(next) as GsmeContext['outbox'][number]].concat(context.outbox) };
 }

@@ -20,7 +20,7 @@ import {
 import type { AttributeReport, ZclFrame } from '../zcl/index.ts';
 import { FLUSH, clusterCommandFrame, defaultResponseFrame, isDefaultResponseTo, nextSeq, readAttributesFrame, reportAttributesFrame } from './han-events.ts';
 import type { FlushEvent, HanFrameEvent, HanSendEmitted, LogEmitted, StateEmitted } from './han-events.ts';
-import { resolveGsmeConfig } from './gsme-config.ts';
+import { moneyPerPenny, resolveGsmeConfig } from './gsme-config.ts';
 import type { Firmware, GsmeConfig, GsmeInput } from './gsme-config.ts';
 import { addBill, addFlow, initialRegisters, rollBillingPeriod } from './gsme-registers.ts';
 import type { GsmeRegisters } from './gsme-registers.ts';
@@ -39,8 +39,11 @@ import {
 } from './gsme-prepayment.ts';
 import type { PrepaymentState } from './gsme-prepayment.ts';
 import { decodePrepaymentCommand } from './prepayment-commands.ts';
+import { CONSUMER_TOP_UP_RESPONSE, TopUpResult, checkMeterUtrn, encodeConsumerTopUpResponse, resultForRefusal } from './gsme-topup.ts';
+import { emptyUtrnWindow } from '../codec/utrn.ts';
+import type { UtrnWindow } from '../codec/utrn.ts';
 import { prngJitter, prngSeed } from './prng.ts';
-import { isRepeatedForward, persistAfterCommand, persistOncePerWake, restoreGsme } from './gsme-persist.ts';
+import { repeatedForwardAnswer, persistAfterCommand, persistOncePerWake, restoreGsme } from './gsme-persist.ts';
 import type { PersistEmitted } from './persist-record.ts';
 
 export { GSME_DEFAULT_CONFIG, resolveGsmeConfig } from './gsme-config.ts';
@@ -55,9 +58,9 @@ export interface GasFlowEvent {
 /** The customer at the meter. */
 export interface MeterButtonEvent {
   type: 'METER_BUTTON';
-  /** `topUp` is a code keyed in at the meter itself; `amount` in the money unit. */
+  /** `topUp`: a UTRN keyed in at the meter itself (20 digits). */
   action: 'activateEc' | 'enableSupply' | 'topUp';
-  amount?: number;
+  utrn?: string;
 }
 
 /** The meter loses (or regains) its clock synchronisation: a fault the simulator injects. */
@@ -95,6 +98,8 @@ export interface GsmeContext {
   awaitSeq: number;
   registers: GsmeRegisters;
   pay: PrepaymentState;
+  /** The UTRN counters already applied (plain JSON: kept with the rest of the meter's truth). */
+  utrnWindow: UtrnWindow;
   /** Hardware clock of the last standing-charge accrual. */
   lastAccrualHwMs: number;
   snapshot: GsmeReadingSnapshot | null;
@@ -137,6 +142,7 @@ function initialContext(input: GsmeInput): GsmeContext {
     awaitSeq: -1,
     registers: initialRegisters(config, hw + config.clockOffsetMs),
     pay: initialPrepayment(config),
+    utrnWindow: emptyUtrnWindow(),
     lastAccrualHwMs: hw,
     snapshot: null,
     attempt: 0,
@@ -398,7 +404,12 @@ export const gsmeSetup = setup({
       if (request.kind === 'invalid') {
         return { outbox: [...context.outbox, log('warn', 'prepayment command refused', { reason: request.reason }), ...answer(ZclStatus.INVALID_FIELD)] };
       }
-      if (isRepeatedForward(context, frame)) return { outbox: [...context.outbox, log('info', 'repeated command: already applied', { commandId: frame.header.commandId }), ...answer(ZclStatus.SUCCESS)] };
+      const repeat = repeatedForwardAnswer(context, frame);
+      if (repeat !== undefined) {
+        // The GPF did not hear our answer: the same answer again, nothing applied twice.
+        const again = repeat === null ? answer(ZclStatus.SUCCESS) : [send(context, ClusterId.prepayment, clusterCommandFrame(frame.header.sequence, 'toClient', CONSUMER_TOP_UP_RESPONSE, repeat, true))];
+        return { outbox: [...context.outbox, log('info', 'repeated command: answered again, not applied', { commandId: frame.header.commandId }), ...again] };
+      }
       const settled = { ...context, ...meterStep(context, 0) };
       if (request.kind === 'selectEmergencyCredit') {
         const r = selectEmergencyCredit(context.config, settled.pay);
@@ -410,19 +421,28 @@ export const gsmeSetup = setup({
           outbox: [...settled.outbox, log('info', 'emergency credit activation received', { accepted: r.accepted }), ...notes, ...answer(r.accepted ? ZclStatus.SUCCESS : ZclStatus.FAILURE)],
         };
       }
+      // ConsumerTopUp: answered with a ConsumerTopUpResponse (same sequence number), whatever the result.
+      const respond = (resultType: number, value: number, credit: number): GsmeEmitted =>
+        send(context, ClusterId.prepayment, clusterCommandFrame(frame.header.sequence, 'toClient', CONSUMER_TOP_UP_RESPONSE, encodeConsumerTopUpResponse({ resultType, topUpValue: value, source: request.originatingDevice, creditRemaining: clampInt32(credit) }), true));
       if (!isPrepayment(context)) {
-        return { outbox: [...settled.outbox, log('warn', 'top-up refused: meter not in prepayment mode'), ...answer(ZclStatus.FAILURE)] };
+        return { outbox: [...settled.outbox, log('warn', 'top-up refused: meter not in prepayment mode'), respond(TopUpResult.rejectedError, 0, 0)] };
       }
-      const pay = topUp(context.config, settled.pay, request.amount);
+      const t = checkMeterUtrn(request.code, context.config.topUpKey, context.eui, context.utrnWindow);
+      if (!t.ok) {
+        return { outbox: [...settled.outbox, log('warn', 'top-up refused', { reason: t.reason }), respond(resultForRefusal(t.reason), 0, settled.pay.credit)] };
+      }
+      const amount = t.pence * moneyPerPenny(context.config.priceTrailingDigit);
+      const pay = topUp(context.config, settled.pay, amount);
       return {
         ...settled,
         pay,
+        utrnWindow: t.window,
         changedByCommand: true,
         outbox: [
           ...settled.outbox,
-          log('info', 'top-up applied', { amountGbp: toPounds(context.config, request.amount), creditGbp: toPounds(context.config, pay.credit) }),
+          log('info', 'top-up applied', { amountGbp: toPounds(context.config, amount), counter: t.counter, creditGbp: toPounds(context.config, pay.credit) }),
           ...describePrepaymentChange(context.config, settled.pay, pay),
-          ...answer(ZclStatus.SUCCESS),
+          respond(TopUpResult.accepted, amount, pay.credit),
         ],
       };
     }),
@@ -434,10 +454,16 @@ export const gsmeSetup = setup({
       if (event.type !== 'METER_BUTTON' || !isPrepayment(context)) return {};
       const settled = { ...context, ...meterStep(context, 0) };
       if (event.action === 'topUp') {
-        const amount = event.amount ?? 0;
-        if (!Number.isInteger(amount) || amount <= 0) return { outbox: [...settled.outbox, log('warn', 'meter top-up refused: bad amount', { amount })] };
+        const t = checkMeterUtrn(typeof event.utrn === 'string' ? event.utrn : '', context.config.topUpKey, context.eui, context.utrnWindow);
+        if (!t.ok) return { outbox: [...settled.outbox, log('warn', 'meter top-up refused', { reason: t.reason })] };
+        const amount = t.pence * moneyPerPenny(context.config.priceTrailingDigit);
         const pay = topUp(context.config, settled.pay, amount);
-        return { ...settled, pay, outbox: [...settled.outbox, log('info', 'top-up keyed in at the meter', { amountGbp: toPounds(context.config, amount) }), ...describePrepaymentChange(context.config, settled.pay, pay)] };
+        return {
+          ...settled,
+          pay,
+          utrnWindow: t.window,
+          outbox: [...settled.outbox, log('info', 'top-up keyed in at the meter', { amountGbp: toPounds(context.config, amount), counter: t.counter }), ...describePrepaymentChange(context.config, settled.pay, pay)],
+        };
       }
       const r = event.action === 'activateEc' ? selectEmergencyCredit(context.config, settled.pay) : enableSupply(settled.pay);
       const notes = r.accepted ? describePrepaymentChange(context.config, settled.pay, r.state) : [log('info', `meter button ${event.action}: nothing to do`)];

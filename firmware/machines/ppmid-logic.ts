@@ -27,6 +27,8 @@ import type { ScreenModel, ScreenValues } from '../display/screen-model.ts';
 import { clusterCommandFrame, isDefaultResponseTo, merge, nextSeq, readAttributesFrame } from './han-events.ts';
 import type { HanFrameEvent, HanSendEmitted, LogEmitted, StateEmitted } from './han-events.ts';
 import { encodeConsumerTopUp, encodeSelectEmergencyCredit } from './prepayment-commands.ts';
+import { CONSUMER_TOP_UP_RESPONSE, decodeConsumerTopUpResponse, isTopUpAccepted, TopUpResult } from './gsme-topup.ts';
+import { normaliseUtrn, utrnDigitsToBytes, utrnFieldsOf } from '../codec/utrn.ts';
 import type { OriginatingDevice } from './prepayment-commands.ts';
 import { resolvePpmidConfig } from './ppmid-config.ts';
 import { restorePpmid } from './ppmid-persist.ts';
@@ -148,6 +150,8 @@ export interface PpmidContext {
   firstSeenHw: number | null;
   pendingEc: PendingEc | null;
   pendingTopUp: PendingTopUp | null;
+  /** The meter's refusal of the last top-up code, as the screen says it; null when none is shown. */
+  topUpRefused: string | null;
   /** Hardware clock the current screen is computed for (stamped before every refresh). */
   evalHw: number;
   screen: ScreenModel | null;
@@ -196,6 +200,7 @@ export function initialPpmidContext(input: PpmidInput): PpmidContext {
     firstSeenHw: null,
     pendingEc: null,
     pendingTopUp: null,
+    topUpRefused: null,
     evalHw: input.clock.now(),
     screen: null,
     lastStateJson: '',
@@ -490,6 +495,7 @@ export function composeScreen(context: PpmidContext): ScreenModel {
     assessment: assess(context, values),
     lastContactMs: displayAt(context, context.lastContactHw),
     pending: { activateEc: context.pendingEc !== null, topUpPounds: topUp === null ? null : topUp.amountPounds },
+    topUpRefused: context.topUpRefused,
   });
 }
 
@@ -541,19 +547,55 @@ export function sendSelectEmergencyCredit(context: PpmidContext, hw: number): Pa
   return c;
 }
 
-/** The top-up amount in the meter's money unit (a number), or why it cannot be sent (a string). */
-export function topUpAmount(context: PpmidContext, amountPounds: number | undefined): number | string {
-  const td = context.data.trailingDigit;
-  if (typeof amountPounds !== 'number' || !isFinite(amountPounds) || amountPounds <= 0) return 'amount not positive';
-  if (td === null) return 'PriceTrailingDigit not read';
-  const raw = Math.round(amountPounds * 10 ** priceDecimalPlaces(td));
-  return raw < 1 || raw > 0x7fff_ffff ? 'amount out of range' : raw;
+/** The UTRN's 20 digits (a string of 20 digits), or why it cannot be sent (`{ reason }`). */
+export function topUpCode(utrn: string | undefined): string | { reason: string } {
+  if (typeof utrn !== 'string') return { reason: 'no code' };
+  const digits = normaliseUtrn(utrn);
+  if (digits === null) return { reason: 'not a 20-digit code' };
+  return utrnDigitsToBytes(digits) === null ? { reason: 'not a valid code' } : digits;
 }
 
-export function sendTopUp(context: PpmidContext, amountPounds: number, raw: number, hw: number): Partial<PpmidContext> {
-  const c = command(context, hw, TOP_UP, encodeConsumerTopUp(FROM_PPMID, raw), 'top-up sent', { amountPounds });
+/**
+ * Sends ConsumerTopUp with the UTRN. The pending mark shows the amount the code says (its pence
+ * field: the customer's own code, not yet a balance); the meter alone decides whether it counts.
+ */
+export function sendTopUp(context: PpmidContext, digits: string, hw: number): Partial<PpmidContext> {
+  const bytes = utrnDigitsToBytes(digits);
+  const amountPounds = bytes === null ? 0 : utrnFieldsOf(bytes).pence / 100;
+  const c = command(context, hw, TOP_UP, encodeConsumerTopUp(FROM_PPMID, digits), 'top-up sent', { amountPounds });
   c.pendingTopUp = { seq: c.seq!, afterPoll: context.pollIndex, amountPounds, creditBefore: context.data.credit, debtBefore: context.data.debt };
+  c.topUpRefused = null;
   return c;
+}
+
+/** The meter's ConsumerTopUpResponse (forwarded by the GPF) to our pending top-up: its Result Type, or null. */
+export function topUpResponseResult(context: PpmidContext, event: HanFrameEvent): number | null {
+  const p = context.pendingTopUp;
+  const h = event.frame.header;
+  const c = event.frame.command;
+  if (p === null || event.src !== context.gpf || event.clusterId !== PREPAYMENT || h.frameType !== 'cluster' || h.direction !== 'toClient') return null;
+  if (h.commandId !== CONSUMER_TOP_UP_RESPONSE || h.sequence !== p.seq || c.kind !== 'other') return null;
+  const r = decodeConsumerTopUpResponse(c.payload);
+  return r === null ? null : r.resultType;
+}
+
+export function topUpRefusedByMeter(context: PpmidContext, event: HanFrameEvent): boolean {
+  const r = topUpResponseResult(context, event);
+  return r !== null && !isTopUpAccepted(r);
+}
+
+export function topUpAcceptedByMeter(context: PpmidContext, event: HanFrameEvent): boolean {
+  const r = topUpResponseResult(context, event);
+  return r !== null && isTopUpAccepted(r);
+}
+
+/** What the screen says for a refusal's Result Type. */
+export function refusalText(resultType: number | null): string {
+  if (resultType === TopUpResult.rejectedDuplicate) return 'Code already used';
+  if (resultType === TopUpResult.rejectedNotThisMeter) return 'Code not for this meter';
+  if (resultType === TopUpResult.rejectedTooOld) return 'Code too old';
+  if (resultType === TopUpResult.rejectedInvalid) return 'Code not valid';
+  return 'Code not accepted';
 }
 
 /** The GPF's Default Response to our pending command `seq`: its status, or null if this frame is not it. */

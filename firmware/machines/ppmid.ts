@@ -19,10 +19,14 @@ import {
   queued,
   refresh,
   sendSelectEmergencyCredit,
+  refusalText,
   sendTopUp,
   startPoll,
-  topUpAmount,
+  topUpAcceptedByMeter,
+  topUpCode,
   topUpEffectSeen,
+  topUpRefusedByMeter,
+  topUpResponseResult,
 } from './ppmid-logic.ts';
 import { persistReading } from './ppmid-persist.ts';
 import type { PpmidContext, PpmidEmitted } from './ppmid-logic.ts';
@@ -31,11 +35,11 @@ export { PPMID_DEFAULT_CONFIG, resolvePpmidConfig } from './ppmid-config.ts';
 export type { PpmidConfig, PpmidFirmware, PpmidInput } from './ppmid-config.ts';
 export type { PpmidContext, PpmidEmitted, ScreenEmitted } from './ppmid-logic.ts';
 
-/** The customer at the PPMID. `amount` (£) for a top-up. */
+/** The customer at the PPMID. `utrn`: the top-up code keyed in (20 digits; spaces and dashes ignored). */
 export interface ButtonEvent {
   type: 'BUTTON';
   action: 'activateEc' | 'topUp';
-  amount?: number;
+  utrn?: string;
 }
 
 /** Internal (raised): a poll has ended; link and pending-command regions take note. */
@@ -147,15 +151,22 @@ export const ppmidSetup = setup({
 
     sendTopUp: assign((a) => {
       const e = a.event;
-      const raw = isButton(e, 'topUp') ? topUpAmount(a.context, e.amount) : '';
-      return typeof raw === 'number' ? sendTopUp(a.context, (e as ButtonEvent).amount!, raw, a.context.clock.now()) : {};
+      const code = isButton(e, 'topUp') ? topUpCode(e.utrn) : { reason: '' };
+      return typeof code === 'string' ? sendTopUp(a.context, code, a.context.clock.now()) : {};
     }),
     // Only after isTopUp: the event is a top-up button.
     logTopUpInvalid: note('warn', 'top-up not sent', (a) => {
-      const amount = (a.event as ButtonEvent).amount;
-      const raw = topUpAmount(a.context, amount);
-      return { reason: typeof raw === 'string' ? raw : 'unknown', amount };
+      const code = topUpCode((a.event as ButtonEvent).utrn);
+      return { reason: typeof code === 'string' ? 'unknown' : code.reason };
     }),
+    /** The meter refused the code: the screen says why, the pending mark goes. */
+    refuseTopUpByMeter: assign((a) => {
+      const result = topUpResponseResult(a.context, frameEvent(a));
+      const text = refusalText(result);
+      return { pendingTopUp: null, topUpRefused: text, outbox: queued(a.context, [log('warn', 'top-up refused by meter', { result, reason: text })]) };
+    }),
+    logTopUpAcceptedByMeter: note('info', 'top-up accepted by meter'),
+    clearTopUpRefused: assign(() => ({ topUpRefused: null })),
     logTopUpAccepted: note('info', 'top-up accepted by GPF'),
     logTopUpNoAck: note('info', 'top-up: no GPF answer'),
     rejectTopUp: note('warn', 'GPF refused top-up', (a) => ({ status: ack(a, 'pendingTopUp') }), 'pendingTopUp'),
@@ -186,7 +197,9 @@ export const ppmidSetup = setup({
     ecEffectSeen: (a) => ecEffectSeen(a.context),
 
     isTopUp: (a) => isButton(a.event, 'topUp'),
-    isValidTopUp: (a) => isButton(a.event, 'topUp') && typeof topUpAmount(a.context, a.event.amount) === 'number',
+    isValidTopUp: (a) => isButton(a.event, 'topUp') && typeof topUpCode(a.event.utrn) === 'string',
+    isTopUpRefusedByMeter: (a) => isFrame(a.event) && topUpRefusedByMeter(a.context, a.event),
+    isTopUpAcceptedByMeter: (a) => isFrame(a.event) && topUpAcceptedByMeter(a.context, a.event),
     isTopUpAccepted: acked('pendingTopUp', true),
     isTopUpRejected: acked('pendingTopUp', false),
     topUpEffectSeen: (a) => topUpEffectSeen(a.context),
@@ -306,12 +319,27 @@ export const ppmidMachine = /* @__PURE__ */ ppmidSetup.createMachine({
             ],
           },
         },
+        /** The meter refused the last code: the screen says why until the next code or pendingTimeout. */
+        refused: {
+          after: { pendingTimeout: { target: 'idle', actions: ['clearTopUpRefused', 'stampNow', 'raiseRefresh', 'flush'] } },
+          on: {
+            BUTTON: [
+              { guard: 'isValidTopUp', target: 'pending', actions: ['sendTopUp', 'raiseRefresh', 'flush'] },
+              { guard: 'isTopUp', actions: ['logTopUpInvalid', 'flush'] },
+            ],
+          },
+        },
         pending: {
           initial: 'sent',
           after: { pendingTimeout: { target: 'idle', actions: ['expireTopUp', 'stampNow', 'raiseRefresh', 'flush'] } },
           on: {
             'ppmid.pollDone': { guard: 'topUpEffectSeen', target: 'idle', actions: ['confirmTopUp'] },
             BUTTON: { guard: 'isTopUp', actions: ['logTopUpAlreadyPending', 'flush'] },
+            // The meter's answer, forwarded by the GPF at the GSME's wake (in either sub-state).
+            HAN_FRAME: [
+              { guard: 'isTopUpRefusedByMeter', target: 'refused', actions: ['refuseTopUpByMeter', 'stampNow', 'raiseRefresh', 'flush'] },
+              { guard: 'isTopUpAcceptedByMeter', actions: ['logTopUpAcceptedByMeter', 'flush'] },
+            ],
           },
           states: {
             sent: {

@@ -10,11 +10,11 @@ export const OriginatingDevice = { energyServiceInterface: 0, meter: 1, ihdOrPpm
 
 export type PrepaymentRequest =
   | { kind: 'selectEmergencyCredit'; issuedAt: number; originatingDevice: number }
-  /** `amount` in the meter's money unit (PriceTrailingDigit places: 100000 = £1). */
-  | { kind: 'topUp'; originatingDevice: number; amount: number };
+  /** `code`: the TopUpCode's characters (a UTRN when well formed: 20 decimal digits; the GSME checks it). */
+  | { kind: 'topUp'; originatingDevice: number; code: string };
 
-/** The largest credit an int32 CreditRemaining can hold. */
-const MAX_AMOUNT = 0x7fff_ffff;
+/** The longest TopUpCode taken (ZCL: an octet string of up to 26 bytes). */
+const MAX_CODE = 26;
 
 export function encodeSelectEmergencyCredit(issuedAtUtcTime: number, originatingDevice: number): Uint8Array {
   const t = issuedAtUtcTime >>> 0;
@@ -22,15 +22,14 @@ export function encodeSelectEmergencyCredit(issuedAtUtcTime: number, originating
 }
 
 /**
- * hanlab decision: the TopUpCode octet string holds the amount as ASCII decimal digits in the
- * meter's money unit (real 20-digit UTRN validation is out of scope).
+ * ConsumerTopUp: OriginatingDevice (enum8) and TopUpCode (octet string: the UTRN's 20 digits as
+ * ASCII, as a keypad enters them; docs/decisions.md "UTRN").
  */
-export function encodeConsumerTopUp(originatingDevice: number, amount: number): Uint8Array {
-  const digits = String(Math.floor(amount));
-  const out = new Uint8Array(2 + digits.length);
+export function encodeConsumerTopUp(originatingDevice: number, code: string): Uint8Array {
+  const out = new Uint8Array(2 + code.length);
   out[0] = originatingDevice & 0xff;
-  out[1] = digits.length;
-  for (let i = 0; i < digits.length; i++) out[2 + i] = digits.charCodeAt(i);
+  out[1] = code.length;
+  for (let i = 0; i < code.length; i++) out[2 + i] = code.charCodeAt(i) & 0xff;
   return out;
 }
 
@@ -44,15 +43,10 @@ export function decodePrepaymentCommand(commandId: number, payload: Uint8Array):
   if (commandId === PrepaymentCommand.ConsumerTopUp) {
     if (payload.length < 2) return { kind: 'invalid', reason: 'ConsumerTopUp payload shorter than 2 bytes' };
     const length = payload[1] ?? 0;
-    if (length === 0 || length > 10 || payload.length < 2 + length) return { kind: 'invalid', reason: 'ConsumerTopUp TopUpCode length' };
-    let amount = 0;
-    for (let i = 0; i < length; i++) {
-      const c = payload[2 + i] ?? 0;
-      if (c < 0x30 || c > 0x39) return { kind: 'invalid', reason: 'ConsumerTopUp TopUpCode is not decimal digits' };
-      amount = amount * 10 + (c - 0x30);
-    }
-    if (amount <= 0 || amount > MAX_AMOUNT) return { kind: 'invalid', reason: 'ConsumerTopUp amount out of range' };
-    return { kind: 'topUp', originatingDevice: payload[0] ?? 0, amount };
+    if (length === 0 || length > MAX_CODE || payload.length < 2 + length) return { kind: 'invalid', reason: 'ConsumerTopUp TopUpCode length' };
+    let code = '';
+    for (let i = 0; i < length; i++) code += String.fromCharCode(payload[2 + i] ?? 0);
+    return { kind: 'topUp', originatingDevice: payload[0] ?? 0, code };
   }
   return { kind: 'invalid', reason: `unknown Prepayment command ${commandId}` };
 }

@@ -41,6 +41,8 @@ export interface DeviceBuild {
 
 /** An EUI-64 as the HAN topics and configs write it. */
 export const EUI = /^[0-9A-F]{16}$/;
+/** A GSME's top-up key (config.topUpKey): 16 bytes as hex. */
+const TOP_UP_KEY = /^[0-9A-Fa-f]{32}$/;
 
 /** A non-null object (what JSON.parse gives for `{…}`, or an array). */
 export function isObject(v: unknown): v is Record<string, unknown> {
@@ -70,6 +72,7 @@ export function checkDeviceConfig(c: unknown, device: DeviceKind): string | null
     : c['seed'] !== undefined && !(typeof c['seed'] === 'number' && isFinite(c['seed'])) ? 'seed: expected a number'
     : c['profile'] !== undefined && TIMING_PROFILES.indexOf(c['profile'] as TimingProfile) < 0 ? `profile: expected one of ${TIMING_PROFILES.join(', ')}`
     : c['config'] !== undefined && !isObject(c['config']) ? 'config: expected an object'
+    : device === 'gsme' && isObject(c['config']) && c['config']['topUpKey'] !== undefined && c['config']['topUpKey'] !== '' && !is(c['config']['topUpKey'], TOP_UP_KEY) ? "config.topUpKey: expected 32 hex digits (or '')"
     : null;
 }
 

@@ -84,8 +84,11 @@ const gsmeMachineConfig = strictConfigObject(
     initialDebt: money(),
     debtAmounts: z.tuple([debt, debt, debt], { error: 'a list of 3 debt amounts in money units' }),
     debtRecovery: oneOf(['none', 'fromTopUp']),
+    // The supplier's UTRN key for this meter (firmware/codec/utrn.ts): 16 bytes.
+    // '' (the default): no key, every UTRN refused.
+    topUpKey: z.string({ error: "a top-up key of 32 hex digits (or '': none)" }).regex(/^([0-9A-Fa-f]{32})?$/, { error: "a top-up key of 32 hex digits (or '': none)" }),
   },
-  'GSME settings (wakeIntervalMs, ackTimeoutMs, …)',
+  'GSME settings (wakeIntervalMs, ackTimeoutMs, topUpKey, …)',
 ).partial();
 
 const gpfMachineConfig = strictConfigObject(

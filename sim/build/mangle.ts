@@ -48,25 +48,25 @@ export const PUBLISHED_NAMES: Readonly<Record<DeviceKind, readonly string[]>> = 
   ppmid: [
     // the screen model (firmware/display/screen-model.ts ScreenModel)
     'credit', 'emergencyCredit', 'debt', 'ec', 'supply', 'lastUpdate', 'at', 'hhmm', 'source', 'ageMinutes', 'freshness',
-    'warnings', 'code', 'text', 'pending', 'lines',
+    'warnings', 'code', 'text', 'pending', 'topUpRefused', 'lines',
     // ppmidSummary
     'link', 'lastPollResult', 'failures', 'clockOffsetMs', 'clockSynced', 'staleDetection',
     // log data
-    'status', 'timeStatus', 'correctionMs', 'reason', 'amount', 'amountPounds', 'failedPolls', 'missing', 'sequence', 'kind', 'afterMs',
+    'status', 'timeStatus', 'correctionMs', 'reason', 'amount', 'amountPounds', 'failedPolls', 'missing', 'sequence', 'kind', 'afterMs', 'result',
   ],
   gsme: [
     // gsmeSummary
     'paymentMode', 'supply', 'supplyStatus', 'creditGbp', 'emergencyCreditGbp', 'debtGbp', 'creditStatus', 'creditStatusFlags', 'volumeM3',
     'clockOffsetMs', 'clockFault', 'wakeCount', 'lastReport',
     // log data
-    'attempt', 'attempts', 'status', 'timeStatus', 'correctionMs', 'reason', 'accepted', 'amount', 'amountGbp', 'action',
+    'attempt', 'attempts', 'status', 'timeStatus', 'correctionMs', 'reason', 'accepted', 'amount', 'amountGbp', 'action', 'counter',
   ],
   gpf: [
     // gpfSummary
     'snapshotTime', 'snapshotReliable', 'creditGbp', 'emergencyCreditGbp', 'creditStatus', 'supplyStatus', 'lastReportAt', 'reportsReceived',
     'pendingCommands',
     // log data
-    'status', 'timeStatus', 'commands', 'command', 'from', 'commandId', 'requestId', 'useCase',
+    'status', 'timeStatus', 'commands', 'command', 'from', 'commandId', 'requestId', 'useCase', 'to', 'result', 'sequence',
   ],
 };
 

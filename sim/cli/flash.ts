@@ -44,9 +44,11 @@ function loadFlashSpec(board: BoardSpec): z.infer<typeof flashSchema> {
   return parsed.data;
 }
 
-/** The config as printed: the WiFi password and the broker secret are not shown. */
+/** The config as printed: the WiFi password, the broker secret and a GSME's top-up key are not shown. */
 function masked(config: EspruinoConfig): string {
-  return JSON.stringify({ ...config, wifi: { ...config.wifi, password: config.wifi.password ? '********' : '' }, ...(config.secret !== undefined ? { secret: '********' } : {}) });
+  const own = config.config as Record<string, unknown> | undefined;
+  const machine = own && own['topUpKey'] !== undefined ? { config: { ...own, topUpKey: '********' } } : {};
+  return JSON.stringify({ ...config, wifi: { ...config.wifi, password: config.wifi.password ? '********' : '' }, ...(config.secret !== undefined ? { secret: '********' } : {}), ...machine });
 }
 
 export async function run(argv: string[]): Promise<number> {

@@ -15,6 +15,7 @@ import type { BoardDeviceConfig } from '../board/device-config-schema.ts';
 import { deviceAccount, identityRegistry, observerAccount, simulatedSecret } from '../han/identities.ts';
 import type { Credentials, IdentityRegistry } from '../han/identities.ts';
 import { hubWanAccount, supplierAccount, supplierClientId } from '../wan/parties.ts';
+import { simulatedTopUpKey } from '../wan/utrn-issuer.ts';
 
 export const HIL_EUIS: Readonly<Record<DeviceKind | 'intruder', Eui64>> = Object.freeze({
   gsme: '00DB48FFFE00A001',
@@ -39,7 +40,7 @@ export interface DutConfigOptions {
   seed?: number;
 }
 
-/** The DUT's config: the `hil` timing profile, the harness's addresses, its secret. */
+/** The DUT's config: the `hil` timing profile, the harness's addresses, its secret (and a GSME's top-up key). */
 export function dutConfig(o: DutConfigOptions): BoardDeviceConfig {
   const eui = o.eui ?? HIL_EUIS[o.device];
   const seed = o.seed ?? HIL_SEED;
@@ -53,6 +54,7 @@ export function dutConfig(o: DutConfigOptions): BoardDeviceConfig {
     firmware: o.firmware ?? 'secmp0015',
     seed,
     profile: 'hil',
+    ...(o.device === 'gsme' ? { config: { topUpKey: simulatedTopUpKey(seed, eui) } } : {}),
     secret: simulatedSecret(seed, eui),
   };
 }

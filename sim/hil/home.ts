@@ -72,6 +72,8 @@ export interface HarnessHomeOptions {
   clock: HarnessClock;
   /** A harness device's broker password, by its EUI (config.ts `hilSecret`). */
   secretFor(eui: Eui64): string;
+  /** The harness GSME's top-up key (utrn.ts), unless a case's setup gives one. */
+  topUpKey?: string;
   onError?(err: Error): void;
 }
 
@@ -126,7 +128,7 @@ export function createHarnessHome(o: HarnessHomeOptions): HarnessHome {
         warn: (message, data) => logs.push({ device: role, level: 'warn', message, ...(data ? { data } : {}) }),
       },
     };
-    const config = { ...PROFILE_OVERRIDES.hil[role], ...(setup.config ?? {}) };
+    const config = { ...PROFILE_OVERRIDES.hil[role], ...(role === 'gsme' && o.topUpKey ? { topUpKey: o.topUpKey } : {}), ...(setup.config ?? {}) };
     const device = startDevice(MACHINES[role], platform, { eui, peers: peersOf(role), firmware: setup.firmware ?? 'secmp0015', seed: 11, config });
     devices.set(role, { device, transport });
   }

@@ -12,6 +12,7 @@ import type { EmbeddedBroker } from '../han/embedded-broker.ts';
 import { createHarnessClock } from './clock.ts';
 import { dutConfig, hilIdentities, hilObserverCredentials, hilSecret } from './config.ts';
 import { createHarnessHome } from './home.ts';
+import { hilGsmeEui, hilGsmeTopUpKey, hilUtrnIssuer } from './utrn.ts';
 import type { HarnessDeviceSetup } from './home.ts';
 import { observeDut } from './observer.ts';
 import { renderScreenPng } from './screen-png.ts';
@@ -53,7 +54,8 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResult> {
   }
   const clock = createHarnessClock(Date.now());
   const observe = await observeDut(url, config.premises, [device, config.eui], hilObserverCredentials(config));
-  const home = createHarnessHome({ url, premises: config.premises, dut: { device, eui: config.eui }, clock, secretFor: (eui) => hilSecret(config, eui) });
+  const home = createHarnessHome({ url, premises: config.premises, dut: { device, eui: config.eui }, clock, secretFor: (eui) => hilSecret(config, eui), topUpKey: hilGsmeTopUpKey(config) });
+  const issuer = hilUtrnIssuer(config, Date.now());
   const cleanup: (() => Promise<void>)[] = [() => observe.close(), () => home.close()];
   const results: CaseResult[] = [];
   try {
@@ -85,6 +87,7 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResult> {
         clock,
         brokerUrl: url,
         restartBroker,
+        utrn: (pounds) => issuer.issue(hilGsmeEui(config), pounds),
         async setupHome(setup) {
           home.restore();
           for (const role of home.roles) await home.start(role, setup[role] ?? ({} as HarnessDeviceSetup));

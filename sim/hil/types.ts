@@ -37,6 +37,8 @@ export interface HilContext {
   readonly restartBroker: ((downMs: number) => Promise<void>) | null;
   /** Starts (or restarts) the harness's devices for a case; the others keep running. */
   setupHome(setup: Partial<Record<DeviceKind, HarnessDeviceSetup>>): Promise<void>;
+  /** A UTRN of `pounds` for the run's GSME (the DUT's key when it is the GSME), a new counter each time. */
+  utrn(pounds: number): string;
   /** A named step: its duration and outcome go into the report. */
   step<T>(name: string, fn: () => Promise<T>): Promise<T>;
 }

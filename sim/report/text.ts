@@ -57,7 +57,10 @@ export function createTextTimeline(home: string, write: (line: string) => void):
         write(`${when(e.t)}  ── Parse & Correlate: ${e.useCase} response, ${time}, MAC ${d.mac}`);
       }
     } else if (e.kind === 'customer') {
-      write(`${when(e.t)}  ── customer: ${e.action}${e.amount !== undefined ? ` £${e.amount.toFixed(2)}` : ''} via ${e.via}`);
+      write(`${when(e.t)}  ── customer: ${e.action}${e.amount !== undefined ? ` £${e.amount.toFixed(2)}` : ''}${e.utrn !== undefined ? ` code ${e.utrn}` : ''} via ${e.via}`);
+    } else if (e.kind === 'log' && e.device === 'gsme' && /top-up (applied|refused|keyed in)|meter top-up refused/.test(e.message)) {
+      const d = (e.data ?? {}) as { amountGbp?: number; reason?: string };
+      write(`${when(e.t)}  ── meter: ${e.message}${d.amountGbp !== undefined ? ` £${d.amountGbp.toFixed(2)}` : ''}${d.reason !== undefined ? ` (${d.reason})` : ''}`);
     }
   };
 }

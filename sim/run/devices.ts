@@ -2,6 +2,7 @@ import type { GpfInput, GsmeInput, PpmidInput } from '../../firmware/machines/in
 import { moneyPerPound } from '../../firmware/machines/index.ts';
 
 import type { Scenario } from '../scenario/schema.ts';
+import { simulatedTopUpKey } from '../wan/utrn-issuer.ts';
 
 type Inputs<T> = Omit<T, 'clock'>;
 
@@ -42,6 +43,8 @@ export function gsmeInput(s: Scenario, seed: number): Inputs<GsmeInput> {
       lowCreditThreshold: pounds(s.prepayment.lowCreditThreshold),
       emergencyCreditLimit: pounds(s.prepayment.emergencyCreditLimit),
       initialDebt: pounds(s.prepayment.debt),
+      // The supplier's top-up key for this meter (the simulator's, from the scenario's seed).
+      topUpKey: simulatedTopUpKey(s.seed, g.eui),
     },
   };
 }

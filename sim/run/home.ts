@@ -1,7 +1,7 @@
 import type { ScreenModel } from '../../firmware/display/index.ts';
 import { classifyMinute } from '../../firmware/display/index.ts';
 import type { MinuteClass } from '../../firmware/display/index.ts';
-import { gpfMachine, gsmeMachine, gsmeSummary, moneyPerPound, ppmidMachine } from '../../firmware/machines/index.ts';
+import { gpfMachine, gsmeMachine, gsmeSummary, ppmidMachine } from '../../firmware/machines/index.ts';
 import type { GsmeContext } from '../../firmware/machines/index.ts';
 
 import type { Eui64, Platform, Storage } from '../../firmware/platform/index.ts';
@@ -14,6 +14,7 @@ import type { GbcsCrypto } from '../../firmware/gbcs/security.ts';
 import { attachHubWan } from '../wan/hub.ts';
 import { supplierClientId } from '../wan/parties.ts';
 import { startSupplier } from '../wan/supplier.ts';
+import { createUtrnIssuer, simulatedTopUpKey } from '../wan/utrn-issuer.ts';
 import { createDeviceClock } from '../clock/device-clock.ts';
 import type { SimDeviceClock } from '../clock/device-clock.ts';
 import type { VirtualClock } from '../clock/virtual-clock.ts';
@@ -188,7 +189,6 @@ export async function startHome(o: HomeOptions): Promise<Home> {
   }
 
   // --- the world, on its own timer rank ---
-  const money = moneyPerPound(0x50);
   const metrics: HomeMetrics = { minutes: 0, misleadingMinutes: 0, falseAlarmMinutes: 0, staleMinutes: 0 };
   let lastMinute = s.start;
   let lastClass: MinuteClass | null = null;
@@ -212,11 +212,15 @@ export async function startHome(o: HomeOptions): Promise<Home> {
   world.setTimeout(everyMinute, 0);
 
   const atTime = (t: number, fn: () => void) => world.setTimeout(fn, Math.max(0, t - at()));
+  // The supplier issues a UTRN for a top-up with an amount (in time order: counters go up); a
+  // literal `utrn` is keyed in as written (a reused or forged code).
+  const issuer = createUtrnIssuer((eui) => simulatedTopUpKey(s.seed, eui));
   for (const u of s.topUps) {
     atTime(u.at, () => {
-      rec({ kind: 'customer', action: 'topUp', via: u.via, amount: u.amount });
-      if (u.via === 'ppmid') devices.ppmid.send({ type: 'BUTTON', action: 'topUp', amount: u.amount });
-      else devices.gsme.send({ type: 'METER_BUTTON', action: 'topUp', amount: Math.round(u.amount * money) });
+      const utrn = u.utrn ?? issuer.issue(s.devices.gsme.eui, u.amount!);
+      rec({ kind: 'customer', action: 'topUp', via: u.via, ...(u.amount !== undefined ? { amount: u.amount } : {}), utrn });
+      if (u.via === 'ppmid') devices.ppmid.send({ type: 'BUTTON', action: 'topUp', utrn });
+      else devices.gsme.send({ type: 'METER_BUTTON', action: 'topUp', utrn });
     });
   }
   const press = (action: 'activateEc' | 'enableSupply', via: 'ppmid' | 'meter') => {

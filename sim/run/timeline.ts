@@ -7,7 +7,7 @@ export type TimelineBody =
   | { kind: 'han'; from: string; to: string; cluster: string; /** ZCL frame length. */ bytes: number; command: string; lost?: true }
   | { kind: 'screen'; screen: ScreenModel; trueCredit: number | null }
   | { kind: 'log'; device: string; level: 'info' | 'warn'; message: string; data?: Record<string, unknown> }
-  | { kind: 'customer'; action: string; via: string; amount?: number }
+  | { kind: 'customer'; action: string; via: string; amount?: number; utrn?: string }
   | { kind: 'fault'; fault: string; [detail: string]: unknown }
   | { kind: 'metric'; minute: 'misleading' | 'falseAlarm' | 'ok'; shownCredit: number | null; trueCredit: number }
   | { kind: 'wan'; direction: 'command' | 'response'; useCase: string; detail: Record<string, unknown> };

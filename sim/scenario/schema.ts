@@ -12,6 +12,7 @@
  * Times of day (the consumption profile, tariff tiers) are UTC: hanlab simulates January-like GB
  * winter days where UTC is the local time. Money is in pounds (£) except tariff prices (pence).
  */
+import { normaliseUtrn, utrnDigitsToBytes, UTRN_MAX_PENCE } from '../../firmware/codec/utrn.ts';
 import { z } from 'zod';
 import { isRepresentableTime, LATEST_HAN_TIME_MS, TIMER_MAX_MS } from '../device-limits.ts';
 
@@ -112,8 +113,10 @@ export interface Consumption {
 export interface TopUp {
   /** Epoch ms. */
   at: number;
-  /** £. */
-  amount: number;
+  /** £: the supplier issues a UTRN of this amount for the meter (sim/wan/utrn-issuer.ts). */
+  amount?: number;
+  /** A literal UTRN keyed in as written (20 digits; e.g. a reused or forged one). */
+  utrn?: string;
   via: Via;
 }
 
@@ -649,14 +652,28 @@ const consumptionSchema = strict(
   'profile, noise',
 );
 
+const TOP_UP_AMOUNT = 'an amount in £ from 0.01 to 655.35, whole pence (what a UTRN carries)';
+const TOP_UP_CODE = "a UTRN of 20 digits like '1234 5678 9012 3456 7890' (at most 2^66 − 1)";
+
 const topUpSchema = strict(
   {
     at: timeRef(),
-    amount: money('an amount in £ greater than 0', (v) => v > 0),
+    amount: money(TOP_UP_AMOUNT, (v) => v > 0 && v <= UTRN_MAX_PENCE / 100 && Math.abs(v * 100 - Math.round(v * 100)) < 1e-6).optional(),
+    utrn: z
+      .string({ error: TOP_UP_CODE })
+      .refine((v) => {
+        const d = normaliseUtrn(v);
+        return d !== null && utrnDigitsToBytes(d) !== null;
+      }, { error: TOP_UP_CODE })
+      .transform((v) => normaliseUtrn(v)!)
+      .optional(),
     via: enumOf(['ppmid', 'meter']).default('ppmid'),
   },
-  'at, amount, via',
-);
+  'at, amount, utrn, via',
+).superRefine((u, ctx) => {
+  if (u.amount === undefined && u.utrn === undefined) fail(ctx, `${TOP_UP_AMOUNT}, or a utrn`, undefined, ['amount']);
+  if (u.amount !== undefined && u.utrn !== undefined) fail(ctx, 'either an amount (the supplier issues the code) or a utrn, not both', undefined, ['utrn']);
+});
 
 const serviceRequestSchema = strict(
   {
@@ -733,7 +750,7 @@ const rawScenarioSchema = strict(
     tariff: tariffSchema.prefault({}),
     prepayment: prepaymentSchema.prefault({}),
     consumption: consumptionSchema.prefault({}),
-    topUps: list(topUpSchema, 'top-ups like { at: "+20h", amount: 10 }').default([]),
+    topUps: list(topUpSchema, 'top-ups like { at: "+20h", amount: 10 } or { at: "+21h", utrn: "…" }').default([]),
     customer: list(customerSchema, 'button presses like { at: "+20h", action: activateEc }').default([]),
     serviceRequests: list(serviceRequestSchema, 'service requests like { at: "+19h", useCase: GCS13a }').default([]),
     autoCustomer: autoCustomerSchema.prefault({}),
@@ -771,7 +788,7 @@ function resolve(raw: RawScenario, ctx: Ctx): Scenario {
   const topUps = raw.topUps.map((u, i) => {
     const t = at(u.at);
     inRun(t, ['topUps', i, 'at']);
-    return { at: t, amount: u.amount, via: u.via };
+    return { at: t, ...(u.amount !== undefined ? { amount: u.amount } : {}), ...(u.utrn !== undefined ? { utrn: u.utrn } : {}), via: u.via };
   });
   const serviceRequests = raw.serviceRequests.map((r, i) => {
     const t = at(r.at);

@@ -16,6 +16,7 @@ import type { Refusal } from '../../sim/han/embedded-broker.ts';
 import { OBSERVER_PASSWORD, OBSERVER_USERNAME } from '../../sim/han/identities.ts';
 import type { IdentityRegistry } from '../../sim/han/identities.ts';
 import { hanTopic } from '../../sim/han/topics.ts';
+import { decodeZclFrame, ZclStatus } from '../../firmware/zcl/index.ts';
 import type { TimelineEvent } from '../../sim/run/timeline.ts';
 import {
   closedWithin,
@@ -25,7 +26,10 @@ import {
   fakeCreditResponse,
   fakeReport,
   fakeScreen,
+  forgedUtrn,
+  genuineUtrn,
   INTRUDER,
+  otherMetersUtrn,
   login,
   loginIntruder,
   METERING,
@@ -52,7 +56,7 @@ export interface BrokerUnderTest {
 
 const ATTACK_AT = 40 * MIN;
 const END = 2 * 60 * MIN;
-const PREMISES = ['reference', 'spoof', 'takeover', 'unknown', 'observer', 'foreign', 'retained', 'oversized'];
+const PREMISES = ['reference', 'spoof', 'takeover', 'unknown', 'observer', 'foreign', 'retained', 'oversized', 'unjoined', 'utrn', 'flood'];
 /** The frames a delivered attack would need to reach a device (wall ms; loopback takes < 5). */
 const SETTLE_MS = 300;
 
@@ -90,7 +94,7 @@ export function defineHostileCases(label: string, brokerKind: 'embedded' | 'mosq
         const c = await loginIntruder(broker.url);
         await c.publishAsync(hanTopic('spoof', EUIS.gpf.eui, EUIS.gsme.eui, METERING), Buffer.from(fakeReport(1)));
         for (let seq = 0; seq < 256; seq++) c.publish(hanTopic('spoof', EUIS.ppmid.eui, EUIS.gpf.eui, PREPAYMENT), Buffer.from(fakeCreditResponse(seq)));
-        await c.publishAsync(hanTopic('spoof', EUIS.gpf.eui, EUIS.ppmid.eui, PREPAYMENT), Buffer.from(topUpFrame(7, 50)));
+        await c.publishAsync(hanTopic('spoof', EUIS.gpf.eui, EUIS.ppmid.eui, PREPAYMENT), Buffer.from(topUpFrame(7, genuineUtrn(1, 50))));
         await sleep(SETTLE_MS);
         // A refused publish is dropped, not punished: both brokers keep the connection (MQTT 3.1.1 has no way to say no).
         expect(c.connected).toBe(true);
@@ -157,8 +161,8 @@ export function defineHostileCases(label: string, brokerKind: 'embedded' | 'mosq
         o.on('message', (_t, payload) => seen.push(payload.toString()));
         await o.subscribeAsync('hanlab/observer/ppmid/screen');
         await until('the retained screen', () => seen.length > 0); // it may read
-        await o.publishAsync(`han/observer/${EUIS.gpf.eui}/${OBSERVER_USERNAME}/0705`, Buffer.from(topUpFrame(9, 50)));
-        await o.publishAsync(hanTopic('observer', EUIS.gpf.eui, EUIS.ppmid.eui, PREPAYMENT), Buffer.from(topUpFrame(10, 50)));
+        await o.publishAsync(`han/observer/${EUIS.gpf.eui}/${OBSERVER_USERNAME}/0705`, Buffer.from(topUpFrame(9, genuineUtrn(1, 50))));
+        await o.publishAsync(hanTopic('observer', EUIS.gpf.eui, EUIS.ppmid.eui, PREPAYMENT), Buffer.from(topUpFrame(10, genuineUtrn(1, 50))));
         await o.publishAsync('hanlab/observer/ppmid/screen', fakeScreen(), { retain: true, qos: 0 });
         await sleep(SETTLE_MS);
         expect(seen.some((m) => m.includes(`${FAKE_POUNDS}`))).toBe(false);
@@ -209,7 +213,7 @@ export function defineHostileCases(label: string, brokerKind: 'embedded' | 'mosq
         // publishes a £50 top-up retained, to be replayed at every later subscribe.
         (gpf.client.stream as unknown as Socket).destroy();
         await until('the GPF offline', () => !gpf.connected);
-        await ppmid.client.publishAsync(topic, Buffer.from(topUpFrame(201, 50)), { qos: 0, retain: true });
+        await ppmid.client.publishAsync(topic, Buffer.from(topUpFrame(201, genuineUtrn(1, 50))), { qos: 0, retain: true });
         await until('the GPF reconnected', () => gpf.connected, 10_000);
         if (brokerKind === 'mosquitto') await until('the GPF dropping the replay', () => dropLogs(rig.events).length === 1);
         else await sleep(SETTLE_MS);
@@ -225,7 +229,7 @@ export function defineHostileCases(label: string, brokerKind: 'embedded' | 'mosq
         expect(rig.errors.every((e) => /lost its connection|MQTT error/.test(e.message))).toBe(true);
         // The control: the same frame, sent now and not retained, reaches the GSME at its next wake.
         const before = rig.home.trueCreditPounds()!;
-        ppmid.send(gpf.eui, PREPAYMENT, topUpFrame(202, 50));
+        ppmid.send(gpf.eui, PREPAYMENT, topUpFrame(202, genuineUtrn(2, 50)));
         await rig.runTo(END + 40 * MIN);
         expect(rig.home.trueCreditPounds()!).toBeGreaterThan(before + 49);
         await ppmid.client.publishAsync(topic, Buffer.alloc(0), { qos: 0, retain: true }); // leave no replay behind
@@ -266,7 +270,107 @@ export function defineHostileCases(label: string, brokerKind: 'embedded' | 'mosq
         await rig.close();
       }
     });
+    it('a top-up from an EUI that can log in but is not in the GPF’s device log is refused NOT_AUTHORIZED; nothing else changes', async () => {
+      const rig = await startRig(broker.url, 'unjoined');
+      try {
+        await rig.runTo(ATTACK_AT);
+        const c = await loginIntruder(broker.url);
+        const answers: Uint8Array[] = [];
+        c.on('message', (_t, payload) => answers.push(Uint8Array.from(payload)));
+        await c.subscribeAsync(`han/unjoined/${INTRUDER}/#`);
+        await c.publishAsync(hanTopic('unjoined', EUIS.gpf.eui, INTRUDER, PREPAYMENT), Buffer.from(topUpFrame(31, genuineUtrn(1, 50))));
+        await c.publishAsync(hanTopic('unjoined', EUIS.gpf.eui, INTRUDER, PREPAYMENT), Buffer.from(topUpFrame(32, forgedUtrn(2, 50))));
+        await until('two refusals', () => answers.length >= 2);
+        for (const a of answers) expect(decodeZclFrame(a).command).toMatchObject({ kind: 'defaultResponse', commandId: 0x04, status: ZclStatus.NOT_AUTHORIZED });
+        await c.endAsync();
+        await rig.runTo(END);
+        expect(strangerRefusals(rig.events)).toHaveLength(2);
+        expect(withoutStrangerRefusals(rig.events)).toEqual(reference);
+        expect(rig.errors).toEqual([]);
+      } finally {
+        await rig.close();
+      }
+    });
+
+    it('UTRNs through the PPMID: a genuine one counts once; its replay, an old one, a forged one and another meter’s are refused with their reasons', async () => {
+      const rig = await startRig(broker.url, 'utrn');
+      const ppmid = rig.home.transports.ppmid;
+      const gpf = rig.home.transports.gpf;
+      try {
+        await rig.runTo(ATTACK_AT);
+        const codes = [genuineUtrn(40, 5), genuineUtrn(40, 5), genuineUtrn(2, 5), forgedUtrn(41, 50), otherMetersUtrn(41, 50)];
+        codes.forEach((code, i) => ppmid.send(gpf.eui, PREPAYMENT, topUpFrame(60 + i, code)));
+        await rig.runTo(END);
+        const gsmeLogs = rig.events.filter((e): e is Extract<TimelineEvent, { kind: 'log' }> => e.kind === 'log' && e.device === 'gsme');
+        expect(gsmeLogs.filter((e) => e.message === 'top-up applied').map((e) => e.data!['amountGbp'])).toEqual([5]);
+        expect(gsmeLogs.filter((e) => e.message === 'top-up refused').map((e) => e.data!['reason'])).toEqual(['used', 'tooOld', 'invalid', 'notThisMeter']);
+        expect(lastTruth(rig.events)).toBeCloseTo(lastTruth(reference) + 5, 5);
+        expectScreensTruthful(rig.events);
+        expect(rig.errors).toEqual([]);
+      } finally {
+        await rig.close();
+      }
+    });
+
+    it('a flood of forged top-ups (2,000 from an unjoined EUI, 100 through the PPMID) changes no credit and no screen', async () => {
+      const rig = await startRig(broker.url, 'flood');
+      const ppmid = rig.home.transports.ppmid;
+      const gpf = rig.home.transports.gpf;
+      try {
+        await rig.runTo(ATTACK_AT);
+        const c = await loginIntruder(broker.url);
+        const topic = hanTopic('flood', EUIS.gpf.eui, INTRUDER, PREPAYMENT);
+        for (let i = 0; i < 2000; i++) c.publish(topic, Buffer.from(topUpFrame(i & 0xff, forgedUtrn(i, 1))));
+        await c.endAsync();
+        for (let i = 0; i < 100; i++) ppmid.send(gpf.eui, PREPAYMENT, topUpFrame(i, forgedUtrn(100 + i, 50)));
+        // QoS 0: what the broker delivers (not necessarily all of it) is refused; wait until the GPF is done.
+        let seen = -1;
+        await until('the flood handled', () => {
+          const n = strangerRefusals(rig.events).length;
+          const done = n === seen && n > 0;
+          seen = n;
+          return done || n === 2000;
+        }, 45_000, 1000);
+        expect(strangerRefusals(rig.events).length).toBeGreaterThan(0);
+        await rig.runTo(END);
+        const gsmeLogs = rig.events.filter((e) => e.kind === 'log' && e.device === 'gsme');
+        expect(gsmeLogs.filter((e) => e.kind === 'log' && e.message === 'top-up applied')).toEqual([]);
+        // The GPF holds at most maxPendingCommands (8); the rest were refused with FAILURE at once.
+        expect(gsmeLogs.filter((e) => e.kind === 'log' && e.message === 'top-up refused')).toHaveLength(8);
+        expect(lastTruth(rig.events)).toBe(lastTruth(reference));
+        expect(screens(rig.events).map((s) => s.credit)).toEqual(screens(reference).map((s) => s.credit));
+        expectScreensTruthful(rig.events);
+        expect(rig.errors).toEqual([]);
+      } finally {
+        await rig.close();
+      }
+    }, 90_000);
   });
+}
+
+/** The GPF's refusals of frames from devices not in its device log (its warning and its NOT_AUTHORIZED answer). */
+function strangerRefusals(events: readonly TimelineEvent[]): TimelineEvent[] {
+  return events.filter((e) => e.kind === 'log' && e.device === 'gpf' && e.message.includes('not in the device log'));
+}
+
+function withoutStrangerRefusals(events: readonly TimelineEvent[]): TimelineEvent[] {
+  return events.filter((e) => !(e.kind === 'log' && e.device === 'gpf' && e.message.includes('not in the device log')) && !(e.kind === 'han' && e.to === 'other'));
+}
+
+/** The GSME's credit at the last screen of a run. */
+function lastTruth(events: readonly TimelineEvent[]): number {
+  const last = [...events].reverse().find((e) => e.kind === 'screen' && typeof e.trueCredit === 'number');
+  return (last as { trueCredit: number }).trueCredit;
+}
+
+/** No screen shows a credit above what the GSME has had so far (+1p for rounding). */
+function expectScreensTruthful(events: readonly TimelineEvent[]): void {
+  let most = -Infinity;
+  for (const e of events) {
+    if (e.kind !== 'screen') continue;
+    if (typeof e.trueCredit === 'number') most = Math.max(most, e.trueCredit);
+    if (e.screen.credit !== null) expect(e.screen.credit).toBeLessThanOrEqual(most + 0.01);
+  }
 }
 
 /** A watcher reading the PPMID's retained screen gets the last one the PPMID itself published. */

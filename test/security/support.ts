@@ -24,6 +24,8 @@ import type { TimelineEvent } from '../../sim/run/timeline.ts';
 import { builtinScenario } from '../../sim/scenario/load.ts';
 import type { Scenario } from '../../sim/scenario/schema.ts';
 import { simulatedWanCrypto } from '../../sim/wan/keys.ts';
+import { simulatedTopUpKey } from '../../sim/wan/utrn-issuer.ts';
+import { euiBytes, issueUtrn, topUpKeyBytes } from '../../firmware/codec/utrn.ts';
 
 export const MIN = 60_000;
 /** £ in the meter's money unit (PriceTrailingDigit 0x50). */
@@ -139,11 +141,11 @@ export function closedWithin(client: MqttClient, ms: number): Promise<boolean> {
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export async function until(what: string, check: () => boolean, ms = 5_000): Promise<void> {
+export async function until(what: string, check: () => boolean, ms = 5_000, everyMs = 10): Promise<void> {
   const end = Date.now() + ms;
   while (!check()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
+    await sleep(everyMs);
   }
 }
 
@@ -169,12 +171,33 @@ export function fakeCreditResponse(seq: number): Uint8Array {
   });
 }
 
-/** A ConsumerTopUp (PPMID → GPF, queued for the GSME) of `pounds`. */
-export function topUpFrame(seq: number, pounds: number): Uint8Array {
+/** A ConsumerTopUp (PPMID → GPF, queued for the GSME) carrying the UTRN `code`. */
+export function topUpFrame(seq: number, code: string): Uint8Array {
   return encodeZclFrame({
     header: { frameType: 'cluster', direction: 'toServer', disableDefaultResponse: false, sequence: seq, commandId: 0x04 },
-    command: { kind: 'other', payload: encodeConsumerTopUp(2, pounds * POUND) },
+    command: { kind: 'other', payload: encodeConsumerTopUp(2, code) },
   });
+}
+
+/** The home's meter's top-up key (the simulator's, from the scenario's seed). */
+export function meterKey(): string {
+  return simulatedTopUpKey(BASE.seed, BASE.devices.gsme.eui);
+}
+
+/** A genuine UTRN for the home's meter: `pounds`, counter `counter` (the supplier's issue). */
+export function genuineUtrn(counter: number, pounds: number): string {
+  return issueUtrn(topUpKeyBytes(meterKey())!, euiBytes(BASE.devices.gsme.eui)!, counter, Math.round(pounds * 100));
+}
+
+/** A UTRN with the home meter's tag and a MAC under a key that is not the meter's. */
+export function forgedUtrn(counter: number, pounds: number): string {
+  return issueUtrn(topUpKeyBytes(simulatedSecret(0xbad, 'forger'))!, euiBytes(BASE.devices.gsme.eui)!, counter, Math.round(pounds * 100));
+}
+
+/** A genuine UTRN of another meter (its own key, its own EUI). */
+export function otherMetersUtrn(counter: number, pounds: number): string {
+  const other = '00DB1234567890B7';
+  return issueUtrn(topUpKeyBytes(simulatedTopUpKey(BASE.seed, other))!, euiBytes(other)!, counter, Math.round(pounds * 100));
 }
 
 /** A retained screen model claiming £999, fresh, from the meter. */

@@ -11,6 +11,7 @@ import { ZclDataType, ZclGeneralCommand, utcTimeFromUnixMs } from '../../firmwar
 import type { AttributeReport } from '../../firmware/zcl/index.ts';
 import { EPOCH, GPF_EUI, GSME_EUI, PPMID_EUI } from '../machines-harness.ts';
 import type { ModelOptions } from '../machines-model.ts';
+import { testUtrn } from './utrn.ts';
 
 const input = (clock: { now(): number }): GpfInput => ({
   eui: GPF_EUI,
@@ -42,7 +43,15 @@ const EVENTS: AnyEventObject[] = [
   report(0x0705, [{ attributeId: 0x0001, type: ZclDataType.int32, value: 123 }], false),
   report(0x0702, [{ attributeId: 0x0007, type: ZclDataType.utcTime, value: utcTimeFromUnixMs(EPOCH)! }, { attributeId: 0xfffe, type: ZclDataType.enum8, value: 1 }], true),
   fromPpmid(0x0702, 'global', ZclGeneralCommand.readAttributes, { kind: 'readAttributes', attributeIds: [0x0007, 0x0000] }),
-  fromPpmid(0x0705, 'cluster', 0x04, { kind: 'other', payload: encodeConsumerTopUp(2, 500) }),
+  fromPpmid(0x0705, 'cluster', 0x04, { kind: 'other', payload: encodeConsumerTopUp(2, testUtrn(GSME_EUI, 1, 5)) }),
+  // A device not in the device log, and the GSME's answer to a forwarded top-up.
+  { ...fromPpmid(0x0705, 'cluster', 0x04, { kind: 'other', payload: encodeConsumerTopUp(2, testUtrn(GSME_EUI, 2, 50)) }), src: '00124B00000000EE' },
+  {
+    type: 'HAN_FRAME',
+    src: GSME_EUI,
+    clusterId: 0x0705,
+    frame: { header: { frameType: 'cluster', direction: 'toClient', disableDefaultResponse: true, sequence: 1, commandId: 0x03 }, command: { kind: 'other', payload: new Uint8Array(10) } },
+  },
   fromPpmid(0x0705, 'cluster', 0x09, { kind: 'other', payload: new Uint8Array() }),
   { type: 'WAN_REQUEST', requestId: 'w', useCase: 'GCS14' },
   // The GSME's answer to the first command forwarded (sequence 1: the GPF's first forward).

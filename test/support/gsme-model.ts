@@ -10,6 +10,7 @@ import { ZclDataType, ZclGeneralCommand, utcTimeFromUnixMs } from '../../firmwar
 import type { ZclFrame } from '../../firmware/zcl/index.ts';
 import { EPOCH, GPF_EUI, GSME_EUI } from '../machines-harness.ts';
 import type { ModelOptions } from '../machines-model.ts';
+import { TEST_TOP_UP_KEY, testUtrn } from './utrn.ts';
 
 const MONEY = 100_000;
 const config: Partial<GsmeConfig> = {
@@ -20,6 +21,7 @@ const config: Partial<GsmeConfig> = {
   // Time passes in a replay but not in the pure traversal: no time-driven charges.
   standingChargePencePerDay: 0,
   clockOffsetMs: -60_000,
+  topUpKey: TEST_TOP_UP_KEY,
 };
 const input = (clock: { now(): number }): GsmeInput => ({ eui: GSME_EUI, peers: { gpf: GPF_EUI }, firmware: 'secmp0015', config, clock, seed: 11 });
 
@@ -35,7 +37,7 @@ function events(): AnyEventObject[] {
     { type: 'GAS_FLOW', volumeM3: 100 }, // ≈ £112
     { type: 'METER_BUTTON', action: 'activateEc' },
     { type: 'METER_BUTTON', action: 'enableSupply' },
-    { type: 'METER_BUTTON', action: 'topUp', amount: 500_000 },
+    { type: 'METER_BUTTON', action: 'topUp', utrn: testUtrn(GSME_EUI, 1, 5) },
     { type: 'CLOCK_FAULT', unsynchronised: true },
     answer(fromGpf(0x0702, {
       header: { frameType: 'global', direction: 'toServer', disableDefaultResponse: true, sequence: seq, commandId: ZclGeneralCommand.defaultResponse },
@@ -53,7 +55,7 @@ function events(): AnyEventObject[] {
     })),
     fromGpf(0x0705, {
       header: { frameType: 'cluster', direction: 'toServer', disableDefaultResponse: true, sequence: 0x80, commandId: 0x04 },
-      command: { kind: 'other', payload: encodeConsumerTopUp(2, 10 * MONEY) },
+      command: { kind: 'other', payload: encodeConsumerTopUp(2, testUtrn(GSME_EUI, 2, 10)) },
     }),
     fromGpf(0x0705, {
       header: { frameType: 'cluster', direction: 'toServer', disableDefaultResponse: true, sequence: 0x81, commandId: 0x00 },

@@ -12,6 +12,16 @@ import { pollReads } from '../../firmware/machines/ppmid-logic.ts';
 import { ZclGeneralCommand, ZclStatus } from '../../firmware/zcl/index.ts';
 import type { ZclFrame } from '../../firmware/zcl/index.ts';
 import { BASE, CS, FakeGpf, GPF, MIN, OTHER, PPMID } from './ppmid-fake-gpf.ts';
+import { encodeConsumerTopUpResponse, TopUpResult } from '../../firmware/machines/gsme-topup.ts';
+
+/** A UTRN (any 20 digits: the PPMID checks only the form; the meter checks the MAC). */
+export const MODEL_UTRN = '12345678901234567890';
+
+/** The meter's ConsumerTopUpResponse to our top-up `seq`, forwarded by the GPF. */
+function topUpResponse(seq: number, resultType: number): PpmidEvent {
+  const payload = encodeConsumerTopUpResponse({ resultType, topUpValue: 0, source: 2, creditRemaining: 0 });
+  return { type: 'HAN_FRAME', src: GPF, clusterId: 0x0705, frame: { header: { frameType: 'cluster', direction: 'toClient', disableDefaultResponse: true, sequence: seq, commandId: 0x03 }, command: { kind: 'other', payload } } };
+}
 
 const NOW = BASE;
 const hw = { now: () => NOW };
@@ -113,13 +123,16 @@ export function eventsFor(s: Snap): PpmidEvent[] {
     events.push(readResponse(GPFS[0]!, 0x0705, (c.seq + 100) & 0xff, [1]));
   }
   if (active(s, ['poll', 'cycle', 'waiting']) && c.data.summation === FRESH && c.failures === 0) {
-    events.push({ type: 'BUTTON', action: 'activateEc' }, { type: 'BUTTON', action: 'topUp', amount: 10 }, { type: 'BUTTON', action: 'topUp' });
+    events.push({ type: 'BUTTON', action: 'activateEc' }, { type: 'BUTTON', action: 'topUp', utrn: MODEL_UTRN }, { type: 'BUTTON', action: 'topUp' });
   }
   if (c.pendingEc && active(s, ['emergencyCredit', 'pending', 'sent'])) {
     events.push(ack(c.pendingEc.seq, 0x00, ZclStatus.SUCCESS), ack(c.pendingEc.seq, 0x00, ZclStatus.FAILURE));
   }
   if (c.pendingTopUp && active(s, ['topUp', 'pending', 'sent'])) {
     events.push(ack(c.pendingTopUp.seq, 0x04, ZclStatus.SUCCESS), ack(c.pendingTopUp.seq, 0x04, ZclStatus.NOT_AUTHORIZED));
+  }
+  if (c.pendingTopUp && active(s, ['topUp', 'pending', 'awaitingEffect']) && c.data.summation === FRESH) {
+    events.push(topUpResponse(c.pendingTopUp.seq, TopUpResult.rejectedDuplicate), topUpResponse(c.pendingTopUp.seq, TopUpResult.accepted));
   }
   for (const { node, type } of AFTER_EVENTS) {
     if (!active(s, node.path)) continue;

@@ -81,6 +81,12 @@ function timeLine(s: ScreenModel): TimeLine {
   return { main: 'Updated ' + u.hhmm, source: u.source === 'changeEstimate' ? 'est.' : s.freshness === 'clockProblem' ? 'GSME?' : 'GSME' };
 }
 
+/** The meter's refusal of a top-up code, short enough for a badge on the small screen. */
+function refusalBadge(reason: string): string {
+  const r = reason.toLowerCase();
+  return r.indexOf('used') >= 0 ? 'TOP-UP: CODE USED' : r.indexOf('meter') >= 0 ? 'TOP-UP: WRONG METER' : r.indexOf('old') >= 0 ? 'TOP-UP: CODE TOO OLD' : 'TOP-UP: BAD CODE';
+}
+
 function badges(s: ScreenModel): Badge[] {
   const out: Badge[] = [];
   const add = (text: string, tone: Tone) => {
@@ -92,6 +98,7 @@ function badges(s: ScreenModel): Badge[] {
   if (s.ec === 'inUse') add(s.emergencyCredit === null ? 'EC IN USE' : 'EC ' + formatPounds(s.emergencyCredit), 'caution');
   if (s.ec === 'available') add('EC READY', 'info');
   for (let i = 0; i < s.pending.length; i++) add(s.pending[i] === 'topUp' ? 'TOP-UP SENT' : 'EC REQUESTED', 'info');
+  if (typeof s.topUpRefused === 'string') add(refusalBadge(s.topUpRefused), 'alert');
   // Under a penny shows as £0.00: not worth a badge.
   if (s.debt !== null && s.debt >= 0.01) add('DEBT ' + formatPounds(s.debt), 'info');
   return out;

@@ -11,7 +11,7 @@ export { Basic, BASIC_CLUSTER_ID, PowerSource } from './basic.ts';
 export { Time, TIME_CLUSTER_ID, TimeStatusBit } from './time.ts';
 export { Price, PRICE_CLUSTER_ID, CURRENCY_GBP, priceDecimalPlaces } from './price.ts';
 export { Metering, METERING_CLUSTER_ID, SupplyStatus, MeteringStatusBit, UnitOfMeasure, MeteringDeviceType, AttributeReportingStatus } from './metering.ts';
-export { Prepayment, PREPAYMENT_CLUSTER_ID, CreditStatusBit, PrepaymentCommand } from './prepayment.ts';
+export { Prepayment, PREPAYMENT_CLUSTER_ID, CreditStatusBit, PrepaymentCommand, PrepaymentServerCommand } from './prepayment.ts';
 
 export const ClusterId = {
   basic: 0x0000,

@@ -34,3 +34,8 @@ export const PrepaymentCommand = {
   SelectAvailableEmergencyCredit: 0x00,
   ConsumerTopUp: 0x04,
 } as const;
+
+/** Server-generated (GSME → client) Prepayment commands hanlab uses. */
+export const PrepaymentServerCommand = {
+  ConsumerTopUpResponse: 0x03,
+} as const;

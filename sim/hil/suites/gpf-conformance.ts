@@ -97,7 +97,7 @@ export const gpfConformance: HilSuite = {
           return Number((readRecord(f, Prepayment.CreditRemaining.id) as { value: number }).value);
         });
         const pressed = performance.now();
-        await ctx.step('customer tops up £5 at the PPMID', async () => ctx.home.device('ppmid').send({ type: 'BUTTON', action: 'topUp', amount: 5 }));
+        await ctx.step('customer tops up £5 at the PPMID', async () => ctx.home.device('ppmid').send({ type: 'BUTTON', action: 'topUp', utrn: ctx.utrn(5) }));
         await ctx.step('the GPF acknowledges the PPMID (Default Response SUCCESS)', () =>
           expectFrame(ctx, 'a Default Response SUCCESS on Prepayment to the PPMID', (f) => f.dst === 'ppmid' && f.clusterId === ClusterId.prepayment && f.frame.command.kind === 'defaultResponse' && f.frame.command.status === 0, pressed, 3_000),
         );

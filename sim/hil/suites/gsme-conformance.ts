@@ -114,7 +114,7 @@ export const gsmeConformance: HilSuite = {
         });
         await sleep(1_500); // the PPMID learns the money unit from its first poll
         const pressed = performance.now();
-        await ctx.step('customer tops up £5 at the PPMID', async () => ctx.home.device('ppmid').send({ type: 'BUTTON', action: 'topUp', amount: 5 }));
+        await ctx.step('customer tops up £5 at the PPMID', async () => ctx.home.device('ppmid').send({ type: 'BUTTON', action: 'topUp', utrn: ctx.utrn(5) }));
         await ctx.step('the meter’s state shows the credit', () => expectState(ctx, `creditGbp above £${(c0 + 4.9).toFixed(2)}`, (x) => typeof x['creditGbp'] === 'number' && x['creditGbp'] > c0 + 4.9, 8_000));
         await ctx.step('its next Prepayment report carries it', () =>
           expectFrame(ctx, 'a Prepayment report with the topped-up credit', (f) => f.dst === 'gpf' && f.clusterId === ClusterId.prepayment && Number(reported(f.frame, Prepayment.CreditRemaining.id) ?? 0) > (c0 + 4.9) * 100_000, pressed, 8_000),

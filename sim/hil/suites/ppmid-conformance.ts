@@ -139,7 +139,7 @@ export const ppmidConformance: HilSuite = {
         await ctx.step('cut GSME↔GPF; customer keys in £20 at the meter', async () => {
           cutMeter(ctx);
           await sleep(300);
-          ctx.home.device('gsme').send({ type: 'METER_BUTTON', action: 'topUp', amount: 20 * POUND });
+          ctx.home.device('gsme').send({ type: 'METER_BUTTON', action: 'topUp', utrn: ctx.utrn(20) });
         });
         await ctx.step('during the outage the DUT cannot know: no new balance appears', () => expectNoScreen(ctx, `balance above £${(credit0 + 1).toFixed(2)} during the outage`, (s) => (s.credit ?? 0) > credit0 + 1, 3_000));
         await ctx.step('link back: the new balance, fresh', async () => {
