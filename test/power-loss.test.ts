@@ -224,7 +224,8 @@ describe('GSME writes: bounded flash wear', () => {
     const order: string[] = [];
     h.actors.gsme!.on('*', (e: { type: string; frame?: ZclFrame; clusterId?: number }) => {
       if (e.type === 'persist') order.push('persist');
-      if (e.type === 'han.send' && e.clusterId === 0x0705 && e.frame?.command.kind === 'defaultResponse') order.push('answer');
+      // A top-up's answer is its ConsumerTopUpResponse (an EC request's a Default Response).
+      if (e.type === 'han.send' && e.clusterId === 0x0705 && (e.frame?.command.kind === 'defaultResponse' || (e.frame?.header.direction === 'toClient' && e.frame.command.kind === 'other'))) order.push('answer');
     });
     h.topUp(2 * MONEY);
     h.topUp(1 * MONEY);
@@ -290,7 +291,7 @@ describe('power cuts at random moments', () => {
       expect(h.context<GpfContext>('gpf').pending).toEqual([]);
       expect({ run, credit: h.context<GsmeContext>('gsme').pay.credit }).toEqual({ run, credit: 5 * MONEY + acked });
       expect(restarts).toBeGreaterThan(0);
-      seen.repeats += h.logs.filter((l) => l.message === 'repeated command: already applied').length;
+      seen.repeats += h.logs.filter((l) => l.message === 'repeated command: answered again, not applied').length;
       seen.acked += [...h.acks.values()].filter((st) => st === ZclStatus.SUCCESS).length;
     }
     // The cuts did hit the cases that matter: commands resent after a lost answer, caught as repeats.

@@ -69,7 +69,7 @@ export const boardConfigTarget: FuzzTarget<string> = {
 export const deviceConfigTarget: FuzzTarget<string> = {
   name: 'device-config',
   what: 'checkDeviceConfig (firmware/runtime/app.ts) on JSON text, as a board reads its flash',
-  share: 0.1,
+  share: 0.05,
   corpus,
   input,
   run(text) {

@@ -11,7 +11,7 @@ import { fuzzBytes } from '../mutate.ts';
 export const prepaymentTarget: FuzzTarget<Uint8Array> = {
   name: 'prepayment',
   what: 'decodePrepaymentCommand (firmware/machines/prepayment-commands.ts): command id byte + payload',
-  share: 0.1,
+  share: 0.05,
   corpus: prepaymentInputs,
   input: (rng, corpus) => fuzzBytes(rng, corpus, 24),
   run(input) {
