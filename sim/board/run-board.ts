@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { loadEmulatorEngine, realTime, startEmulatorBoard } from '../../boards/emulator/host.ts';
 import type { NodeBoard, NodeBoardOptions } from '../../boards/node/board.ts';
 import { startNodeBoard, stderrLog } from '../../boards/node/board.ts';
@@ -42,7 +43,8 @@ export interface RunBoardOptions {
   screenshotsDir?: string;
   /**
    * Node board only: the device's storage folder (what it keeps through a restart or a kill);
-   * default dist/node/storage/PREMISES/EUI.
+   * default .hanlab/state/PREMISES/EUI in the working directory (not under dist/, which people
+   * delete as build output: this is the device's non-volatile memory).
    */
   stateDir?: string;
   /** Node board only: run the TypeScript sources instead of the built bundle. */
@@ -104,7 +106,7 @@ export async function runBoard(o: RunBoardOptions): Promise<RunningBoard> {
       broker: o.broker,
       config,
       display: o.device === 'ppmid' ? board.display : null,
-      storageDir: o.stateDir ?? `${ROOT}dist/node/storage/${config.premises}/${config.eui}`,
+      storageDir: o.stateDir ?? join(process.cwd(), '.hanlab', 'state', config.premises, config.eui),
       connectTimeoutMs,
       out,
       err,

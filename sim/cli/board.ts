@@ -30,7 +30,7 @@ Usage: hanlab board run --board node|emulator --device gsme|gpf|ppmid --broker m
   --state DIR           node board: the device's storage folder, what it keeps through a restart
                         or a power cut (kill -9): GSME credit and registers, the GPF's mirror and
                         commands not yet delivered, the PPMID's last reading. Default:
-                        dist/node/storage/PREMISES/EUI. An empty folder is a device new from the
+                        .hanlab/state/PREMISES/EUI here. An empty folder is a device new from the
                         factory. (The emulator board has no storage: it always starts new.)
 
 Builds the bundle as 'hanlab build' does, connects, prints one line when it is up:
