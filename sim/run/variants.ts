@@ -4,6 +4,7 @@
  */
 import type { Scenario } from '../scenario/schema.ts';
 import { compareVariants } from '../scenario/schema.ts';
+import { utrnForMeter } from '../wan/utrn-issuer.ts';
 
 export interface HomeVariant {
   /** The row label in the summary ('scenario' for the scenario as written). */
@@ -27,5 +28,8 @@ export function homeVariants(scenario: Scenario): HomeVariant[] {
 function withHomeEuis(s: Scenario, n: number): Scenario {
   const eui = (e: string) => e.slice(0, 10) + n.toString(16).toUpperCase().padStart(4, '0') + e.slice(14);
   const d = s.devices;
-  return { ...s, devices: { gsme: { ...d.gsme, eui: eui(d.gsme.eui) }, gpf: { ...d.gpf, eui: eui(d.gpf.eui) }, ppmid: { ...d.ppmid, eui: eui(d.ppmid.eui) } } };
+  const gsme = eui(d.gsme.eui);
+  // A literal code was written for the scenario's meter: this home's meter gets the same code made for it.
+  const topUps = s.topUps.map((u) => (u.utrn === undefined ? u : { ...u, utrn: utrnForMeter(u.utrn, s.seed, d.gsme.eui, gsme) }));
+  return { ...s, topUps, devices: { gsme: { ...d.gsme, eui: gsme }, gpf: { ...d.gpf, eui: eui(d.gpf.eui) }, ppmid: { ...d.ppmid, eui: eui(d.ppmid.eui) } } };
 }

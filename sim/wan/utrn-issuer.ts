@@ -7,7 +7,7 @@
  * need no key files. Test keys: anyone who knows the seed knows them.
  */
 import { createHmac } from 'node:crypto';
-import { euiBytes, issueUtrn, topUpKeyBytes, UTRN_MAX_COUNTER, UTRN_MAX_PENCE } from '../../firmware/codec/utrn.ts';
+import { euiBytes, issueUtrn, meterTag, normaliseUtrn, topUpKeyBytes, utrnBytesToDigits, utrnDigitsToBytes, utrnFieldsOf, utrnMac, UTRN_MAX_COUNTER, UTRN_MAX_PENCE } from '../../firmware/codec/utrn.ts';
 
 /** The simulator's top-up key of the meter `eui` in runs with `seed`: 32 lower-case hex digits. */
 export function simulatedTopUpKey(seed: number, eui: string): string {
@@ -40,4 +40,25 @@ export function createUtrnIssuer(keyFor: (eui: string) => string, firstCounter =
     },
     lastCounter: (eui) => counters.get(eui) ?? 0,
   };
+}
+
+/**
+ * A literal code written for meter `from`, as the same code would be for meter `to` (a comparison
+ * home's meter, with its own EUI and key): same version, counter and amount; the tag and the MAC
+ * moved by what separates the two meters. A genuine code stays genuine, a forged MAC stays wrong
+ * by the same bits, another meter's tag stays another meter's, so each home refuses or applies it
+ * for the same reason. Text that is not a 66-bit UTRN is kept as written.
+ */
+export function utrnForMeter(code: string, seed: number, from: string, to: string): string {
+  const digits = normaliseUtrn(code);
+  const bytes = digits === null ? null : utrnDigitsToBytes(digits);
+  const fromKey = topUpKeyBytes(simulatedTopUpKey(seed, from));
+  const toKey = topUpKeyBytes(simulatedTopUpKey(seed, to));
+  const fromEui = euiBytes(from.toUpperCase());
+  const toEui = euiBytes(to.toUpperCase());
+  if (bytes === null || !fromKey || !toKey || !fromEui || !toEui) return code;
+  const f = utrnFieldsOf(bytes);
+  const g = { ...f, tag: f.tag ^ meterTag(fromEui) ^ meterTag(toEui) };
+  const mac = f.mac ^ utrnMac(fromKey, fromEui, f) ^ utrnMac(toKey, toEui, g);
+  return utrnBytesToDigits(Uint8Array.of(bytes[0]!, g.tag, bytes[2]!, bytes[3]!, bytes[4]!, bytes[5]!, (mac >> 16) & 0xff, (mac >> 8) & 0xff, mac & 0xff));
 }
