@@ -23,7 +23,7 @@ export type Freshness = 'fresh' | 'late' | 'stale' | 'unknown' | 'clockProblem' 
 export type AgeClass = 'fresh' | 'late' | 'stale';
 
 /** fresh < late < stale: the order `classifyAge` is monotone in. */
-export const AGE_CLASS_RANK: Readonly<Record<AgeClass, number>> = /* @__PURE__ */ Object.freeze({ fresh: 0, late: 1, stale: 2 });
+export const AGE_CLASS_RANK: Readonly<Record<AgeClass, number>> = { fresh: 0, late: 1, stale: 2 };
 
 export interface FreshnessConfig {
   /** T: the GSME's wake interval as the display expects it. */
@@ -42,13 +42,13 @@ export interface FreshnessConfig {
   changeTimeFallback: boolean;
 }
 
-export const DEFAULT_FRESHNESS_CONFIG: Readonly<FreshnessConfig> = /* @__PURE__ */ Object.freeze({
+export const DEFAULT_FRESHNESS_CONFIG: Readonly<FreshnessConfig> = {
   expectedUpdateIntervalMs: 30 * 60_000,
   graceMs: 5 * 60_000,
   futureToleranceMs: 2 * 60_000,
   staleDetection: true,
   changeTimeFallback: true,
-});
+};
 
 type Thresholds = Pick<FreshnessConfig, 'expectedUpdateIntervalMs' | 'graceMs'>;
 

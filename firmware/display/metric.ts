@@ -10,7 +10,7 @@ import type { ScreenModel, WarningCode } from './screen-model.ts';
  * perfect. Its change-time warning (`noChangeSeen`) is. `clockProblem` says the time may be
  * wrong, not that the balance is old; `supplyMayBeOff` only ever appears with one of the three.
  */
-export const DATA_MAY_BE_OLD_WARNINGS: readonly WarningCode[] = Object.freeze(['stale', 'noChangeSeen', 'hanLost'] as const);
+export const DATA_MAY_BE_OLD_WARNINGS: readonly WarningCode[] = ['stale', 'noChangeSeen', 'hanLost'] as const;
 
 export function warnsDataMayBeOld(s: ScreenModel): boolean {
   return s.warnings.some((w) => DATA_MAY_BE_OLD_WARNINGS.includes(w.code));

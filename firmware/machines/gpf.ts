@@ -48,13 +48,13 @@ export interface GpfConfig {
   timeStatus: number;
 }
 
-export const GPF_DEFAULT_CONFIG: Readonly<GpfConfig> = Object.freeze({
+export const GPF_DEFAULT_CONFIG: Readonly<GpfConfig> = {
   unpopulatedSnapshotTime: 'invalid',
   reportAssemblyTimeoutMs: 30_000,
   gsmeClockToleranceMs: 120_000,
   maxPendingCommands: 8,
   timeStatus: TimeStatusBit.synchronized,
-});
+};
 
 export interface GpfInput {
   eui: Eui64;

@@ -67,7 +67,7 @@ export interface GsmeConfig {
 
 export const DAY_MS = 86_400_000;
 
-export const GSME_DEFAULT_CONFIG: Readonly<GsmeConfig> = Object.freeze({
+export const GSME_DEFAULT_CONFIG: Readonly<GsmeConfig> = {
   wakeIntervalMs: 30 * 60_000,
   wakeJitterMs: 60_000,
   ackTimeoutMs: 10_000,
@@ -81,8 +81,8 @@ export const GSME_DEFAULT_CONFIG: Readonly<GsmeConfig> = Object.freeze({
   volumeCorrection: 1.02264,
   calorificValue: 39.5,
   // 00-07 tier 1 (night), 07-16 tier 2 (day), 16-19 tier 3 (peak), 19-24 tier 4 (evening)
-  touTierByHour: Object.freeze([1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 4, 4, 4, 4, 4]),
-  blockThresholdsKwh: Object.freeze([500, 1000, 2000]) as readonly [number, number, number],
+  touTierByHour: [1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 4, 4, 4, 4, 4],
+  blockThresholdsKwh: [500, 1000, 2000] as readonly [number, number, number],
   billingPeriodMs: 30 * DAY_MS,
   paymentMode: 'prepayment',
   currency: CURRENCY_GBP,
@@ -94,10 +94,10 @@ export const GSME_DEFAULT_CONFIG: Readonly<GsmeConfig> = Object.freeze({
   emergencyCreditLimit: 500_000, // £5
   emergencyCreditThreshold: 0,
   initialDebt: 0,
-  debtAmounts: Object.freeze([0, 0, 0]) as readonly [number, number, number],
+  debtAmounts: [0, 0, 0] as readonly [number, number, number],
   debtRecovery: 'none',
   topUpKey: '',
-});
+};
 
 export interface GsmeInput {
   eui: Eui64;

@@ -25,7 +25,7 @@ export interface PpmidConfig extends FreshnessConfig {
 }
 
 /** T = 30 min, g = 5 min: stale after 2T + g = 65 min. */
-export const PPMID_DEFAULT_CONFIG: Readonly<PpmidConfig> = Object.freeze({
+export const PPMID_DEFAULT_CONFIG: Readonly<PpmidConfig> = {
   pollIntervalMs: 60_000,
   responseTimeoutMs: 5_000,
   hanLostAfter: 2,
@@ -38,7 +38,7 @@ export const PPMID_DEFAULT_CONFIG: Readonly<PpmidConfig> = Object.freeze({
   // A command waits at the GPF until the GSME's next wake (≤ T + jitter); then one poll.
   pendingTimeoutMs: 65 * 60_000,
   clockSyncThresholdMs: 1_000,
-});
+};
 
 export interface PpmidInput {
   eui: Eui64;

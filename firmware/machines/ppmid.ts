@@ -55,7 +55,7 @@ export interface RefreshEvent {
 export type PpmidEvent = HanFrameEvent | ButtonEvent | FlushEvent | PollDoneEvent | RefreshEvent;
 
 /** The display region's states, one per freshness (the order the refresh guards try them). */
-export const DISPLAY_STATES: readonly Freshness[] = /* @__PURE__ */ Object.freeze(['noData', 'fresh', 'late', 'stale', 'unknown', 'clockProblem', 'hanLost'] as const);
+export const DISPLAY_STATES: readonly Freshness[] = ['noData', 'fresh', 'late', 'stale', 'unknown', 'clockProblem', 'hanLost'] as const;
 
 /** What a named action or guard is given. */
 interface Args {

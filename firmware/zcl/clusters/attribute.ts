@@ -27,7 +27,7 @@ export function defineAttributes<const T extends Record<string, AttributeSpec>>(
   for (const name in specs) {
     if (!Object.prototype.hasOwnProperty.call(specs, name)) continue;
     const spec = specs[name]!;
-    table[name] = Object.freeze({ id: spec[0], name, type: ZclDataType[spec[1]] });
+    table[name] = { id: spec[0], name, type: ZclDataType[spec[1]] };
   }
-  return Object.freeze(table) as AttributeTable<T>;
+  return table as AttributeTable<T>;
 }

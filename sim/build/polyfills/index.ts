@@ -22,7 +22,6 @@ export const POLYFILLS: readonly Polyfill[] = [
   { file: 'weak-map.js', provides: ['WeakMap'] },
   { file: 'array-from.js', provides: ['Array.from'] },
   { file: 'array-flat.js', provides: ['.flat', '.flatMap'] },
-  { file: 'object-freeze.js', provides: ['Object.freeze'] },
   { file: 'object-assign.js', provides: ['Object.assign'], replaces: true },
   { file: 'object-from-entries.js', provides: ['Object.fromEntries'], replaces: true },
   { file: 'object-is.js', provides: ['Object.is'] },
