@@ -13,6 +13,7 @@
  * Held as 9 bytes big-endian (72 bits, the top 6 always 0); decimal ↔ bytes digit by digit, so
  * nothing needs a float above 2^53 (nor Math.pow).
  */
+import { fromHex } from './hex.ts';
 import { hmacSha256 } from './sha256.ts';
 
 export const UTRN_VERSION = 1;
@@ -86,17 +87,20 @@ export function utrnFieldsOf(bytes: Uint8Array): UtrnFields {
   };
 }
 
+/** `n` bytes from exactly 2n hex digits; null for anything else. */
+function hexBytes(text: string | undefined, n: number): Uint8Array | null {
+  if (typeof text !== 'string' || text.length !== 2 * n) return null;
+  try {
+    const b = fromHex(text);
+    return b.length === n ? b : null;
+  } catch {
+    return null;
+  }
+}
+
 /** An EUI-64 as 8 bytes (hex text, as the devices carry it); null when it is not 16 hex digits. */
 export function euiBytes(eui: string): Uint8Array | null {
-  if (eui.length !== 16) return null;
-  const out = new Uint8Array(8);
-  for (let i = 0; i < 16; i++) {
-    const c = eui.charCodeAt(i);
-    const v = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
-    if (v < 0) return null;
-    out[i >> 1] = out[i >> 1]! | (i % 2 === 0 ? v << 4 : v);
-  }
-  return out;
+  return hexBytes(eui, 8);
 }
 
 /** The meter tag of an EUI-64: XOR of its 8 bytes. */
@@ -191,13 +195,5 @@ export function checkUtrn(
 
 /** A 32-hex-digit top-up key as 16 bytes; null when it is not one. */
 export function topUpKeyBytes(hex: string | undefined): Uint8Array | null {
-  if (typeof hex !== 'string' || hex.length !== 32) return null;
-  const out = new Uint8Array(16);
-  for (let i = 0; i < 32; i++) {
-    const c = hex.charCodeAt(i);
-    const v = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
-    if (v < 0) return null;
-    out[i >> 1] = out[i >> 1]! | (i % 2 === 0 ? v << 4 : v);
-  }
-  return out;
+  return hexBytes(hex, 16);
 }
