@@ -4,6 +4,7 @@ import type { FreshnessInput } from '../firmware/display/freshness.ts';
 import { buildScreen } from '../firmware/display/screen-model.ts';
 import type { ScreenInput, ScreenModel, ScreenValues } from '../firmware/display/screen-model.ts';
 import { classifyMinute, warnsDataMayBeOld } from '../firmware/display/metric.ts';
+import type { MeterTruth } from '../firmware/display/metric.ts';
 import { formatDuration, formatHhmm, formatIsoUtc, formatPounds } from '../firmware/display/format.ts';
 
 const MIN = 60_000;
@@ -125,16 +126,41 @@ describe('metric', () => {
     expect(warnsDataMayBeOld(clock)).toBe(false);
   });
 
-  it('classifyMinute per spec section 6', () => {
-    expect(classifyMinute(fresh, 12.34)).toBe('ok');
-    expect(classifyMinute(fresh, 12.34 - 0.5)).toBe('ok'); // exactly the tolerance: within
-    expect(classifyMinute(fresh, 11.8)).toBe('misleading');
-    expect(classifyMinute(fresh, 13)).toBe('misleading');
-    expect(classifyMinute(stale, 11.8)).toBe('ok'); // wrong but warned
-    expect(classifyMinute(stale, 12.3)).toBe('falseAlarm');
-    expect(classifyMinute(clock, 5)).toBe('misleading'); // a clock caveat is not a stale warning
-    expect(classifyMinute(fresh, 12.0, 0.2)).toBe('misleading');
-    expect(classifyMinute(fresh, 12.2, 0.2)).toBe('ok');
-    expect(classifyMinute(screen({}, { credit: null }), 50)).toBe('ok');
+  const on = (credit: number): MeterTruth => ({ credit, supply: 'on', onEmergencyCredit: false });
+  const off = (credit: number): MeterTruth => ({ credit, supply: 'off', onEmergencyCredit: false });
+
+  it('classifyMinute: credit-misleading and false alarms per spec section 6', () => {
+    expect(classifyMinute(fresh, on(12.34))).toBe('ok');
+    expect(classifyMinute(fresh, on(12.34 - 0.5))).toBe('ok'); // exactly the tolerance: within
+    expect(classifyMinute(fresh, on(11.8))).toBe('creditMisleading');
+    expect(classifyMinute(fresh, on(13))).toBe('creditMisleading');
+    expect(classifyMinute(stale, on(11.8))).toBe('ok'); // wrong but warned
+    expect(classifyMinute(stale, on(12.3))).toBe('falseAlarm');
+    expect(classifyMinute(clock, on(5))).toBe('creditMisleading'); // a clock caveat is not a stale warning
+    expect(classifyMinute(fresh, on(12.0), 0.2)).toBe('creditMisleading');
+    expect(classifyMinute(fresh, on(12.2), 0.2)).toBe('ok');
+    expect(classifyMinute(screen({}, { credit: null }), on(50))).toBe('ok');
   });
+
+  it('classifyMinute: supply-misleading, and a correct supply warning is never a false alarm', () => {
+    // Gas really off, screen says supply on, balance within tolerance: the harm SECMP0015 prevents.
+    expect(classifyMinute(fresh, off(12.34))).toBe('supplyMisleading');
+    expect(classifyMinute(fresh, { ...off(12.34), supply: 'armed' })).toBe('supplyMisleading');
+    expect(classifyMinute(fresh, off(0))).toBe('creditAndSupplyMisleading');
+    // On emergency credit while the screen shows no EC in use.
+    expect(classifyMinute(fresh, { credit: 12.34, supply: 'on', onEmergencyCredit: true })).toBe('supplyMisleading');
+    // The screen says the gas is off: honest.
+    expect(classifyMinute(screen({}, { supply: 'off' }), off(12.34))).toBe('ok');
+    expect(classifyMinute(screen({}, { ec: 'inUse' }), { credit: 12.34, supply: 'on', onEmergencyCredit: true })).toBe('ok');
+    // Stale alone does not say the gas may be off…
+    expect(classifyMinute(stale, off(12.3))).toBe('supplyMisleading');
+    // …"supply may be off" does, and while the gas really is off it is no false alarm.
+    const mayBeOff = screen({ snapshotMs: NOW - 80 * MIN }, { lowCredit: true });
+    expect(mayBeOff.warnings.map((w) => w.code)).toContain('supplyMayBeOff');
+    expect(classifyMinute(mayBeOff, off(12.3))).toBe('ok');
+    expect(classifyMinute(mayBeOff, on(12.3))).toBe('falseAlarm');
+    // No balance shown claims nothing.
+    expect(classifyMinute(screen({}, { credit: null }), off(0))).toBe('ok');
+  });
+
 });

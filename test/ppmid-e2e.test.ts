@@ -12,8 +12,9 @@ import type { Firmware, GsmeConfig } from '../firmware/machines/gsme.ts';
 import { ppmidMachine } from '../firmware/machines/ppmid.ts';
 import type { PpmidConfig } from '../firmware/machines/ppmid.ts';
 import type { ScreenModel } from '../firmware/display/screen-model.ts';
-import { classifyMinute, warnsDataMayBeOld } from '../firmware/display/metric.ts';
-import type { MinuteClass } from '../firmware/display/metric.ts';
+import { classifyMinute, isCreditMisleading, warnsDataMayBeOld } from '../firmware/display/metric.ts';
+import type { MeterTruth, MinuteClass } from '../firmware/display/metric.ts';
+import { gsmeSummary } from '../firmware/machines/gsme.ts';
 import type { ZclFrame } from '../firmware/zcl/index.ts';
 
 const EPOCH = Date.UTC(2025, 0, 15, 6, 0, 0);
@@ -71,6 +72,10 @@ function home(opts: { gsme?: Firmware; gpf?: Firmware; ppmid?: Firmware; ppmidCo
   ppmid.start();
 
   const trueCredit = () => gsme.getSnapshot().context.pay.credit / 100_000;
+  const truth = (): MeterTruth => {
+    const g = gsmeSummary(gsme.getSnapshot().context);
+    return { credit: trueCredit(), supply: g.supply as MeterTruth['supply'], onEmergencyCredit: ((g.creditStatus as number) & 0x20) !== 0 };
+  };
   const minutes: { t: number; cls: MinuteClass; screen: ScreenModel; truth: number }[] = [];
   /** Runs `n` minutes in 1 s steps, gas flowing; classifies each minute's screen against the truth. */
   const run = (n: number) => {
@@ -78,7 +83,7 @@ function home(opts: { gsme?: Firmware; gpf?: Firmware; ppmid?: Firmware; ppmidCo
       for (let s = 0; s < 60; s++) clock.increment(1000);
       gsme.send({ type: 'GAS_FLOW', volumeM3: FLOW_M3 });
       const sc = screen as ScreenModel | null;
-      if (sc) minutes.push({ t: clock.now(), cls: classifyMinute(sc, trueCredit()), screen: sc, truth: trueCredit() });
+      if (sc) minutes.push({ t: clock.now(), cls: classifyMinute(sc, truth()), screen: sc, truth: trueCredit() });
     }
   };
   return {
@@ -94,7 +99,7 @@ function home(opts: { gsme?: Firmware; gpf?: Firmware; ppmid?: Firmware; ppmidCo
   };
 }
 
-const count = (ms: { cls: MinuteClass }[], cls: MinuteClass) => ms.filter((m) => m.cls === cls).length;
+const count = (ms: { cls: MinuteClass }[], cls: MinuteClass | 'misleading') => ms.filter((m) => (cls === 'misleading' ? isCreditMisleading(m.cls) : m.cls === cls)).length;
 const gsmeToGpfLost = (f: Frame) => f.src === GSME;
 
 describe('ppmid end to end with the GSME and GPF machines', () => {

@@ -9,6 +9,6 @@ export {
 export type { AgeClass, Freshness, FreshnessAssessment, FreshnessConfig, FreshnessInput } from './freshness.ts';
 export { buildScreen, hanLostText, noChangeText, sameScreen, staleText } from './screen-model.ts';
 export type { EcShown, PendingAction, ScreenInput, ScreenModel, ScreenValues, SupplyShown, WarningCode } from './screen-model.ts';
-export { DATA_MAY_BE_OLD_WARNINGS, DEFAULT_TOLERANCE_POUNDS, classifyMinute, warnsDataMayBeOld } from './metric.ts';
-export type { MinuteClass } from './metric.ts';
+export { DATA_MAY_BE_OLD_WARNINGS, DEFAULT_TOLERANCE_POUNDS, classifyMinute, isCreditMisleading, isSupplyMisleading, warnsDataMayBeOld } from './metric.ts';
+export type { MeterTruth, MinuteClass } from './metric.ts';
 export { formatDuration, formatHhmm, formatIsoUtc, formatPounds } from './format.ts';

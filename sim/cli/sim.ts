@@ -45,7 +45,7 @@ Usage: hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json]
                         scenario and seed's accounts into DIR (for --broker), and run nothing
 
 Prints the PPMID's timeline (what it shows, its freshness, shown vs true credit) and a summary
-of misleading-display and false-alarm minutes per device combination.
+of credit-misleading, supply-misleading and false-alarm minutes (spec section 6) per device combination.
 Built-in scenarios: ${listBuiltinScenarios().join(', ')}.`;
 
 export async function run(argv: string[]): Promise<number> {

@@ -1,9 +1,18 @@
-import type { ScreenModel } from '../../firmware/display/index.ts';
+import type { MinuteClass, ScreenModel } from '../../firmware/display/index.ts';
 import type { RunResult } from '../run/run.ts';
+import type { HomeMetrics } from '../run/timeline.ts';
 import type { TimelineEvent } from '../run/timeline.ts';
 
 const pounds = (v: number | null | undefined) => (typeof v === 'number' ? `£${v.toFixed(2)}` : '—');
 const when = (t: number) => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
+
+const METRIC_TEXT: Record<MinuteClass, string> = {
+  creditMisleading: 'MISLEADING: shown credit off the truth, no warning',
+  supplyMisleading: 'MISLEADING: gas off or on emergency credit, the screen does not say so',
+  creditAndSupplyMisleading: 'MISLEADING: shown credit off the truth and gas off or on emergency credit, no warning',
+  falseAlarm: 'false alarm: warning though the credit shown is within tolerance and the gas is on',
+  ok: 'display honest',
+};
 
 /** What a person glancing at the PPMID would notice change (not the age ticking by). */
 function visibleKey(s: ScreenModel): string {
@@ -46,8 +55,7 @@ export function createTextTimeline(home: string, write: (line: string) => void):
             : `${e.fault} on ${String(e.device)}`;
       write(`${when(e.t)}  ── ${what}`);
     } else if (e.kind === 'metric') {
-      const what = e.minute === 'misleading' ? 'MISLEADING: shown credit off the truth, no warning' : e.minute === 'falseAlarm' ? 'false alarm: stale warning though the credit shown is within tolerance' : 'display honest';
-      write(`${when(e.t)}  ── ${what} (shown ${pounds(e.shownCredit)}, true ${pounds(e.trueCredit)})`);
+      write(`${when(e.t)}  ── ${METRIC_TEXT[e.minute]} (shown ${pounds(e.shownCredit)} supply ${e.shownSupply}; true ${pounds(e.trueCredit)} supply ${e.trueSupply}${e.trueOnEmergencyCredit ? ' on emergency credit' : ''})`);
     } else if (e.kind === 'wan') {
       if (e.direction === 'command') {
         write(`${when(e.t)}  ── supplier asks ${e.useCase} (counter ${String(e.detail.counter)})`);
@@ -65,24 +73,38 @@ export function createTextTimeline(home: string, write: (line: string) => void):
   };
 }
 
+const SHOWN: readonly [keyof HomeMetrics['shownMinutes'], string][] = [
+  ['fresh', 'fresh'],
+  ['late', 'late'],
+  ['stale', 'stale'],
+  ['unknown', 'unknown'],
+  ['clockProblem', 'clock'],
+  ['hanLost', 'HAN lost'],
+  ['noData', 'no data'],
+];
+
 export function formatSummary(r: RunResult, tolerance: number): string {
-  const head = ['GSME', 'GPF', 'PPMID', 'fallback', 'misleading min', 'false-alarm min', 'stale min'];
+  const head = ['GSME', 'GPF', 'PPMID', 'fallback', 'credit-misl', 'supply-misl', 'false-alarm', ...SHOWN.map(([, name]) => name)];
   const rows = r.homes.map((h) => [
     h.firmware.gsme,
     h.firmware.gpf,
     h.firmware.ppmid,
     h.firmware.ppmid === 'legacy' ? '—' : h.firmware.changeTimeFallback ? 'on' : 'off',
-    String(h.metrics.misleadingMinutes),
+    String(h.metrics.creditMisleadingMinutes),
+    String(h.metrics.supplyMisleadingMinutes),
     String(h.metrics.falseAlarmMinutes),
-    String(h.metrics.staleMinutes),
+    ...SHOWN.map(([k]) => String(h.metrics.shownMinutes[k])),
   ]);
   const widths = head.map((c, i) => Math.max(c.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i >= 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
   const [main, ...compared] = rows;
+  const tol = `£${tolerance.toFixed(2)}`;
   return [
-    `Summary: ${r.scenario}, seed ${r.seed}, ${when(r.start)} → ${when(r.end)} UTC`,
-    `misleading = the PPMID showed a credit more than £${tolerance.toFixed(2)} off the meter's with no stale / unknown warning (spec section 6);`,
-    `false alarm = such a warning while the credit shown was within £${tolerance.toFixed(2)}.`,
+    `Summary: ${r.scenario}, seed ${r.seed}, ${when(r.start)} → ${when(r.end)} UTC; minutes of simulated time (spec section 6):`,
+    `credit-misl  = the PPMID showed a credit more than ${tol} off the meter's with no "may be old" warning (stale, no change seen, HAN lost);`,
+    `supply-misl  = the gas was really off (valve closed), or the meter on emergency credit, and the PPMID showed neither that nor "supply may be off";`,
+    `false-alarm  = a "may be old" or "supply may be off" warning while the credit shown was within ${tol} and the gas on, not on emergency credit;`,
+    `fresh … no data = the minutes the PPMID showed each state.`,
     '',
     line(head),
     line(main!) + '   ← this scenario',

@@ -1,6 +1,7 @@
 import type { ScreenModel } from '../../firmware/display/index.ts';
-import { classifyMinute } from '../../firmware/display/index.ts';
-import type { MinuteClass } from '../../firmware/display/index.ts';
+import { classifyMinute, isCreditMisleading, isSupplyMisleading } from '../../firmware/display/index.ts';
+import type { MeterTruth, MinuteClass } from '../../firmware/display/index.ts';
+import { CreditStatusBit } from '../../firmware/zcl/clusters/prepayment.ts';
 import { gpfMachine, gsmeMachine, gsmeSummary, ppmidMachine } from '../../firmware/machines/index.ts';
 import type { GsmeContext } from '../../firmware/machines/index.ts';
 
@@ -182,27 +183,41 @@ export async function startHome(o: HomeOptions): Promise<Home> {
   function gsmeState(): ReturnType<typeof gsmeSummary> {
     return gsmeSummary(devices.gsme.snapshot().context as GsmeContext);
   }
-  function trueCredit(): number | null {
+  function truth(): MeterTruth | null {
     if (!devices.gsme) return null;
-    const c = gsmeState().creditGbp;
-    return typeof c === 'number' ? c : null;
+    const g = gsmeState();
+    if (typeof g.creditGbp !== 'number') return null;
+    const status = typeof g.creditStatus === 'number' ? g.creditStatus : 0;
+    return { credit: g.creditGbp, supply: g.supply as MeterTruth['supply'], onEmergencyCredit: (status & CreditStatusBit.emergencyCreditInUse) !== 0 };
+  }
+  function trueCredit(): number | null {
+    return truth()?.credit ?? null;
   }
 
   // --- the world, on its own timer rank ---
-  const metrics: HomeMetrics = { minutes: 0, misleadingMinutes: 0, falseAlarmMinutes: 0, staleMinutes: 0 };
+  const metrics: HomeMetrics = {
+    minutes: 0,
+    creditMisleadingMinutes: 0,
+    supplyMisleadingMinutes: 0,
+    falseAlarmMinutes: 0,
+    shownMinutes: { fresh: 0, late: 0, stale: 0, unknown: 0, clockProblem: 0, hanLost: 0, noData: 0 },
+  };
   let lastMinute = s.start;
   let lastClass: MinuteClass | null = null;
   const everyMinute = () => {
     // The minute starting now is judged by the screen and the truth at its start; the timeline
     // gets a line whenever that judgement changes, so its periods add up to the summary.
-    const truth = trueCredit();
-    if (screen && truth !== null) {
-      const c = classifyMinute(screen, truth, s.metric.tolerance);
+    const t = truth();
+    if (screen && t !== null) {
+      const c = classifyMinute(screen, t, s.metric.tolerance);
       metrics.minutes++;
-      if (c === 'misleading') metrics.misleadingMinutes++;
+      if (isCreditMisleading(c)) metrics.creditMisleadingMinutes++;
+      if (isSupplyMisleading(c)) metrics.supplyMisleadingMinutes++;
       if (c === 'falseAlarm') metrics.falseAlarmMinutes++;
-      if (screen.freshness === 'stale') metrics.staleMinutes++;
-      if (c !== lastClass) rec({ kind: 'metric', minute: c, shownCredit: screen.credit, trueCredit: truth });
+      metrics.shownMinutes[screen.freshness]++;
+      if (c !== lastClass) {
+        rec({ kind: 'metric', minute: c, shownCredit: screen.credit, shownSupply: screen.supply, trueCredit: t.credit, trueSupply: t.supply, trueOnEmergencyCredit: t.onEmergencyCredit });
+      }
       lastClass = c;
     }
     if (at() > lastMinute) devices.gsme.send({ type: 'GAS_FLOW', volumeM3: gasFlowForMinute(s, lastMinute, flows) });

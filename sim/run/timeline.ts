@@ -1,4 +1,4 @@
-import type { ScreenModel } from '../../firmware/display/index.ts';
+import type { Freshness, MeterTruth, MinuteClass, ScreenModel } from '../../firmware/display/index.ts';
 
 /** One line of the run's timeline (`hanlab sim --json` prints them as JSON lines). `t` is virtual epoch ms. */
 export type TimelineEvent = { t: number; home: string } & TimelineBody;
@@ -9,7 +9,7 @@ export type TimelineBody =
   | { kind: 'log'; device: string; level: 'info' | 'warn'; message: string; data?: Record<string, unknown> }
   | { kind: 'customer'; action: string; via: string; amount?: number; utrn?: string }
   | { kind: 'fault'; fault: string; [detail: string]: unknown }
-  | { kind: 'metric'; minute: 'misleading' | 'falseAlarm' | 'ok'; shownCredit: number | null; trueCredit: number }
+  | { kind: 'metric'; minute: MinuteClass; shownCredit: number | null; shownSupply: ScreenModel['supply']; trueCredit: number; trueSupply: MeterTruth['supply']; trueOnEmergencyCredit: boolean }
   | { kind: 'wan'; direction: 'command' | 'response'; useCase: string; detail: Record<string, unknown> };
 
 /** The core metric of spec section 6, per home, in simulated minutes. */
@@ -17,8 +17,11 @@ export interface HomeMetrics {
   /** Minutes sampled (the PPMID had a screen and the meter a balance). */
   minutes: number;
   /** Shown credit off the truth by more than the tolerance, with no data-may-be-old warning. */
-  misleadingMinutes: number;
-  /** A data-may-be-old warning on screen while the shown credit was within tolerance. */
+  creditMisleadingMinutes: number;
+  /** Gas really off or on emergency credit, and the screen showed neither that nor "supply may be off". */
+  supplyMisleadingMinutes: number;
+  /** A may-be-old or supply-may-be-off warning while the credit shown was within tolerance and the gas on, not on EC. */
   falseAlarmMinutes: number;
-  staleMinutes: number;
+  /** Minutes each display state was shown (fresh, late, stale, unknown, clockProblem, hanLost, noData). */
+  shownMinutes: Record<Freshness, number>;
 }
