@@ -17,7 +17,8 @@
  * PPMID's 60 s polls.
  *
  * Prints: variables at boot, in use at the end, the range from cycle 100 on, and growth per 1,000
- * cycles (median of the last 100 cycles' samples less that of cycles 100–200, scaled). --record
+ * cycles (the floor, fewest variables, of the last 100 cycles' samples less that of cycles
+ * 100–199, scaled: the live heap with no poll in flight, so the machine's load does not move it). --record
  * writes bench/espruino-measured.json (dated, with the commit and the bundle's hash), which
  * `npm run bench:footprint` prints and holds to the budgets.
  */
