@@ -47,9 +47,10 @@ export async function openDb(spec: string = DEFAULT_DB): Promise<Db> {
 }
 
 async function openPglite(dir: string): Promise<Db> {
-  const path = resolve(dir);
+  // pglite:memory:// is an in-memory database (tests).
+  const path = dir.startsWith('memory://') ? dir : resolve(dir);
   try {
-    mkdirSync(path, { recursive: true });
+    if (path !== dir) mkdirSync(path, { recursive: true });
   } catch (err) {
     throw new DbSpecError(`--db pglite:${dir}: cannot make the folder: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }

@@ -258,5 +258,5 @@ export async function inventorySize(db: Db): Promise<number> {
 
 /** Empties the inventory and the registration system's copy (for generate --replace). */
 export async function clearInventory(db: Db): Promise<void> {
-  await db.exec('TRUNCATE state_change, flag_change, device, meter_point, device_model, registration, ingest_record');
+  await db.exec('TRUNCATE state_change, flag_change, device, meter_point, device_model, registration');
 }

@@ -5,13 +5,3 @@ CREATE TABLE registration (
   flag      char(1) CHECK (flag IN ('A', 'I', 'N')),
   flag_from date
 ) WITH (fillfactor = 85);
-
--- One ingest's records, in file order, with the outcome each got (E46 is written from here).
-CREATE UNLOGGED TABLE ingest_record (
-  seq    bigint PRIMARY KEY,
-  raw    text NOT NULL,
-  mprn   text,
-  flag   char(1),
-  eff    date,
-  reason text
-);
