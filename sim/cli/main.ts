@@ -10,6 +10,9 @@ const commands: Record<string, () => Promise<{ run: Command; help: string }>> = 
   hil: () => import('./hil.ts'),
   sim: () => import('./sim.ts'),
   board: () => import('./board.ts'),
+  dcc: () => import('../../dcc/cli.ts'),
+  coverage: () => import('../../dcc/cli-coverage.ts'),
+  serve: () => import('../../dcc/cli-serve.ts'),
 };
 
 /** Runs the CLI; returns the exit status instead of exiting so tests can call it in-process. */

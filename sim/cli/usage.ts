@@ -24,6 +24,12 @@ Usage:
   hanlab board run --board node|emulator --device gsme|gpf|ppmid --broker URL [--config FILE]
                    [--runtime xstate|compact] [--no-stale-detection] [--screenshots DIR]
                                  run one device on a board here, against an MQTT broker
+  hanlab dcc generate|models|withdraw-model|set-state|flags|ingest|status … [--db pglite:DIR|postgres://…]
+                                 the DCC's Smart Metering Inventory, MP077 service flags, E45/E46 files
+  hanlab coverage POSTCODE|OUTCODE [--at DATE] [--json]
+                                 the SSI's SM WAN coverage answer (DP146)
+  hanlab serve [--port N] [--host HOST]
+                                 the SSI coverage checker web page and its JSON API
   hanlab help [COMMAND]          this text, or a command's own help
 
 Run 'hanlab COMMAND --help' for a command's options.
