@@ -1,17 +1,19 @@
 import type { ScreenModel } from '../../firmware/display/index.ts';
+import { formatUkDateTime } from '../../firmware/display/format.ts';
 import type { RunResult } from '../run/run.ts';
 import type { TimelineEvent } from '../run/timeline.ts';
 
 const pounds = (v: number | null | undefined) => (typeof v === 'number' ? `£${v.toFixed(2)}` : '—');
-const when = (t: number) => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
+/** "2026-07-01 17:59 BST": UK civil time with its zone, as a person reads it (the JSON keeps ISO UTC). */
+const when = (t: number) => formatUkDateTime(t);
 
 /** What a person glancing at the PPMID would notice change (not the age ticking by). */
 function visibleKey(s: ScreenModel): string {
-  return JSON.stringify([s.freshness, s.credit, s.ec, s.supply, s.lastUpdate?.hhmm, s.lastUpdate?.source, s.warnings.map((w) => w.code), s.pending]);
+  return JSON.stringify([s.freshness, s.credit, s.ec, s.supply, s.lastUpdate?.local ?? s.lastUpdate?.hhmm, s.lastUpdate?.source, s.warnings.map((w) => w.code), s.pending]);
 }
 
 function describeScreen(s: ScreenModel): string {
-  const time = s.lastUpdate ? `updated ${s.lastUpdate.hhmm}${s.lastUpdate.source === 'changeEstimate' ? ' (est.)' : ''}` : 'time unknown';
+  const time = s.lastUpdate ? `updated ${s.lastUpdate.local ?? s.lastUpdate.hhmm}${s.lastUpdate.source === 'changeEstimate' ? ' (est.)' : ''}` : 'time unknown';
   const flags = [s.ec !== 'none' ? `EC ${s.ec}` : '', s.supply !== 'on' ? `supply ${s.supply}` : '', ...s.pending.map((p) => `${p} pending`)].filter(Boolean);
   const warnings = s.warnings.map((w) => w.code);
   return [s.freshness.padEnd(12), pounds(s.credit).padStart(8), ' ', time.padEnd(20), flags.join(', '), warnings.length ? `⚠ ${warnings.join(', ')}` : ''].join(' ').trimEnd();
@@ -28,7 +30,7 @@ export function createTextTimeline(home: string, write: (line: string) => void):
     if (e.home !== home) return;
     if (!started) {
       started = true;
-      write(`${'time (UTC)'.padEnd(16)}  ${'PPMID shows'.padEnd(12)} ${'credit'.padStart(8)}   ${'time of reading'.padEnd(20)} …  | true credit`);
+      write(`${'time (UK)'.padEnd(20)}  ${'PPMID shows'.padEnd(12)} ${'credit'.padStart(8)}   ${'time of reading'.padEnd(20)} …  | true credit`);
     }
     if (e.kind === 'screen') {
       const key = visibleKey(e.screen);
@@ -80,7 +82,7 @@ export function formatSummary(r: RunResult, tolerance: number): string {
   const line = (cells: string[]) => cells.map((c, i) => (i >= 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
   const [main, ...compared] = rows;
   return [
-    `Summary: ${r.scenario}, seed ${r.seed}, ${when(r.start)} → ${when(r.end)} UTC`,
+    `Summary: ${r.scenario}, seed ${r.seed}, ${when(r.start)} → ${when(r.end)}`,
     `misleading = the PPMID showed a credit more than £${tolerance.toFixed(2)} off the meter's with no stale / unknown warning (spec section 6);`,
     `false alarm = such a warning while the credit shown was within £${tolerance.toFixed(2)}.`,
     '',
