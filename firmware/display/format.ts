@@ -42,11 +42,6 @@ export function formatWhen(unixMs: number, nowMs: number | null): string {
   return t.day + ' ' + MONTHS.substr(t.month * 3 - 3, 3) + (t.year === n.year ? ' ' : ' ' + t.year + ' ') + hhmmOf(t);
 }
 
-/** True when both times fall on the same UK local date. */
-export function sameLocalDay(aMs: number, bMs: number): boolean {
-  return ukTime(aMs).dayNumber === ukTime(bMs).dayNumber;
-}
-
 /** "2026-07-01 17:59 BST": a timeline's time, UK civil time with its zone. */
 export function formatUkDateTime(unixMs: number): string {
   if (!isFinite(unixMs)) return 'invalid';
