@@ -63,6 +63,10 @@ export const STATES: Record<string, ScreenModel> = {
   'supply-off': screen({}, { credit: 0, emergencyCredit: 0, ec: 'none', supply: 'off', lowCredit: true, debt: 4.5 }, { pending: { activateEc: false, topUpPounds: 10 } }),
   // The meter refused the last top-up code (ConsumerTopUpResponse): the balance is unchanged.
   'top-up-refused': screen({}, {}, { topUpRefused: 'Code too old' }),
+  // A reading from yesterday (26 h old): its day and its age, not just "Updated 10:00".
+  yesterday: screen({ snapshotMs: NOW - 26 * 60 * MIN, lastChangeSeenMs: NOW - 26 * 60 * MIN, sinceChangeSeenMs: 26 * 60 * MIN }),
+  // Eight days old: the date.
+  'last-week': screen({ snapshotMs: NOW - 8 * 24 * 60 * MIN, lastChangeSeenMs: NOW - 8 * 24 * 60 * MIN, sinceChangeSeenMs: 8 * 24 * 60 * MIN }),
 };
 
 const PROFILES = Object.keys(DISPLAY_PROFILES) as DisplayProfile[];
@@ -116,16 +120,22 @@ describe('what each state shows', () => {
       'ec-in-use': 'fresh',
       'supply-off': 'fresh',
       'top-up-refused': 'fresh',
+      yesterday: 'stale',
+      'last-week': 'stale',
     });
   });
 
   it('balance, time line with its source, banners by priority, badges', () => {
-    expect(plan('fresh')).toMatchObject({ balance: '£12.34', time: { main: 'Updated 11:50', source: 'GSME' }, banners: [], badges: [] });
+    expect(plan('fresh')).toMatchObject({ balance: '£12.34', time: { main: 'Updated 11:50', age: '', source: 'GSME' }, banners: [], badges: [] });
+    // Not fresh: the age; not today: the day (NOW is Thursday 15 January 2026, GMT), or the date a week on.
+    expect(plan('late').time).toMatchObject({ main: 'Updated 11:20', age: '40 min ago' });
+    expect(plan('yesterday').time).toEqual({ main: 'Updated Wed 10:00', at: 'Wed 10:00', age: '26 h 0 min ago', source: 'GSME' });
+    expect(plan('last-week').time).toMatchObject({ main: 'Updated 7 Jan 12:00', age: '192 h 0 min ago' });
     expect(plan('late').banners.map((b) => b.title)).toEqual(['UPDATE OVERDUE']);
     expect(plan('stale-low-credit').banners.map((b) => b.code)).toEqual(['stale', 'supplyMayBeOff', 'lowCredit']);
     // The legacy caption is the "est." on the time line, never a banner.
     expect(STATES['unknown-time']!.warnings.map((w) => w.code)).toEqual(['timeUnknown']);
-    expect(plan('unknown-time')).toMatchObject({ time: { main: 'Updated 11:40', source: 'est.' }, banners: [] });
+    expect(plan('unknown-time')).toMatchObject({ time: { main: 'Updated 11:40', age: '20 min ago', source: 'est.' }, banners: [] });
     expect(plan('clock-problem')).toMatchObject({ time: { source: 'GSME?' }, banners: [{ code: 'clockProblem' }] });
     expect(plan('han-lost').banners[0]!.title).toBe('NO METER LINK');
     expect(plan('ec-in-use')).toMatchObject({ balance: '£0.00', badges: [{ text: 'EC £3.20', tone: 'caution' }], banners: [{ code: 'lowCredit' }] });
@@ -159,7 +169,17 @@ describe('layout robustness', () => {
     debt: money,
     ec: fc.constantFrom('none', 'available', 'inUse'),
     supply: fc.constantFrom('on', 'off', 'armed', 'unknown'),
-    lastUpdate: fc.option(fc.record({ at: fc.constant('2026-01-15T11:50:00.000Z'), hhmm: fc.constantFrom('11:50', '--:--', '00:00'), source: fc.constantFrom('gsme', 'changeEstimate') }), { nil: null }),
+    lastUpdate: fc.option(
+      fc.record({
+        at: fc.constant('2026-01-15T11:50:00.000Z'),
+        hhmm: fc.constantFrom('11:50', '--:--', '00:00'),
+        local: fc.constantFrom('11:50', 'Wed 11:50', '28 Dec 2025 11:50', '--:--'),
+        zone: fc.constantFrom('GMT', 'BST'),
+        ago: fc.option(fc.constantFrom('42 min ago', '26 h 0 min ago', '99999 h 59 min ago'), { nil: null }),
+        source: fc.constantFrom('gsme', 'changeEstimate'),
+      }),
+      { nil: null },
+    ),
     ageMinutes: fc.option(fc.integer({ min: -100, max: 100000 }), { nil: null }),
     freshness,
     warnings: fc.array(fc.record({ code: codes, text: fc.string({ maxLength: 200 }) }), { maxLength: 9 }),
@@ -168,7 +188,7 @@ describe('layout robustness', () => {
     lines: fc.constant([]),
   }) as fc.Arbitrary<ScreenModel>;
 
-  it('any screen model draws without error, and the age alone never changes a pixel', () => {
+  it('any screen model draws without error, and the age in minutes alone never changes a pixel (only its text does)', () => {
     fc.assert(
       fc.property(model, fc.integer({ min: 0, max: 10000 }), (m, age) => {
         for (const profile of PROFILES) {

@@ -42,10 +42,10 @@ describe('hanlab sim --screenshots', () => {
     const names = readdirSync(dir).sort();
     // The PPMID's first screen (no balance yet), its first reading, then one per GSME report:
     // hundreds of screen models in two hours (the age ticks), a handful of pictures.
-    expect(names[0]).toBe('0001-20260115T0000-noData.png');
+    expect(names[0]).toBe('0001-20260115T0000GMT-noData.png');
     expect(names.length).toBeGreaterThanOrEqual(3);
     expect(names.length).toBeLessThan(10);
-    for (const n of names) expect(n).toMatch(/^\d{4}-\d{8}T\d{4}-(fresh|late|stale|unknown|clockProblem|hanLost|noData)\.png$/);
+    for (const n of names) expect(n).toMatch(/^\d{4}-\d{8}T\d{4}(GMT|BST)-(fresh|late|stale|unknown|clockProblem|hanLost|noData)\.png$/);
     const first = PNG.sync.read(readFileSync(join(dir, names[1]!)));
     expect([first.width, first.height]).toEqual([384, 192]);
     const bytes = names.map((n) => readFileSync(join(dir, n)));

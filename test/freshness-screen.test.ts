@@ -35,9 +35,10 @@ function screen(f: Partial<FreshnessInput>, values: Partial<ScreenValues> = {}, 
 const codes = (s: ScreenModel) => s.warnings.map((w) => w.code);
 
 describe('format', () => {
-  it('HH:MM and ISO in UTC, durations, money rounded down to the penny', () => {
-    expect(formatHhmm(Date.UTC(2025, 6, 1, 23, 59, 59))).toBe('23:59');
-    expect(formatHhmm(Date.UTC(2025, 6, 1, 0, 5))).toBe('00:05');
+  it('HH:MM in UK time (BST in July), ISO in UTC, durations, money rounded down to the penny', () => {
+    expect(formatHhmm(Date.UTC(2025, 6, 1, 23, 59, 59))).toBe('00:59');
+    expect(formatHhmm(Date.UTC(2025, 6, 1, 0, 5))).toBe('01:05');
+    expect(formatHhmm(Date.UTC(2025, 0, 1, 23, 59, 59))).toBe('23:59');
     expect(formatIsoUtc(NOW)).toBe('2025-01-15T12:00:00.000Z');
     expect(formatIsoUtc(Number.NaN)).toBe('invalid');
     expect(formatDuration(80 * MIN + 59_999)).toBe('1 h 20 min');
@@ -68,7 +69,8 @@ describe('buildScreen', () => {
   it('stale: the spec text; with low credit or EC in use also "supply may already be off"', () => {
     const s = screen({ snapshotMs: NOW - 80 * MIN });
     expect(s.warnings).toEqual([{ code: 'stale', text: 'Balance last confirmed at 10:40, 1 h 20 min ago — may be lower now' }]);
-    expect(s.lines).toEqual(['Credit £12.34', 'Updated 10:40', 'Balance last confirmed at 10:40, 1 h 20 min ago — may be lower now']);
+    expect(s.lines).toEqual(['Credit £12.34', 'Updated 10:40 — 1 h 20 min ago', 'Balance last confirmed at 10:40, 1 h 20 min ago — may be lower now']);
+    expect(s.lastUpdate).toMatchObject({ hhmm: '10:40', local: '10:40', zone: 'GMT', ago: '1 h 20 min ago' });
     expect(codes(screen({ snapshotMs: NOW - 80 * MIN }, { lowCredit: true, credit: 1.5 }))).toEqual(['stale', 'supplyMayBeOff', 'lowCredit']);
     const ec = screen({ snapshotMs: NOW - 80 * MIN }, { ec: 'inUse', emergencyCredit: 3.2, credit: 0 });
     expect(codes(ec)).toEqual(['stale', 'supplyMayBeOff', 'ecInUse']);
@@ -80,7 +82,7 @@ describe('buildScreen', () => {
 
   it('unknown: "Time of reading unknown — est. HH:MM", a caption that is not a data-may-be-old warning', () => {
     const s = screen({ snapshotMs: null, lastChangeSeenMs: NOW - 12 * MIN, sinceChangeSeenMs: 12 * MIN });
-    expect(s.lines).toEqual(['Credit £12.34', 'Time of reading unknown — est. 11:48', 'The meter does not report when this reading was taken']);
+    expect(s.lines).toEqual(['Credit £12.34', 'Time of reading unknown — est. 11:48, 12 min ago', 'The meter does not report when this reading was taken']);
     expect(s).toMatchObject({ freshness: 'unknown', lastUpdate: { source: 'changeEstimate', hhmm: '11:48' }, ageMinutes: 12 });
     expect(codes(s)).toEqual(['timeUnknown']);
     expect(warnsDataMayBeOld(s)).toBe(false);
@@ -94,6 +96,22 @@ describe('buildScreen', () => {
     expect(codes(s)).toEqual(['noChangeSeen', 'supplyMayBeOff', 'timeUnknown', 'ecInUse']);
     expect(s.warnings[0]!.text).toBe('No change seen since 10:50 (1 h 10 min) — balance may be lower now');
     expect(warnsDataMayBeOld(s)).toBe(true);
+  });
+
+  it('a reading from yesterday: the day and the age on the time line and in the warning', () => {
+    const s = screen({ snapshotMs: NOW - 26 * 60 * MIN });
+    expect(s.lastUpdate).toMatchObject({ at: '2025-01-14T10:00:00.000Z', hhmm: '10:00', local: 'Tue 10:00', zone: 'GMT', ago: '26 h 0 min ago' });
+    expect(s.lines.slice(1)).toEqual(['Updated Tue 10:00 — 26 h 0 min ago', 'Balance last confirmed at Tue 10:00, 26 h 0 min ago — may be lower now']);
+    // A week old: the date.
+    expect(screen({ snapshotMs: NOW - 8 * 24 * 60 * MIN }).lines[1]).toBe('Updated 7 Jan 12:00 — 192 h 0 min ago');
+    // Fresh, just before midnight: the day, and the age with it (it is not from today).
+    const midnight = Date.UTC(2025, 0, 16, 0, 5);
+    const late = screen({ nowMs: midnight, snapshotMs: midnight - 10 * MIN }, {}, { nowMs: midnight });
+    expect(late).toMatchObject({ freshness: 'fresh', lines: ['Credit £12.34', 'Updated Wed 23:55 — 10 min ago'] });
+    // Without nowMs, now is the shown time plus its age: the same.
+    expect(screen({ nowMs: midnight, snapshotMs: midnight - 10 * MIN }, {}, { nowMs: undefined }).lines).toEqual(late.lines);
+    // Fresh today: no age.
+    expect(screen({}).lastUpdate).toMatchObject({ local: '11:50', ago: null });
   });
 
   it('clock problem and HAN lost', () => {

@@ -327,9 +327,11 @@ describe('power cuts at random moments', () => {
     h.start('ppmid');
     const first = h.screens[shown]!;
     expect(first.credit).toBe(before.credit);
-    expect(first.lastUpdate).toEqual(before.lastUpdate);
+    // The same reading (its time as shown too); only its age, now on screen, is new.
+    expect({ ...first.lastUpdate, ago: null }).toEqual({ ...before.lastUpdate, ago: null });
     const ageMs = EPOCH + h.clock.now() - Date.parse(before.lastUpdate!.at);
     expect(first.ageMinutes).toBe(Math.floor(ageMs / 60_000));
+    expect(first.lastUpdate!.ago).toBe(`${first.ageMinutes} min ago`);
     expect(first.ageMinutes).toBeGreaterThanOrEqual(20);
     expect(first.freshness).toBe('stale'); // 2T + g = 15 min: the restart did not make it look new
   });

@@ -182,7 +182,7 @@ describe('ppmid freshness on screen', () => {
       h.advance(30_000);
       const est = screenAt(h, 11 * MIN);
       expect(est).toMatchObject({ freshness: 'unknown', lastUpdate: { hhmm: '12:11', source: 'changeEstimate', at: '2025-01-15T12:11:00.000Z' }, ageMinutes: 0 });
-      expect(est.lines.slice(0, 2)).toEqual(['Credit £12.10', 'Time of reading unknown — est. 12:11']);
+      expect(est.lines.slice(0, 2)).toEqual(['Credit £12.10', 'Time of reading unknown — est. 12:11, 0 min ago']);
       expect(warnsDataMayBeOld(est)).toBe(false);
       h.advance(65 * MIN);
       expect(codes(screenAt(h, 76 * MIN))).toEqual(['timeUnknown']);

@@ -54,7 +54,7 @@ describe('UTRN top-ups in the simulator', () => {
     const lines: string[] = [];
     const text = createTextTimeline('scenario', (l) => lines.push(l));
     for (const e of events) text(e);
-    expect(lines.filter((l) => l.includes('meter:')).map((l) => l.slice(18))).toEqual([
+    expect(lines.filter((l) => l.includes('meter:')).map((l) => l.slice(22))).toEqual([
       '── meter: top-up applied £5.00',
       '── meter: top-up refused (used)',
       '── meter: meter top-up refused (notThisMeter)',

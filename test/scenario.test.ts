@@ -34,6 +34,9 @@ describe('built-in scenarios', () => {
       'matrix-legacy-legacy',
       'matrix-new-new',
       'top-up-during-outage',
+      'uk-clocks-back',
+      'uk-clocks-forward',
+      'uk-summer-time',
     ]);
     expect(names).toContain(DEFAULT_SCENARIO);
     for (const name of names) expect(builtinScenario(name).name).toBe(name);

@@ -1,7 +1,8 @@
 /**
  * Where a board's screen goes on a Linux box: one compact text line on the terminal whenever
  * what the customer reads changes (not when only the age ticks), and with a directory, a PNG of
- * the display whenever its pixels change. The pixels are the board's own when it has a
+ * the display whenever its pixels change other than by the age (compared as drawn here without
+ * it: sim/report/screenshots.ts). The pixels written are the board's own when it has a
  * framebuffer (the emulator's guest drew them), else the same layout drawn here.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { createFrameBuffer } from '../../firmware/display/render/framebuffer.ts'
 import { DISPLAY_PROFILES, drawScreen } from '../../firmware/display/render/layout.ts';
 import type { DisplayProfile } from '../../firmware/display/render/layout.ts';
 import type { ScreenModel } from '../../firmware/display/screen-model.ts';
+import { withoutAge } from '../../sim/report/screenshots.ts';
 
 /** A display's pixels as graphics.ts stores them (1 bpp rows, msb first; or a byte of 0bRGB). */
 export interface Pixels {
@@ -75,19 +77,22 @@ export function createScreenOutput(o: ScreenOutputOptions): ScreenOutput {
   return {
     show(model, pixels) {
       const text = screenLine(model);
-      if (text !== lastText) {
-        lastText = text;
+      // The age ("42 min ago", "1 h 5 min") counts up every minute: not a change to print.
+      const textKey = text.replace(/(\d+ h )?\d+ min/g, '…');
+      if (textKey !== lastText) {
+        lastText = textKey;
         o.write(text);
       }
       if (!o.screenshotsDir) return;
+      drawScreen(local, withoutAge(model), o.profile);
+      const key = Buffer.from(local.buffer).toString('base64');
+      if (key === lastPixels) return;
+      lastPixels = key;
       let p: Pixels | null | undefined = pixels;
       if (!p) {
         drawScreen(local, model, o.profile);
         p = local;
       }
-      const key = Buffer.from(p.buffer).toString('base64');
-      if (key === lastPixels) return;
-      lastPixels = key;
       const stamp = new Date(now()).toISOString().slice(0, 19).replace(/[-:]/g, '');
       const name = `${String(files.length + 1).padStart(4, '0')}-${stamp}-${model.freshness}.png`;
       writeFileSync(join(o.screenshotsDir, name), pixelsToPng(p, PNG_SCALE[o.profile]));

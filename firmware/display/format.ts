@@ -1,21 +1,52 @@
 /**
  * Text formatting for the display: plain arithmetic so it runs the same on small boards (no Intl,
- * no time-zone data). Times are shown in **UTC**: GB local time (BST) would need the Europe/London
- * rules on the device; out of scope for now (docs/decisions.md).
+ * no time-zone data). Every time a person reads is **UK civil time** (GMT in winter, BST in
+ * summer: uk-time.ts, docs/decisions.md); machine output (the screen model's `at`, JSON) stays
+ * ISO 8601 UTC.
  */
+import { ukTime } from './uk-time.ts';
+import type { UkTime } from './uk-time.ts';
 
 const MINUTE_MS = 60_000;
-const DAY_MINUTES = 1440;
 
 function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
-/** "HH:MM" (UTC, 24 h) of a Unix-ms time. */
+const WEEKDAYS = 'SunMonTueWedThuFriSat';
+const MONTHS = 'JanFebMarAprMayJunJulAugSepOctNovDec';
+
+function hhmmOf(t: UkTime): string {
+  return pad2(t.hour) + ':' + pad2(t.minute);
+}
+
+/** "HH:MM" (UK civil time, 24 h) of a Unix-ms time. */
 export function formatHhmm(unixMs: number): string {
+  return isFinite(unixMs) ? hhmmOf(ukTime(unixMs)) : '--:--';
+}
+
+/**
+ * A time as a person reads it beside "now" (both Unix ms, shown in UK civil time): "10:00" on
+ * today's local date, "Tue 10:00" on one of the six days before, else the date, "12 Mar 10:00",
+ * with the year when it is another year ("12 Mar 2025 10:00"). A time after today (a clock
+ * problem) also gets its date.
+ */
+export function formatWhen(unixMs: number, nowMs: number | null): string {
   if (!isFinite(unixMs)) return '--:--';
-  const minuteOfDay = ((Math.floor(unixMs / MINUTE_MS) % DAY_MINUTES) + DAY_MINUTES) % DAY_MINUTES;
-  return `${pad2(Math.floor(minuteOfDay / 60))}:${pad2(minuteOfDay % 60)}`;
+  const t = ukTime(unixMs);
+  if (nowMs === null || !isFinite(nowMs)) return hhmmOf(t);
+  const n = ukTime(nowMs);
+  const days = n.dayNumber - t.dayNumber;
+  if (days === 0) return hhmmOf(t);
+  if (days > 0 && days < 7) return WEEKDAYS.substr(t.weekday * 3, 3) + ' ' + hhmmOf(t);
+  return t.day + ' ' + MONTHS.substr(t.month * 3 - 3, 3) + (t.year === n.year ? ' ' : ' ' + t.year + ' ') + hhmmOf(t);
+}
+
+/** "2026-07-01 17:59 BST": a timeline's time, UK civil time with its zone. */
+export function formatUkDateTime(unixMs: number): string {
+  if (!isFinite(unixMs)) return 'invalid';
+  const t = ukTime(unixMs);
+  return t.year + '-' + pad2(t.month) + '-' + pad2(t.day) + ' ' + hhmmOf(t) + ' ' + t.zone;
 }
 
 /** Largest |ms| a JavaScript Date can hold. */

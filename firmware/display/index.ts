@@ -11,4 +11,6 @@ export { buildScreen, hanLostText, noChangeText, sameScreen, staleText } from '.
 export type { EcShown, PendingAction, ScreenInput, ScreenModel, ScreenValues, SupplyShown, WarningCode } from './screen-model.ts';
 export { DATA_MAY_BE_OLD_WARNINGS, DEFAULT_TOLERANCE_POUNDS, classifyMinute, isCreditMisleading, isSupplyMisleading, warnsDataMayBeOld } from './metric.ts';
 export type { MeterTruth, MinuteClass } from './metric.ts';
-export { formatDuration, formatHhmm, formatIsoUtc, formatPounds } from './format.ts';
+export { formatDuration, formatHhmm, formatIsoUtc, formatPounds, formatUkDateTime, formatWhen } from './format.ts';
+export { ukOffsetMinutes, ukTime } from './uk-time.ts';
+export type { UkTime } from './uk-time.ts';

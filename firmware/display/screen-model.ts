@@ -1,5 +1,6 @@
 import type { Freshness, FreshnessAssessment } from './freshness.ts';
-import { formatDuration, formatHhmm, formatIsoUtc, formatPounds } from './format.ts';
+import { formatDuration, formatHhmm, formatIsoUtc, formatPounds, formatWhen } from './format.ts';
+import { ukOffsetMinutes } from './uk-time.ts';
 
 export type WarningCode =
   | 'stale'
@@ -25,8 +26,14 @@ export interface ScreenModel {
   debt: number | null;
   ec: 'none' | 'available' | 'inUse';
   supply: 'on' | 'off' | 'armed' | 'unknown';
-  /** The time shown as the time of the reading (UTC) and its provenance. */
-  lastUpdate: { at: string; hhmm: string; source: 'gsme' | 'changeEstimate' } | null;
+  /**
+   * The time shown as the time of the reading and its provenance: `at` ISO 8601 UTC (machine
+   * output); `hhmm` and `local` UK civil time as the customer reads them, `local` with the day
+   * ("Tue 10:00") or date ("12 Mar 10:00") when the reading is not from today's local date;
+   * `zone` of the reading time; `ago` ("42 min ago", "26 h 0 min ago") whenever the reading is
+   * not fresh or not from today, else null (never beside a clock problem: the age would be wrong).
+   */
+  lastUpdate: { at: string; hhmm: string; local: string; zone: 'GMT' | 'BST'; ago: string | null; source: 'gsme' | 'changeEstimate' } | null;
   /** Whole minutes since lastUpdate on the display's clock (negative if it is ahead). */
   ageMinutes: number | null;
   freshness: Freshness;
@@ -59,7 +66,7 @@ export interface ScreenValues {
 export interface ScreenInput {
   values: ScreenValues;
   assessment: FreshnessAssessment;
-  /** The display's now (Unix ms): not needed (the assessment carries the ages), kept for callers. */
+  /** The display's now (Unix ms), for "today"; without it, the shown time plus its age. */
   nowMs?: number;
   /** When the GPF last answered (display clock), for the HAN-lost text; null if never. */
   lastContactMs: number | null;
@@ -68,28 +75,34 @@ export interface ScreenInput {
   topUpRefused?: string | null;
 }
 
-/** "Balance last confirmed at HH:MM, N h M min ago — may be lower now" (spec section 2). */
+/**
+ * "Balance last confirmed at HH:MM, N h M min ago — may be lower now" (spec section 2); the time
+ * in UK civil time, with the day or date when it is not today (now = atMs + ageMs).
+ */
 export function staleText(atMs: number, ageMs: number): string {
-  return 'Balance last confirmed at ' + formatHhmm(atMs) + ', ' + formatDuration(ageMs) + ' ago — may be lower now';
+  return 'Balance last confirmed at ' + formatWhen(atMs, atMs + ageMs) + ', ' + formatDuration(ageMs) + ' ago — may be lower now';
 }
 
+/** `forMs` is counted up to now, so a last change seen gets its day from lastChangeMs + forMs. */
 export function noChangeText(lastChangeMs: number | null, forMs: number): string {
-  const since = lastChangeMs === null ? '' : ` since ${formatHhmm(lastChangeMs)}`;
+  const since = lastChangeMs === null ? '' : ` since ${formatWhen(lastChangeMs, lastChangeMs + forMs)}`;
   return `No change seen${since} (${formatDuration(forMs)}) — balance may be lower now`;
 }
 
-export function hanLostText(lastContactMs: number | null): string {
-  return lastContactMs === null ? 'No connection to the meter' : `No connection to the meter since ${formatHhmm(lastContactMs)} — balance may be out of date`;
+/** The last answer's time in UK civil time, with its day when not today (given the display's now). */
+export function hanLostText(lastContactMs: number | null, nowMs: number | null = null): string {
+  return lastContactMs === null ? 'No connection to the meter' : `No connection to the meter since ${formatWhen(lastContactMs, nowMs)} — balance may be out of date`;
 }
 
-/** The time line; `hhmm` is the shown time's HH:MM (unused when there is none). */
-function timeLine(a: FreshnessAssessment, hhmm: string): string | null {
+/** The time line; `when` is the shown time as read ("10:00", "Tue 10:00"), `ago` its age text or null. */
+function timeLine(a: FreshnessAssessment, when: string, ago: string | null): string | null {
   const shown = a.shown;
   if (shown === null) return a.timeUnknown ? 'Time of reading unknown' : null;
-  if (shown.source === 'changeEstimate') return 'Time of reading unknown — est. ' + hhmm;
-  if (a.clockProblem !== null) return 'Reading time ' + hhmm + ' — clock problem, may be wrong';
-  if (a.ageClass === 'late' && a.ageMs !== null) return 'Updated ' + hhmm + ' — ' + formatDuration(a.ageMs) + ' ago, update overdue';
-  return 'Updated ' + hhmm;
+  const age = ago === null ? '' : ', ' + ago;
+  if (shown.source === 'changeEstimate') return 'Time of reading unknown — est. ' + when + age;
+  if (a.clockProblem !== null) return 'Reading time ' + when + ' — clock problem, may be wrong';
+  if (ago === null) return 'Updated ' + when;
+  return 'Updated ' + when + ' — ' + ago + (a.ageClass === 'late' ? ', update overdue' : '');
 }
 
 /** The screen for a set of values and a freshness assessment: a pure function. */
@@ -97,7 +110,13 @@ export function buildScreen(input: ScreenInput): ScreenModel {
   const v = input.values;
   const a = input.assessment;
   const shown = a.shown;
+  // The display's now: given, else the shown time plus its age (both on the display's clock).
+  const nowMs = typeof input.nowMs === 'number' ? input.nowMs : shown !== null && a.ageMs !== null ? shown.atMs + a.ageMs : null;
   const hhmm = shown === null ? '' : formatHhmm(shown.atMs);
+  const when = shown === null ? '' : formatWhen(shown.atMs, nowMs);
+  // The age, whenever the reading is not fresh or not from today; never beside a clock problem.
+  const ago =
+    shown === null || a.ageMs === null || a.clockProblem !== null || (a.freshness === 'fresh' && when === hhmm) ? null : formatDuration(a.ageMs) + ' ago';
   const hasBalance = v.credit !== null;
   const warnings: ScreenModel['warnings'] = [];
   const warn = (code: WarningCode, text: string) => {
@@ -105,7 +124,7 @@ export function buildScreen(input: ScreenInput): ScreenModel {
   };
 
   const hanLost = a.freshness === 'hanLost';
-  if (hanLost) warn('hanLost', hanLostText(input.lastContactMs));
+  if (hanLost) warn('hanLost', hanLostText(input.lastContactMs, nowMs));
   if (hasBalance) {
     if (a.stale && shown !== null && a.ageMs !== null) warn('stale', staleText(shown.atMs, a.ageMs));
     if (a.noChangeSeen && a.noChangeForMs !== null) warn('noChangeSeen', noChangeText(shown !== null && shown.source === 'changeEstimate' ? shown.atMs : null, a.noChangeForMs));
@@ -130,7 +149,7 @@ export function buildScreen(input: ScreenInput): ScreenModel {
   if (ec !== null && v.ec === 'inUse') lines.push('Emergency credit ' + formatPounds(ec) + ' left');
   if (ec !== null && v.ec === 'available') lines.push('Emergency credit available ' + formatPounds(ec));
   if (v.debt !== null && v.debt > 0) lines.push('Debt ' + formatPounds(v.debt));
-  const time = hasBalance ? timeLine(a, hhmm) : null;
+  const time = hasBalance ? timeLine(a, when, ago) : null;
   if (time !== null) lines.push(time);
   for (let i = 0; i < warnings.length; i++) lines.push(warnings[i]!.text);
   const p = input.pending;
@@ -152,7 +171,7 @@ export function buildScreen(input: ScreenInput): ScreenModel {
     debt: v.debt,
     ec: v.ec,
     supply: v.supply,
-    lastUpdate: shown === null ? null : { at: formatIsoUtc(shown.atMs), hhmm, source: shown.source },
+    lastUpdate: shown === null ? null : { at: formatIsoUtc(shown.atMs), hhmm, local: when, zone: ukOffsetMinutes(shown.atMs) ? 'BST' : 'GMT', ago, source: shown.source },
     ageMinutes: a.ageMs === null ? null : Math.floor(a.ageMs / 60_000),
     freshness: a.freshness,
     warnings,

@@ -493,6 +493,7 @@ export function composeScreen(context: PpmidContext): ScreenModel {
   return buildScreen({
     values,
     assessment: assess(context, values),
+    nowMs: context.evalHw + context.clockOffsetMs,
     lastContactMs: displayAt(context, context.lastContactHw),
     pending: { activateEc: context.pendingEc !== null, topUpPounds: topUp === null ? null : topUp.amountPounds },
     topUpRefused: context.topUpRefused,

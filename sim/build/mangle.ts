@@ -47,7 +47,7 @@ const PUBLISHED_BY_ALL: readonly string[] = [
 export const PUBLISHED_NAMES: Readonly<Record<DeviceKind, readonly string[]>> = {
   ppmid: [
     // the screen model (firmware/display/screen-model.ts ScreenModel)
-    'credit', 'emergencyCredit', 'debt', 'ec', 'supply', 'lastUpdate', 'at', 'hhmm', 'source', 'ageMinutes', 'freshness',
+    'credit', 'emergencyCredit', 'debt', 'ec', 'supply', 'lastUpdate', 'at', 'hhmm', 'local', 'zone', 'ago', 'source', 'ageMinutes', 'freshness',
     'warnings', 'code', 'text', 'pending', 'topUpRefused', 'lines',
     // ppmidSummary
     'link', 'lastPollResult', 'failures', 'clockOffsetMs', 'clockSynced', 'staleDetection',

@@ -36,16 +36,19 @@ Usage: hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json]
   --realtime            pace virtual time at wall-clock speed (watch with an MQTT client:
                         mosquitto_sub -i hanlab-observer -u hanlab-observer -P hanlab -t 'hanlab/#' -v)
   --screenshots DIR     write a PNG of the PPMID's screen every time it changes visibly
-                        (not when only its age ticks): DIR/NNNN-YYYYMMDDTHHMM-FRESHNESS.png,
-                        numbered from 0001, virtual UTC time; DIR is created if missing and
-                        same-named files of an earlier run are overwritten
+                        (not when only its age ticks): DIR/NNNN-YYYYMMDDTHHMMZZZ-FRESHNESS.png,
+                        numbered from 0001, virtual UK time with its zone (GMT/BST); DIR is
+                        created if missing and same-named files of an earlier run are
+                        overwritten
   --profile NAME        the display drawn for --screenshots: mono128x64 (default; 128x64 OLED,
                         PNG x3) or color176 (176x176 3-bit colour LCD, PNG x2)
   --print-broker-files DIR  write the Mosquitto password file, ACL and config lines for this
                         scenario and seed's accounts into DIR (for --broker), and run nothing
 
 Prints the PPMID's timeline (what it shows, its freshness, shown vs true credit) and a summary
-of credit-misleading, supply-misleading and false-alarm minutes (spec section 6) per device combination.
+of credit-misleading, supply-misleading and false-alarm minutes (spec section 6) per device
+combination. Times a person reads (timeline, summary, screen, screenshot names) are UK civil time
+with the zone ("2026-07-01 17:59 BST"); --until, scenario files and --json use UTC (ISO 8601).
 Built-in scenarios: ${listBuiltinScenarios().join(', ')}.`;
 
 export async function run(argv: string[]): Promise<number> {

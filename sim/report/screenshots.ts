@@ -1,16 +1,20 @@
 /**
  * `hanlab sim --screenshots DIR`: a PNG of the main home's PPMID screen every time it changes
- * visibly. Each screen event is drawn into a framebuffer and compared with the last picture;
- * only a change of pixels writes a file. The layout never draws the age, so a screen model that
- * only counted another minute writes nothing.
+ * visibly. Each screen event is drawn into a framebuffer without the reading's age and compared
+ * with the last such picture; only a change of pixels writes a file (drawn with its age, as the
+ * customer saw it then). The age ("42 min ago") counts up every minute while a reading is not
+ * fresh: a picture a minute would bury the changes that matter.
  *
- * File names are `NNNN-YYYYMMDDTHHMM-<freshness>.png`: a sequence number from 0001 and the
- * virtual UTC minute of the change, so a run with the same scenario and seed writes the same
- * files.
+ * File names are `NNNN-YYYYMMDDTHHMMZZZ-<freshness>.png`: a sequence number from 0001 and the
+ * virtual minute of the change in UK civil time with its zone (GMT or BST: "20260701T1759BST";
+ * the sequence number keeps the repeated hour of the clocks-back night in order), so a run with
+ * the same scenario and seed writes the same files.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFrameBuffer } from '../../firmware/display/render/framebuffer.ts';
+import type { ScreenModel } from '../../firmware/display/screen-model.ts';
+import { ukTime } from '../../firmware/display/uk-time.ts';
 import { DISPLAY_PROFILES, drawScreen } from '../../firmware/display/render/layout.ts';
 import type { DisplayProfile } from '../../firmware/display/render/layout.ts';
 import type { TimelineEvent } from '../run/timeline.ts';
@@ -22,23 +26,32 @@ export interface ScreenshotWriter {
   written(): string[];
 }
 
-/** "20260115T1350" (UTC) of a virtual epoch ms. */
+const p2 = (n: number) => String(n).padStart(2, '0');
+
+/** "20260115T1350GMT", "20260701T1759BST": the UK civil minute of a virtual epoch ms, with its zone. */
 export function minuteStamp(t: number): string {
-  return new Date(t).toISOString().slice(0, 16).replace(/[-:]/g, '');
+  const u = ukTime(t);
+  return `${u.year}${p2(u.month)}${p2(u.day)}T${p2(u.hour)}${p2(u.minute)}${u.zone}`;
+}
+
+/** The screen without the age text that counts up every minute (what "changed visibly" compares). */
+export function withoutAge(s: ScreenModel): ScreenModel {
+  return s.lastUpdate === null || s.lastUpdate.ago === null ? s : { ...s, lastUpdate: { ...s.lastUpdate, ago: '' } };
 }
 
 /** `home` is the timeline label of the home to follow: 'scenario', the scenario as written. */
 export function createScreenshotWriter(dir: string, profile: DisplayProfile, home = 'scenario'): ScreenshotWriter {
   const p = DISPLAY_PROFILES[profile];
   const fb = createFrameBuffer(p.width, p.height, p.bpp);
-  let last: Uint8Array | null = null;
+  let lastAgeless: Uint8Array | null = null;
   const files: string[] = [];
   return {
     onEvent(e) {
       if (e.kind !== 'screen' || e.home !== home) return;
+      drawScreen(fb, withoutAge(e.screen), profile);
+      if (lastAgeless !== null && Buffer.from(lastAgeless).equals(Buffer.from(fb.buffer))) return;
+      lastAgeless = fb.buffer.slice();
       drawScreen(fb, e.screen, profile);
-      if (last !== null && Buffer.from(last).equals(Buffer.from(fb.buffer))) return;
-      last = fb.buffer.slice();
       const name = `${String(files.length + 1).padStart(4, '0')}-${minuteStamp(e.t)}-${e.screen.freshness}.png`;
       writeFileSync(join(dir, name), framebufferToPng(fb, PNG_SCALE[profile]));
       files.push(name);

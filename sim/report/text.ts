@@ -1,10 +1,12 @@
 import type { MinuteClass, ScreenModel } from '../../firmware/display/index.ts';
+import { formatUkDateTime } from '../../firmware/display/format.ts';
 import type { RunResult } from '../run/run.ts';
 import type { HomeMetrics } from '../run/timeline.ts';
 import type { TimelineEvent } from '../run/timeline.ts';
 
 const pounds = (v: number | null | undefined) => (typeof v === 'number' ? `£${v.toFixed(2)}` : '—');
-const when = (t: number) => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
+/** "2026-07-01 17:59 BST": UK civil time with its zone, as a person reads it (the JSON keeps ISO UTC). */
+const when = (t: number) => formatUkDateTime(t);
 
 const METRIC_TEXT: Record<MinuteClass, string> = {
   creditMisleading: 'MISLEADING: shown credit off the truth, no warning',
@@ -16,11 +18,11 @@ const METRIC_TEXT: Record<MinuteClass, string> = {
 
 /** What a person glancing at the PPMID would notice change (not the age ticking by). */
 function visibleKey(s: ScreenModel): string {
-  return JSON.stringify([s.freshness, s.credit, s.ec, s.supply, s.lastUpdate?.hhmm, s.lastUpdate?.source, s.warnings.map((w) => w.code), s.pending]);
+  return JSON.stringify([s.freshness, s.credit, s.ec, s.supply, s.lastUpdate?.local ?? s.lastUpdate?.hhmm, s.lastUpdate?.source, s.warnings.map((w) => w.code), s.pending]);
 }
 
 function describeScreen(s: ScreenModel): string {
-  const time = s.lastUpdate ? `updated ${s.lastUpdate.hhmm}${s.lastUpdate.source === 'changeEstimate' ? ' (est.)' : ''}` : 'time unknown';
+  const time = s.lastUpdate ? `updated ${s.lastUpdate.local ?? s.lastUpdate.hhmm}${s.lastUpdate.source === 'changeEstimate' ? ' (est.)' : ''}` : 'time unknown';
   const flags = [s.ec !== 'none' ? `EC ${s.ec}` : '', s.supply !== 'on' ? `supply ${s.supply}` : '', ...s.pending.map((p) => `${p} pending`)].filter(Boolean);
   const warnings = s.warnings.map((w) => w.code);
   return [s.freshness.padEnd(12), pounds(s.credit).padStart(8), ' ', time.padEnd(20), flags.join(', '), warnings.length ? `⚠ ${warnings.join(', ')}` : ''].join(' ').trimEnd();
@@ -37,7 +39,7 @@ export function createTextTimeline(home: string, write: (line: string) => void):
     if (e.home !== home) return;
     if (!started) {
       started = true;
-      write(`${'time (UTC)'.padEnd(16)}  ${'PPMID shows'.padEnd(12)} ${'credit'.padStart(8)}   ${'time of reading'.padEnd(20)} …  | true credit`);
+      write(`${'time (UK)'.padEnd(20)}  ${'PPMID shows'.padEnd(12)} ${'credit'.padStart(8)}   ${'time of reading'.padEnd(20)} …  | true credit`);
     }
     if (e.kind === 'screen') {
       const key = visibleKey(e.screen);
@@ -100,7 +102,7 @@ export function formatSummary(r: RunResult, tolerance: number): string {
   const [main, ...compared] = rows;
   const tol = `£${tolerance.toFixed(2)}`;
   return [
-    `Summary: ${r.scenario}, seed ${r.seed}, ${when(r.start)} → ${when(r.end)} UTC; minutes of simulated time (spec section 6):`,
+    `Summary: ${r.scenario}, seed ${r.seed}, ${when(r.start)} → ${when(r.end)}; minutes of simulated time (spec section 6):`,
     `credit-misl  = the PPMID showed a credit more than ${tol} off the meter's with no "may be old" warning (stale, no change seen, HAN lost);`,
     `supply-misl  = the gas was really off (valve closed), or the meter on emergency credit, and the PPMID showed neither that nor "supply may be off";`,
     `false-alarm  = a "may be old" or "supply may be off" warning while the credit shown was within ${tol} and the gas on, not on emergency credit;`,

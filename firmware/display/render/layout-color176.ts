@@ -1,6 +1,7 @@
 /**
  * The PPMID screen on `color176` (Bangle.js 2 class LCD, 3-bit colour, black background): header,
- * balance (6x8 ×4), the time (×2) in its freshness colour, where the time came from, up to three
+ * balance (6x8 ×4), the time (×2) in its freshness colour, where the time came from (or the
+ * reading's age, when the screen model shows it), up to three
  * warning bars (red alert / yellow caution) and the badges. See layout.ts; a board build takes only
  * its own profile's file (`hanlab:display`).
  */
@@ -82,12 +83,19 @@ function drawColor(g: Graphics, p: ScreenPlan): void {
   g.setFontAlign(0, -1);
   g.drawString(p.balance, W >> 1, 21 + ((32 - 8 * s) >> 1));
 
+  const t = p.time;
   rgb(g, TIME_COLOR[p.freshness]);
   g.setFont('6x8', 2);
-  g.drawString(fitText(g, p.time.main, W - 4), W >> 1, 56);
-  rgb(g, WHITE);
+  // "Updated Tue 10:00" is too wide at ×2: the time alone, and "Updated" goes before the age.
+  const whole = t.at === '' || g.stringWidth(t.main) <= W - 4;
+  g.drawString(fitText(g, whole ? t.main : t.at, W - 4), W >> 1, 56);
   g.setFont('6x8', 1);
-  g.drawString(fitText(g, sourceLine(p.time), W - 4), W >> 1, 74);
+  if (t.age === '') {
+    rgb(g, WHITE);
+    g.drawString(fitText(g, sourceLine(t), W - 4), W >> 1, 74);
+  } else {
+    g.drawString(fitText(g, (t.source === 'est.' ? 'est. ' : whole ? '' : 'Updated ') + t.age, W - 4), W >> 1, 74);
+  }
 
   // Badges from the bottom up (at most two rows of 15 px), warning bars from y = 86 down in the rest.
   const rows: { items: Badge[]; width: number }[] = [];

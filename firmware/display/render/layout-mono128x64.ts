@@ -1,6 +1,6 @@
 /**
  * The PPMID screen on `mono128x64` (SSD1306 OLED / Pixl.js, 1 bit): balance (6x8 ×3), the time
- * line, then two 13-pixel slots: the top warning as an inverted bar, and the badges (or a second
+ * line (in 4x6 with the reading's age when it has one), then two 13-pixel slots: the top warning as an inverted bar, and the badges (or a second
  * warning). See layout.ts; a board build takes only its own profile's file (`hanlab:display`).
  */
 import type { Graphics } from './graphics.ts';
@@ -27,8 +27,17 @@ function drawMono(g: Graphics, p: ScreenPlan): void {
   g.drawString(p.balance, W >> 1, 1 + ((24 - 8 * s) >> 1));
 
   g.setFont('6x8', 1);
-  const t = p.time.source === '' ? p.time.main : p.time.main + ' ' + p.time.source;
-  g.drawString(fitText(g, t, W), W >> 1, 25);
+  const tl = p.time;
+  if (tl.age === '') {
+    g.drawString(fitText(g, tl.source === '' ? tl.main : tl.main + ' ' + tl.source, W), W >> 1, 25);
+  } else {
+    // With its age, in the small font: "Updated 10:00, 42 min ago", without "Updated" when long.
+    g.setFont('4x6', 1);
+    const age = (tl.source === 'est.' ? ' est., ' : ', ') + tl.age;
+    const t = g.stringWidth(tl.main + age) <= W ? tl.main + age : tl.at + age;
+    g.drawString(fitText(g, t, W), W >> 1, 27);
+    g.setFont('6x8', 1);
+  }
 
   // Two slots of 13 px below: the top warning, then the next warning if it is an alert (or
   // there are no badges), else the badges.

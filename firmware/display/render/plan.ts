@@ -3,9 +3,10 @@
  * line, the warning banners in priority order and the state badges. layout.ts only places them.
  *
  * Short texts of hanlab's own, not the screen model's warning texts: those are sentences for a
- * large screen, and the stale / no-change ones carry an age that changes every minute. Nothing
- * here depends on `ageMinutes`, so the pixels change only when the customer would see a real
- * change (the simulator takes a screenshot exactly then).
+ * large screen. The one text that changes every minute is the reading's age on the time line
+ * (`lastUpdate.ago`, shown whenever the reading is not fresh or not from today); the simulator's
+ * screenshots ignore it (sim/report/screenshots.ts), everything else changes only when the
+ * customer would see a real change.
  */
 import type { ScreenModel, WarningCode } from '../screen-model.ts';
 import type { Freshness } from '../freshness.ts';
@@ -29,8 +30,12 @@ export interface Badge {
 }
 
 export interface TimeLine {
-  /** "Updated 11:50", "Time unknown" or NO_READING. */
+  /** "Updated 11:50", "Updated Tue 10:00", "Time unknown" or NO_READING (UK civil time). */
   main: string;
+  /** The time alone, "Tue 10:00" (for a screen where `main` does not fit), or "". */
+  at: string;
+  /** "26 h 0 min ago" when the screen model shows the age, else "". */
+  age: string;
   /** Provenance: "GSME", "est." or "" (clock problem adds "?"); the colour screen spells it out. */
   source: string;
 }
@@ -76,9 +81,10 @@ export const BANNERS: readonly Banner[] = [
 
 function timeLine(s: ScreenModel): TimeLine {
   const u = s.lastUpdate;
-  if (u === null) return { main: s.credit === null ? NO_READING : 'Time unknown', source: '' };
+  if (u === null) return { main: s.credit === null ? NO_READING : 'Time unknown', at: '', age: '', source: '' };
   // A clock problem: the time may be wrong; the colour screen says so in its banner.
-  return { main: 'Updated ' + u.hhmm, source: u.source === 'changeEstimate' ? 'est.' : s.freshness === 'clockProblem' ? 'GSME?' : 'GSME' };
+  const at = typeof u.local === 'string' ? u.local : u.hhmm;
+  return { main: 'Updated ' + at, at, age: typeof u.ago === 'string' ? u.ago : '', source: u.source === 'changeEstimate' ? 'est.' : s.freshness === 'clockProblem' ? 'GSME?' : 'GSME' };
 }
 
 /** The meter's refusal of a top-up code, short enough for a badge on the small screen. */
