@@ -18,7 +18,7 @@ import type { ReadAttributeRecord, ZclFrame } from '../zcl/index.ts';
 import { FLUSH, clusterCommandFrame, defaultResponseFrame, nextSeq, readAttributesResponseFrame } from './han-events.ts';
 import type { FlushEvent, HanFrameEvent, HanSendEmitted, LogEmitted, StateEmitted } from './han-events.ts';
 import type { Firmware } from './gsme-config.ts';
-import { commitStaged, emptyMirror, mirrorNumber, readFromMirror, snapshotTimeMs, stageReports } from './gpf-mirror.ts';
+import { commitStaged, emptyMirror, missingClusters, mirrorNumber, readFromMirror, snapshotTimeMs, stageReports } from './gpf-mirror.ts';
 import type { GpfMirror, UnpopulatedSnapshotTime } from './gpf-mirror.ts';
 import { buildWanResponse, gsmeTimeReliability } from './gpf-wan.ts';
 import type { WanRequestEvent, WanRespondEmitted } from './gpf-wan.ts';
@@ -176,6 +176,16 @@ function isCompleteReport(frame: ZclFrame): boolean {
   );
 }
 
+/**
+ * The clusters a burst ending with this frame would still miss (docs/decisions.md "Atomic mirror
+ * updates"). A new GPF applies and acknowledges a burst only when none is missing; a legacy GPF
+ * applies whatever arrived before the end marker (none missing, as it always did).
+ */
+function burstMissing(context: GpfContext, event: HanFrameEvent): number[] {
+  if (context.firmware !== 'secmp0015' || event.frame.command.kind !== 'reportAttributes') return [];
+  return missingClusters(context.mirror, stageReports(context.staged, event.clusterId, event.frame.command.reports, context.firmware));
+}
+
 function isPrepaymentCommandForGsme(context: GpfContext, event: GpfEvent): event is HanFrameEvent {
   return (
     event.type === 'HAN_FRAME' &&
@@ -221,7 +231,11 @@ export const gpfSetup = setup({
   actions: {
     stageReport: assign(({ context, event }) => {
       if (!isReportFromGsme(context, event) || event.frame.command.kind !== 'reportAttributes') return {};
-      return { staged: stageReports(context.staged, event.clusterId, event.frame.command.reports, context.firmware) };
+      const staged = stageReports(context.staged, event.clusterId, event.frame.command.reports, context.firmware);
+      // An end marker that does not complete the burst: kept, not acknowledged, so the GSME repeats it.
+      const missing = isCompleteReport(event.frame) ? burstMissing(context, event) : [];
+      if (missing.length === 0) return { staged };
+      return { staged, outbox: [...context.outbox, log('warn', 'GSME report burst incomplete: not applied, not acknowledged', { missingClusters: missing })] };
     }),
     /** Commits the burst, forwards pending commands oldest first, then the Default Response. */
     commitReport: assign(({ context, event }) => {
@@ -350,7 +364,7 @@ export const gpfSetup = setup({
     hasOutbox: ({ context }) => context.outbox.length > 0,
     stateChanged: ({ context }) => JSON.stringify(gpfSummary(context)) !== context.lastStateJson,
     isForwardAnswer: ({ context, event }) => event.type === 'HAN_FRAME' && event.src === context.gsme && event.clusterId === ClusterId.prepayment && forwardAnswered(context, event.frame) !== undefined,
-    isCompleteGsmeReport: ({ context, event }) => isReportFromGsme(context, event) && isCompleteReport(event.frame),
+    isCompleteGsmeReport: ({ context, event }) => isReportFromGsme(context, event) && isCompleteReport(event.frame) && burstMissing(context, event).length === 0,
     isGsmeReport: ({ context, event }) => isReportFromGsme(context, event),
     isReadRequest: ({ event }) => event.type === 'HAN_FRAME' && event.frame.command.kind === 'readAttributes' && event.frame.header.direction === 'toServer',
     isQueueableCommand: ({ context, event }) =>
@@ -399,7 +413,7 @@ export const gpfMachine = /* @__PURE__ */ gpfSetup.createMachine({
         ],
       },
     },
-    /** Part of a burst staged; the mirror changes only when AttributeReportingStatus = complete arrives. */
+    /** Part of a burst staged; the mirror changes only when AttributeReportingStatus = complete arrives after every expected cluster. */
     receiving: {
       on: {
         HAN_FRAME: [
