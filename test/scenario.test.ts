@@ -28,6 +28,7 @@ describe('built-in scenarios', () => {
     const names = listBuiltinScenarios();
     expect(names).toEqual([
       'clock-drift',
+      'frame-loss-week',
       'han-outage-prepay',
       'matrix-legacy-gpf',
       'matrix-legacy-gsme',
