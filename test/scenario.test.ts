@@ -41,7 +41,7 @@ describe('built-in scenarios', () => {
   });
 
   it('an unknown built-in names the known ones', () => {
-    expect(() => builtinScenario('nope')).toThrow("unknown built-in scenario 'nope'; expected one of: clock-drift, han-outage-prepay,");
+    expect(() => builtinScenario('nope')).toThrow(`unknown built-in scenario 'nope'; expected one of: ${listBuiltinScenarios().join(', ')}`);
   });
 
   describe('han-outage-prepay: the numbers its comments promise', () => {
