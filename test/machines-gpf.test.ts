@@ -347,6 +347,27 @@ describe('GPF remote requests', () => {
     expect(g.wanRequest('GCS13a').dateTime).toEqual({ unixMs: EPOCH + 55_000, isFromGsme: true, clockStatus: 'RELIABLE' });
   });
 
+  it('legacy GPF answers Read Meter Balance as GCS60 only: GCS60a (0x012A) exists only on new devices', () => {
+    const g = lone('legacy');
+    g.actor.send({ type: 'WAN_REQUEST', requestId: 'a', useCase: 'GCS60a' });
+    expect(g.wan).toHaveLength(0);
+    expect(g.logs.at(-1)).toMatchObject({ level: 'warn', message: 'use case not served by this firmware: no response', data: { requestId: 'a', useCase: 'GCS60a' } });
+    expect(g.wanRequest('GCS60')).toMatchObject({ useCase: 'GCS60', dateTime: null });
+    // A new GPF answers both.
+    const n = lone('secmp0015');
+    expect(n.wanRequest('GCS60a').dateTime).not.toBeNull();
+    expect(n.wanRequest('GCS60').dateTime).toBeNull();
+  });
+
+  it('own clock: the reliability its TimeStatus gives (synchronised or master RELIABLE, neither UNRELIABLE), on either firmware', () => {
+    for (const firmware of ['secmp0015', 'legacy'] as const) {
+      expect(lone(firmware, { timeStatus: 0x02 }).wanRequest('GCS14').dateTime!.clockStatus).toBe('RELIABLE');
+      expect(lone(firmware, { timeStatus: 0x01 }).wanRequest('GCS14').dateTime!.clockStatus).toBe('RELIABLE');
+      expect(lone(firmware, { timeStatus: 0x00 }).wanRequest('GCS14').dateTime).toMatchObject({ isFromGsme: false, clockStatus: 'UNRELIABLE' });
+      expect(lone(firmware, { timeStatus: 0x0c }).wanRequest('GCS13b').dateTime!.clockStatus).toBe('UNRELIABLE');
+    }
+  });
+
   it('legacy GPF always uses its own clock', () => {
     const g = lone('legacy');
     g.report(0x0702, [snapshot(EPOCH)]);

@@ -20,8 +20,8 @@ import type { FlushEvent, HanFrameEvent, HanSendEmitted, LogEmitted, StateEmitte
 import type { Firmware } from './gsme-config.ts';
 import { commitStaged, emptyMirror, missingClusters, mirrorNumber, readFromMirror, snapshotTimeMs, stageReports } from './gpf-mirror.ts';
 import type { GpfMirror, UnpopulatedSnapshotTime } from './gpf-mirror.ts';
-import { buildWanResponse, gsmeTimeReliability } from './gpf-wan.ts';
-import type { WanRequestEvent, WanRespondEmitted } from './gpf-wan.ts';
+import { buildWanResponse, gsmeTimeReliability, servesUseCase } from './gpf-wan.ts';
+import type { UnreliableGsmeTimeStatus, WanRequestEvent, WanRespondEmitted } from './gpf-wan.ts';
 import { isQueuedPrepaymentCommand } from './prepayment-commands.ts';
 import { deviceLogOf, expectsResponse, isJoined, isJoinedPpmid, isTopUpCommand, isTopUpResponseFromGsme } from './gpf-device-log.ts';
 import type { DeviceLog } from './gpf-device-log.ts';
@@ -30,7 +30,7 @@ import { persistGpf, restoreGpf } from './gpf-persist.ts';
 import type { PersistEmitted } from './persist-record.ts';
 
 export type { GpfMirror, MirrorEntry, UnpopulatedSnapshotTime } from './gpf-mirror.ts';
-export type { WanClusterRead, WanDateTime, WanRequestEvent, WanRespondEmitted, WanUseCase } from './gpf-wan.ts';
+export type { UnreliableGsmeTimeStatus, WanClusterRead, WanDateTime, WanRequestEvent, WanRespondEmitted, WanUseCase } from './gpf-wan.ts';
 
 export interface GpfConfig {
   /** New GPF's answer to a read of 0x0007 before the GSME sent one: 0xFFFFFFFF (hanlab decision) or 0x86 (FIA). */
@@ -44,8 +44,13 @@ export interface GpfConfig {
   gsmeClockToleranceMs: number;
   /** Commands waiting for the GSME; more are refused with FAILURE. */
   maxPendingCommands: number;
-  /** Time cluster TimeStatus served to HAN devices. */
+  /**
+   * Time cluster TimeStatus served to HAN devices; also the reliability of the GPF's own clock in
+   * remote responses (master or synchronised: RELIABLE, else UNRELIABLE).
+   */
   timeStatus: number;
+  /** Time status byte for a GSME time judged UNRELIABLE: 0x06 (bits as SECMP0015 defines them) or 0x02 (RTDS's byte). */
+  unreliableGsmeTimeStatus: UnreliableGsmeTimeStatus;
 }
 
 export const GPF_DEFAULT_CONFIG: Readonly<GpfConfig> = {
@@ -54,6 +59,7 @@ export const GPF_DEFAULT_CONFIG: Readonly<GpfConfig> = {
   gsmeClockToleranceMs: 120_000,
   maxPendingCommands: 8,
   timeStatus: TimeStatusBit.synchronized,
+  unreliableGsmeTimeStatus: 0x06,
 };
 
 export interface GpfInput {
@@ -340,7 +346,11 @@ export const gpfSetup = setup({
       if (!GBCS_USE_CASES.some((u) => u.name === event.useCase)) {
         return { outbox: [...context.outbox, log('warn', 'unknown use case: no response', { requestId: event.requestId, useCase: event.useCase })] };
       }
-      const response = buildWanResponse(event, context.mirror, { skewAtReceiptMs: context.skewAtReceiptMs }, context.clock.now(), context.config.gsmeClockToleranceMs);
+      if (!servesUseCase(context.firmware, event.useCase)) {
+        return { outbox: [...context.outbox, log('warn', 'use case not served by this firmware: no response', { requestId: event.requestId, useCase: event.useCase })] };
+      }
+      const { gsmeClockToleranceMs, timeStatus, unreliableGsmeTimeStatus } = context.config;
+      const response = buildWanResponse(event, context.mirror, { skewAtReceiptMs: context.skewAtReceiptMs }, context.clock.now(), { toleranceMs: gsmeClockToleranceMs, timeStatus, unreliableGsmeTimeStatus });
       return { outbox: [...context.outbox, response] };
     }),
     queueState: assign(({ context }) => {
