@@ -36,6 +36,7 @@ consumption: { profile: [{ from: '00:00', kwhPerHour: 3.0 }] }
 outages:
   - { start: '+2h', duration: 2h, link: gpf-ppmid }
   - { start: '+14h', duration: 3h, link: gsme-gpf }
+  - { start: '+18h', duration: 2h, link: gsme-gpf, loss: 0.3 }
 customer:
   - { at: '+5h', action: activateEc, via: ppmid }
   - { at: '+5h2m', action: activateEc, via: ppmid }

@@ -10,8 +10,9 @@ type Wan = Extract<TimelineEvent, { kind: 'wan' }>;
 
 /**
  * Spec section 3, every row, with the PPMID new and legacy: one simulated hour per home, all
- * eight homes side by side on one broker; at +20 min the supplier asks for GCS13a and GCS60a and
- * Parse & Correlate decodes the answers.
+ * eight homes side by side on one broker; at +20 min the supplier asks for GCS13a, GCS60a and
+ * GCS60 and Parse & Correlate decodes the answers. GCS60a (0x012A) exists only on new devices: a
+ * legacy GPF answers Read Meter Balance as GCS60 only (spec section 2, Parse & Correlate).
  */
 const scenario = resolveScenario(
   {
@@ -21,6 +22,7 @@ const scenario = resolveScenario(
     serviceRequests: [
       { at: '+20m', useCase: 'GCS13a' },
       { at: '+21m', useCase: 'GCS60a' },
+      { at: '+22m', useCase: 'GCS60' },
     ],
   },
   'compatibility-matrix (test)',
@@ -79,14 +81,23 @@ describe('compatibility matrix (spec section 3): GSME × GPF × PPMID', () => {
 
         // The remote responses as Parse & Correlate decodes them.
         const responses = home.filter((e): e is Wan => e.kind === 'wan' && e.direction === 'response');
-        expect(responses.map((r) => r.useCase)).toEqual(['GCS13a', 'GCS60a']);
+        expect(responses.map((r) => r.useCase)).toEqual(row.gpf === 'secmp0015' ? ['GCS13a', 'GCS60a', 'GCS60'] : ['GCS13a', 'GCS60']);
+        if (row.gpf === 'legacy') {
+          const refused = home.filter((e) => e.kind === 'log' && e.device === 'gpf' && e.message === 'use case not served by this firmware: no response');
+          expect(refused.map((e) => (e as Extract<TimelineEvent, { kind: 'log' }>).data?.useCase)).toEqual(['GCS60a']);
+        }
         for (const r of responses) {
-          const d = r.detail as { dateTime: string; timeStatus: { isFromGsme: boolean; clockStatus: string }; mac: string };
+          const d = r.detail as { dateTime: string | null; timeStatus: { isFromGsme: boolean; clockStatus: string } | null; mac: string };
           expect(d.mac).toBe('valid');
+          if (r.useCase === 'GCS60') {
+            // Legacy GCS60: no date-time in the response, on either GPF.
+            expect([d.dateTime, d.timeStatus]).toEqual([null, null]);
+            continue;
+          }
           expect(d.timeStatus).toEqual({ isFromGsme: row.remoteTimeFrom === 'gsme', clockStatus: 'RELIABLE' });
           // GSME time: the last snapshot (a wake at start, the next not before +29 min); GPF time: the hub's clock when it answered.
           const expected = row.remoteTimeFrom === 'gsme' ? scenario.start : r.t;
-          expect(Date.parse(d.dateTime)).toBe(Math.floor(expected / 1000) * 1000);
+          expect(Date.parse(d.dateTime!)).toBe(Math.floor(expected / 1000) * 1000);
         }
 
         // What the PPMID shows at the end of the hour.

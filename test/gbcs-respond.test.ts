@@ -6,8 +6,12 @@ import { clockStatusToByte } from '../firmware/dlms/clock-status.ts';
 import { decodeGbcsMessage } from '../firmware/gbcs/message.ts';
 import { buildUseCaseResponse } from '../firmware/gbcs/respond.ts';
 import { decryptComponent, verifyWrapperMac } from '../firmware/gbcs/security.ts';
-import { timeStatusFromByte } from '../firmware/gbcs/time-status.ts';
-import { decodeZclPayload } from '../firmware/zcl/index.ts';
+import { timeStatusFromByte, timeStatusToByte } from '../firmware/gbcs/time-status.ts';
+import { TimeStatusBit, ZclDataType, ZclGeneralCommand, decodeZclPayload, utcTimeFromUnixMs } from '../firmware/zcl/index.ts';
+import type { AttributeReport } from '../firmware/zcl/index.ts';
+import { createActor, SimulatedClock } from 'xstate';
+import { gpfMachine } from '../firmware/machines/gpf.ts';
+import type { GpfConfig, WanDateTime, WanRespondEmitted } from '../firmware/machines/gpf.ts';
 import { createNodeGbcsCrypto, extendKeystore, loadKeystore, simulatedDeviceKey } from '../sim/crypto/index.ts';
 import { loadVectors } from './support/gbcs-arbitraries.ts';
 
@@ -70,5 +74,84 @@ describe('the GPF builds GBCS responses the way RTDS does', () => {
     const command = decodeGbcsMessage(vector('GCS13a_4.1.1_SUCCESS_RELIABLE_GSME_COMMAND_GBCS.HEX').bytes);
     const none = await buildUseCaseResponse(command, { reads: [{ clusterId: 0x0702, records: [] }], dateTime: null }, createNodeGbcsCrypto());
     expect(none).toBeNull();
+  });
+});
+
+/**
+ * Issue 13 item 8: the time status a GPF puts in its responses, built end to end (GPF machine →
+ * wan.respond → GBCS bytes) and set against the RTDS 4.5.0 vectors' grouping headers.
+ */
+describe('GPF time status against the RTDS vectors', () => {
+  const T0900 = Date.parse('2015-01-01T09:00:00Z');
+  const T0000 = Date.parse('2015-01-01T00:00:00Z');
+  const GSME = '00DB1234567890A3';
+
+  /** A GPF whose CH clock reads `chNowMs`; `snapshotMs`: a GSME burst taken then, arrived at `arrivedMs`. */
+  function gpfDateTime(config: Partial<GpfConfig>, chNowMs: number, snapshot?: { takenMs: number; arrivedMs: number }): WanDateTime | null {
+    let now = snapshot ? snapshot.arrivedMs : chNowMs;
+    const actor = createActor(gpfMachine, { clock: new SimulatedClock(), input: { eui: '00DB1234567890B0', peers: { gsme: GSME }, firmware: 'secmp0015', config, clock: { now: () => now }, seed: 1 } });
+    const out: WanRespondEmitted[] = [];
+    actor.on('wan.respond', (e) => out.push(e));
+    actor.start();
+    if (snapshot) {
+      const report = (seq: number, reports: AttributeReport[], last: boolean) =>
+        actor.send({ type: 'HAN_FRAME', src: GSME, clusterId: 0x0702, frame: { header: { frameType: 'global', direction: 'toClient', disableDefaultResponse: !last, sequence: seq, commandId: ZclGeneralCommand.reportAttributes }, command: { kind: 'reportAttributes', reports } } });
+      report(1, [{ attributeId: 0x0007, type: ZclDataType.utcTime, value: utcTimeFromUnixMs(snapshot.takenMs)! }], false);
+      report(2, [{ attributeId: 0xfffe, type: ZclDataType.enum8, value: 1 }], true);
+    }
+    now = chNowMs;
+    actor.send({ type: 'WAN_REQUEST', requestId: 'q', useCase: 'GCS13a' });
+    actor.stop();
+    return out[0]!.dateTime;
+  }
+
+  async function headerOf(variant: string, dateTime: WanDateTime | null): Promise<{ ours: string; rtds: string }> {
+    const command = decodeGbcsMessage(vector(`GCS13a_4.1.1_${variant}_COMMAND_GBCS.HEX`).bytes);
+    const bytes = await buildUseCaseResponse(command, { reads: [{ clusterId: 0x0702, records: [] }], dateTime }, crypto);
+    const rtds = decodeGbcsMessage(vector(`GCS13a_4.1.1_${variant}_RESPONSE_GBCS.HEX`).bytes);
+    const ours = decodeGbcsMessage(bytes!);
+    // The grouping header up to the message code (the content length differs: no records here).
+    const header = (m: typeof ours) => toHex(m.bytes.subarray(m.layout.generalSigning.start, m.layout.content.start - 1));
+    return { ours: header(ours), rtds: header(rtds) };
+  }
+
+  it('own clock, TimeStatus synchronised (or master): RELIABLE, 0x00, the SUCCESS_RELIABLE_GPF header byte for byte', async () => {
+    for (const timeStatus of [TimeStatusBit.synchronized, TimeStatusBit.master]) {
+      const dt = gpfDateTime({ timeStatus }, T0000);
+      expect(dt).toEqual({ unixMs: T0000, isFromGsme: false, clockStatus: 'RELIABLE' });
+      const h = await headerOf('SUCCESS_RELIABLE_GPF', dt);
+      expect(h.ours).toBe(h.rtds);
+    }
+  });
+
+  it('own clock, TimeStatus not synchronised: UNRELIABLE, 0x02, the SUCCESS_UNRELIABLE header byte for byte', async () => {
+    const dt = gpfDateTime({ timeStatus: 0 }, T0900);
+    expect(dt).toEqual({ unixMs: T0900, isFromGsme: false, clockStatus: 'UNRELIABLE' });
+    const h = await headerOf('SUCCESS_UNRELIABLE', dt);
+    expect(h.ours).toBe(h.rtds);
+    expect(h.rtds).toContain('0C07DF0101FF09000000800002');
+  });
+
+  it('own clock holding no valid time (before 2000, not a UTCTime): INVALID, 0x01', () => {
+    expect(gpfDateTime({}, Date.parse('1999-12-31T23:59:00Z'))).toMatchObject({ isFromGsme: false, clockStatus: 'INVALID' });
+    expect(timeStatusToByte({ isFromGsme: false, clockStatus: 'INVALID' })).toBe(0x01);
+  });
+
+  it('an unreliable GSME time: 0x06 by default (bit 2 from the GSME); 0x02 with unreliableGsmeTimeStatus 2, the SUCCESS_UNRELIABLE header byte for byte', async () => {
+    // The GSME's snapshot says 09:00 but arrived at 09:10 by the CH clock: UNRELIABLE.
+    const snapshot = { takenMs: T0900, arrivedMs: T0900 + 10 * 60_000 };
+    const byDefault = gpfDateTime({}, T0900 + 20 * 60_000, snapshot);
+    expect(byDefault).toEqual({ unixMs: T0900, isFromGsme: true, clockStatus: 'UNRELIABLE' });
+    const d = await headerOf('SUCCESS_UNRELIABLE', byDefault);
+    expect(d.ours.slice(0, d.rtds.indexOf('0C07DF') + 24)).toBe(d.rtds.slice(0, d.rtds.indexOf('0C07DF') + 24));
+    expect([d.ours.slice(d.rtds.indexOf('0C07DF') + 24, d.rtds.indexOf('0C07DF') + 26), d.rtds.slice(d.rtds.indexOf('0C07DF') + 24, d.rtds.indexOf('0C07DF') + 26)]).toEqual(['06', '02']);
+    const rtdsByte = gpfDateTime({ unreliableGsmeTimeStatus: 0x02 }, T0900 + 20 * 60_000, snapshot);
+    expect(rtdsByte).toEqual({ unixMs: T0900, isFromGsme: false, clockStatus: 'UNRELIABLE' });
+    const h = await headerOf('SUCCESS_UNRELIABLE', rtdsByte);
+    expect(h.ours).toBe(h.rtds);
+    // A reliable GSME time is 0x04 either way (SUCCESS_RELIABLE_GSME).
+    const reliable = gpfDateTime({ unreliableGsmeTimeStatus: 0x02 }, T0000 + 60_000, { takenMs: T0000, arrivedMs: T0000 + 5_000 });
+    const r = await headerOf('SUCCESS_RELIABLE_GSME', reliable);
+    expect(r.ours).toBe(r.rtds);
   });
 });

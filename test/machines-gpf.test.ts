@@ -106,15 +106,75 @@ describe('GPF mirror and HAN reads', () => {
     g.clock.increment(30_000);
     expect(g.actor.getSnapshot().value).toBe('idle');
     expect(g.logs.some((l) => l.message.startsWith('incomplete GSME report discarded'))).toBe(true);
-    g.complete();
+    g.complete(); // the end marker alone: no Metering report, so nothing to apply and no answer
     expect(readRecord(g.read(PPMID_EUI, 0x0705, [0x0001]), 0x0001).status).toBe(ZclStatus.UNSUPPORTED_ATTRIBUTE);
+    g.report(0x0702, [volume(1)]);
     g.report(0x0705, [credit(800)]);
     g.complete();
     expect(readRecord(g.read(PPMID_EUI, 0x0705, [0x0001]), 0x0001)).toEqual({ status: 0, value: 800 });
     // The Default Response to the complete frame, same sequence number, client→server.
     const dr = g.sent.filter((s) => s.dst === GSME_EUI && s.frame.command.kind === 'defaultResponse');
-    expect(dr).toHaveLength(2);
-    expect(dr[1]!.frame.header.direction).toBe('toServer');
+    expect(dr).toHaveLength(1);
+    expect(dr[0]!.frame.header.direction).toBe('toServer');
+  });
+
+  const price = (): AttributeReport => ({ attributeId: 0x0617, type: ZclDataType.bitmap8, value: 0x50 });
+  const acks = (g: ReturnType<typeof lone>) => g.sent.filter((s) => s.dst === GSME_EUI && s.frame.command.kind === 'defaultResponse').length;
+
+  it('issue 13: Metering and Prepayment lost, Price + complete arrive: not applied, not acknowledged, 0x0007 and the values kept; the repeat completes it', () => {
+    const g = lone();
+    g.report(0x0702, [volume(10), snapshot(EPOCH)]);
+    g.report(0x0700, [price()]);
+    g.report(0x0705, [credit(900)]);
+    g.complete();
+    expect(acks(g)).toBe(1);
+    g.clock.increment(30 * 60_000);
+    // The next wake: only Price and the end marker get through.
+    g.report(0x0700, [price()]);
+    g.complete();
+    expect(acks(g)).toBe(1);
+    expect(g.logs.at(-1)).toMatchObject({ level: 'warn', message: 'GSME report burst incomplete: not applied, not acknowledged', data: { missingClusters: [0x0702, 0x0705] } });
+    const r = g.read(PPMID_EUI, 0x0702, [0x0000, 0x0007]);
+    expect(readRecord(r, 0x0007)).toEqual({ status: 0, value: utcTimeFromUnixMs(EPOCH) });
+    expect(readRecord(r, 0x0000)).toEqual({ status: 0, value: 10 });
+    // The GSME repeats the same snapshot; this time Price is lost. What arrived before is kept.
+    g.clock.increment(10_000);
+    g.report(0x0702, [volume(20), snapshot(EPOCH + 30 * 60_000)]);
+    g.report(0x0705, [credit(800)]);
+    g.complete();
+    expect(acks(g)).toBe(2);
+    const after = g.read(PPMID_EUI, 0x0702, [0x0000, 0x0007]);
+    expect(readRecord(after, 0x0007)).toEqual({ status: 0, value: utcTimeFromUnixMs(EPOCH + 30 * 60_000) });
+    expect(readRecord(after, 0x0000)).toEqual({ status: 0, value: 20 });
+    expect(readRecord(g.read(PPMID_EUI, 0x0705, [0x0001]), 0x0001)).toEqual({ status: 0, value: 800 });
+  });
+
+  it('an unfinished burst is still dropped after the assembly timeout, the mirror untouched', () => {
+    const g = lone('secmp0015', { reportAssemblyTimeoutMs: 30_000 });
+    g.report(0x0702, [volume(10), snapshot(EPOCH)]);
+    g.report(0x0705, [credit(900)]);
+    g.complete();
+    g.report(0x0702, [volume(20), snapshot(EPOCH + 1000)]);
+    g.complete(); // Prepayment missing
+    g.clock.increment(30_000);
+    expect(g.actor.getSnapshot().value).toBe('idle');
+    g.report(0x0705, [credit(1)]);
+    g.complete(); // Metering of the dropped burst is gone too
+    expect(acks(g)).toBe(1);
+    expect(readRecord(g.read(PPMID_EUI, 0x0702, [0x0000]), 0x0000)).toEqual({ status: 0, value: 10 });
+    expect(readRecord(g.read(PPMID_EUI, 0x0705, [0x0001]), 0x0001)).toEqual({ status: 0, value: 900 });
+  });
+
+  it('legacy GPF keeps its legacy behaviour: it applies and acknowledges whatever arrived before the end marker', () => {
+    const g = lone('legacy');
+    g.report(0x0702, [volume(10)]);
+    g.report(0x0705, [credit(900)]);
+    g.complete();
+    g.report(0x0700, [price()]);
+    g.complete();
+    expect(acks(g)).toBe(2);
+    expect(readRecord(g.read(PPMID_EUI, 0x0700, [0x0617]), 0x0617)).toEqual({ status: 0, value: 0x50 });
+    expect(readRecord(g.read(PPMID_EUI, 0x0705, [0x0001]), 0x0001)).toEqual({ status: 0, value: 900 });
   });
 
   it('reports from a device other than the GSME do not touch the mirror', () => {
@@ -154,6 +214,7 @@ describe('GPF commands for the sleepy GSME', () => {
     expect(g.command(0x04, top)!.command).toEqual({ kind: 'defaultResponse', commandId: 0x04, status: ZclStatus.SUCCESS });
     expect(g.states.at(-1)!.pendingCommands).toEqual(['selectEmergencyCredit', 'topUp']);
     expect(g.sent.filter((s) => s.dst === GSME_EUI)).toHaveLength(0);
+    g.report(0x0702, [volume(1)]);
     g.report(0x0705, [credit(5)]);
     expect(g.sent.filter((s) => s.dst === GSME_EUI)).toHaveLength(0); // not before the complete frame
     g.complete();
@@ -172,6 +233,7 @@ describe('GPF commands for the sleepy GSME', () => {
       g.frame(GSME_EUI, 0x0705, { header: { frameType: 'global', direction: 'toClient', disableDefaultResponse: true, sequence: f.header.sequence, commandId: ZclGeneralCommand.defaultResponse }, command: { kind: 'defaultResponse', commandId: f.header.commandId, status } });
     answer(toGsme[0]!.frame, ZclStatus.SUCCESS);
     expect(g.states.at(-1)!.pendingCommands).toEqual(['topUp']);
+    g.report(0x0702, [volume(1)]);
     g.report(0x0705, [credit(6)]);
     g.complete();
     const again = g.sent.filter((s) => s.dst === GSME_EUI && s.clusterId === 0x0705);
@@ -179,6 +241,7 @@ describe('GPF commands for the sleepy GSME', () => {
     expect(again[2]!.frame.header.sequence).toBe(toGsme[1]!.frame.header.sequence);
     answer(again[2]!.frame, ZclStatus.SUCCESS);
     expect(g.states.at(-1)!.pendingCommands).toEqual([]);
+    g.report(0x0702, [volume(1)]);
     g.report(0x0705, [credit(7)]);
     g.complete();
     expect(g.sent.filter((s) => s.dst === GSME_EUI && s.clusterId === 0x0705)).toHaveLength(3); // delivered: not again
@@ -195,6 +258,7 @@ describe('GPF commands for the sleepy GSME', () => {
 describe('GPF device log', () => {
   it('refuses every request from a device not joined to it with NOT_AUTHORIZED, logs the source, queues nothing', () => {
     const g = lone();
+    g.report(0x0702, [volume(1)]);
     g.report(0x0705, [credit(5)]);
     g.complete();
     expect(g.read(STRANGER_EUI, 0x0705, [0x0001])!.command).toEqual({ kind: 'defaultResponse', commandId: 0x00, status: ZclStatus.NOT_AUTHORIZED });
@@ -227,6 +291,7 @@ describe('GPF device log', () => {
     const g = lone();
     g.command(0x04, encodeConsumerTopUp(2, testUtrn(GSME_EUI, 1, 5)));
     const ppmidSeq = g.sent.at(-1)!.frame.header.sequence;
+    g.report(0x0702, [volume(1)]);
     g.complete();
     const fwd = g.sent.find((s) => s.dst === GSME_EUI && s.frame.header.commandId === 0x04)!;
     const payload = encodeConsumerTopUpResponse({ resultType: TopUpResult.rejectedDuplicate, topUpValue: 0, source: 2, creditRemaining: 5 });
@@ -280,6 +345,27 @@ describe('GPF remote requests', () => {
     g.complete();
     g.clock.increment(600_000);
     expect(g.wanRequest('GCS13a').dateTime).toEqual({ unixMs: EPOCH + 55_000, isFromGsme: true, clockStatus: 'RELIABLE' });
+  });
+
+  it('legacy GPF answers Read Meter Balance as GCS60 only: GCS60a (0x012A) exists only on new devices', () => {
+    const g = lone('legacy');
+    g.actor.send({ type: 'WAN_REQUEST', requestId: 'a', useCase: 'GCS60a' });
+    expect(g.wan).toHaveLength(0);
+    expect(g.logs.at(-1)).toMatchObject({ level: 'warn', message: 'use case not served by this firmware: no response', data: { requestId: 'a', useCase: 'GCS60a' } });
+    expect(g.wanRequest('GCS60')).toMatchObject({ useCase: 'GCS60', dateTime: null });
+    // A new GPF answers both.
+    const n = lone('secmp0015');
+    expect(n.wanRequest('GCS60a').dateTime).not.toBeNull();
+    expect(n.wanRequest('GCS60').dateTime).toBeNull();
+  });
+
+  it('own clock: the reliability its TimeStatus gives (synchronised or master RELIABLE, neither UNRELIABLE), on either firmware', () => {
+    for (const firmware of ['secmp0015', 'legacy'] as const) {
+      expect(lone(firmware, { timeStatus: 0x02 }).wanRequest('GCS14').dateTime!.clockStatus).toBe('RELIABLE');
+      expect(lone(firmware, { timeStatus: 0x01 }).wanRequest('GCS14').dateTime!.clockStatus).toBe('RELIABLE');
+      expect(lone(firmware, { timeStatus: 0x00 }).wanRequest('GCS14').dateTime).toMatchObject({ isFromGsme: false, clockStatus: 'UNRELIABLE' });
+      expect(lone(firmware, { timeStatus: 0x0c }).wanRequest('GCS13b').dateTime!.clockStatus).toBe('UNRELIABLE');
+    }
   });
 
   it('legacy GPF always uses its own clock', () => {

@@ -386,6 +386,25 @@ describe('tampering', () => {
     expect(p.components[1]!.decryption).toBe('ok');
   });
 
+  it('clock_status with bits 0 and 1 both set (DLMS forbids it): the response still decodes and reports INVALID', async () => {
+    for (const v of responses.filter((x) => x.file.includes('SUCCESS_UNRELIABLE'))) {
+      const at = decodeGbcsMessage(v.bytes).layout.dateTime!.end - 1;
+      expect(v.bytes[at]).toBe(0x02); // every RTDS UNRELIABLE vector
+      for (const [b, isFromGsme] of [[0x03, false], [0x07, true]] as const) {
+        const bad = v.bytes.slice();
+        bad[at] = b;
+        expect(() => decodeGbcsMessage(bad)).toThrow(DecodeError); // the strict DLMS decoder still refuses it
+        const p = await parseResponse(bad, keyed);
+        expect(p.timeStatus).toEqual({ isFromGsme, clockStatus: 'INVALID' });
+        expect(p.dateTime).toBe('2015-01-01T09:00:00Z');
+        expect(p.mac).toBe('invalid'); // the MAC covers the grouping header
+        expect(p.components.map((c) => c.decryption)).toEqual(parsed(v).components.map((c) => c.decryption));
+        expect(p.components.map((c) => c.attributes)).toEqual(parsed(v).components.map((c) => c.attributes));
+        expect(renderMmcXml(p)).toContain(`<Timestamp IsFromGSME="${isFromGsme}" ClockStatus="INVALID">2015-01-01T09:00:00Z</Timestamp>`);
+      }
+    }
+  });
+
   it('a bad clear ZCL header in an encrypted component is a DecodeError at its offset, with or without keys', async () => {
     const v = byName('GCS13a_4.1.1_SUCCESS_RELIABLE_GPF_RESPONSE');
     const at = decodeGbcsMessage(v.bytes).layout.components[0]!.encrypted!.clearHeader.start + 2;

@@ -28,6 +28,7 @@ describe('built-in scenarios', () => {
     const names = listBuiltinScenarios();
     expect(names).toEqual([
       'clock-drift',
+      'frame-loss-week',
       'han-outage-prepay',
       'matrix-legacy-gpf',
       'matrix-legacy-gsme',
@@ -43,7 +44,7 @@ describe('built-in scenarios', () => {
   });
 
   it('an unknown built-in names the known ones', () => {
-    expect(() => builtinScenario('nope')).toThrow("unknown built-in scenario 'nope'; expected one of: clock-drift, han-outage-prepay,");
+    expect(() => builtinScenario('nope')).toThrow(`unknown built-in scenario 'nope'; expected one of: ${listBuiltinScenarios().join(', ')}`);
   });
 
   describe('han-outage-prepay: the numbers its comments promise', () => {

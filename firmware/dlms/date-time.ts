@@ -78,7 +78,11 @@ function dayProblem(dt: DlmsDateTime): string | null {
   return day > max ? `day of month 1..${max} (month ${month}${year === null ? '' : ` of ${year}`})` : null;
 }
 
-export function decodeDlmsDateTime(r: ByteReader): DlmsDateTime {
+/**
+ * `acceptBothValidityBits`: a clock_status with bits 0 and 1 both set (forbidden by DLMS) is kept
+ * as decoded bits instead of refused (Parse & Correlate reads it as INVALID time status).
+ */
+export function decodeDlmsDateTime(r: ByteReader, acceptBothValidityBits = false): DlmsDateTime {
   const at = r.offset;
   const raw = r.take(DLMS_DATE_TIME_LENGTH, 'a 12-octet DLMS date-time');
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
@@ -112,7 +116,7 @@ export function decodeDlmsDateTime(r: ByteReader): DlmsDateTime {
   }
   const status = raw[11]!;
   const problem = clockStatusByteProblem(status);
-  if (problem !== null) throw new DecodeError(at + 11, 'clock_status with bits 0 and 1 not both set, or 0xFF (unspecified)', `${hex2(status)} (${problem})`);
+  if (problem !== null && !acceptBothValidityBits) throw new DecodeError(at + 11, 'clock_status with bits 0 and 1 not both set, or 0xFF (unspecified)', `${hex2(status)} (${problem})`);
   dt.clockStatus = clockStatusFromByte(status);
   return dt;
 }

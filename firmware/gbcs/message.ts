@@ -32,12 +32,22 @@ function nonMinimal(forms: GbcsBerForms, key: keyof GbcsBerForms, value: number,
   if (form !== minimalBerForm(value)) forms[key] = form;
 }
 
+export interface DecodeGbcsOptions {
+  /**
+   * Take a date-time whose clock_status has bits 0 (invalid value) and 1 (doubtful value) both
+   * set, which DLMS forbids, instead of refusing the message: the bits are kept as they are and
+   * read as INVALID time status (Parse & Correlate: a bad claim about the time is reported, the
+   * response is still decoded). Such a message cannot be re-encoded.
+   */
+  acceptBothValidityBits?: boolean;
+}
+
 /**
  * Decodes a whole GBCS message. Every problem is a DecodeError at an absolute offset: wrong
  * fixed octets, lengths that disagree with what follows, an unknown message code, bad GBZ
  * structure, bytes left over.
  */
-export function decodeGbcsMessage(bytes: Uint8Array): DecodedGbcsMessage {
+export function decodeGbcsMessage(bytes: Uint8Array, options: DecodeGbcsOptions = {}): DecodedGbcsMessage {
   const r = new ByteReader(bytes);
   r.expectU8(GENERAL_CIPHERING, 'general-ciphering tag');
   for (const what of WRAPPER_ZERO_FIELDS) r.expectU8(0x00, what);
@@ -72,7 +82,7 @@ export function decodeGbcsMessage(bytes: Uint8Array): DecodedGbcsMessage {
   let dateTime: DlmsDateTime | null = null;
   if (dtLength === DLMS_DATE_TIME_LENGTH) {
     const start = r.offset;
-    dateTime = decodeDlmsDateTime(r);
+    dateTime = decodeDlmsDateTime(r, options.acceptBothValidityBits === true);
     dateTimeRange = { start, end: r.offset };
   } else if (dtLength !== DATE_TIME_ABSENT) {
     throw new DecodeError(dtLengthAt, 'date-time length 0x00 (absent) or 0x0C (12 octets)', hex2(dtLength));

@@ -135,7 +135,8 @@ const CRA_NAMES: Record<number, CraFlagName> = { 1: 'command', 2: 'response', 3:
  * decoded (and every structural DecodeError thrown) before any cryptography runs.
  */
 export async function parseResponse(bytes: Uint8Array, options: ParseOptions = {}): Promise<ParsedGbcs> {
-  const msg = decodeGbcsMessage(bytes);
+  // A clock_status with bits 0 and 1 both set is decoded and reported as INVALID, not refused.
+  const msg = decodeGbcsMessage(bytes, { acceptBothValidityBits: true });
   const g = msg.groupingHeader;
   const useCase = useCaseByMessageCode(g.messageCode)!; // decodeGbcsMessage refuses unknown codes
 

@@ -47,18 +47,39 @@ export function snapshotTimeMs(mirror: GpfMirror): number | null {
  */
 export function stageReports(staged: GpfMirror, clusterId: number, reports: readonly AttributeReport[], firmware: Firmware): GpfMirror {
   const cluster = { ...(staged[clusterId] ?? {}) };
+  let values = 0;
   for (const r of reports) {
     if (r.attributeId === REPORTING_STATUS) continue;
     if (clusterId === METERING_CLUSTER_ID && r.attributeId === SNAPSHOT_TIME && firmware !== 'secmp0015') continue;
     cluster[r.attributeId] = { type: r.type, value: r.value };
+    values++;
   }
+  // A frame with nothing but the end marker stages no cluster: it is not the cluster's report.
+  if (values === 0) return staged;
   return { ...staged, [clusterId]: cluster };
 }
 
 /**
- * Applies a complete burst to the mirror. hanlab reading: on a new GPF, a complete burst without
- * ReadingSnapshotTime sets it back to 0xFFFFFFFF, so the mirror never pairs new values with an
- * older time (a GSME "always or never" sends it, so this only matters after a meter exchange).
+ * The clusters a new GPF still misses before it applies a burst (docs/decisions.md "Atomic
+ * mirror updates"): Metering always (the values with their ReadingSnapshotTime), and every other
+ * cluster its mirror holds, i.e. every cluster this GSME has reported before (Price, and
+ * Prepayment in prepayment mode). Empty: the burst is complete.
+ */
+export function missingClusters(mirror: GpfMirror, staged: GpfMirror): number[] {
+  const missing: number[] = [];
+  if (staged[METERING_CLUSTER_ID] === undefined) missing.push(METERING_CLUSTER_ID);
+  for (const key of Object.keys(mirror)) {
+    const clusterId = Number(key);
+    if (clusterId !== METERING_CLUSTER_ID && staged[clusterId] === undefined) missing.push(clusterId);
+  }
+  return missing;
+}
+
+/**
+ * Applies a complete burst to the mirror. hanlab reading: on a new GPF, a burst whose Metering
+ * report has no ReadingSnapshotTime sets it back to 0xFFFFFFFF, so the mirror never pairs new
+ * values with an older time (a GSME "always or never" sends it, so this only matters after a meter
+ * exchange). A burst without a Metering report (only a legacy GPF applies one) leaves it alone.
  */
 export function commitStaged(mirror: GpfMirror, staged: GpfMirror, firmware: Firmware): GpfMirror {
   const next: GpfMirror = { ...mirror };
@@ -66,7 +87,7 @@ export function commitStaged(mirror: GpfMirror, staged: GpfMirror, firmware: Fir
     const clusterId = Number(key);
     next[clusterId] = { ...(mirror[clusterId] ?? {}), ...(staged[clusterId] ?? {}) };
   }
-  if (firmware === 'secmp0015' && mirrorEntry(staged, METERING_CLUSTER_ID, SNAPSHOT_TIME) === undefined) {
+  if (firmware === 'secmp0015' && staged[METERING_CLUSTER_ID] !== undefined && mirrorEntry(staged, METERING_CLUSTER_ID, SNAPSHOT_TIME) === undefined) {
     next[METERING_CLUSTER_ID] = { ...(next[METERING_CLUSTER_ID] ?? {}), [SNAPSHOT_TIME]: { type: ZclDataType.utcTime, value: UTC_TIME_INVALID } };
   }
   return next;

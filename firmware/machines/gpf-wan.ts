@@ -1,7 +1,9 @@
 import type { GbcsUseCaseName } from '../gbcs/use-cases.ts';
 import { useCaseByName } from '../gbcs/use-cases.ts';
 import type { ClockReliability } from '../gbcs/time-status.ts';
+import { TimeStatusBit, utcTimeFromUnixMs } from '../zcl/index.ts';
 import type { ReadAttributeRecord } from '../zcl/index.ts';
+import type { Firmware } from './gsme-config.ts';
 import { readFromMirror, snapshotTimeMs } from './gpf-mirror.ts';
 import type { GpfMirror } from './gpf-mirror.ts';
 
@@ -55,11 +57,48 @@ export function gsmeTimeReliability(snapshotMs: number, skewAtReceiptMs: number 
   return 'RELIABLE';
 }
 
-export function wanDateTime(useCase: WanUseCase, mirror: GpfMirror, provenance: SnapshotProvenance, chNowMs: number, toleranceMs: number): WanDateTime | null {
+/**
+ * The time status of the GPF's own clock, from its ZCL TimeStatus (0x000A/0x0001, what it serves
+ * to HAN devices): master or synchronised → RELIABLE; neither → UNRELIABLE; a clock that holds no
+ * valid time (before 2000, not representable as UTCTime) → INVALID (docs/decisions.md "GPF time
+ * status in remote responses").
+ */
+export function ownClockReliability(timeStatus: number, chNowMs: number): ClockReliability {
+  if (utcTimeFromUnixMs(chNowMs) === null) return 'INVALID';
+  return (timeStatus & (TimeStatusBit.master | TimeStatusBit.synchronized)) !== 0 ? 'RELIABLE' : 'UNRELIABLE';
+}
+
+/**
+ * What the GPF puts in the time status for a GSME time it judges UNRELIABLE: 0x06 (bit 2 from the
+ * GSME, bit 1 doubtful: the bits as SECMP0015 defines them, hanlab's default) or 0x02 (bit 2
+ * clear, the byte of every RTDS 4.5.0 UNRELIABLE vector) for a Parse & Correlate that expects
+ * RTDS's byte. docs/decisions.md "Unreliable GSME time: 0x06, or 0x02 as an option".
+ */
+export type UnreliableGsmeTimeStatus = 0x06 | 0x02;
+
+/** How the GPF stamps its remote responses (from GpfConfig). */
+export interface WanTimeOptions {
+  /** GSME time counts as RELIABLE within this of its arrival (gsmeTimeReliability). */
+  toleranceMs: number;
+  /** The GPF's Time cluster TimeStatus: the reliability of its own clock. */
+  timeStatus: number;
+  unreliableGsmeTimeStatus: UnreliableGsmeTimeStatus;
+}
+
+export function wanDateTime(useCase: WanUseCase, mirror: GpfMirror, provenance: SnapshotProvenance, chNowMs: number, options: WanTimeOptions): WanDateTime | null {
   if (!useCaseByName(useCase).responseHasDateTime) return null;
   const snap = snapshotTimeMs(mirror);
-  if (snap === null) return { unixMs: chNowMs, isFromGsme: false, clockStatus: 'RELIABLE' };
-  return { unixMs: snap, isFromGsme: true, clockStatus: gsmeTimeReliability(snap, provenance.skewAtReceiptMs, chNowMs, toleranceMs) };
+  if (snap === null) return { unixMs: chNowMs, isFromGsme: false, clockStatus: ownClockReliability(options.timeStatus, chNowMs) };
+  const clockStatus = gsmeTimeReliability(snap, provenance.skewAtReceiptMs, chNowMs, options.toleranceMs);
+  return { unixMs: snap, isFromGsme: clockStatus !== 'UNRELIABLE' || options.unreliableGsmeTimeStatus !== 0x02, clockStatus };
+}
+
+/**
+ * Whether a GPF of this firmware serves the use case: GCS60a (0x012A) exists only on SECMP0015
+ * devices; a legacy GPF serves GCS60 for Read Meter Balance (spec section 2, Parse & Correlate).
+ */
+export function servesUseCase(firmware: Firmware, useCase: WanUseCase): boolean {
+  return firmware === 'secmp0015' || useCase !== 'GCS60a';
 }
 
 export function buildWanResponse(
@@ -67,7 +106,7 @@ export function buildWanResponse(
   mirror: GpfMirror,
   provenance: SnapshotProvenance,
   chNowMs: number,
-  toleranceMs: number,
+  options: WanTimeOptions,
 ): WanRespondEmitted {
   const useCase = useCaseByName(request.useCase);
   return {
@@ -75,6 +114,6 @@ export function buildWanResponse(
     requestId: request.requestId,
     useCase: request.useCase,
     attributes: useCase.reads.map((read) => ({ clusterId: read.clusterId, records: readFromMirror(mirror, read.clusterId, read.attributes) })),
-    dateTime: wanDateTime(request.useCase, mirror, provenance, chNowMs, toleranceMs),
+    dateTime: wanDateTime(request.useCase, mirror, provenance, chNowMs, options),
   };
 }

@@ -18,10 +18,10 @@ import type { ReadAttributeRecord, ZclFrame } from '../zcl/index.ts';
 import { FLUSH, clusterCommandFrame, defaultResponseFrame, nextSeq, readAttributesResponseFrame } from './han-events.ts';
 import type { FlushEvent, HanFrameEvent, HanSendEmitted, LogEmitted, StateEmitted } from './han-events.ts';
 import type { Firmware } from './gsme-config.ts';
-import { commitStaged, emptyMirror, mirrorNumber, readFromMirror, snapshotTimeMs, stageReports } from './gpf-mirror.ts';
+import { commitStaged, emptyMirror, missingClusters, mirrorNumber, readFromMirror, snapshotTimeMs, stageReports } from './gpf-mirror.ts';
 import type { GpfMirror, UnpopulatedSnapshotTime } from './gpf-mirror.ts';
-import { buildWanResponse, gsmeTimeReliability } from './gpf-wan.ts';
-import type { WanRequestEvent, WanRespondEmitted } from './gpf-wan.ts';
+import { buildWanResponse, gsmeTimeReliability, servesUseCase } from './gpf-wan.ts';
+import type { UnreliableGsmeTimeStatus, WanRequestEvent, WanRespondEmitted } from './gpf-wan.ts';
 import { isQueuedPrepaymentCommand } from './prepayment-commands.ts';
 import { deviceLogOf, expectsResponse, isJoined, isJoinedPpmid, isTopUpCommand, isTopUpResponseFromGsme } from './gpf-device-log.ts';
 import type { DeviceLog } from './gpf-device-log.ts';
@@ -30,7 +30,7 @@ import { persistGpf, restoreGpf } from './gpf-persist.ts';
 import type { PersistEmitted } from './persist-record.ts';
 
 export type { GpfMirror, MirrorEntry, UnpopulatedSnapshotTime } from './gpf-mirror.ts';
-export type { WanClusterRead, WanDateTime, WanRequestEvent, WanRespondEmitted, WanUseCase } from './gpf-wan.ts';
+export type { UnreliableGsmeTimeStatus, WanClusterRead, WanDateTime, WanRequestEvent, WanRespondEmitted, WanUseCase } from './gpf-wan.ts';
 
 export interface GpfConfig {
   /** New GPF's answer to a read of 0x0007 before the GSME sent one: 0xFFFFFFFF (hanlab decision) or 0x86 (FIA). */
@@ -44,8 +44,13 @@ export interface GpfConfig {
   gsmeClockToleranceMs: number;
   /** Commands waiting for the GSME; more are refused with FAILURE. */
   maxPendingCommands: number;
-  /** Time cluster TimeStatus served to HAN devices. */
+  /**
+   * Time cluster TimeStatus served to HAN devices; also the reliability of the GPF's own clock in
+   * remote responses (master or synchronised: RELIABLE, else UNRELIABLE).
+   */
   timeStatus: number;
+  /** Time status byte for a GSME time judged UNRELIABLE: 0x06 (bits as SECMP0015 defines them) or 0x02 (RTDS's byte). */
+  unreliableGsmeTimeStatus: UnreliableGsmeTimeStatus;
 }
 
 export const GPF_DEFAULT_CONFIG: Readonly<GpfConfig> = {
@@ -54,6 +59,7 @@ export const GPF_DEFAULT_CONFIG: Readonly<GpfConfig> = {
   gsmeClockToleranceMs: 120_000,
   maxPendingCommands: 8,
   timeStatus: TimeStatusBit.synchronized,
+  unreliableGsmeTimeStatus: 0x06,
 };
 
 export interface GpfInput {
@@ -176,6 +182,16 @@ function isCompleteReport(frame: ZclFrame): boolean {
   );
 }
 
+/**
+ * The clusters a burst ending with this frame would still miss (docs/decisions.md "Atomic mirror
+ * updates"). A new GPF applies and acknowledges a burst only when none is missing; a legacy GPF
+ * applies whatever arrived before the end marker (none missing, as it always did).
+ */
+function burstMissing(context: GpfContext, event: HanFrameEvent): number[] {
+  if (context.firmware !== 'secmp0015' || event.frame.command.kind !== 'reportAttributes') return [];
+  return missingClusters(context.mirror, stageReports(context.staged, event.clusterId, event.frame.command.reports, context.firmware));
+}
+
 function isPrepaymentCommandForGsme(context: GpfContext, event: GpfEvent): event is HanFrameEvent {
   return (
     event.type === 'HAN_FRAME' &&
@@ -221,7 +237,11 @@ export const gpfSetup = setup({
   actions: {
     stageReport: assign(({ context, event }) => {
       if (!isReportFromGsme(context, event) || event.frame.command.kind !== 'reportAttributes') return {};
-      return { staged: stageReports(context.staged, event.clusterId, event.frame.command.reports, context.firmware) };
+      const staged = stageReports(context.staged, event.clusterId, event.frame.command.reports, context.firmware);
+      // An end marker that does not complete the burst: kept, not acknowledged, so the GSME repeats it.
+      const missing = isCompleteReport(event.frame) ? burstMissing(context, event) : [];
+      if (missing.length === 0) return { staged };
+      return { staged, outbox: [...context.outbox, log('warn', 'GSME report burst incomplete: not applied, not acknowledged', { missingClusters: missing })] };
     }),
     /** Commits the burst, forwards pending commands oldest first, then the Default Response. */
     commitReport: assign(({ context, event }) => {
@@ -326,7 +346,11 @@ export const gpfSetup = setup({
       if (!GBCS_USE_CASES.some((u) => u.name === event.useCase)) {
         return { outbox: [...context.outbox, log('warn', 'unknown use case: no response', { requestId: event.requestId, useCase: event.useCase })] };
       }
-      const response = buildWanResponse(event, context.mirror, { skewAtReceiptMs: context.skewAtReceiptMs }, context.clock.now(), context.config.gsmeClockToleranceMs);
+      if (!servesUseCase(context.firmware, event.useCase)) {
+        return { outbox: [...context.outbox, log('warn', 'use case not served by this firmware: no response', { requestId: event.requestId, useCase: event.useCase })] };
+      }
+      const { gsmeClockToleranceMs, timeStatus, unreliableGsmeTimeStatus } = context.config;
+      const response = buildWanResponse(event, context.mirror, { skewAtReceiptMs: context.skewAtReceiptMs }, context.clock.now(), { toleranceMs: gsmeClockToleranceMs, timeStatus, unreliableGsmeTimeStatus });
       return { outbox: [...context.outbox, response] };
     }),
     queueState: assign(({ context }) => {
@@ -350,7 +374,7 @@ export const gpfSetup = setup({
     hasOutbox: ({ context }) => context.outbox.length > 0,
     stateChanged: ({ context }) => JSON.stringify(gpfSummary(context)) !== context.lastStateJson,
     isForwardAnswer: ({ context, event }) => event.type === 'HAN_FRAME' && event.src === context.gsme && event.clusterId === ClusterId.prepayment && forwardAnswered(context, event.frame) !== undefined,
-    isCompleteGsmeReport: ({ context, event }) => isReportFromGsme(context, event) && isCompleteReport(event.frame),
+    isCompleteGsmeReport: ({ context, event }) => isReportFromGsme(context, event) && isCompleteReport(event.frame) && burstMissing(context, event).length === 0,
     isGsmeReport: ({ context, event }) => isReportFromGsme(context, event),
     isReadRequest: ({ event }) => event.type === 'HAN_FRAME' && event.frame.command.kind === 'readAttributes' && event.frame.header.direction === 'toServer',
     isQueueableCommand: ({ context, event }) =>
@@ -399,7 +423,7 @@ export const gpfMachine = /* @__PURE__ */ gpfSetup.createMachine({
         ],
       },
     },
-    /** Part of a burst staged; the mirror changes only when AttributeReportingStatus = complete arrives. */
+    /** Part of a burst staged; the mirror changes only when AttributeReportingStatus = complete arrives after every expected cluster. */
     receiving: {
       on: {
         HAN_FRAME: [

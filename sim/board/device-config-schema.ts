@@ -100,6 +100,7 @@ const gpfMachineConfig = strictConfigObject(
     // Every waiting command holds its frame in the hub's memory until the GSME's next wake.
     maxPendingCommands: int('a whole number from 0 to 255', 0, 255),
     timeStatus: int('a TimeStatus bitmap from 0 to 255 (bitmap8)', 0, 0xff),
+    unreliableGsmeTimeStatus: z.union([z.literal(0x06), z.literal(0x02)], { error: 'a time status byte: 6 (0x06: from the GSME, doubtful) or 2 (0x02: as the RTDS UNRELIABLE vectors)' }),
   },
   'GPF settings (reportAssemblyTimeoutMs, maxPendingCommands, …)',
 ).partial();

@@ -66,7 +66,7 @@ export const PUBLISHED_NAMES: Readonly<Record<DeviceKind, readonly string[]>> = 
     'snapshotTime', 'snapshotReliable', 'creditGbp', 'emergencyCreditGbp', 'creditStatus', 'supplyStatus', 'lastReportAt', 'reportsReceived',
     'pendingCommands',
     // log data
-    'status', 'timeStatus', 'commands', 'command', 'from', 'commandId', 'requestId', 'useCase', 'to', 'result', 'sequence',
+    'status', 'timeStatus', 'commands', 'command', 'from', 'commandId', 'requestId', 'useCase', 'to', 'result', 'sequence', 'missingClusters',
   ],
 };
 

@@ -108,14 +108,21 @@ export const gpfConformance: HilSuite = {
       },
     },
     {
-      name: 'remote responses: GCS13a and GCS60a as Parse & Correlate decodes them',
+      name: 'remote responses: GCS13a and GCS60a (legacy GPF: GCS60) as Parse & Correlate decodes them',
       async run(ctx) {
         await ctx.step('home up: new GSME', () => ctx.setupHome({}));
         await sleep(2_500); // one wake of the GSME (hil profile: every 2 s): its snapshot is in the mirror
         const legacy = ctx.config.firmware === 'legacy';
         const supplier = await ctx.step('a supplier on the hub’s WAN topic', () => connectHarnessSupplier(ctx));
         try {
-          for (const useCase of ['GCS13a', 'GCS60a'] as const) {
+          if (legacy) {
+            // GCS60a exists only on SECMP0015 devices: a legacy GPF reads the balance as GCS60, no date-time.
+            await ctx.step('GCS60: MAC valid, no date-time', async () => {
+              const p = await supplier.ask('GCS60', 5_000);
+              if (p.mac !== 'valid' || p.dateTime !== null || p.timeStatus !== null) throw new HilFailure(`expected a valid MAC and no date-time; saw dateTime ${p.dateTime}, timeStatus ${JSON.stringify(p.timeStatus)}, mac ${p.mac}`);
+            });
+          }
+          for (const useCase of legacy ? (['GCS13a'] as const) : (['GCS13a', 'GCS60a'] as const)) {
             await ctx.step(`${useCase}: MAC valid, date-time ${legacy ? 'the hub’s (isFromGsme false)' : 'the GSME’s snapshot (isFromGsme true)'}, RELIABLE`, async () => {
               const asked = ctx.clock.now();
               const p = await supplier.ask(useCase, 5_000);
