@@ -48,7 +48,7 @@ function drawMono(g: Graphics, p: ScreenPlan): void {
   }
   const count = n + rows.length;
   const y0 = count <= 3 ? 34 : count <= 4 ? 26 : 9;
-  top(g, p.balance, t, count <= 3 ? 3 : count <= 4 ? 2 : 1);
+  top(g, p.balance, count <= 4 ? t : p.time.main, count <= 3 ? 3 : count <= 4 ? 2 : 1);
   const slots = Math.floor((64 - y0) / 9);
   // Past the rows there are, the last warning row carries the rest of the titles.
   const own = count > slots ? Math.max(1, slots - rows.length) - 1 : n;
@@ -93,13 +93,18 @@ function monoBanner(g: Graphics, title: string, y: number, h: number): void {
   g.setColor(1);
 }
 
-/** Draws a badge `h` px tall (13 or 9) at x; returns its right edge. Alerts and cautions are inverted, info outlined. */
+/**
+ * Draws a badge `h` px tall (13 or 9) at x; returns its right edge. Alerts and cautions are
+ * inverted, info outlined (in a 9-px row: plain text, an outline would touch the letters).
+ */
 function monoBadge(g: Graphics, b: Badge, x: number, y: number, h: number): number {
   g.setFont('6x8', 1);
   g.setFontAlign(-1, -1);
   const x2 = x + g.stringWidth(b.text) + 2;
   g.setColor(1);
-  if (b.tone === 'info') g.drawRect(x, y, x2, y + h - 1);
+  if (b.tone === 'info') {
+    if (h > 9) g.drawRect(x, y, x2, y + h - 1);
+  }
   else g.fillRect(x, y, x2, y + h - 1);
   g.setColor(b.tone === 'info' ? 1 : 0);
   g.drawString(b.text, x + 2, y + ((h - 7) >> 1));

@@ -86,7 +86,8 @@ export const BANNERS: readonly Banner[] = [
 
 function timeLine(s: ScreenModel): TimeLine {
   const u = s.lastUpdate;
-  if (u === null) return { main: s.credit === null ? NO_READING : 'Time unknown', source: '' };
+  if (s.credit === null) return { main: NO_READING, source: '' };
+  if (u === null) return { main: 'Time unknown', source: '' };
   // The meter's clock is off: the time is when the display received the reading.
   if (u.source === 'received') return { main: 'Received ' + u.hhmm, source: 'clock?' };
   // A clock problem: the time may be wrong; the colour screen says so in its banner.
