@@ -28,11 +28,14 @@ describe('built-in scenarios', () => {
     const names = listBuiltinScenarios();
     expect(names).toEqual([
       'clock-drift',
+      'ec-used-up-during-outage',
       'han-outage-prepay',
       'matrix-legacy-gpf',
       'matrix-legacy-gsme',
       'matrix-legacy-legacy',
       'matrix-new-new',
+      'meter-clock-day-off',
+      'meter-clock-year-2000',
       'top-up-during-outage',
     ]);
     expect(names).toContain(DEFAULT_SCENARIO);
@@ -40,7 +43,7 @@ describe('built-in scenarios', () => {
   });
 
   it('an unknown built-in names the known ones', () => {
-    expect(() => builtinScenario('nope')).toThrow("unknown built-in scenario 'nope'; expected one of: clock-drift, han-outage-prepay,");
+    expect(() => builtinScenario('nope')).toThrow("unknown built-in scenario 'nope'; expected one of: clock-drift, ec-used-up-during-outage, han-outage-prepay,");
   });
 
   describe('han-outage-prepay: the numbers its comments promise', () => {
