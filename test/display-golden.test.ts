@@ -63,6 +63,8 @@ export const STATES: Record<string, ScreenModel> = {
   'supply-off': screen({}, { credit: 0, emergencyCredit: 0, ec: 'none', supply: 'off', lowCredit: true, debt: 4.5 }, { pending: { activateEc: false, topUpPounds: 10 } }),
   // The meter refused the last top-up code (ConsumerTopUpResponse): the balance is unchanged.
   'top-up-refused': screen({}, {}, { topUpRefused: 'Code too old' }),
+  // Nothing read yet: the one no-data wording, as in the text.
+  'no-data': screen({ snapshotMs: null, lastChangeSeenMs: null, sinceChangeSeenMs: null, observedForMs: null }, { credit: null, emergencyCredit: null, debt: null, supply: 'unknown' }),
   // Emergency credit used up (CreditStatus 0x54: EC selected + exhausted, no in-use bit), gas off, a penny of debt.
   'ec-exhausted': screen({}, { credit: 0, emergencyCredit: 0, ec: 'exhausted', creditUsedUp: true, supply: 'off', lowCredit: true, debt: 0.01 }),
   // £0.00 with emergency credit not taken: the gas is off; GAS OFF first, with what to do.
@@ -129,6 +131,7 @@ describe('what each state shows', () => {
       'ec-in-use': 'fresh',
       'supply-off': 'fresh',
       'top-up-refused': 'fresh',
+      'no-data': 'noData',
       'ec-exhausted': 'fresh',
       'gas-off': 'fresh',
       'gas-off-armed': 'fresh',
