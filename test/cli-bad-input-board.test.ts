@@ -54,7 +54,7 @@ const cases: Case[] = [
     'an unknown machine config key, with the one meant',
     () => run('ppmid', '--config', config('ppmid', { config: { pollIntervalMS: 1000 } })),
     (a) =>
-      `hanlab board: --config ${at(a)}: config.pollIntervalMS: unknown key 'pollIntervalMS' (did you mean 'pollIntervalMs'?); known keys: pollIntervalMs, responseTimeoutMs, hanLostAfter, expectedUpdateIntervalMs, graceMs, futureToleranceMs, changeTimeFallback, staleDetection, lowCreditPounds, pendingTimeoutMs, clockSyncThresholdMs`,
+      `hanlab board: --config ${at(a)}: config.pollIntervalMS: unknown key 'pollIntervalMS' (did you mean 'pollIntervalMs'?); known keys: pollIntervalMs, responseTimeoutMs, hanLostAfter, expectedUpdateIntervalMs, graceMs, clockProblemToleranceMs, changeTimeFallback, staleDetection, lowCreditPounds, pendingTimeoutMs, clockSyncThresholdMs`,
   ],
   ['a GSME key on a PPMID', () => run('ppmid', '--config', config('ppmid', { config: { wakeIntervalMs: 1000 } })), (a) => new RegExp(`^hanlab board: --config ${esc(at(a))}: config\\.wakeIntervalMs: unknown key 'wakeIntervalMs'; known keys: pollIntervalMs, `)],
   ['wakeIntervalMs: 0', () => run('gsme', '--config', config('gsme', { config: { wakeIntervalMs: 0 } })), (a) => `hanlab board: --config ${at(a)}: config.wakeIntervalMs: expected a whole number of ms from 1 to 2147483647, found 0`],

@@ -67,6 +67,21 @@ export const STATES: Record<string, ScreenModel> = {
   yesterday: screen({ snapshotMs: NOW - 26 * 60 * MIN, lastChangeSeenMs: NOW - 26 * 60 * MIN, sinceChangeSeenMs: 26 * 60 * MIN }),
   // Eight days old: the date.
   'last-week': screen({ snapshotMs: NOW - 8 * 24 * 60 * MIN, lastChangeSeenMs: NOW - 8 * 24 * 60 * MIN, sinceChangeSeenMs: 8 * 24 * 60 * MIN }),
+  // Nothing read yet: the one no-data wording, as in the text.
+  'no-data': screen({ snapshotMs: null, lastChangeSeenMs: null, sinceChangeSeenMs: null, observedForMs: null }, { credit: null, emergencyCredit: null, debt: null, supply: 'unknown' }),
+  // Emergency credit used up (CreditStatus 0x54: EC selected + exhausted, no in-use bit), gas off, a penny of debt.
+  'ec-exhausted': screen({}, { credit: 0, emergencyCredit: 0, ec: 'exhausted', creditUsedUp: true, supply: 'off', lowCredit: true, debt: 0.01 }),
+  // £0.00 with emergency credit not taken: the gas is off; GAS OFF first, with what to do.
+  'gas-off': screen({}, { credit: 0, emergencyCredit: 5, ec: 'available', creditUsedUp: true, supply: 'off', lowCredit: true }),
+  // Topped up: the meter waits for its button.
+  'gas-off-armed': screen({}, { credit: 9.5, supply: 'armed' }),
+  // The GSME's clock in the year 2000, the hub fine: the time the display received the reading.
+  'clock-problem-behind': screen({ snapshotMs: Date.UTC(2000, 0, 1, 11, 58), receivedMs: NOW - 2 * MIN, sinceReceivedMs: 2 * MIN, gsmeSkewMs: Date.UTC(2000, 0, 1, 11, 58) - NOW }),
+  // The same, and no new snapshot for 70 min (a real outage): stale, the caveat kept.
+  'clock-problem-stale': screen(
+    { snapshotMs: Date.UTC(2000, 0, 1, 11, 0), receivedMs: NOW - 70 * MIN, sinceReceivedMs: 70 * MIN, gsmeSkewMs: Date.UTC(2000, 0, 1, 11, 0) - NOW + 70 * MIN },
+    { credit: 1.2, lowCredit: true, debt: 0.01 },
+  ),
 };
 
 const PROFILES = Object.keys(DISPLAY_PROFILES) as DisplayProfile[];
@@ -122,6 +137,12 @@ describe('what each state shows', () => {
       'top-up-refused': 'fresh',
       yesterday: 'stale',
       'last-week': 'stale',
+      'no-data': 'noData',
+      'ec-exhausted': 'fresh',
+      'gas-off': 'fresh',
+      'gas-off-armed': 'fresh',
+      'clock-problem-behind': 'clockProblem',
+      'clock-problem-stale': 'stale',
     });
   });
 
@@ -139,7 +160,22 @@ describe('what each state shows', () => {
     expect(plan('clock-problem')).toMatchObject({ time: { source: 'GSME?' }, banners: [{ code: 'clockProblem' }] });
     expect(plan('han-lost').banners[0]!.title).toBe('NO METER LINK');
     expect(plan('ec-in-use')).toMatchObject({ balance: '£0.00', badges: [{ text: 'EC £3.20', tone: 'caution' }], banners: [{ code: 'lowCredit' }] });
-    expect(plan('supply-off').badges.map((b) => b.text)).toEqual(['GAS OFF', 'TOP-UP SENT', 'DEBT £4.50']);
+    expect(plan('supply-off').banners.map((b) => b.title)).toEqual(['GAS OFF', 'LOW CREDIT']);
+    expect(plan('supply-off').badges.map((b) => b.text)).toEqual(['TOP-UP SENT', 'DEBT £4.50']);
+    // Gas off is the top banner, red, with what to do; credit used up said as such.
+    expect(plan('gas-off').banners.map((b) => [b.title, b.detail, b.tone])).toEqual([
+      ['GAS OFF', 'Top up, press meter button', 'alert'],
+      ['CREDIT USED UP', 'Top up now', 'alert'],
+    ]);
+    expect(plan('gas-off-armed').banners.map((b) => [b.title, b.detail])).toEqual([['GAS OFF', 'Press the meter button']]);
+    expect(plan('ec-exhausted')).toMatchObject({ balance: '£0.00', badges: [{ text: 'DEBT £0.01' }] });
+    expect(STATES['ec-exhausted']!.lines).toContain('Emergency credit used up');
+    expect(STATES['ec-exhausted']!.lines.join('\n')).not.toContain('in use');
+    expect(plan('clock-problem-behind')).toMatchObject({ time: { main: 'Received 11:58', source: 'clock?' }, banners: [{ code: 'clockProblem', detail: 'Time shown: when received' }] });
+    expect(plan('clock-problem-stale').banners.map((b) => b.code)).toEqual(['stale', 'supplyMayBeOff', 'lowCredit', 'clockProblem']);
+    // No data: one wording, text and pixels.
+    const none = screen({}, { credit: null });
+    expect([none.lines[0], planScreen(none).time.main]).toEqual(['Balance not available', 'Balance not available']);
     expect(plan('top-up-refused')).toMatchObject({ balance: '£12.34', badges: [{ text: 'TOP-UP: CODE TOO OLD', tone: 'alert' }] });
     expect(STATES['top-up-refused']!.lines.at(-1)).toBe('Top-up refused: Code too old');
     const badge = (reason: string) => planScreen({ ...STATES['fresh']!, topUpRefused: reason }).badges.map((b) => b.text);
@@ -151,7 +187,7 @@ describe('what each state shows', () => {
     ]);
   });
 
-  it('banner texts fit without cutting: titles on the 128-px bar with "+N", details on the colour bar', () => {
+  it('banner texts fit without cutting: titles on the 128-px bar, details on the colour bar', () => {
     for (const b of BANNERS) {
       expect(b.title.length, b.title).toBeLessThanOrEqual(19);
       expect(b.detail.length, b.detail).toBeLessThanOrEqual(26);
@@ -161,13 +197,13 @@ describe('what each state shows', () => {
 
 describe('layout robustness', () => {
   const freshness = fc.constantFrom('fresh', 'late', 'stale', 'unknown', 'clockProblem', 'hanLost', 'noData') as fc.Arbitrary<ScreenModel['freshness']>;
-  const codes = fc.constantFrom('stale', 'noChangeSeen', 'supplyMayBeOff', 'clockProblem', 'hanLost', 'lowCredit', 'ecInUse', 'supplyOff', 'timeUnknown') as fc.Arbitrary<ScreenModel['warnings'][number]['code']>;
+  const codes = fc.constantFrom('stale', 'noChangeSeen', 'supplyMayBeOff', 'clockProblem', 'hanLost', 'lowCredit', 'ecInUse', 'supplyOff', 'timeUnknown', 'creditUsedUp') as fc.Arbitrary<ScreenModel['warnings'][number]['code']>;
   const money = fc.option(fc.double({ min: -99999, max: 999999, noNaN: true }), { nil: null });
   const model: fc.Arbitrary<ScreenModel> = fc.record({
     credit: money,
     emergencyCredit: money,
     debt: money,
-    ec: fc.constantFrom('none', 'available', 'inUse'),
+    ec: fc.constantFrom('none', 'available', 'inUse', 'exhausted'),
     supply: fc.constantFrom('on', 'off', 'armed', 'unknown'),
     lastUpdate: fc.option(
       fc.record({
@@ -176,7 +212,7 @@ describe('layout robustness', () => {
         local: fc.constantFrom('11:50', 'Wed 11:50', '28 Dec 2025 11:50', '--:--'),
         zone: fc.constantFrom('GMT', 'BST'),
         ago: fc.option(fc.constantFrom('42 min ago', '26 h 0 min ago', '99999 h 59 min ago'), { nil: null }),
-        source: fc.constantFrom('gsme', 'changeEstimate'),
+        source: fc.constantFrom('gsme', 'changeEstimate', 'received'),
       }),
       { nil: null },
     ),

@@ -119,6 +119,17 @@ describe('buildScreen', () => {
     expect(future.freshness).toBe('clockProblem');
     expect(future.lines[1]).toBe('Reading time 12:30 — clock problem, may be wrong');
     expect(codes(future)).toEqual(['clockProblem']);
+    // With the receive time known: that time, its age, and the caveat.
+    const behind = screen({ snapshotMs: NOW - 24 * 60 * MIN, receivedMs: NOW - 3 * MIN, sinceReceivedMs: 3 * MIN, gsmeSkewMs: -24 * 60 * MIN });
+    expect(behind).toMatchObject({ freshness: 'clockProblem', lastUpdate: { source: 'received', hhmm: '11:57' }, ageMinutes: 3 });
+    expect(behind.lines.slice(1)).toEqual(['Received 11:57 — clock problem', 'Clock problem — the meter’s clock is behind; the time shown is when this display received the reading']);
+    const late = screen({ snapshotMs: NOW + 24 * 60 * MIN, receivedMs: NOW - 40 * MIN, sinceReceivedMs: 40 * MIN, gsmeSkewMs: 24 * 60 * MIN });
+    expect(late.lines[1]).toBe('Received 11:20 — clock problem, 40 min ago, update overdue');
+    // A real outage during it: stale by the receive time, with the caveat.
+    const out = screen({ snapshotMs: NOW + 23 * 60 * MIN, receivedMs: NOW - 70 * MIN, sinceReceivedMs: 70 * MIN, gsmeSkewMs: 24 * 60 * MIN });
+    expect(out.freshness).toBe('stale');
+    expect(codes(out)).toEqual(['stale', 'clockProblem']);
+    expect(out.warnings[0]!.text).toBe('Balance last confirmed at 10:50, 1 h 10 min ago — may be lower now');
     const lost = screen({ hanLost: true, snapshotMs: NOW - 20 * MIN });
     expect(lost.freshness).toBe('hanLost');
     expect(lost.warnings[0]).toEqual({ code: 'hanLost', text: 'No connection to the meter since 11:57 — balance may be out of date' });
@@ -128,8 +139,20 @@ describe('buildScreen', () => {
   it('no data; supply off; pending requests', () => {
     const s = screen({}, { credit: null, supply: 'off' }, { pending: { activateEc: true, topUpPounds: 10 } });
     expect(s.freshness).toBe('noData');
-    expect(s.lines).toEqual(['Balance not available', 'Gas supply is off', 'Emergency credit requested — waiting for the meter', 'Top-up £10.00 sent — waiting for the meter']);
+    expect(s.lines).toEqual(['Balance not available', 'Gas supply is off — top up, then press the button on the meter', 'Emergency credit requested — waiting for the meter', 'Top-up £10.00 sent — waiting for the meter']);
     expect(s.pending).toEqual(['activateEc', 'topUp']);
+  });
+
+  it('credit used up (CreditStatus exhausted): said as such, never "EC in use, £0.00 left"; gas off says what to do', () => {
+    const usedUp = screen({}, { credit: 0, emergencyCredit: 0, ec: 'exhausted', lowCredit: true, creditUsedUp: true, supply: 'off' });
+    expect(codes(usedUp)).toEqual(['supplyOff', 'creditUsedUp']);
+    expect(usedUp.lines).toEqual(['Credit £0.00', 'Emergency credit used up', 'Updated 11:50', 'Gas supply is off — top up, then press the button on the meter', 'Credit used up — top up now']);
+    // Stale with the gas known off: no "may be off" beside "is off".
+    expect(codes(screen({ snapshotMs: NOW - 80 * MIN }, { credit: 0, ec: 'exhausted', creditUsedUp: true, supply: 'off' }))).toEqual(['stale', 'supplyOff', 'creditUsedUp']);
+    // Used up while the valve still reads on (stale): the supply may be off.
+    expect(codes(screen({ snapshotMs: NOW - 80 * MIN }, { credit: 0, ec: 'exhausted', creditUsedUp: true }))).toEqual(['stale', 'supplyMayBeOff', 'creditUsedUp']);
+    const armed = screen({}, { supply: 'armed' });
+    expect(armed.warnings).toEqual([{ code: 'supplyOff', text: 'Gas supply is off — press the button on the meter to turn it on' }]);
   });
 });
 

@@ -104,13 +104,36 @@ describe('assessFreshness', () => {
   });
 
   it('clock problem: a snapshot beyond the future tolerance, or an unsynchronised display clock', () => {
-    expect(assessFreshness(input({ snapshotMs: NOW + 2 * MIN }), cfg)).toMatchObject({ freshness: 'fresh', clockProblem: null });
-    const future = assessFreshness(input({ snapshotMs: NOW + 2 * MIN + 1000 }), cfg);
-    expect(future).toMatchObject({ freshness: 'clockProblem', clockProblem: 'future', ageClass: null, stale: false, shown: { source: 'gsme' } });
+    expect(cfg.clockProblemToleranceMs).toBe(5 * MIN);
+    expect(assessFreshness(input({ snapshotMs: NOW + 5 * MIN }), cfg)).toMatchObject({ freshness: 'fresh', clockProblem: null });
+    const future = assessFreshness(input({ snapshotMs: NOW + 5 * MIN + 1000 }), cfg);
+    expect(future).toMatchObject({ freshness: 'clockProblem', clockProblem: 'ahead', ageClass: null, stale: false, shown: { source: 'gsme' } });
     const unsynced = assessFreshness(input({ clockSynced: false, snapshotMs: NOW - 300 * MIN }), cfg);
     expect(unsynced).toMatchObject({ freshness: 'clockProblem', clockProblem: 'unsynced', stale: false });
     // With the GSME time unusable, the change watch takes over.
     expect(assessFreshness(input({ snapshotMs: NOW + 60 * MIN, sinceChangeSeenMs: 66 * MIN, lastChangeSeenMs: NOW - 66 * MIN }), cfg).noChangeSeen).toBe(true);
+  });
+
+  it('clock problem: a GSME clock off (ahead or behind) at the snapshot\'s arrival, aged by the receive time', () => {
+    const at = (skew: number, snap: number, since: number) => input({ snapshotMs: snap, receivedMs: NOW - since, sinceReceivedMs: since, gsmeSkewMs: skew });
+    // Within the tolerance either way: the snapshot time is used as it is.
+    expect(assessFreshness(at(5 * MIN, NOW - 10 * MIN, 15 * MIN), cfg)).toMatchObject({ freshness: 'fresh', clockProblem: null, shown: { source: 'gsme' } });
+    expect(assessFreshness(at(-5 * MIN, NOW - 10 * MIN, 5 * MIN), cfg)).toMatchObject({ freshness: 'fresh', clockProblem: null });
+    // Year 2000: behind, shown by its receive time, fresh while snapshots keep arriving.
+    const y2000 = Date.UTC(2000, 0, 1, 11, 58);
+    const behind = assessFreshness(at(y2000 - NOW, y2000, 2 * MIN), cfg);
+    expect(behind).toMatchObject({ freshness: 'clockProblem', clockProblem: 'behind', shown: { atMs: NOW - 2 * MIN, source: 'received' }, ageMs: 2 * MIN, ageClass: 'fresh', stale: false, noChangeSeen: false });
+    // A day ahead, snapshot 23 h ahead of now (the GSME time is old by then): still by the receive time.
+    expect(assessFreshness(at(24 * 60 * MIN, NOW + 23 * 60 * MIN, 40 * MIN), cfg)).toMatchObject({ freshness: 'clockProblem', clockProblem: 'ahead', ageClass: 'late' });
+    // No new snapshot for > 2T + g: stale, the clock problem still named.
+    const out = assessFreshness(at(-48 * 60 * MIN, NOW - 49 * 60 * MIN, 65 * MIN + 1), cfg);
+    expect(out).toMatchObject({ freshness: 'stale', clockProblem: 'behind', stale: true, ageMs: 65 * MIN + 1 });
+    // Without a receive time: the change watch, as before.
+    expect(assessFreshness(input({ snapshotMs: NOW - 60 * 60 * MIN, gsmeSkewMs: -60 * 60 * MIN, sinceChangeSeenMs: 70 * MIN }), cfg)).toMatchObject({ freshness: 'clockProblem', ageClass: null, noChangeSeen: true });
+    // The tolerance is configurable.
+    expect(assessFreshness(at(-20 * MIN, NOW - 25 * MIN, 5 * MIN), { ...cfg, clockProblemToleranceMs: 30 * MIN })).toMatchObject({ clockProblem: null, shown: { source: 'gsme' } });
+    // staleDetection off: never stale, the caveat stays.
+    expect(assessFreshness(at(-48 * 60 * MIN, NOW, 200 * MIN), { ...cfg, staleDetection: false })).toMatchObject({ freshness: 'clockProblem', stale: false });
   });
 
   it('HAN lost wins over everything; no balance is noData', () => {

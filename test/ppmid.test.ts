@@ -215,16 +215,44 @@ describe('ppmid freshness on screen', () => {
     expect(codes(h.screen())).toEqual(['noChangeSeen', 'supplyMayBeOff', 'timeUnknown', 'lowCredit']);
   });
 
-  it('clock problem: a snapshot time beyond the future tolerance, until it is no longer ahead', () => {
+  it('clock problem: a snapshot time beyond the tolerance ahead, shown by its receive time until a right one arrives', () => {
     const h = startPpmid({ setup: (g) => g.standard(BASE + 10 * MIN) });
     const first = screenAt(h, 0);
-    expect(first).toMatchObject({ freshness: 'clockProblem', lastUpdate: { hhmm: '12:10', source: 'gsme' } });
-    expect(first.lines[1]).toBe('Reading time 12:10 — clock problem, may be wrong');
+    expect(first).toMatchObject({ freshness: 'clockProblem', lastUpdate: { hhmm: '12:00', source: 'received' } });
+    expect(first.lines[1]).toBe('Received 12:00 — clock problem');
     expect(codes(first)).toEqual(['clockProblem']);
     expect(display(h)).toBe('clockProblem');
-    h.advance(8 * MIN);
-    expect(screenAt(h, 7 * MIN).freshness).toBe('clockProblem'); // 3 min ahead
-    expect(screenAt(h, 8 * MIN).freshness).toBe('fresh'); // 2 min ahead: within tolerance
+    // That snapshot stays the one of a clock 10 min ahead, however long it is shown.
+    h.advance(20 * MIN);
+    expect(h.screen().freshness).toBe('clockProblem');
+    // A snapshot arriving with the right time: fresh again.
+    h.gpf.setSnapshot(BASE + 20 * MIN);
+    h.gpf.setPrepay({ credit: 12.3 });
+    h.advance(MIN);
+    expect(h.screen()).toMatchObject({ freshness: 'fresh', lastUpdate: { hhmm: '12:20', source: 'gsme' } });
+  });
+
+  it('clock problem: a GSME clock far behind (year 2000) is seen when its next snapshot arrives; an outage then turns stale', () => {
+    const Y2000 = Date.UTC(2000, 0, 1, 11, 58);
+    const h = startPpmid({ setup: (g) => g.standard(Y2000) });
+    // First sight: nothing says when it arrived, so it is taken as old (stale), the safe side.
+    expect(h.screen().freshness).toBe('stale');
+    h.advance(10 * MIN);
+    // The meter's next update (its clock 30 min on): it arrived since the last read.
+    h.gpf.setSnapshot(Y2000 + 30 * MIN);
+    h.gpf.setPrepay({ credit: 12.3 });
+    h.advance(MIN);
+    expect(h.screen()).toMatchObject({ freshness: 'clockProblem', lastUpdate: { hhmm: '12:11', source: 'received' }, ageMinutes: 0 });
+    expect(codes(h.screen())).toEqual(['clockProblem']);
+    expect(h.screen().warnings[0]!.text).toBe('Clock problem — the meter’s clock is behind; the time shown is when this display received the reading');
+    h.advance(36 * MIN);
+    expect(h.screen().freshness).toBe('clockProblem');
+    expect(h.screen().lines[1]).toBe('Received 12:11 — clock problem, 36 min ago, update overdue');
+    // No new snapshot for more than 2T + g: stale, with the caveat.
+    h.advance(30 * MIN);
+    expect(h.screen().freshness).toBe('stale');
+    expect(codes(h.screen())).toEqual(['stale', 'clockProblem']);
+    expect(h.screen().warnings[0]!.text).toBe('Balance last confirmed at 12:11, 1 h 6 min ago — may be lower now');
   });
 
   it('clock problem: the GPF says its time is not synchronised', () => {

@@ -28,12 +28,15 @@ describe('built-in scenarios', () => {
     const names = listBuiltinScenarios();
     expect(names).toEqual([
       'clock-drift',
+      'ec-used-up-during-outage',
       'frame-loss-week',
       'han-outage-prepay',
       'matrix-legacy-gpf',
       'matrix-legacy-gsme',
       'matrix-legacy-legacy',
       'matrix-new-new',
+      'meter-clock-day-off',
+      'meter-clock-year-2000',
       'top-up-during-outage',
       'uk-clocks-back',
       'uk-clocks-forward',

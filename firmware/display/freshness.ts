@@ -9,11 +9,14 @@
  * - stale   age > 2T + g
  * - unknown no usable GSME time (0x0007 UNSUPPORTED_ATTRIBUTE, 0xFFFFFFFF, or a legacy PPMID
  *           that never reads it): fall back to the time the display last saw the values change
- * - clockProblem  the snapshot time is ahead of the display's clock by more than
- *           `futureTolerance`, or the display's own clock is not synchronised (it has no usable
- *           Time from the GPF, or the GPF's TimeStatus is neither master nor synchronised). A
- *           GSME whose clock is merely unreliable is not observable on the HAN (0x0007 is a bare
- *           UTCTime), so it shows up only when its time lands in the future.
+ * - clockProblem  the GSME's clock is off: a snapshot time ahead of the display's clock by more
+ *           than `clockProblemTolerance`, or one that arrived (the display saw the value change
+ *           between two reads) further than that from the display's clock at its arrival, ahead
+ *           or behind (`gsmeSkewMs`, measured by the PPMID); or the display's own clock is not
+ *           synchronised (no usable Time from the GPF, or a TimeStatus neither master nor
+ *           synchronised). The time shown is then when the display saw the snapshot arrive (its
+ *           clock follows the GPF's Time cluster), and the age class comes from that receive
+ *           time: a clock problem with a snapshot that stops arriving still turns stale.
  * - noData  no balance to show; hanLost  the GPF does not answer.
  */
 
@@ -30,8 +33,11 @@ export interface FreshnessConfig {
   expectedUpdateIntervalMs: number;
   /** g: slack for wake jitter, retries and the display's own poll interval. */
   graceMs: number;
-  /** A snapshot time further ahead of the display's clock than this is a clock problem. */
-  futureToleranceMs: number;
+  /**
+   * A snapshot time further than this ahead of the display's clock, or further than this from
+   * the display's clock when it arrived (ahead or behind), is a clock problem.
+   */
+  clockProblemToleranceMs: number;
   /**
    * Build flag: false gives a display without stale detection (no late/stale classes, no
    * no-change warning: "Updated HH:MM" whatever the age), so the HIL harness can show it
@@ -45,7 +51,7 @@ export interface FreshnessConfig {
 export const DEFAULT_FRESHNESS_CONFIG: Readonly<FreshnessConfig> = {
   expectedUpdateIntervalMs: 30 * 60_000,
   graceMs: 5 * 60_000,
-  futureToleranceMs: 2 * 60_000,
+  clockProblemToleranceMs: 5 * 60_000,
   staleDetection: true,
   changeTimeFallback: true,
 };
@@ -82,6 +88,18 @@ export interface FreshnessInput {
   sinceChangeSeenMs: number | null;
   /** How long the display has been watching the values (since its first reading); null before. */
   observedForMs: number | null;
+  /**
+   * When the display saw the current snapshot time arrive (its clock at the first read of that
+   * value), and how long ago (by its hardware clock); null/absent when not known.
+   */
+  receivedMs?: number | null;
+  sinceReceivedMs?: number | null;
+  /**
+   * The GSME's clock minus the display's at the last snapshot arrival the display could time
+   * (snapshot time outside the window between two reads); 0 when it arrived within the window,
+   * null/absent when never judged.
+   */
+  gsmeSkewMs?: number | null;
   /** A credit balance is shown. */
   hasBalance: boolean;
   /** The GPF has not answered for `hanLostAfter` polls. */
@@ -95,47 +113,62 @@ export interface FreshnessInput {
 
 export interface FreshnessAssessment {
   freshness: Freshness;
-  /** The time shown as the time of the reading, and where it came from. */
-  shown: { atMs: number; source: 'gsme' | 'changeEstimate' } | null;
-  /** nowMs − shown.atMs (for a change estimate: the time since the change was seen). */
+  /**
+   * The time shown as the time of the reading, and where it came from: the GSME's snapshot time,
+   * the change-time estimate, or (clock problem) when the display saw the snapshot arrive.
+   */
+  shown: { atMs: number; source: 'gsme' | 'changeEstimate' | 'received' } | null;
+  /** nowMs − shown.atMs (for a change estimate or a receive time: the time since, by the hardware clock). */
   ageMs: number | null;
-  /** Age class of the GSME snapshot time when it is usable (known, clock fine). */
+  /** Age class of the shown time when it is usable (a GSME time with the clocks fine, or a receive time). */
   ageClass: AgeClass | null;
   /** No usable GSME time (legacy PPMID, legacy GPF 0x86, legacy GSME 0xFFFFFFFF). */
   timeUnknown: boolean;
-  clockProblem: 'future' | 'unsynced' | null;
-  /** Show the stale warning (the GSME time is usable and older than 2T + g). */
+  /** ahead / behind: the GSME's clock; unsynced: the display's own. */
+  clockProblem: 'ahead' | 'behind' | 'unsynced' | null;
+  /** Show the stale warning (the shown time is usable and older than 2T + g). */
   stale: boolean;
-  /** Show the "no change seen for > 2T + g" warning (the GSME time is not usable). */
+  /** Show the "no change seen for > 2T + g" warning (no usable GSME or receive time). */
   noChangeSeen: boolean;
   /** How long no change has been seen (since the last change, else since the first reading). */
   noChangeForMs: number | null;
 }
 
 export function assessFreshness(input: FreshnessInput, c: FreshnessConfig): FreshnessAssessment {
-  const timeUnknown = input.snapshotMs === null;
+  const snap = input.snapshotMs;
+  const timeUnknown = snap === null;
+  const tol = c.clockProblemToleranceMs;
+  const skew = input.gsmeSkewMs ?? 0;
   const clockProblem: FreshnessAssessment['clockProblem'] = !input.clockSynced
     ? 'unsynced'
-    : input.snapshotMs !== null && input.snapshotMs - input.nowMs > c.futureToleranceMs
-      ? 'future'
-      : null;
+    : snap === null
+      ? null
+      : snap - input.nowMs > tol || skew > tol
+        ? 'ahead'
+        : skew < -tol
+          ? 'behind'
+          : null;
 
   let shown: FreshnessAssessment['shown'] = null;
   let ageMs: number | null = null;
   let ageClass: AgeClass | null = null;
-  if (input.snapshotMs !== null) {
-    shown = { atMs: input.snapshotMs, source: 'gsme' };
-    ageMs = input.nowMs - input.snapshotMs;
-    if (clockProblem === null) ageClass = c.staleDetection ? classifyAge(ageMs, c) : 'fresh';
+  const received = input.receivedMs ?? null;
+  const sinceReceived = input.sinceReceivedMs ?? null;
+  if (snap !== null) {
+    // With the clocks apart, the snapshot time says nothing about the age: the receive time does.
+    const byReceipt = clockProblem !== null && received !== null && sinceReceived !== null;
+    shown = byReceipt ? { atMs: received, source: 'received' } : { atMs: snap, source: 'gsme' };
+    ageMs = byReceipt ? sinceReceived : input.nowMs - snap;
+    if (clockProblem === null || byReceipt) ageClass = c.staleDetection ? classifyAge(ageMs, c) : 'fresh';
   } else if (c.changeTimeFallback && input.lastChangeSeenMs !== null) {
     shown = { atMs: input.lastChangeSeenMs, source: 'changeEstimate' };
     ageMs = input.sinceChangeSeenMs;
   }
 
-  // The change-time watch covers every case where the GSME time cannot be trusted.
+  // The change-time watch covers every case where neither the GSME time nor a receive time can be used.
   const noChangeForMs = input.sinceChangeSeenMs ?? input.observedForMs;
   const noChangeSeen =
-    (timeUnknown || clockProblem !== null) &&
+    (timeUnknown || (clockProblem !== null && ageClass === null)) &&
     c.staleDetection &&
     c.changeTimeFallback &&
     input.consumptionExpected &&
@@ -147,7 +180,9 @@ export function assessFreshness(input: FreshnessInput, c: FreshnessConfig): Fres
     : !input.hasBalance
       ? 'noData'
       : clockProblem !== null
-        ? 'clockProblem'
+        ? ageClass === 'stale'
+          ? 'stale'
+          : 'clockProblem'
         : timeUnknown
           ? 'unknown'
           : (ageClass ?? 'fresh');

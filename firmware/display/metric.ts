@@ -12,8 +12,11 @@ import type { ScreenModel, WarningCode } from './screen-model.ts';
  */
 export const DATA_MAY_BE_OLD_WARNINGS: readonly WarningCode[] = ['stale', 'noChangeSeen', 'hanLost'];
 
-/** Warnings that tell the customer the gas may be, or is, off, or that the meter runs on emergency credit. */
-const SUPPLY_WARNINGS: readonly WarningCode[] = ['supplyMayBeOff', 'supplyOff', 'ecInUse'];
+/**
+ * Warnings that tell the customer the gas may be, or is, off, or that the meter runs on emergency
+ * credit. "Credit used up" says the meter has no money left: on a prepayment meter, the gas is off.
+ */
+const SUPPLY_WARNINGS: readonly WarningCode[] = ['supplyMayBeOff', 'supplyOff', 'ecInUse', 'creditUsedUp'];
 
 export function warnsDataMayBeOld(s: ScreenModel): boolean {
   return s.warnings.some((w) => DATA_MAY_BE_OLD_WARNINGS.includes(w.code));

@@ -10,6 +10,7 @@ export type WarningCode =
   | 'hanLost'
   | 'lowCredit'
   | 'ecInUse'
+  | 'creditUsedUp'
   | 'supplyOff'
   | 'timeUnknown';
 
@@ -24,16 +25,19 @@ export interface ScreenModel {
   credit: number | null;
   emergencyCredit: number | null;
   debt: number | null;
-  ec: 'none' | 'available' | 'inUse';
+  /** exhausted: EC selected and used up (CreditStatus credit-exhausted without EC in use). */
+  ec: 'none' | 'available' | 'inUse' | 'exhausted';
   supply: 'on' | 'off' | 'armed' | 'unknown';
   /**
-   * The time shown as the time of the reading and its provenance: `at` ISO 8601 UTC (machine
-   * output); `hhmm` and `local` UK civil time as the customer reads them, `local` with the day
-   * ("Tue 10:00") or date ("12 Mar 10:00") when the reading is not from today's local date;
-   * `zone` of the reading time; `ago` ("42 min ago", "26 h 0 min ago") whenever the reading is
-   * not fresh or not from today, else null (never beside a clock problem: the age would be wrong).
+   * The time shown as the time of the reading and its provenance (the GSME's snapshot time, the
+   * change-time estimate, or, with a clock problem, when this display saw the reading arrive):
+   * `at` ISO 8601 UTC (machine output); `hhmm` and `local` UK civil time as the customer reads
+   * them, `local` with the day ("Tue 10:00") or date ("12 Mar 10:00") when the reading is not
+   * from today's local date; `zone` of the reading time; `ago` ("42 min ago", "26 h 0 min ago")
+   * whenever the reading is not fresh or not from today, else null (never beside a GSME time
+   * with a clock problem: that age would be wrong; a receive time's age is the display's own).
    */
-  lastUpdate: { at: string; hhmm: string; local: string; zone: 'GMT' | 'BST'; ago: string | null; source: 'gsme' | 'changeEstimate' } | null;
+  lastUpdate: { at: string; hhmm: string; local: string; zone: 'GMT' | 'BST'; ago: string | null; source: 'gsme' | 'changeEstimate' | 'received' } | null;
   /** Whole minutes since lastUpdate on the display's clock (negative if it is ahead). */
   ageMinutes: number | null;
   freshness: Freshness;
@@ -61,6 +65,8 @@ export interface ScreenValues {
   supply: SupplyShown;
   /** CreditStatus says low credit, or the credit is below the display's threshold. */
   lowCredit: boolean;
+  /** CreditStatus says credit exhausted (bit 6): no credit and no emergency credit in use. */
+  creditUsedUp?: boolean;
 }
 
 export interface ScreenInput {
@@ -89,6 +95,9 @@ export function noChangeText(lastChangeMs: number | null, forMs: number): string
   return `No change seen${since} (${formatDuration(forMs)}) — balance may be lower now`;
 }
 
+/** The one wording for "no balance to show", in the text and on the pixels. */
+export const NO_BALANCE = 'Balance not available';
+
 /** The last answer's time in UK civil time, with its day when not today (given the display's now). */
 export function hanLostText(lastContactMs: number | null, nowMs: number | null = null): string {
   return lastContactMs === null ? 'No connection to the meter' : `No connection to the meter since ${formatWhen(lastContactMs, nowMs)} — balance may be out of date`;
@@ -100,6 +109,7 @@ function timeLine(a: FreshnessAssessment, when: string, ago: string | null): str
   if (shown === null) return a.timeUnknown ? 'Time of reading unknown' : null;
   const age = ago === null ? '' : ', ' + ago;
   if (shown.source === 'changeEstimate') return 'Time of reading unknown — est. ' + when + age;
+  if (shown.source === 'received') return 'Received ' + when + ' — clock problem' + age + (a.ageClass === 'late' ? ', update overdue' : '');
   if (a.clockProblem !== null) return 'Reading time ' + when + ' — clock problem, may be wrong';
   if (ago === null) return 'Updated ' + when;
   return 'Updated ' + when + ' — ' + ago + (a.ageClass === 'late' ? ', update overdue' : '');
@@ -116,7 +126,12 @@ export function buildScreen(input: ScreenInput): ScreenModel {
   const when = shown === null ? '' : formatWhen(shown.atMs, nowMs);
   // The age, whenever the reading is not fresh or not from today; never beside a clock problem.
   const ago =
-    shown === null || a.ageMs === null || a.clockProblem !== null || (a.freshness === 'fresh' && when === hhmm) ? null : formatDuration(a.ageMs) + ' ago';
+    shown === null ||
+    a.ageMs === null ||
+    (a.clockProblem !== null && shown.source !== 'received') ||
+    ((a.freshness === 'fresh' || (shown.source === 'received' && a.ageClass === 'fresh')) && when === hhmm)
+      ? null
+      : formatDuration(a.ageMs) + ' ago';
   const hasBalance = v.credit !== null;
   const warnings: ScreenModel['warnings'] = [];
   const warn = (code: WarningCode, text: string) => {
@@ -128,25 +143,32 @@ export function buildScreen(input: ScreenInput): ScreenModel {
   if (hasBalance) {
     if (a.stale && shown !== null && a.ageMs !== null) warn('stale', staleText(shown.atMs, a.ageMs));
     if (a.noChangeSeen && a.noChangeForMs !== null) warn('noChangeSeen', noChangeText(shown !== null && shown.source === 'changeEstimate' ? shown.atMs : null, a.noChangeForMs));
-    if ((hanLost || a.stale || a.noChangeSeen) && (v.lowCredit || v.ec === 'inUse')) warn('supplyMayBeOff', 'Supply may already be off — check the meter');
-    if (a.clockProblem !== null) {
+    // Known off: "GAS OFF" says it; "may be off" would only blur it.
+    const off = v.supply === 'off' || v.supply === 'armed';
+    if ((hanLost || a.stale || a.noChangeSeen) && !off && (v.lowCredit || v.ec === 'inUse' || v.ec === 'exhausted' || v.creditUsedUp)) warn('supplyMayBeOff', 'Supply may already be off — check the meter');
+    const cp = a.clockProblem;
+    if (cp !== null) {
       warn(
         'clockProblem',
-        a.clockProblem === 'unsynced'
+        cp === 'unsynced'
           ? 'Clock problem — this display has no reliable time; reading times may be wrong'
-          : 'Clock problem — the reading time is ahead of this display’s clock',
+          : 'Clock problem — the meter’s clock is ' + cp + '; the time shown is when this display received the reading',
       );
     }
     if (a.timeUnknown) warn('timeUnknown', 'The meter does not report when this reading was taken');
   }
-  if (v.supply === 'off') warn('supplyOff', 'Gas supply is off');
+  // Gas off says what to do: top up first (off), then the meter's button (armed: topped up).
+  if (v.supply === 'off') warn('supplyOff', 'Gas supply is off — top up, then press the button on the meter');
   if (v.supply === 'armed') warn('supplyOff', 'Gas supply is off — press the button on the meter to turn it on');
   if (v.ec === 'inUse') warn('ecInUse', 'Emergency credit in use');
-  if (hasBalance && v.lowCredit) warn('lowCredit', 'Low credit');
+  const usedUp = hasBalance && v.creditUsedUp === true;
+  if (usedUp) warn('creditUsedUp', 'Credit used up — top up now');
+  if (hasBalance && v.lowCredit && !usedUp) warn('lowCredit', 'Low credit');
 
-  const lines: string[] = [v.credit === null ? 'Balance not available' : 'Credit ' + formatPounds(v.credit)];
+  const lines: string[] = [v.credit === null ? NO_BALANCE : 'Credit ' + formatPounds(v.credit)];
   const ec = v.emergencyCredit;
   if (ec !== null && v.ec === 'inUse') lines.push('Emergency credit ' + formatPounds(ec) + ' left');
+  if (v.ec === 'exhausted') lines.push('Emergency credit used up');
   if (ec !== null && v.ec === 'available') lines.push('Emergency credit available ' + formatPounds(ec));
   if (v.debt !== null && v.debt > 0) lines.push('Debt ' + formatPounds(v.debt));
   const time = hasBalance ? timeLine(a, when, ago) : null;

@@ -31,7 +31,7 @@ export const PPMID_DEFAULT_CONFIG: Readonly<PpmidConfig> = {
   hanLostAfter: 2,
   expectedUpdateIntervalMs: 30 * 60_000,
   graceMs: 5 * 60_000,
-  futureToleranceMs: 2 * 60_000,
+  clockProblemToleranceMs: 5 * 60_000,
   changeTimeFallback: true,
   staleDetection: true,
   lowCreditPounds: 2,

@@ -61,6 +61,7 @@ const LOW_CREDIT: typeof CreditStatusBit.lowCredit = 0x02;
 const EC_AVAILABLE: typeof CreditStatusBit.emergencyCreditAvailable = 0x08;
 const EC_SELECTED: typeof CreditStatusBit.emergencyCreditSelected = 0x10;
 const EC_IN_USE: typeof CreditStatusBit.emergencyCreditInUse = 0x20;
+const EXHAUSTED: typeof CreditStatusBit.creditExhausted = 0x40;
 const TIME_MASTER: typeof TimeStatusBit.master = 0x01;
 const TIME_SYNCHRONIZED: typeof TimeStatusBit.synchronized = 0x02;
 const SUPPLY_OFF: typeof SupplyStatus.off = 0;
@@ -142,6 +143,13 @@ export interface PpmidContext {
    */
   snapshotMs: number | null;
   candidate: { ms: number; poll: number } | null;
+  /** Hardware clock of the poll that first read `snapshotMs`'s value, and `candidate`'s: when it was seen to arrive. */
+  snapshotSeenHw: number | null;
+  candidateHw: number | null;
+  /** Hardware clock of the last answered Metering read (this boot). */
+  meterReadHw: number | null;
+  /** The GSME's clock minus the display's at the last snapshot arrival that could be timed; null: never judged. */
+  gsmeSkewMs: number | null;
   /** The Prepayment values when the current poll started (to see whether this poll changed them). */
   prepayKeyAtStart: string;
   /** Change-time estimate: fingerprint of the values, hardware clock of the last change and of the first reading. */
@@ -194,6 +202,10 @@ export function initialPpmidContext(input: PpmidInput): PpmidContext {
     lastPrepayPoll: -1,
     snapshotMs: null,
     candidate: null,
+    snapshotSeenHw: null,
+    candidateHw: null,
+    meterReadHw: null,
+    gsmeSkewMs: null,
     prepayKeyAtStart: '',
     valuesKey: null,
     changeSeenHw: null,
@@ -360,6 +372,25 @@ function valuesKey(d: PpmidData): string {
 }
 
 /**
+ * The GSME's clock error seen in a snapshot time `s` first read at hardware time `hw` (into the
+ * previous judgement `prev`): the value was not there at the previous Metering read, so it arrived
+ * at the GPF between the two reads, and a right clock took it at most a burst earlier. A time
+ * further than the tolerance outside that window is the GSME's clock being off (ahead or behind);
+ * inside a window no wider than the tolerance, the clock is fine (0); otherwise (a wide window
+ * after a gap in the reads, no earlier read, or the display's own clock untrusted) `prev` stands.
+ */
+function gsmeSkew(context: PpmidContext, s: number, hw: number, prev: number | null): number | null {
+  if (!context.timeSet || !context.clockSynced) return prev;
+  const tol = context.config.clockProblemToleranceMs;
+  const hi = hw + context.clockOffsetMs;
+  if (s > hi + tol) return s - hi;
+  if (context.meterReadHw === null) return prev;
+  const lo = context.meterReadHw + context.clockOffsetMs;
+  if (s < lo - tol) return s - lo;
+  return hi - lo <= tol ? 0 : prev;
+}
+
+/**
  * The end of a poll at hardware time `hw`: result and HAN-lost count, the snapshot time the
  * shown values are credited with, and the change-time estimate.
  *
@@ -382,23 +413,38 @@ export function concludePoll(context: PpmidContext, hw: number): Partial<PpmidCo
 
   let snapshotMs = context.snapshotMs;
   let candidate = context.candidate;
+  let seenHw = context.snapshotSeenHw;
+  let candidateHw = context.candidateHw;
+  let skew = context.gsmeSkewMs;
+  let meterReadHw = context.meterReadHw;
   const prepayNow = answered.indexOf(PREPAYMENT) >= 0;
   if (prepayNow && candidate !== null && candidate.poll < context.pollIndex) {
     snapshotMs = candidate.ms;
+    seenHw = candidateHw;
     candidate = null;
   }
   if (answered.indexOf(METERING) >= 0) {
     const s = d.snapshot;
+    meterReadHw = hw;
     if (typeof s !== 'number') {
       snapshotMs = null;
       candidate = null;
     } else if (s === snapshotMs) {
       candidate = null;
-    } else if (prepayNow && ((snapshotMs === null && candidate === null) || prepayKey(d) !== context.prepayKeyAtStart)) {
-      snapshotMs = s;
-      candidate = null;
-    } else if (candidate === null || s !== candidate.ms) {
-      candidate = { ms: s, poll: context.pollIndex };
+    } else {
+      // A value not read before: it arrived since the last Metering read.
+      const isNew = candidate === null || s !== candidate.ms;
+      if (isNew) {
+        skew = gsmeSkew(context, s, hw, skew);
+        candidateHw = hw;
+      }
+      if (prepayNow && ((snapshotMs === null && candidate === null) || prepayKey(d) !== context.prepayKeyAtStart)) {
+        snapshotMs = s;
+        seenHw = candidateHw;
+        candidate = null;
+      } else if (isNew) {
+        candidate = { ms: s, poll: context.pollIndex };
+      }
     }
   }
 
@@ -418,6 +464,10 @@ export function concludePoll(context: PpmidContext, hw: number): Partial<PpmidCo
     failures: any ? 0 : context.failures + 1,
     snapshotMs,
     candidate,
+    snapshotSeenHw: seenHw,
+    candidateHw,
+    meterReadHw,
+    gsmeSkewMs: skew,
     valuesKey: key,
     changeSeenHw,
     firstSeenHw,
@@ -453,7 +503,9 @@ export function screenValues(context: PpmidContext): ScreenValues {
     credit,
     emergencyCredit: pounds(d.emergencyCredit, td),
     debt: pounds(d.debt, td),
-    ec: d.creditStatus === null ? 'none' : status & (EC_IN_USE | EC_SELECTED) ? 'inUse' : status & EC_AVAILABLE ? 'available' : 'none',
+    // Selected and exhausted without the in-use bit: the emergency credit is used up too.
+    ec: d.creditStatus === null ? 'none' : status & EC_IN_USE ? 'inUse' : status & EC_SELECTED ? (status & EXHAUSTED ? 'exhausted' : 'inUse') : status & EC_AVAILABLE ? 'available' : 'none',
+    creditUsedUp: (status & EXHAUSTED) !== 0,
     supply: s === SUPPLY_ON ? 'on' : s === SUPPLY_OFF ? 'off' : s === SUPPLY_ARMED ? 'armed' : 'unknown',
     lowCredit: (status & LOW_CREDIT) !== 0 || (credit !== null && credit < context.config.lowCreditPounds),
   };
@@ -467,11 +519,15 @@ export function consumptionExpected(values: ScreenValues): boolean {
 export function assess(context: PpmidContext, values: ScreenValues = screenValues(context)): FreshnessAssessment {
   const hw = context.evalHw;
   const changed = context.changeSeenHw;
+  const seen = context.snapshotSeenHw;
   return assessFreshness(
     {
       nowMs: hw + context.clockOffsetMs,
       clockSynced: context.timeSet && context.clockSynced,
       snapshotMs: context.snapshotMs,
+      receivedMs: displayAt(context, seen),
+      sinceReceivedMs: seen === null ? null : hw - seen,
+      gsmeSkewMs: context.gsmeSkewMs,
       lastChangeSeenMs: displayAt(context, changed),
       sinceChangeSeenMs: changed === null ? null : hw - changed,
       observedForMs: context.firstSeenHw === null ? null : hw - context.firstSeenHw,

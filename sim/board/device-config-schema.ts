@@ -115,7 +115,7 @@ const ppmidMachineConfig = strictConfigObject(
     // T is the GSME's wake interval as the display expects it: the same bound as wakeIntervalMs.
     expectedUpdateIntervalMs: interval(),
     graceMs: ms(0, TIMER_MAX_MS),
-    futureToleranceMs: ms(0, UTC_TIME_SPAN_MS),
+    clockProblemToleranceMs: ms(0, UTC_TIME_SPAN_MS),
     changeTimeFallback: z.boolean({ error: 'true or false' }),
     staleDetection: z.boolean({ error: 'true or false' }),
     lowCreditPounds: finite('an amount in £ ≥ 0', (v) => v >= 0),

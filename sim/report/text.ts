@@ -22,7 +22,7 @@ function visibleKey(s: ScreenModel): string {
 }
 
 function describeScreen(s: ScreenModel): string {
-  const time = s.lastUpdate ? `updated ${s.lastUpdate.local ?? s.lastUpdate.hhmm}${s.lastUpdate.source === 'changeEstimate' ? ' (est.)' : ''}` : 'time unknown';
+  const time = s.lastUpdate ? `${s.lastUpdate.source === 'received' ? 'received' : 'updated'} ${s.lastUpdate.local ?? s.lastUpdate.hhmm}${s.lastUpdate.source === 'changeEstimate' ? ' (est.)' : ''}` : 'time unknown';
   const flags = [s.ec !== 'none' ? `EC ${s.ec}` : '', s.supply !== 'on' ? `supply ${s.supply}` : '', ...s.pending.map((p) => `${p} pending`)].filter(Boolean);
   const warnings = s.warnings.map((w) => w.code);
   return [s.freshness.padEnd(12), pounds(s.credit).padStart(8), ' ', time.padEnd(20), flags.join(', '), warnings.length ? `⚠ ${warnings.join(', ')}` : ''].join(' ').trimEnd();

@@ -285,7 +285,7 @@ export async function startHome(o: HomeOptions): Promise<Home> {
     const flags = g.creditStatusFlags as string[];
     let action: 'enableSupply' | 'activateEc' | null = null;
     if (auto.enableSupplyWhenArmed && g.supply === 'armed') action = 'enableSupply';
-    else if (auto.activateEcWhenAvailable && flags.includes('emergencyCreditAvailable') && !flags.includes('emergencyCreditSelected')) action = 'activateEc';
+    else if (auto.activateEcWhenAvailable && flags.includes('ecAvailable') && !flags.includes('ecSelected')) action = 'activateEc';
     if (!action) return;
     autoPending = action;
     world.setTimeout(() => {

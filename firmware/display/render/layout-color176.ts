@@ -40,6 +40,7 @@ export function draw(g: Graphics, screen: ScreenModel): void {
 /** The line under the time: where it came from, spelt out (the 128×64 screen shows `source` only). */
 function sourceLine(t: TimeLine): string {
   if (t.source === 'est.') return 'est.: meter sends no time';
+  if (t.source === 'clock?') return 'Arrival time (clock problem)';
   if (t.source !== '') return 'Time from the meter (GSME)';
   return t.main === NO_READING ? 'Waiting for the meter' : 'Meter sends no time';
 }
@@ -88,13 +89,16 @@ function drawColor(g: Graphics, p: ScreenPlan): void {
   g.setFont('6x8', 2);
   // "Updated Tue 10:00" is too wide at ×2: the time alone, and "Updated" goes before the age.
   const whole = t.at === '' || g.stringWidth(t.main) <= W - 4;
-  g.drawString(fitText(g, whole ? t.main : t.at, W - 4), W >> 1, 56);
+  const main = whole ? t.main : t.at;
+  const ts = bigFont(g, main, W - 4, [2, 1]);
+  g.setFontAlign(0, -1);
+  g.drawString(fitText(g, main, W - 4), W >> 1, 56 + 8 - 4 * ts);
   g.setFont('6x8', 1);
   if (t.age === '') {
     rgb(g, WHITE);
     g.drawString(fitText(g, sourceLine(t), W - 4), W >> 1, 74);
   } else {
-    g.drawString(fitText(g, (t.source === 'est.' ? 'est. ' : whole ? '' : 'Updated ') + t.age, W - 4), W >> 1, 74);
+    g.drawString(fitText(g, (t.source === 'est.' ? 'est. ' : whole ? '' : t.main.slice(0, t.main.length - t.at.length)) + t.age, W - 4), W >> 1, 74);
   }
 
   // Badges from the bottom up (at most two rows of 15 px), warning bars from y = 86 down in the rest.
@@ -113,29 +117,32 @@ function drawColor(g: Graphics, p: ScreenPlan): void {
     let x = (W - rows[r]!.width) >> 1;
     for (let i = 0; i < rows[r]!.items.length; i++) x = colorBadge(g, rows[r]!.items[i]!, x, badgeTop + r * 18 + 2) + 5;
   }
-  const slots = Math.floor((badgeTop - 86) / 27);
-  const shown = Math.min(slots, p.banners.length);
+  // Bars of two lines (title, detail) when they all fit, else of the title alone (14 px).
+  const n = p.banners.length;
+  const pitch = n * 27 - 3 <= badgeTop - 86 ? 27 : 14;
+  const slots = Math.floor((badgeTop - 86 + pitch - (pitch === 27 ? 24 : 13)) / pitch);
+  const shown = Math.min(slots, n);
   for (let i = 0; i < shown; i++) {
-    const more = i === shown - 1 ? p.banners.length - shown : 0;
-    colorBanner(g, p.banners[i]!, 86 + i * 27, more);
+    const more = i === shown - 1 ? n - shown : 0;
+    colorBanner(g, p.banners[i]!, 86 + i * pitch, more, pitch === 27);
   }
 }
 
-function colorBanner(g: Graphics, b: Banner, y: number, more: number): void {
+function colorBanner(g: Graphics, b: Banner, y: number, more: number, detail: boolean): void {
   const W = g.getWidth();
   const c = toneColors(b.tone);
   rgb(g, c.fill);
-  g.fillRect(0, y, W - 1, y + 23);
+  g.fillRect(0, y, W - 1, y + (detail ? 23 : 12));
   rgb(g, c.text);
-  g.drawImage(WARNING_ICON, 4, y + 3);
+  g.drawImage(WARNING_ICON, 4, y + (detail ? 3 : 2));
   g.setFont('6x8', 1);
   g.setFontAlign(-1, -1);
   const right = more > 0 ? W - 22 : W - 4;
-  g.drawString(fitText(g, b.title, right - 18), 18, y + 4);
-  g.drawString(fitText(g, b.detail, W - 20), 18, y + 14);
+  g.drawString(fitText(g, b.title, right - 18), 18, y + (detail ? 4 : 3));
+  if (detail) g.drawString(fitText(g, b.detail, W - 20), 18, y + 14);
   if (more > 0) {
     g.setFontAlign(1, -1);
-    g.drawString('+' + more, W - 4, y + 4);
+    g.drawString('+' + more, W - 4, y + (detail ? 4 : 3));
   }
 }
 

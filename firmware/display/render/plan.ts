@@ -9,6 +9,7 @@
  * customer would see a real change.
  */
 import type { ScreenModel, WarningCode } from '../screen-model.ts';
+import { NO_BALANCE } from '../screen-model.ts';
 import type { Freshness } from '../freshness.ts';
 import { formatPounds } from '../format.ts';
 
@@ -17,7 +18,7 @@ export type Tone = 'alert' | 'caution' | 'info';
 
 export interface Banner {
   code: WarningCode | 'late';
-  /** Capitals, at most 19 characters (one line of the 128×64 screen with "+N"). */
+  /** Capitals, at most 19 characters (one line of the 128×64 screen). */
   title: string;
   /** One more line on the colour screen, at most 26 characters. */
   detail: string;
@@ -30,17 +31,21 @@ export interface Badge {
 }
 
 export interface TimeLine {
-  /** "Updated 11:50", "Updated Tue 10:00", "Time unknown" or NO_READING (UK civil time). */
+  /** "Updated 11:50", "Updated Tue 10:00", "Received 11:52" (clock problem), "Time unknown" or NO_READING (UK civil time). */
   main: string;
   /** The time alone, "Tue 10:00" (for a screen where `main` does not fit), or "". */
   at: string;
   /** "26 h 0 min ago" when the screen model shows the age, else "". */
   age: string;
-  /** Provenance: "GSME", "est." or "" (clock problem adds "?"); the colour screen spells it out. */
+  /**
+   * Provenance: "GSME", "est.", "clock?" (a receive time: the meter's clock is off) or "" (a
+   * clock problem on a GSME time adds "?"); the colour screen spells it out.
+   */
   source: string;
 }
 
-export const NO_READING = 'No reading yet';
+/** No balance to show: the screen model's wording (one for the text and the pixels). */
+export const NO_READING = NO_BALANCE;
 
 export interface ScreenPlan {
   balance: string;
@@ -58,22 +63,27 @@ function banner(code: Banner['code'], title: string, detail: string, tone: Tone)
 }
 
 /**
- * Banner priority, most important first (a 128×64 screen often has room for one):
- * 1. hanLost: nothing else on screen is current any more.
- * 2. stale, 3. noChangeSeen: the balance may be lower than shown (the SECMP0015 warning).
- * 4. supplyMayBeOff: the consequence of 2–3 with low credit or EC in use (never alone).
- * 5. lowCredit: the customer should top up.
- * 6. clockProblem: the time shown may be wrong, the balance is not known to be old.
- * 7. late (freshness, not a warning code): one update missed, still within 2T + g.
- * Not banners: supplyOff and ecInUse are states, shown as badges (GAS OFF, EC £x); timeUnknown
- * is the permanent caption of a legacy installation, shown as "est." on the time line: a banner
- * that is always there teaches the customer to ignore banners (docs/decisions.md).
+ * Banner priority, most important first; every one shown (the 128×64 screen packs them in rows
+ * when there are more than two, docs/decisions.md):
+ * 1. supplyOff: the gas is off, with what to do (top up, then the meter's button).
+ * 2. hanLost: nothing else on screen is current any more.
+ * 3. stale, 4. noChangeSeen: the balance may be lower than shown (the SECMP0015 warning).
+ * 5. supplyMayBeOff: the consequence of 3–4 with low credit or EC in use (never alone).
+ * 6. creditUsedUp: CreditStatus says credit exhausted.
+ * 7. lowCredit: the customer should top up.
+ * 8. clockProblem: the time shown may be wrong, the balance is not known to be old.
+ * 9. late (freshness, not a warning code): one update missed, still within 2T + g.
+ * Not banners: ecInUse is a state, shown as a badge (EC £x); timeUnknown is the permanent
+ * caption of a legacy installation, shown as "est." on the time line: a banner that is always
+ * there teaches the customer to ignore banners (docs/decisions.md).
  */
 export const BANNERS: readonly Banner[] = [
+  banner('supplyOff', 'GAS OFF', 'Top up, press meter button', 'alert'),
   banner('hanLost', 'NO METER LINK', 'Balance may be out of date', 'alert'),
   banner('stale', 'BALANCE MAY BE OLD', 'It may be lower now', 'alert'),
   banner('noChangeSeen', 'BALANCE MAY BE OLD', 'No change seen for a while', 'alert'),
   banner('supplyMayBeOff', 'SUPPLY MAY BE OFF', 'Check the meter', 'alert'),
+  banner('creditUsedUp', 'CREDIT USED UP', 'Top up now', 'alert'),
   banner('lowCredit', 'LOW CREDIT', 'Top up soon', 'caution'),
   banner('clockProblem', 'CLOCK PROBLEM', 'Times shown may be wrong', 'caution'),
   banner('late', 'UPDATE OVERDUE', 'A meter update was missed', 'caution'),
@@ -81,10 +91,14 @@ export const BANNERS: readonly Banner[] = [
 
 function timeLine(s: ScreenModel): TimeLine {
   const u = s.lastUpdate;
-  if (u === null) return { main: s.credit === null ? NO_READING : 'Time unknown', at: '', age: '', source: '' };
-  // A clock problem: the time may be wrong; the colour screen says so in its banner.
+  if (s.credit === null) return { main: NO_READING, at: '', age: '', source: '' };
+  if (u === null) return { main: 'Time unknown', at: '', age: '', source: '' };
   const at = typeof u.local === 'string' ? u.local : u.hhmm;
-  return { main: 'Updated ' + at, at, age: typeof u.ago === 'string' ? u.ago : '', source: u.source === 'changeEstimate' ? 'est.' : s.freshness === 'clockProblem' ? 'GSME?' : 'GSME' };
+  const age = typeof u.ago === 'string' ? u.ago : '';
+  // The meter's clock is off: the time is when the display received the reading.
+  if (u.source === 'received') return { main: 'Received ' + at, at, age, source: 'clock?' };
+  // A clock problem: the time may be wrong; the colour screen says so in its banner.
+  return { main: 'Updated ' + at, at, age, source: u.source === 'changeEstimate' ? 'est.' : s.freshness === 'clockProblem' ? 'GSME?' : 'GSME' };
 }
 
 /** The meter's refusal of a top-up code, short enough for a badge on the small screen. */
@@ -98,9 +112,6 @@ function badges(s: ScreenModel): Badge[] {
   const add = (text: string, tone: Tone) => {
     out.push({ text, tone });
   };
-  if (s.supply === 'off') add('GAS OFF', 'alert');
-  // Armed: the meter will turn the gas back on when its button is pressed.
-  if (s.supply === 'armed') add('PRESS METER BUTTON', 'caution');
   if (s.ec === 'inUse') add(s.emergencyCredit === null ? 'EC IN USE' : 'EC ' + formatPounds(s.emergencyCredit), 'caution');
   if (s.ec === 'available') add('EC READY', 'info');
   for (let i = 0; i < s.pending.length; i++) add(s.pending[i] === 'topUp' ? 'TOP-UP SENT' : 'EC REQUESTED', 'info');
@@ -114,7 +125,15 @@ export function planScreen(s: ScreenModel): ScreenPlan {
   // The banners' codes on this screen: its warnings, and 'late' by freshness.
   const codes: Banner['code'][] = s.freshness === 'late' ? ['late'] : [];
   for (let i = 0; i < s.warnings.length; i++) codes.push(s.warnings[i]!.code);
-  const banners = BANNERS.filter((b) => codes.indexOf(b.code) >= 0);
+  const received = s.lastUpdate !== null && s.lastUpdate.source === 'received';
+  const banners = BANNERS.filter((b) => codes.indexOf(b.code) >= 0).map((b) =>
+    // Armed (topped up): the meter turns the gas back on when its button is pressed.
+    b.code === 'supplyOff' && s.supply === 'armed'
+      ? banner('supplyOff', 'GAS OFF', 'Press the meter button', 'alert')
+      : b.code === 'clockProblem' && received
+        ? banner('clockProblem', 'CLOCK PROBLEM', 'Time shown: when received', 'caution')
+        : b,
+  );
   return {
     balance: s.credit === null ? '£--.--' : formatPounds(s.credit),
     time: timeLine(s),

@@ -118,7 +118,7 @@ export const ppmidConformance: HilSuite = {
       async run(ctx) {
         await ctx.step('home up: GSME clock unsynchronised, 10 min fast', () => ctx.setupHome({ gsme: { config: { clockFault: 'unsynchronised', clockOffsetMs: 10 * MIN } } }));
         await ctx.step('DUT shows the reading time with a clock caveat', () =>
-          expectScreen(ctx, 'a clock-problem screen ("Reading time HH:MM — clock problem")', (s) => s.freshness === 'clockProblem' && s.lines.some((l) => l.includes('clock problem')), 10_000),
+          expectScreen(ctx, 'a clock-problem screen ("Received HH:MM — clock problem")', (s) => s.freshness === 'clockProblem' && s.lines.some((l) => l.includes('clock problem')), 10_000),
         );
       },
     },
