@@ -139,7 +139,8 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
   };
   const client: HanClient =
     typeof url === 'string' ? connect(url, mqttOptions) : url.connect({ clientId: eui, username: eui, password: options.secret });
-  const where = typeof url === 'string' ? url : url.url;
+  // Who messages name: the broker by its URL, or the bus.
+  const where = typeof url === 'string' ? `the MQTT broker at ${url}` : 'the in-process HAN bus';
 
   const handlers: FrameHandler[] = [];
   const waiting: Array<{ topic: string; src: Eui64; clusterId: number; frame: Uint8Array; counted: boolean }> = [];
@@ -233,14 +234,14 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
   client.on('offline', () => {
     if (closed || !everConnected || troubleReported) return;
     troubleReported = true;
-    report(new Error(`HAN device ${eui}: lost its connection to the MQTT broker at ${where}; reconnecting`));
+    report(new Error(`HAN device ${eui}: lost its connection to ${where}${typeof url === 'string' ? '; reconnecting' : ' (no reconnection in-process)'}`));
   });
   client.on('error', (err) => {
     if (closed) return;
     if (!everConnected) return; // the initial connection reports through connectHanDevice's rejection
     if (troubleReported && /ECONNREFUSED|ECONNRESET|EPIPE/.test(err.message)) return; // one report per outage
     troubleReported = true;
-    report(new Error(`HAN device ${eui}: MQTT error with the broker at ${where}: ${err.message}`, { cause: err }));
+    report(new Error(`HAN device ${eui}: MQTT error with ${where}: ${err.message}`, { cause: err }));
   });
 
   // Initial connection and SUBACK.
@@ -251,7 +252,7 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
         cleanup();
         reject(
           new Error(
-            `HAN device ${eui}: no connection to the MQTT broker at ${where} within ${connectTimeoutMs} ms` +
+            `HAN device ${eui}: no connection to ${where} within ${connectTimeoutMs} ms` +
               (lastError ? `: ${lastError.message}` : ''),
           ),
         );
@@ -262,7 +263,7 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
         if (/Not authorized|Identifier rejected|Bad username|Unacceptable protocol/i.test(err.message)) {
           cleanup();
           const why = /Not authorized|Bad username/i.test(err.message) ? ` (is ${eui} with ${options.secret === undefined ? 'no secret' : 'this secret'} one of its accounts?)` : '';
-          reject(new Error(`HAN device ${eui}: the MQTT broker at ${where} refused the connection: ${err.message}${why}`));
+          reject(new Error(`HAN device ${eui}: ${where} refused the connection: ${err.message}${why}`));
         }
       };
       const onConnect = (): void => {
@@ -270,12 +271,12 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
         client.subscribe(subscription, { qos: 0 }, (err, granted) => {
           cleanup();
           if (err) {
-            reject(new Error(`HAN device ${eui}: subscription ${subscription} refused by the MQTT broker at ${where}: ${err.message}`));
+            reject(new Error(`HAN device ${eui}: subscription ${subscription} refused by ${where}: ${err.message}`));
             return;
           }
           const refused = (granted ?? []).find((g) => (g.qos & 0x80) !== 0);
           if (refused) {
-            reject(new Error(`HAN device ${eui}: subscription ${subscription} refused by the MQTT broker at ${where}`));
+            reject(new Error(`HAN device ${eui}: subscription ${subscription} refused by ${where}`));
             return;
           }
           resolve();

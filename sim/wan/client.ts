@@ -26,7 +26,7 @@ export async function connectWanClient(url: HanBus, account: { username: string;
     try {
       client = await url.connectAsync(login);
     } catch (err) {
-      throw new Error(`WAN endpoint ${account.username}: cannot connect to the ${url.url} HAN bus: ${(err as Error).message}`);
+      throw new Error(`WAN endpoint ${account.username}: cannot connect to the in-process HAN bus: ${(err as Error).message}`);
     }
     client.on('message', onPublish);
     await client.subscribeAsync(subscribeTo, { qos: 0 });
