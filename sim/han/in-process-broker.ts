@@ -124,6 +124,7 @@ export function startInProcessBroker(options: InProcessBrokerOptions = {}): InPr
   const side: BusSide = {
     login(client, login) {
       enqueue(() => {
+        if (!client.connecting) return; // given up (end(true)) before the bus got to it
         const reason = connectRefusal(rights, login.clientId, login.username, login.password === undefined ? undefined : Buffer.from(login.password, 'utf8'));
         if (reason !== null) {
           stats.refusedConnect++;

@@ -51,6 +51,11 @@ export class InProcessClient extends EventEmitter {
     return this.state === 'connected';
   }
 
+  /** Still waiting for its login (not yet accepted, nor given up). */
+  get connecting(): boolean {
+    return this.state === 'connecting';
+  }
+
   publish(topic: string, payload: string | Uint8Array, options: PublishOptions = {}, callback?: (err?: Error) => void): this {
     const done = (err: Error | undefined): void => callback?.(err);
     if (this.state === 'ending' || this.state === 'closed') {
