@@ -1,13 +1,16 @@
 /**
- * Simulator throughput: `han-outage-prepay` run over 30 simulated days, one home, on the embedded
- * Aedes broker and on a private Mosquitto (skipped with a note when the binary is missing).
+ * Simulator throughput: `han-outage-prepay` run over 30 simulated days, one home, on the
+ * in-process HAN bus (the default of `hanlab sim`), on the embedded Aedes broker and on a private
+ * Mosquitto (skipped with a note when the binary is missing).
  *
  *   npm run bench:sim
  *
- * Per broker it prints the wall time of the run, simulated home-days per wall second, the HAN
- * frames the devices sent (timeline events of kind 'han', lost ones included) and their rate,
- * the mean ZCL payload size, then — on the same broker, after the run — the raw broker throughput
- * for that payload size (`measureBrokerThroughput`, 20 000 messages) and the ratio
+ * Per transport it prints the wall time of the run, simulated home-days per wall second and per
+ * CPU second of this process (user + system: it includes the embedded broker, not Mosquitto's own
+ * process), the HAN frames the devices sent (timeline events of kind 'han', lost ones included)
+ * and their rate, the mean ZCL payload size, then — for a broker, on it, after the run — the raw
+ * broker throughput for that payload size (`measureBrokerThroughput`, 20 000 messages) and the
+ * ratio
  *
  *   ratio = simulator frames per wall second ÷ raw broker messages per second
  *
@@ -72,45 +75,52 @@ class FrameTally {
 interface Row {
   broker: string;
   wallSeconds: number;
+  cpuSeconds: number;
   homeDaysPerSecond: number;
+  homeDaysPerCpuSecond: number;
   frames: number;
   lost: number;
   framesPerSecond: number;
   meanBytes: number;
-  rawPayloadBytes: number;
-  rawMessagesPerSecond: number;
-  rawReceived: number;
-  ratio: number;
+  /** For a broker: its raw throughput and the share of it the run used; none in-process. */
+  raw: { payloadBytes: number; messagesPerSecond: number; received: number; ratio: number } | null;
   minutes: number;
 }
 
+/** One run on `url` (a broker URL, or 'in-process'); the raw throughput measured after it on a broker. */
 async function benchBroker(name: string, url: string, scenario: Scenario): Promise<Row> {
   process.stderr.write(`${name}: running ${SCENARIO} over ${DAYS} days on ${url} …\n`);
   const tally = new FrameTally();
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const result = await runSimulation(scenario, {
     broker: url,
     onEvent: tally.onEvent,
     onWarning: (m) => process.stderr.write(`${name}: warning: ${m}\n`),
   });
   const wallSeconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const mean = tally.meanBytes();
-  const rawPayloadBytes = Math.max(1, Math.round(mean));
-  process.stderr.write(`${name}: ${wallSeconds.toFixed(1)} s; raw throughput, ${RAW_MESSAGES} × ${rawPayloadBytes} B …\n`);
-  const raw = await measureBrokerThroughput(url, { messages: RAW_MESSAGES, payloadBytes: rawPayloadBytes });
   const framesPerSecond = tally.frames / wallSeconds;
+  let raw: Row['raw'] = null;
+  if (url !== 'in-process') {
+    const payloadBytes = Math.max(1, Math.round(mean));
+    process.stderr.write(`${name}: ${wallSeconds.toFixed(1)} s; raw throughput, ${RAW_MESSAGES} × ${payloadBytes} B …\n`);
+    const r = await measureBrokerThroughput(url, { messages: RAW_MESSAGES, payloadBytes });
+    raw = { payloadBytes, messagesPerSecond: r.messagesPerSecond, received: r.received, ratio: framesPerSecond / r.messagesPerSecond };
+  }
   return {
     broker: name,
     wallSeconds,
+    cpuSeconds,
     homeDaysPerSecond: DAYS / wallSeconds,
+    homeDaysPerCpuSecond: DAYS / cpuSeconds,
     frames: tally.frames,
     lost: tally.lost,
     framesPerSecond,
     meanBytes: mean,
-    rawPayloadBytes,
-    rawMessagesPerSecond: raw.messagesPerSecond,
-    rawReceived: raw.received,
-    ratio: framesPerSecond / raw.messagesPerSecond,
+    raw,
     minutes: result.homes[0]?.metrics.minutes ?? 0,
   };
 }
@@ -119,16 +129,18 @@ async function benchBroker(name: string, url: string, scenario: Scenario): Promi
 // Main
 
 function table(rows: Row[]): string {
-  const header = ['broker', 'wall s', 'home-days/s', 'frames', 'frames/s', 'mean B', 'raw msg/s', 'ratio'];
+  const header = ['transport', 'wall s', 'cpu s', 'home-days/s', 'home-days/cpu-s', 'frames', 'frames/s', 'mean B', 'raw msg/s', 'ratio'];
   const cells = rows.map((r) => [
     r.broker,
     r.wallSeconds.toFixed(1),
+    r.cpuSeconds.toFixed(1),
     r.homeDaysPerSecond.toFixed(3),
+    r.homeDaysPerCpuSecond.toFixed(3),
     String(r.frames),
     r.framesPerSecond.toFixed(0),
     r.meanBytes.toFixed(1),
-    r.rawMessagesPerSecond.toFixed(0),
-    r.ratio.toFixed(3),
+    r.raw ? r.raw.messagesPerSecond.toFixed(0) : '—',
+    r.raw ? r.raw.ratio.toFixed(3) : '—',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => c.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ');
@@ -144,10 +156,12 @@ const notes: string[] = [];
 // The home's devices and the raw-throughput clients log in as the HAN's brokers require.
 const identities = simulationIdentities(scenario, throughputAccounts());
 
+rows.push(await benchBroker('in-process', 'in-process', scenario));
+
 {
   const broker = await startEmbeddedBroker({ identities });
   try {
-    rows.push(await benchBroker('aedes', broker.url, scenario));
+    rows.push(await benchBroker('embedded (aedes)', broker.url, scenario));
   } finally {
     await broker.close();
   }
@@ -176,11 +190,12 @@ console.log(table(rows));
 console.log();
 for (const r of rows) {
   console.log(
-    `${r.broker}: ${r.lost} of the ${r.frames} frames lost to the scenario's outage (never published); ` +
-      `raw throughput with ${r.rawPayloadBytes}-byte payloads (${r.rawReceived}/${RAW_MESSAGES} received)`,
+    `${r.broker}: ${r.lost} of the ${r.frames} frames lost to the scenario's outage (never published)` +
+      (r.raw ? `; raw throughput with ${r.raw.payloadBytes}-byte payloads (${r.raw.received}/${RAW_MESSAGES} received)` : ''),
   );
 }
 for (const n of notes) console.log(n);
+console.log('cpu s = user + system CPU of this process (with the embedded broker; without Mosquitto\'s own process).');
 console.log('ratio = frames/s ÷ raw msg/s: the share of the broker\'s raw capacity the lockstep simulation uses.');
 
 const expectedMinutes = DAYS * 1440;

@@ -128,7 +128,39 @@ export interface IngestResult {
   rejected: number;
 }
 
-const BATCH = 50_000;
+const BATCH = 100_000;
+
+/**
+ * What the registration system refuses of a batch of well-formed records, decided in SQL over
+ * the whole batch (one round trip): u is the batch (i: its index in the batch), r what is held.
+ * A record is refused when its meter point is not registered, or when its date is before the
+ * date already held: the registration's flag date or an earlier record of the batch for the
+ * same point (earlier batches are already in the registration). The running maximum over all
+ * earlier records equals the one over the accepted ones (a refused record is below it), so a
+ * window function decides each record. The last accepted record of each point is applied.
+ * Returns the refused records only.
+ */
+const INGEST_BATCH = `
+  WITH u AS (
+    SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) AS u(i, mprn, flag, d)
+  ), k AS MATERIALIZED (
+    -- one index probe per record ('' registered without a flag date, NULL not registered): a
+    -- join would hash the whole registration table for every batch
+    SELECT u.*, (SELECT COALESCE(to_char(r.flag_from, 'YYYYMMDD'), '') FROM registration r WHERE r.mprn = u.mprn) AS reg
+    FROM u
+  ), j AS (
+    SELECT k.i, k.mprn, k.flag, k.d, k.reg IS NOT NULL AS registered,
+           GREATEST(NULLIF(k.reg, ''),
+                    max(k.d) OVER (PARTITION BY k.mprn ORDER BY k.i ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)) AS held
+    FROM k
+  ), o AS (
+    SELECT j.*, CASE WHEN NOT j.registered THEN 'unregistered' WHEN j.d < j.held THEN 'early' END AS refusal FROM j
+  ), latest AS (
+    SELECT DISTINCT ON (mprn) mprn, flag, d FROM o WHERE refusal IS NULL ORDER BY mprn, i DESC
+  ), applied AS (
+    UPDATE registration r SET flag = l.flag, flag_from = to_date(l.d, 'YYYYMMDD') FROM latest l WHERE r.mprn = l.mprn
+  )
+  SELECT i, refusal, held FROM o WHERE refusal IS NOT NULL`;
 
 /**
  * Plays the Gas Registration Data Provider: reads the DXI line by line, checks each E45, applies
@@ -136,8 +168,9 @@ const BATCH = 50_000;
  * RJ, file order). Besides a malformed field, a record is refused when the registration system
  * does not hold the meter point, or when its date is before the flag date it already holds for
  * it (an earlier record of the same file included). onReject hears each refusal.
- * Batches of 50,000 lines: one query reads what the registration holds for the batch's meter
- * points, one writes the batch's outcome; memory stays at one batch whatever the file's size.
+ * Batches of 100,000 lines: fields checked in JS, the batch's good records sent as arrays to one
+ * statement (INGEST_BATCH) that refuses and applies; memory stays at one batch whatever the
+ * file's size.
  */
 export async function ingestDxi(db: Db, inPath: string, e46Path: string, onReject: (r: Rejection) => void): Promise<IngestResult> {
   const input = createReadStream(inPath, { highWaterMark: 1 << 20 });
@@ -150,59 +183,55 @@ export async function ingestDxi(db: Db, inPath: string, e46Path: string, onRejec
   const t = trace('ingest');
   let lines: string[] = [];
   const flush = async () => {
-    const parsed = lines.map((l) => parseE45(l));
-    const mprns = new Set<string>();
-    for (const p of parsed) if (p.ok) mprns.add(p.record.mprn);
-    const held = new Map<string, string | null>();
-    if (mprns.size > 0) {
-      const rows = await db.query<{ mprn: string; f: string | null }>(
-        `SELECT mprn, to_char(flag_from, 'YYYYMMDD') AS f FROM registration WHERE mprn = ANY($1::text[])`,
-        [arrayLiteral([...mprns])],
-      );
-      for (const r of rows) held.set(r.mprn, r.f);
-    }
-    const next = new Map<string, E45>();
-    let chunk = '';
     const first = result.records - lines.length + 1;
+    const parsed = lines.map((l) => parseE45(l));
+    const idx: number[] = [], mprns: string[] = [], flags: string[] = [], dates: string[] = [];
+    for (let i = 0; i < parsed.length; i++) {
+      const p = parsed[i]!;
+      if (!p.ok) continue;
+      idx.push(i);
+      mprns.push(p.record.mprn);
+      flags.push(p.record.flag);
+      dates.push(p.record.date);
+    }
+    const refused = new Map<number, { refusal: string; held: string | null }>();
+    if (idx.length > 0) {
+      const rows = await db.query<{ i: number; refusal: string; held: string | null }>(INGEST_BATCH, [
+        arrayLiteral(idx.map(String)),
+        arrayLiteral(mprns),
+        arrayLiteral(flags),
+        arrayLiteral(dates),
+      ]);
+      for (const r of rows) refused.set(r.i, r);
+    }
+    let chunk = '';
     for (let i = 0; i < parsed.length; i++) {
       const p = parsed[i]!;
       const line = lines[i]!;
-      const fields = { mprn: line.slice(3, 13), flag: line.slice(13, 14), date: line.slice(14, 22) };
       let field: string | undefined;
       let reason: string | undefined;
       if (!p.ok) ({ field, reason } = p);
-      else if (!held.has(p.record.mprn)) [field, reason] = [FIELD.mprn, `meter point ${p.record.mprn} is not registered`];
       else {
-        const current = held.get(p.record.mprn);
-        // YYYYMMDD strings compare as dates.
-        if (current != null && p.record.date < current) [field, reason] = [FIELD.date, `${p.record.date} is before the flag date already held for this meter point (${current})`];
-        else {
-          held.set(p.record.mprn, p.record.date);
-          next.set(p.record.mprn, p.record);
-        }
+        const r = refused.get(i);
+        if (r?.refusal === 'unregistered') [field, reason] = [FIELD.mprn, `meter point ${p.record.mprn} is not registered`];
+        else if (r !== undefined) [field, reason] = [FIELD.date, `${p.record.date} is before the flag date already held for this meter point (${r.held})`];
       }
       if (field === undefined) {
         result.accepted++;
-        chunk += formatE46('AC', fields) + '\n';
+        // A good record is 'E45' + the 19 characters E46 echoes after its outcome.
+        chunk += `E46AC${line.slice(3)}\n`;
       } else {
         result.rejected++;
         onReject({ line: first + i, field, reason: reason! });
-        chunk += formatE46('RJ', fields) + '\n';
+        chunk += formatE46('RJ', { mprn: line.slice(3, 13), flag: line.slice(13, 14), date: line.slice(14, 22) }) + '\n';
       }
-    }
-    if (next.size > 0) {
-      const recs = [...next.values()];
-      await db.query(
-        `UPDATE registration r SET flag = u.flag, flag_from = to_date(u.d, 'YYYYMMDD')
-         FROM unnest($1::text[], $2::text[], $3::text[]) AS u(mprn, flag, d) WHERE r.mprn = u.mprn`,
-        [arrayLiteral(recs.map((r) => r.mprn)), arrayLiteral(recs.map((r) => r.flag)), arrayLiteral(recs.map((r) => r.date))],
-      );
     }
     await write(out, chunk);
     lines = [];
   };
   try {
     await inTransaction(db, async () => {
+      await db.exec("SET LOCAL work_mem = '128MB'");
       for await (const raw of createInterface({ input, crlfDelay: Infinity })) {
         result.records++;
         lines.push(raw.endsWith('\r') ? raw.slice(0, -1) : raw);

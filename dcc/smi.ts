@@ -1,8 +1,10 @@
 /**
- * SMI operations, set-based so that one change and a model's 450,000 withdrawals take the same
- * path: changes are staged, checked against the legal transitions (the legal_transition table),
- * applied, and every meter point they touch gets MP077's flag recomputed; a flag that differs is
- * written with the effective-from date of the state change that caused it.
+ * SMI operations, set-based: a batch of changes is staged, checked against the legal transitions
+ * (the legal_transition table) and applied; a model's withdrawal (450,000 devices at 3 million
+ * meter points) is one statement over the device table checked against the same table. Both then
+ * recompute MP077's flag (mp077_flag, migration 003) of every meter point they touch with one
+ * statement; a flag that differs is written with the effective-from date of the state change
+ * that caused it.
  */
 import { inTransaction } from './db.ts';
 import type { Db } from './db.ts';
@@ -41,30 +43,92 @@ export async function applyChanges(db: Db, changes: readonly StateChange[]): Pro
       const text = changes.map((c, i) => `${i}\t${c.eui}\t${c.to}\t${c.date}\t${c.mpxn ?? '\\N'}`).join('\n') + '\n';
       await db.copyIn('staged', ['ord', 'eui', 'to_state', 'eff', 'mpxn'], text);
     }
-    return applyStaged(db, false);
+    return applyStaged(db);
   });
 }
 
 /**
  * Withdraws every device of MODEL that can still be withdrawn (all but Decommissioned and
- * Withdrawn ones), and takes the model off the product list, as of DATE.
+ * Withdrawn ones), and takes the model off the product list, as of DATE. Set-based: one
+ * statement selects the devices whose state may go to Withdrawn (legal_transition), updates
+ * them, logs their state changes and collects their meter points; one more recomputes those
+ * points' flags (recomputeFlags). A device whose last change is after DATE is refused.
  */
 export async function withdrawModel(db: Db, model: string, date: string): Promise<ApplyResult & { devices: number }> {
   return inTransaction(db, async () => {
+    const t = trace('withdraw');
     const found = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM device_model WHERE model = $1', [model]);
     if (found[0]!.n === 0) throw new UnknownModelError(model);
-    await db.exec(`${STAGE}; TRUNCATE staged`);
-    await db.query(
-      `INSERT INTO staged (ord, eui, to_state, eff, found, from_state, since, cur_mpxn, device_type)
-       SELECT row_number() OVER (ORDER BY d.eui), d.eui, 'Withdrawn', $2::date, true, d.state, d.state_since, d.mpxn, d.device_type
-       FROM device d JOIN legal_transition lt ON lt.from_state = d.state AND lt.to_state = 'Withdrawn'
-       WHERE d.model = $1`,
+    await db.exec(BULK_SETTINGS);
+    await db.query('UPDATE device_model SET on_product_list = false, removed_on = $2 WHERE model = $1', [model, date]);
+    const refused = await db.query<{ eui: string; reason: string }>(
+      `SELECT d.eui, 'date ' || $2::date::text || ' is before the device''s last change (' || d.state_since::text || ')' AS reason
+       FROM device d WHERE d.model = $1 AND d.state_since > $2::date
+         AND d.state IN (SELECT from_state FROM legal_transition WHERE to_state = 'Withdrawn')
+       ORDER BY d.eui`,
       [model, date],
     );
-    await db.query('UPDATE device_model SET on_product_list = false, removed_on = $2 WHERE model = $1', [model, date]);
-    const r = await applyStaged(db, true);
-    return { ...r, devices: r.applied };
+    await db.exec(`${AFFECTED}; TRUNCATE affected`);
+    // One statement, one snapshot: 'old' and the UPDATE see the same devices; 'old' keeps the
+    // states they had before.
+    const applied = await db.query<{ n: number }>(
+      `WITH old AS (
+         SELECT d.eui, d.state, d.mpxn, d.device_type FROM device d
+         WHERE d.model = $1 AND d.state_since <= $2::date
+           AND d.state IN (SELECT from_state FROM legal_transition WHERE to_state = 'Withdrawn')
+       ), upd AS (
+         UPDATE device d SET state = 'Withdrawn', state_since = $2::date, basis = NULL
+         WHERE d.model = $1 AND d.state_since <= $2::date
+           AND d.state IN (SELECT from_state FROM legal_transition WHERE to_state = 'Withdrawn')
+         RETURNING 1
+       ), logged AS (
+         INSERT INTO state_change (eui, from_state, to_state, effective)
+         SELECT eui, state, 'Withdrawn', $2::date FROM old ORDER BY eui
+       ), touched AS (
+         INSERT INTO affected SELECT mpxn, $2::date FROM old WHERE mpxn IS NOT NULL AND device_type <> 'CHF' GROUP BY mpxn
+       )
+       SELECT count(*)::int AS n FROM upd`,
+      [model, date],
+    );
+    t('devices withdrawn, changes logged');
+    const flagChanges = await recomputeFlags(db);
+    t('flags');
+    await db.exec('TRUNCATE affected');
+    const n = applied[0]!.n;
+    return { applied: n, refused, flagChanges, devices: n };
   });
+}
+
+/** Bulk statements hash and sort hundreds of thousands of rows: let them do it in memory. */
+const BULK_SETTINGS = "SET LOCAL work_mem = '128MB'";
+
+const AFFECTED = 'CREATE TEMP TABLE IF NOT EXISTS affected (mpxn text PRIMARY KEY, eff date)';
+
+/**
+ * MP077's rule (mp077_flag, migration 003) applied to every meter point in `affected` over the
+ * smart meters associated with it now; a flag that differs is written with the affected date
+ * and logged in flag_change (in meter point order). Returns the number of flag changes.
+ */
+async function recomputeFlags(db: Db): Promise<number> {
+  // Temp tables have no statistics until analysed: without them the planner may pick nested loops.
+  await db.exec('ANALYZE affected');
+  const changed = await db.query<{ n: number }>(`
+    WITH computed AS (
+      SELECT a.mpxn, a.eff, bool_or(d.basis = 'C') AS has_c, bool_or(d.basis IS NOT NULL) AS has_live
+      FROM affected a JOIN device d ON d.mpxn = a.mpxn AND d.device_type <> 'CHF'
+      GROUP BY a.mpxn, a.eff
+    ), changed AS (
+      UPDATE meter_point mp
+      SET flag = mp077_flag(c.has_c, c.has_live, mp.ever_live), flag_from = c.eff, ever_live = mp.ever_live OR c.has_live
+      FROM computed c WHERE mp.mpxn = c.mpxn AND mp077_flag(c.has_c, c.has_live, mp.ever_live) IS DISTINCT FROM mp.flag
+      RETURNING mp.mpxn, mp.fuel, mp.flag, mp.flag_from
+    ), logged AS (
+      INSERT INTO flag_change (mpxn, fuel, flag, effective_from)
+      SELECT mpxn, fuel, flag, flag_from FROM changed ORDER BY mpxn
+      RETURNING 1
+    )
+    SELECT count(*)::int AS n FROM logged`);
+  return changed[0]!.n;
 }
 
 export class UnknownModelError extends Error {
@@ -74,13 +138,13 @@ export class UnknownModelError extends Error {
 }
 
 /**
- * staged holds the changes; `filled` when it already carries each device's current row (a
- * withdrawal selects them so), else one join fills it. Then: refuse what is not legal, log the
- * changes, update the devices, and collect the meter points they touch.
+ * staged holds the changes; one join fills in each device's current row. Then: refuse what is
+ * not legal, log the changes, update the devices, collect the meter points they touch and
+ * recompute their flags.
  */
-async function applyStaged(db: Db, filled: boolean): Promise<ApplyResult> {
+async function applyStaged(db: Db): Promise<ApplyResult> {
   const t = trace('apply');
-  if (!filled) {
+  {
     await db.exec(`
       UPDATE staged s SET found = true, from_state = d.state, since = d.state_since, cur_mpxn = d.mpxn, device_type = d.device_type
       FROM device d WHERE d.eui = s.eui;
@@ -120,38 +184,19 @@ async function applyStaged(db: Db, filled: boolean): Promise<ApplyResult> {
       associated_on = CASE WHEN s.mpxn IS NOT NULL THEN s.eff ELSE d.associated_on END
     FROM staged s WHERE s.eui = d.eui AND s.reason IS NULL;
 
-    CREATE TEMP TABLE IF NOT EXISTS affected (mpxn text PRIMARY KEY, eff date);
+    ${AFFECTED};
     TRUNCATE affected;
     INSERT INTO affected
       SELECT COALESCE(mpxn, cur_mpxn), max(eff) FROM staged
       WHERE reason IS NULL AND COALESCE(mpxn, cur_mpxn) IS NOT NULL AND device_type <> 'CHF' GROUP BY 1;
-    ANALYZE affected;
   `);
   t('validate, apply, affected');
-  const changed = await db.query<{ n: number }>(`
-    WITH computed AS (
-      SELECT a.mpxn, a.eff, bool_or(d.basis = 'C') AS has_c, bool_or(d.basis IS NOT NULL) AS has_live
-      FROM affected a JOIN device d ON d.mpxn = a.mpxn AND d.device_type <> 'CHF'
-      GROUP BY a.mpxn, a.eff
-    ), next AS (
-      SELECT c.mpxn, c.eff, c.has_live,
-             CASE WHEN c.has_c THEN 'A' WHEN c.has_live THEN 'I' WHEN mp.ever_live THEN 'N' END AS flag
-      FROM computed c JOIN meter_point mp ON mp.mpxn = c.mpxn
-    ), changed AS (
-      UPDATE meter_point mp SET flag = n.flag, flag_from = n.eff, ever_live = mp.ever_live OR n.has_live
-      FROM next n WHERE mp.mpxn = n.mpxn AND n.flag IS DISTINCT FROM mp.flag
-      RETURNING mp.mpxn, mp.fuel, mp.flag, mp.flag_from
-    ), logged AS (
-      INSERT INTO flag_change (mpxn, fuel, flag, effective_from)
-      SELECT mpxn, fuel, flag, flag_from FROM changed ORDER BY mpxn
-      RETURNING 1
-    )
-    SELECT count(*)::int AS n FROM logged`);
+  const flagChanges = await recomputeFlags(db);
   t('flags');
   const refused = await db.query<{ eui: string; reason: string }>('SELECT eui, reason FROM staged WHERE reason IS NOT NULL ORDER BY ord');
   const total = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM staged');
   await db.exec('TRUNCATE staged; TRUNCATE affected');
-  return { applied: total[0]!.n - refused.length, refused, flagChanges: changed[0]!.n };
+  return { applied: total[0]!.n - refused.length, refused, flagChanges };
 }
 
 export interface ModelCount {

@@ -66,6 +66,17 @@ describe('hanlab sim --realtime', () => {
     const wall = performance.now() - t0;
     expect(r.code).toBe(0);
     expect(wall).toBeGreaterThan(2_500);
-    expect(r.stdout.trim().split('\n').at(-1)).toContain('"kind":"summary"');
+    const lines = r.stdout.trim().split('\n');
+    // Real time is for watching over MQTT: without --broker it runs on the embedded broker and says where, first.
+    expect(lines[0]).toMatch(/^\{"kind":"broker","url":"mqtt:\/\/127\.0\.0\.1:\d+"\}$/);
+    expect(lines.at(-1)).toContain('"kind":"summary"');
+  }, 30_000);
+
+  it('prints the embedded broker first in the text timeline too', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'hanlab-rt-')), 'short.yaml');
+    writeFileSync(file, 'name: short\nduration: 2s\n');
+    const r = await sim('--scenario', file, '--realtime');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/^Embedded MQTT broker at mqtt:\/\/127\.0\.0\.1:\d+ /);
   }, 30_000);
 });

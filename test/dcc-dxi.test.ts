@@ -80,6 +80,18 @@ async function roundTrip(db: Db, dir: string) {
   ]);
   expect(rej[1]!.reason).toBe('meter point 9999999999 is not registered');
   expect(readFileSync(e46, 'utf8').split('\n').map((l) => l.slice(0, 5))).toEqual(['E46AC', 'E46RJ', 'E46RJ', 'E46RJ', 'E46RJ', 'E46RJ', '']);
+
+  // Earlier records of the same file count: a later-dated update, then one dated before it
+  // (refused, though after what the registration held before the file), then one on the same day.
+  const mprn = good.slice(3, 13);
+  const [later, between] = ['20300601', '20290601']; // the generated history ends in 2025
+  writeFileSync(join(dir, 'order.txt'), [`E45${mprn}N${later}`, `E45${mprn}A${between}`, `E45${mprn}I${later}`].join('\n') + '\n');
+  const rej3: Rejection[] = [];
+  const r3 = await ingestDxi(db, join(dir, 'order.txt'), e46, (x) => rej3.push(x));
+  expect(r3).toEqual({ records: 3, accepted: 2, rejected: 1 });
+  expect(rej3).toEqual([{ line: 2, field: 'DCC Service Effective From Date', reason: `${between} is before the flag date already held for this meter point (${later})` }]);
+  const reg = await db.query<{ flag: string; d: string }>(`SELECT flag, to_char(flag_from, 'YYYYMMDD') AS d FROM registration WHERE mprn = $1`, [mprn]);
+  expect(reg).toEqual([{ flag: 'I', d: later }]);
 }
 
 const dirs: string[] = [];

@@ -1,15 +1,19 @@
 /**
- * The HAN stand-in's brokers: the embedded Aedes and a private Mosquitto (started on a free port,
- * stopped by PID; never the system one on 1883). Same checks on both, then the lockstep timeline.
+ * The HAN stand-in's brokers: the in-process bus, the embedded Aedes and a private Mosquitto
+ * (started on a free port, stopped by PID; never the system one on 1883). Same checks on all
+ * three, then the lockstep timeline.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectAsync, type MqttClient } from 'mqtt';
+import { connectAsync } from 'mqtt';
 import { VirtualClock } from '../sim/clock/virtual-clock.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../sim/han/embedded-broker.ts';
 import { InFlight } from '../sim/han/in-flight.ts';
 import { findMosquitto, mosquittoAvailable, startMosquitto, type MosquittoBroker } from '../sim/han/mosquitto.ts';
 import { deviceAccount, identityRegistry, OBSERVER_PASSWORD, OBSERVER_USERNAME, observerAccount, simulatedSecret } from '../sim/han/identities.ts';
 import { connectHanDevice, measureBrokerThroughput, throughputAccounts } from '../sim/han/mqtt-han.ts';
+import type { HanClient } from '../sim/han/mqtt-han.ts';
+import { startInProcessBroker } from '../sim/han/in-process-broker.ts';
+import type { HanBus, InProcessBroker } from '../sim/han/in-process-broker.ts';
 import { hanSubscription, hanTopic } from '../sim/han/topics.ts';
 
 const A = '00000000000000A1';
@@ -28,14 +32,17 @@ const IDENTITIES = identityRegistry([
   ...throughputAccounts(),
 ]);
 
-/** A client logged in as a device (A, B, C) or as the observer. */
-async function client(url: string, clientId: string): Promise<MqttClient> {
+type TestClient = HanClient & { subscribeAsync(filter: string, options?: { qos: 0 }): Promise<unknown> };
+
+/** A client logged in as a device (A, B, C) or as the observer: over MQTT, or on the in-process bus. */
+async function client(url: HanBus, clientId: string): Promise<TestClient> {
   const password = clientId === OBSERVER_USERNAME ? OBSERVER_PASSWORD : secret(clientId);
+  if (typeof url !== 'string') return url.connectAsync({ clientId, username: clientId, password });
   return connectAsync(url, { clientId, username: clientId, password, protocolVersion: 4, clean: true, reconnectPeriod: 0 });
 }
 
 /** Collects what a client receives. */
-function inbox(c: MqttClient): Array<{ topic: string; payload: Buffer }> {
+function inbox(c: TestClient): Array<{ topic: string; payload: Buffer }> {
   const got: Array<{ topic: string; payload: Buffer }> = [];
   c.on('message', (topic, payload) => got.push({ topic, payload: Buffer.from(payload) }));
   return got;
@@ -50,7 +57,7 @@ async function until(cond: () => boolean, ms = 2000): Promise<void> {
 }
 
 /** The section-5 checks, against any broker URL. */
-function aclChecks(getUrl: () => string, refusesAtSuback: boolean) {
+function aclChecks(getUrl: () => HanBus, refusesAtSuback: boolean) {
   it('carries a HAN frame between two devices byte-exactly', async () => {
     const url = getUrl();
     const [a, b] = await Promise.all([client(url, A), client(url, B)]);
@@ -124,7 +131,7 @@ function aclChecks(getUrl: () => string, refusesAtSuback: boolean) {
  * Two simulated devices ping-pong over the broker, driven by virtual timers; returns each
  * device's (virtual time, event) log.
  */
-async function pingPong(url: string, rounds: number): Promise<{ A: string[]; B: string[] }> {
+async function pingPong(url: HanBus, rounds: number): Promise<{ A: string[]; B: string[] }> {
   const clock = new VirtualClock(T0);
   const inFlight = new InFlight({ timeoutMs: 5000 });
   const sims = new Set([A, B]);
@@ -254,6 +261,39 @@ describe('embedded broker (Aedes)', () => {
     const r = await measureBrokerThroughput(broker.url, { messages: 2000, payloadBytes: 64 });
     expect(r.received).toBe(2000);
     expect(r.messagesPerSecond).toBeGreaterThan(0);
+  });
+});
+
+describe('in-process bus', () => {
+  let bus: InProcessBroker;
+  const refusals: string[] = [];
+  beforeAll(() => {
+    bus = startInProcessBroker({ identities: IDENTITIES, onRefused: (r) => refusals.push(`${r.kind} ${r.clientId} ${r.topic}`) });
+  });
+  afterAll(async () => {
+    await bus.close();
+  });
+
+  aclChecks(() => bus, true);
+
+  it('counts and reports what it refused, as the embedded broker does', () => {
+    const s = bus.stats();
+    expect(s.published).toBeGreaterThan(0);
+    expect(s.refusedPublish).toBeGreaterThanOrEqual(2);
+    expect(s.refusedSubscribe).toBeGreaterThanOrEqual(1);
+    expect(refusals).toContain(`publish ${A} han/${P}/${B}/${C}/0702`);
+    expect(refusals).toContain(`subscribe ${A} han/${P}/${B}/#`);
+  });
+
+  it('lockstep: the virtual timeline of the embedded broker, and the same again', async () => {
+    const onBus = await pingPong(bus, ROUNDS);
+    const aedes = await startEmbeddedBroker({ identities: IDENTITIES });
+    try {
+      expect(onBus).toEqual(await pingPong(aedes.url, ROUNDS));
+    } finally {
+      await aedes.close();
+    }
+    expect(await pingPong(startInProcessBroker({ identities: IDENTITIES }), ROUNDS)).toEqual(onBus);
   });
 });
 

@@ -1,11 +1,16 @@
-/** connectHanDevice: the HanTransport over MQTT, with in-flight accounting (embedded broker). */
+/**
+ * connectHanDevice: the HanTransport with in-flight accounting, over MQTT (embedded broker) and on
+ * the in-process bus (the same cases), then what only a broker connection has (no broker, a
+ * broker that goes away).
+ */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectAsync } from 'mqtt';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../sim/han/embedded-broker.ts';
 import { deviceAccount, identityRegistry, OBSERVER_PASSWORD, OBSERVER_USERNAME, observerAccount, simulatedSecret } from '../sim/han/identities.ts';
 import { InFlight, InFlightTimeoutError } from '../sim/han/in-flight.ts';
 import { freePort } from '../sim/han/mosquitto.ts';
-import { connectHanDevice, type HanDevice, type HanDeviceOptions } from '../sim/han/mqtt-han.ts';
+import { connectHanDevice, type HanClient, type HanDevice, type HanDeviceOptions } from '../sim/han/mqtt-han.ts';
+import { startInProcessBroker, type HanBus, type InProcessBroker } from '../sim/han/in-process-broker.ts';
 import { hanTopic } from '../sim/han/topics.ts';
 
 const GSME = '00000000000000A1';
@@ -15,6 +20,7 @@ const BOARD = '00000000000000D4'; // a real device on the bench: not simulated
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let broker: EmbeddedBroker;
+let bus: InProcessBroker;
 let premisesCounter = 0;
 const opened: HanDevice[] = [];
 
@@ -29,12 +35,14 @@ const IDENTITIES = identityRegistry([
 
 beforeAll(async () => {
   broker = await startEmbeddedBroker({ identities: IDENTITIES });
+  bus = startInProcessBroker({ identities: IDENTITIES });
 });
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((d) => d.close()));
 });
 afterAll(async () => {
   await broker.close();
+  await bus.close();
 });
 
 interface Rig {
@@ -44,7 +52,7 @@ interface Rig {
   device(eui: string, extra?: Partial<HanDeviceOptions>): Promise<HanDevice>;
 }
 
-function rig(url = () => broker.url): Rig {
+function makeRig(url: () => HanBus): Rig {
   const premises = `p${++premisesCounter}`;
   const inFlight = new InFlight({ timeoutMs: 2000 });
   const errors: Error[] = [];
@@ -70,7 +78,17 @@ function rig(url = () => broker.url): Rig {
   };
 }
 
-describe('connectHanDevice', () => {
+/** A raw client (a board, a tool) on the same HAN. */
+function login(on: HanBus, clientId: string, password: string): Promise<HanClient & { subscribeAsync(filter: string): Promise<unknown> }> {
+  if (typeof on !== 'string') return on.connectAsync({ clientId, username: clientId, password });
+  return connectAsync(on, { clientId, username: clientId, password, protocolVersion: 4, reconnectPeriod: 0 });
+}
+
+for (const [label, han] of [
+  ['embedded broker', () => broker.url],
+  ['in-process bus', () => bus],
+] as const) describe(`connectHanDevice, ${label}`, () => {
+  const rig = () => makeRig(han);
   it('sends and receives frames byte-exactly, counted until handled', async () => {
     const r = rig();
     const gsme = await r.device(GSME);
@@ -192,7 +210,7 @@ describe('connectHanDevice', () => {
   it('does not count frames to or from a device outside the simulation', async () => {
     const r = rig();
     const gpf = await r.device(GPF);
-    const board = await connectAsync(broker.url, { clientId: BOARD, username: BOARD, password: secret(BOARD), protocolVersion: 4, reconnectPeriod: 0 });
+    const board = await login(han(), BOARD, secret(BOARD));
     try {
       const fromBoard: number[] = [];
       gpf.onFrame((src, _c, f) => {
@@ -215,7 +233,7 @@ describe('connectHanDevice', () => {
     const got: unknown[] = [];
     gpf.onFrame((...args) => got.push(args));
     // A tool whose client id is not an EUI may publish with itself as the source.
-    const tool = await connectAsync(broker.url, { clientId: 'tool', username: 'tool', password: secret('tool'), protocolVersion: 4, reconnectPeriod: 0 });
+    const tool = await login(han(), 'tool', secret('tool'));
     try {
       await tool.publishAsync(`han/${r.premises}/${GPF}/tool/0702`, Buffer.from([1]));
       for (let i = 0; i < 100 && r.errors.length === 0; i++) await sleep(10);
@@ -234,7 +252,7 @@ describe('connectHanDevice', () => {
     ppmid.observe.state({ credit: 25.5, hanLost: false });
     ppmid.observe.screen({ lines: ['£25.50'] });
     await sleep(50);
-    const tool = await connectAsync(broker.url, { clientId: OBSERVER_USERNAME, username: OBSERVER_USERNAME, password: OBSERVER_PASSWORD, protocolVersion: 4, reconnectPeriod: 0 });
+    const tool = await login(han(), OBSERVER_USERNAME, OBSERVER_PASSWORD);
     try {
       const got = new Map<string, { retain: boolean; body: unknown }>();
       tool.on('message', (topic, payload, packet) => got.set(topic, { retain: packet.retain, body: JSON.parse(payload.toString()) }));
@@ -246,11 +264,13 @@ describe('connectHanDevice', () => {
       await tool.endAsync();
     }
   });
+});
 
+describe('connectHanDevice, broker connection', () => {
   it('rejects clearly when no broker listens', async () => {
     const port = await freePort();
     const url = `mqtt://127.0.0.1:${port}`;
-    const r = rig(() => url);
+    const r = makeRig(() => url);
     await expect(r.device(GSME, { connectTimeoutMs: 300 })).rejects.toThrow(
       new RegExp(`no connection to the MQTT broker at mqtt://127\\.0\\.0\\.1:${port} within 300 ms`),
     );
@@ -259,7 +279,7 @@ describe('connectHanDevice', () => {
   it('a broker that goes away is reported via onError; after it returns, subscriptions are restored', async () => {
     let own = await startEmbeddedBroker({ identities: IDENTITIES });
     const port = own.port;
-    const r = rig(() => own.url);
+    const r = makeRig(() => own.url);
     const gsme = await r.device(GSME, { reconnectPeriodMs: 50 });
     const gpf = await r.device(GPF, { reconnectPeriodMs: 50 });
     const got: number[] = [];

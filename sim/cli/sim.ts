@@ -18,10 +18,10 @@ import { checkBrokerUrl } from './broker-url.ts';
 import { UsageError } from './usage.ts';
 import { checkWritableDirectory } from './writable.ts';
 
-export const help = `hanlab sim — run a scenario headless, in virtual time, on an MQTT HAN
+export const help = `hanlab sim — run a scenario headless, in virtual time, on the HAN stand-in
 
 Usage: hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json]
-                  [--broker mqtt://HOST:PORT] [--realtime]
+                  [--broker embedded|mqtt://HOST:PORT] [--realtime]
                   [--screenshots DIR [--profile mono128x64|color176]]
        hanlab sim --print-broker-files DIR [--scenario NAME|FILE] [--seed N]
 
@@ -31,10 +31,15 @@ Usage: hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json]
                         start (+20h, 90m)
   --json                the full timeline as JSON lines on stdout (HAN frames, screens, logs,
                         faults, customer actions), then one summary line
-  --broker URL          use an external MQTT 3.1.1 broker (e.g. Mosquitto) instead of the
-                        embedded one; it must hold the run's accounts (--print-broker-files)
-  --realtime            pace virtual time at wall-clock speed (watch with an MQTT client:
-                        mosquitto_sub -i hanlab-observer -u hanlab-observer -P hanlab -t 'hanlab/#' -v)
+  --broker embedded     run the HAN over MQTT on an embedded broker (Aedes, a free port of
+                        127.0.0.1) instead of the in-process bus (the default: the same frames,
+                        accounts and rules, no broker, no sockets); the timeline is the same bytes
+  --broker URL          run it over an external MQTT 3.1.1 broker (e.g. Mosquitto); it must hold
+                        the run's accounts (--print-broker-files)
+  --realtime            pace virtual time at wall-clock speed, on a broker to watch it with an
+                        MQTT client (without --broker: the embedded one, its URL printed first,
+                        as a {"kind":"broker"} line with --json):
+                        mosquitto_sub -h HOST -p PORT -i hanlab-observer -u hanlab-observer -P hanlab -t 'hanlab/#' -v
   --screenshots DIR     write a PNG of the PPMID's screen every time it changes visibly
                         (not when only its age ticks): DIR/NNNN-YYYYMMDDTHHMMZZZ-FRESHNESS.png,
                         numbered from 0001, virtual UK time with its zone (GMT/BST); DIR is
@@ -77,7 +82,9 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const until = values.until === undefined ? undefined : parseUntil(values.until, scenario);
-  if (values.broker !== undefined) checkBrokerUrl('--broker', values.broker);
+  if (values.broker !== undefined && values.broker !== 'embedded') checkBrokerUrl('--broker', values.broker);
+  // Real time is for watching over MQTT: it needs a broker (the in-process bus has no door).
+  const broker = values.broker ?? (values.realtime === true ? 'embedded' : undefined);
 
   const screenshots = values.screenshots === undefined ? null : screenshotWriter(values.screenshots, values.profile);
   if (screenshots === null && values.profile !== undefined) throw new UsageError('--profile: only with --screenshots DIR');
@@ -101,11 +108,17 @@ export async function run(argv: string[]): Promise<number> {
           print(e);
           screenshots.onEvent(e);
         };
+  // Where to watch a real-time run: the first line on stdout, before the timeline.
+  const announceBroker = (url: string) => {
+    out(json ? JSON.stringify({ kind: 'broker', url }) : `Embedded MQTT broker at ${url} (watch hanlab/# as hanlab-observer, password hanlab)`);
+    drain();
+  };
   const progress = createProgressBar(process.stderr);
   let result;
   try {
     result = await runSimulation(scenario, {
-      ...(values.broker !== undefined ? { broker: values.broker } : {}),
+      ...(broker !== undefined ? { broker } : {}),
+      ...(values.realtime === true ? { onBroker: announceBroker } : {}),
       ...(until !== undefined ? { until } : {}),
       realtime: values.realtime === true,
       onEvent: timeline,

@@ -24,26 +24,14 @@
  *   Mosquitto's per-message read check.
  * Publishing to `$…` topics is refused (Aedes' default; that one does close the connection).
  */
-import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { Aedes, type Client, type PublishPacket, type Subscription } from 'aedes';
 import { identityRegistry, observerAccount } from './identities.ts';
 import type { IdentityRegistry } from './identities.ts';
-import { HAN_PAYLOAD_MAX_BYTES, PACKET_MAX_BYTES, PAYLOAD_MAX_BYTES } from '../../firmware/platform/han-limits.ts';
+import { PACKET_MAX_BYTES } from '../../firmware/platform/han-limits.ts';
 import { limitPacketSize } from './packet-size-guard.ts';
-import { topicFilterSet } from './topic-filters.ts';
-import type { TopicFilterSet } from './topic-filters.ts';
-import { HAN_ROOT } from './topics.ts';
-
-export interface Refusal {
-  /** connect: CONNACK 5; packet: connection closed for a packet over PACKET_MAX_BYTES. */
-  kind: 'connect' | 'publish' | 'subscribe' | 'packet';
-  /** The client id (for `packet`, the peer's address: the packet may come before CONNECT). */
-  clientId: string;
-  /** The topic or filter ('' for connect and packet). */
-  topic: string;
-  reason: string;
-}
+import { accountRights, connectRefusal, deliveryAllowed, hanSubscribeRefusal, publishRefusal, REFUSED_PREFIX } from './broker-rules.ts';
+import type { BrokerStats, Refusal } from './broker-rules.ts';
 
 export interface EmbeddedBrokerOptions {
   host?: string;
@@ -58,18 +46,6 @@ export interface EmbeddedBrokerOptions {
   onRefused?: (refusal: Refusal) => void;
 }
 
-export interface BrokerStats {
-  /** Client publishes accepted and routed (refused ones excluded). */
-  published: number;
-  refusedConnect: number;
-  refusedPublish: number;
-  refusedSubscribe: number;
-  /** Connections closed for a packet over PACKET_MAX_BYTES. */
-  refusedPacket: number;
-  /** Clients connected now. */
-  clients: number;
-}
-
 export interface EmbeddedBroker {
   url: string;
   host: string;
@@ -80,62 +56,13 @@ export interface EmbeddedBroker {
   stats(): BrokerStats;
 }
 
-export const REFUSED_PREFIX = '$hanlab/refused/';
-
-/** Why a client may not publish to this topic as a HAN frame source, or null when it may. */
-export function hanPublishRefusal(clientId: string, topic: string): string | null {
-  if (!topic.startsWith(`${HAN_ROOT}/`)) return null;
-  const levels = topic.split('/');
-  const src = levels[3];
-  if (levels.length < 5 || src === undefined) return `HAN topic without a source level (han/{premises}/{dst}/{src}/{cluster})`;
-  if (src !== clientId) return `source ${src} is not the publisher's client id ${clientId}`;
-  return null;
-}
-
-/** Why a client may not subscribe to this filter, or null when it may. */
-export function hanSubscribeRefusal(clientId: string, filter: string): string | null {
-  const levels = filter.split('/');
-  if (levels[0] !== HAN_ROOT) return null;
-  const premises = levels[1];
-  const dst = levels[2];
-  if (premises === undefined || premises === '#' || dst === undefined || dst !== clientId) {
-    return `HAN subscriptions must be han/{premises}/${clientId}/… for client ${clientId}`;
-  }
-  return null;
-}
-
-/** Whether a message on `topic` may be delivered to `clientId` (HAN frames only to their dst). */
-export function hanDeliveryAllowed(clientId: string, topic: string): boolean {
-  if (!topic.startsWith(`${HAN_ROOT}/`)) return true;
-  return topic.split('/', 3)[2] === clientId;
-}
-
-/** Why a publish is refused by the payload rules (retain and size), or null. */
-export function payloadRefusal(topic: string, retain: boolean, bytes: number): string | null {
-  const han = topic.startsWith(`${HAN_ROOT}/`);
-  if (han && retain) return 'HAN frames are never retained (a retained frame is replayed to every new subscriber)';
-  const max = han ? HAN_PAYLOAD_MAX_BYTES : PAYLOAD_MAX_BYTES;
-  if (bytes > max) return `payload of ${bytes} bytes over the limit of ${max}${han ? ' for a HAN frame' : ''}`;
-  return null;
-}
-
-/** Why a CONNECT is refused, or null when the account checks out. */
-function connectRefusal(rights: ReadonlyMap<string, { password: Buffer }>, clientId: string, username: string | undefined, password: Buffer | undefined): string | null {
-  if (username === undefined || username === '') return 'no username (every client logs in: a device with its EUI and secret)';
-  const account = rights.get(username);
-  if (account === undefined) return `unknown username ${username}`;
-  if (clientId !== username) return `client id ${clientId} is not the username ${username}`;
-  const given = password ?? Buffer.alloc(0);
-  // Compared in constant time: how long a refusal takes says nothing about the secret.
-  const ok = given.length === account.password.length && timingSafeEqual(given, account.password);
-  return ok ? null : `wrong password for ${username}`;
-}
+export { hanDeliveryAllowed, hanPublishRefusal, hanSubscribeRefusal, payloadRefusal, REFUSED_PREFIX } from './broker-rules.ts';
+export type { BrokerStats, Refusal } from './broker-rules.ts';
 
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): Promise<EmbeddedBroker> {
   const host = options.host ?? '127.0.0.1';
   const identities = options.identities ?? identityRegistry([observerAccount()]);
-  const rights = new Map<string, { password: Buffer; write: TopicFilterSet; read: TopicFilterSet }>();
-  for (const [name, a] of identities) rights.set(name, { password: Buffer.from(a.password, 'utf8'), write: topicFilterSet(a.write), read: topicFilterSet(a.read) });
+  const rights = accountRights(identities);
   const stats = { published: 0, refusedConnect: 0, refusedPublish: 0, refusedSubscribe: 0, refusedPacket: 0 };
   const onRefused = options.onRefused;
   const report = (r: Refusal): void => {
@@ -145,14 +72,6 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
     } catch {
       // A reporting hook must not break the broker.
     }
-  };
-
-  const publishRefusal = (clientId: string, packet: PublishPacket): string | null => {
-    const topic = packet.topic;
-    const source = hanPublishRefusal(clientId, topic);
-    if (source !== null) return source;
-    if (!rights.get(clientId)?.write(topic)) return `${clientId} may not publish to ${topic}`;
-    return payloadRefusal(topic, packet.retain, packet.payload.length);
   };
 
   const broker = await Aedes.createBroker({
@@ -173,7 +92,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
         return;
       }
       if (client !== null) {
-        const reason = publishRefusal(client.id, packet);
+        const reason = publishRefusal(rights, client.id, topic, packet.retain, packet.payload.length);
         if (reason !== null) {
           stats.refusedPublish++;
           report({ kind: 'publish', clientId: client.id, topic, reason });
@@ -197,8 +116,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
       callback(null, sub);
     },
     authorizeForward(client, packet) {
-      if (!hanDeliveryAllowed(client.id, packet.topic)) return null;
-      return rights.get(client.id)?.read(packet.topic) ? packet : null;
+      return deliveryAllowed(rights, client.id, packet.topic) ? packet : null;
     },
   });
 

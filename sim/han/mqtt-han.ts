@@ -1,7 +1,8 @@
 /**
  * A device's HAN over the MQTT stand-in (SECMP0015 section 5), with MQTT.js: MQTT 3.1.1, client
  * id = username = the device's EUI-64, password = its secret (identities.ts), clean session, QoS
- * 0, subscribed to `han/{premises}/{eui}/#`.
+ * 0, subscribed to `han/{premises}/{eui}/#`. Given the in-process bus (in-process-broker.ts)
+ * instead of a broker URL, the same login, topics and rules, without MQTT.js or a socket.
  *
  * Input rules (limits.ts): a frame delivered with the retain flag (a replay from the broker's
  * store) or over 1 KiB is dropped before any handler sees it, counted in `stats().refused` and
@@ -26,6 +27,8 @@ import { deviceAccount, simulatedSecret } from './identities.ts';
 import type { Account } from './identities.ts';
 import type { InFlight } from './in-flight.ts';
 import { hanInputRefusal } from '../../firmware/platform/han-limits.ts';
+import type { HanBus } from './in-process-broker.ts';
+import type { Granted } from './in-process-client.ts';
 import { hanSubscription, hanTopic, isEui64, isTopicLevel, observeTopic, parseHanTopic } from './topics.ts';
 
 export interface DropContext {
@@ -36,8 +39,8 @@ export interface DropContext {
 }
 
 export interface HanDeviceOptions {
-  /** Broker URL, e.g. mqtt://127.0.0.1:18830. */
-  url: string;
+  /** Broker URL, e.g. mqtt://127.0.0.1:18830, or the in-process bus. */
+  url: HanBus;
   premises: string;
   eui: Eui64;
   /** The device's secret, its MQTT password (username = client id = eui). None: no password sent. */
@@ -66,16 +69,30 @@ export interface HanDevice extends HanTransport {
   readonly observe: Required<Observer>;
   /** Connected to the broker right now. */
   readonly connected: boolean;
-  /** The underlying MQTT.js client (WAN topics, tools). */
-  readonly client: MqttClient;
+  /** The underlying client (WAN topics, tools): MQTT.js's, or the in-process bus's. */
+  readonly client: HanClient;
   /** Frames sent (published), lost to `drop`, received, and refused by the input rules so far. */
   stats(): { sent: number; dropped: number; received: number; refused: number };
   close(): Promise<void>;
 }
 
+/** What the transport needs of a client: MQTT.js's `MqttClient` and the in-process bus's both have it. */
+export interface HanClient {
+  readonly connected: boolean;
+  on(event: 'message', listener: (topic: string, payload: Buffer, packet: { retain: boolean }) => void): unknown;
+  on(event: 'connect' | 'offline', listener: () => void): unknown;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+  off(event: 'connect', listener: () => void): unknown;
+  off(event: 'error', listener: (err: Error) => void): unknown;
+  publish(topic: string, payload: string | Buffer, options: { qos: 0; retain?: boolean }, callback?: (err?: Error) => void): unknown;
+  publishAsync(topic: string, payload: string | Buffer, options?: { qos: 0; retain?: boolean }): Promise<unknown>;
+  subscribe(filter: string, options: { qos: 0 }, callback: (err: Error | null, granted?: Granted[]) => void): unknown;
+  endAsync(force?: boolean): Promise<void>;
+}
+
 /** TCP_NODELAY on the client's socket (mqtt:// only; other transports are left alone). */
-function setNoDelay(client: MqttClient): void {
-  const stream = client.stream as unknown as { setNoDelay?: (on: boolean) => unknown } | undefined;
+function setNoDelay(client: HanClient | MqttClient): void {
+  const stream = (client as { stream?: unknown }).stream as { setNoDelay?: (on: boolean) => unknown } | undefined;
   if (typeof stream?.setNoDelay === 'function') stream.setNoDelay(true);
 }
 
@@ -120,7 +137,10 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
     connectTimeout: connectTimeoutMs,
     queueQoSZero: true,
   };
-  const client = connect(url, mqttOptions);
+  const client: HanClient =
+    typeof url === 'string' ? connect(url, mqttOptions) : url.connect({ clientId: eui, username: eui, password: options.secret });
+  // Who messages name: the broker by its URL, or the bus.
+  const where = typeof url === 'string' ? `the MQTT broker at ${url}` : 'the in-process HAN bus';
 
   const handlers: FrameHandler[] = [];
   const waiting: Array<{ topic: string; src: Eui64; clusterId: number; frame: Uint8Array; counted: boolean }> = [];
@@ -214,14 +234,14 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
   client.on('offline', () => {
     if (closed || !everConnected || troubleReported) return;
     troubleReported = true;
-    report(new Error(`HAN device ${eui}: lost its connection to the MQTT broker at ${url}; reconnecting`));
+    report(new Error(`HAN device ${eui}: lost its connection to ${where}${typeof url === 'string' ? '; reconnecting' : ' (no reconnection in-process)'}`));
   });
   client.on('error', (err) => {
     if (closed) return;
     if (!everConnected) return; // the initial connection reports through connectHanDevice's rejection
     if (troubleReported && /ECONNREFUSED|ECONNRESET|EPIPE/.test(err.message)) return; // one report per outage
     troubleReported = true;
-    report(new Error(`HAN device ${eui}: MQTT error with the broker at ${url}: ${err.message}`, { cause: err }));
+    report(new Error(`HAN device ${eui}: MQTT error with ${where}: ${err.message}`, { cause: err }));
   });
 
   // Initial connection and SUBACK.
@@ -232,7 +252,7 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
         cleanup();
         reject(
           new Error(
-            `HAN device ${eui}: no connection to the MQTT broker at ${url} within ${connectTimeoutMs} ms` +
+            `HAN device ${eui}: no connection to ${where} within ${connectTimeoutMs} ms` +
               (lastError ? `: ${lastError.message}` : ''),
           ),
         );
@@ -243,7 +263,7 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
         if (/Not authorized|Identifier rejected|Bad username|Unacceptable protocol/i.test(err.message)) {
           cleanup();
           const why = /Not authorized|Bad username/i.test(err.message) ? ` (is ${eui} with ${options.secret === undefined ? 'no secret' : 'this secret'} one of its accounts?)` : '';
-          reject(new Error(`HAN device ${eui}: the MQTT broker at ${url} refused the connection: ${err.message}${why}`));
+          reject(new Error(`HAN device ${eui}: ${where} refused the connection: ${err.message}${why}`));
         }
       };
       const onConnect = (): void => {
@@ -251,12 +271,12 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
         client.subscribe(subscription, { qos: 0 }, (err, granted) => {
           cleanup();
           if (err) {
-            reject(new Error(`HAN device ${eui}: subscription ${subscription} refused by the MQTT broker at ${url}: ${err.message}`));
+            reject(new Error(`HAN device ${eui}: subscription ${subscription} refused by ${where}: ${err.message}`));
             return;
           }
           const refused = (granted ?? []).find((g) => (g.qos & 0x80) !== 0);
           if (refused) {
-            reject(new Error(`HAN device ${eui}: subscription ${subscription} refused by the MQTT broker at ${url}`));
+            reject(new Error(`HAN device ${eui}: subscription ${subscription} refused by ${where}`));
             return;
           }
           resolve();
@@ -286,7 +306,7 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
       return;
     }
     client.publish(topic, text, { qos: 0, retain: true }, (err) => {
-      if (err) report(new Error(`HAN device ${eui}: publish to ${topic} via ${url} failed: ${err.message}`));
+      if (err) report(new Error(`HAN device ${eui}: publish to ${topic} via ${where} failed: ${err.message}`));
     });
   };
 
@@ -316,7 +336,7 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
       counters.sent++;
       client.publish(topic, Buffer.from(frame), { qos: 0, retain: false }, (err) => {
         if (!err) return;
-        report(new Error(`HAN device ${eui}: publish to ${topic} via ${url} failed (frame lost): ${err.message}`));
+        report(new Error(`HAN device ${eui}: publish to ${topic} via ${where} failed (frame lost): ${err.message}`));
         finish(topic, counted);
       });
     },

@@ -22,6 +22,7 @@ import type { VirtualClock } from '../clock/virtual-clock.ts';
 import type { InFlight } from '../han/in-flight.ts';
 import { connectHanDevice } from '../han/mqtt-han.ts';
 import type { HanDevice } from '../han/mqtt-han.ts';
+import type { HanBus } from '../han/in-process-broker.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { gasFlowForMinute, MINUTE_MS } from '../world/consumption.ts';
 import { createFaultModel } from '../world/faults.ts';
@@ -37,7 +38,8 @@ export interface HomeOptions {
   /** The row label in the summary ('scenario' for the scenario as written). */
   label: string;
   premises: string;
-  brokerUrl: string;
+  /** A broker URL, or the in-process bus. */
+  brokerUrl: HanBus;
   /** The broker password of each of the home's accounts (its devices' EUIs, the hub's WAN side, the supplier). */
   secretFor(username: string): string;
   clock: VirtualClock;

@@ -1,5 +1,7 @@
 import { VirtualClock } from '../clock/virtual-clock.ts';
 import { startEmbeddedBroker } from '../han/embedded-broker.ts';
+import { startInProcessBroker } from '../han/in-process-broker.ts';
+import type { HanBus } from '../han/in-process-broker.ts';
 import { InFlight } from '../han/in-flight.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { startHome } from './home.ts';
@@ -11,10 +13,14 @@ import type { HomeMetrics, TimelineEvent } from './timeline.ts';
 
 export interface RunOptions {
   /**
-   * `mqtt://HOST:PORT` of an external broker; default: an embedded Aedes broker on a free port.
-   * An external broker must hold the run's accounts (identities.ts `simulationIdentities`).
+   * Where the HAN runs. Default (or `in-process`): the in-process bus, no broker, no sockets
+   * (sim/han/in-process-broker.ts). `embedded`: an embedded Aedes broker on a free port of
+   * 127.0.0.1. `mqtt://HOST:PORT`: an external broker, which must hold the run's accounts
+   * (identities.ts `simulationIdentities`). The timeline is the same bytes on each.
    */
   broker?: string;
+  /** Told the embedded broker's URL once it listens, before the run starts (to watch it). */
+  onBroker?(url: string): void;
   /** Stop early at this epoch ms (must lie inside the scenario). */
   until?: number;
   /** Pace virtual time at wall-clock speed (for watching with an MQTT client). */
@@ -46,18 +52,32 @@ export interface RunResult {
 /** Timer ranks of one home: its three devices and its world (see home.ts). */
 const RANKS_PER_HOME = 4;
 
+/** Wall ms between the run's turns of the event loop (see settle). */
+const YIELD_EVERY_MS = 50;
+
 /** The HAN frames of one home never wait longer than this on loopback; past it something is lost. */
 const IN_FLIGHT_TIMEOUT_MS = 10_000;
 
 /**
  * Runs a scenario: every home (the scenario itself, and with `compare` one per firmware
- * combination) on one broker, in one virtual time that moves to the next timer only when every
- * HAN frame in flight has been delivered and handled. Same scenario and seed, same timeline.
+ * combination) on one HAN (the in-process bus or a broker), in one virtual time that moves to
+ * the next timer only when every HAN frame in flight has been delivered and handled. Same
+ * scenario and seed, same timeline.
  */
 export async function runSimulation(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
   const end = Math.min(options.until ?? scenario.end, scenario.end);
-  const broker = options.broker ? null : await startEmbeddedBroker({ identities: simulationIdentities(scenario) });
-  const url = options.broker ?? broker!.url;
+  const kind = options.broker ?? 'in-process';
+  let url: HanBus = kind;
+  let broker: { close(): Promise<void> } | null = null;
+  if (kind === 'in-process') {
+    url = startInProcessBroker({ identities: simulationIdentities(scenario) });
+    broker = url;
+  } else if (kind === 'embedded') {
+    const embedded = await startEmbeddedBroker({ identities: simulationIdentities(scenario) });
+    broker = embedded;
+    url = embedded.url;
+    options.onBroker?.(url);
+  }
   const clock = new VirtualClock(scenario.start);
   const inFlight = new InFlight({ timeoutMs: IN_FLIGHT_TIMEOUT_MS });
   let transportError: Error | null = null;
@@ -103,11 +123,18 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
 
     const wallStart = performance.now();
     let lastProgress = 0;
+    let lastYield = wallStart;
     const settle = async () => {
       await inFlight.whenIdle();
       if (transportError) throw new Error(`HAN transport failed: ${transportError.message}`);
       flush();
       const wall = performance.now();
+      if (wall - lastYield > YIELD_EVERY_MS) {
+        // The in-process bus runs on microtasks: let the event loop write output, draw the
+        // progress bar and take signals now and then (nothing is in flight, so nothing changes).
+        lastYield = wall;
+        await new Promise((r) => setImmediate(r));
+      }
       if (options.onProgress && wall - lastProgress > 200) {
         lastProgress = wall;
         options.onProgress((clock.now() - scenario.start) / (end - scenario.start));

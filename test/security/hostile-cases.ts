@@ -211,7 +211,7 @@ export function defineHostileCases(label: string, brokerKind: 'embedded' | 'mosq
         await rig.runTo(ATTACK_AT);
         // The GPF drops off the broker (a radio restart); meanwhile the PPMID's own account
         // publishes a £50 top-up retained, to be replayed at every later subscribe.
-        (gpf.client.stream as unknown as Socket).destroy();
+        ((gpf.client as unknown as { stream: Socket }).stream).destroy(); // an MQTT.js client here: the rig is on a broker
         await until('the GPF offline', () => !gpf.connected);
         await ppmid.client.publishAsync(topic, Buffer.from(topUpFrame(201, genuineUtrn(1, 50))), { qos: 0, retain: true });
         await until('the GPF reconnected', () => gpf.connected, 10_000);

@@ -17,6 +17,7 @@ import { VirtualClock } from '../../sim/clock/virtual-clock.ts';
 import { deviceAccount, identityRegistry, observerAccount, simulatedSecret } from '../../sim/han/identities.ts';
 import type { IdentityRegistry } from '../../sim/han/identities.ts';
 import { InFlight } from '../../sim/han/in-flight.ts';
+import type { HanBus } from '../../sim/han/in-process-broker.ts';
 import { startHome } from '../../sim/run/home.ts';
 import type { Home } from '../../sim/run/home.ts';
 import { simulationIdentities, simulationSecret } from '../../sim/run/identities.ts';
@@ -73,7 +74,7 @@ export interface HomeRig {
   close(): Promise<void>;
 }
 
-export async function startRig(url: string, premises: string): Promise<HomeRig> {
+export async function startRig(url: HanBus, premises: string): Promise<HomeRig> {
   const scenario = scenarioAt(premises);
   const clock = new VirtualClock(scenario.start);
   const inFlight = new InFlight({ timeoutMs: 10_000 });
