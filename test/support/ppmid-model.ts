@@ -8,7 +8,8 @@ import { getStateNodes } from 'xstate/graph';
 import type { StatePath } from 'xstate/graph';
 import { ppmidMachine } from '../../firmware/machines/ppmid.ts';
 import type { PpmidContext, PpmidEvent } from '../../firmware/machines/ppmid.ts';
-import { pollReads } from '../../firmware/machines/ppmid-logic.ts';
+import { HELD_READ, pollReads } from '../../firmware/machines/ppmid-logic.ts';
+import { HANLAB_MANUFACTURER_CODE, HELD_COMMANDS } from '../../firmware/machines/held-commands.ts';
 import { ZclGeneralCommand, ZclStatus } from '../../firmware/zcl/index.ts';
 import type { ZclFrame } from '../../firmware/zcl/index.ts';
 import { BASE, CS, FakeGpf, GPF, MIN, OTHER, PPMID } from './ppmid-fake-gpf.ts';
@@ -79,6 +80,14 @@ function readResponse(g: FakeGpf, clusterId: number, seq: number, ids: number[])
   return { type: 'HAN_FRAME', src: GPF, clusterId, frame: g.answer(clusterId, request)! };
 }
 
+function heldResponse(g: FakeGpf, seq: number): PpmidEvent {
+  const request: ZclFrame = {
+    header: { frameType: 'global', direction: 'toServer', disableDefaultResponse: false, sequence: seq, commandId: ZclGeneralCommand.readAttributes, manufacturerCode: HANLAB_MANUFACTURER_CODE },
+    command: { kind: 'readAttributes', attributeIds: [HELD_COMMANDS] },
+  };
+  return { type: 'HAN_FRAME', src: GPF, clusterId: 0x0705, frame: g.answer(0x0705, request)! };
+}
+
 function ack(seq: number, commandId: number, status: number): PpmidEvent {
   return {
     type: 'HAN_FRAME',
@@ -95,7 +104,8 @@ function ack(seq: number, commandId: number, status: number): PpmidEvent {
 export function eventsFor(s: Snap): PpmidEvent[] {
   const c: PpmidContext = s.context;
   const events: PpmidEvent[] = [];
-  const commandsIdle = active(s, ['emergencyCredit', 'idle']) && active(s, ['topUp', 'idle']);
+  // A top-up's outcome still shown counts as busy: any data set only with nothing of the customer's about.
+  const commandsIdle = active(s, ['emergencyCredit', 'idle']) && active(s, ['topUp', 'idle']) && c.pendingTopUp === null;
   if (active(s, ['poll', 'cycle', 'requesting'])) {
     const first = c.outstanding[0];
     if (first) {
@@ -110,6 +120,14 @@ export function eventsFor(s: Snap): PpmidEvent[] {
           const any = commandsIdle && (current === null || current === FRESH);
           if (any || id === FRESH || id === current || id === EFFECTS) events.push(readResponse(g, first.clusterId, first.seq, ids));
         });
+      } else if (first.clusterId === HELD_READ) {
+        // The GPF's HeldCommands: lists our top-up, lists nothing of ours, or is not served.
+        const p = c.pendingTopUp;
+        for (const held of [[p ? p.seq : 0], [], null]) {
+          const g = new FakeGpf(() => NOW);
+          g.held = held;
+          events.push(heldResponse(g, first.seq));
+        }
       } else {
         const g = GPFS[(c.data.summation ?? 1) - 1]!;
         events.push(readResponse(g, first.clusterId, first.seq, ids));
@@ -128,10 +146,10 @@ export function eventsFor(s: Snap): PpmidEvent[] {
   if (c.pendingEc && active(s, ['emergencyCredit', 'pending', 'sent'])) {
     events.push(ack(c.pendingEc.seq, 0x00, ZclStatus.SUCCESS), ack(c.pendingEc.seq, 0x00, ZclStatus.FAILURE));
   }
-  if (c.pendingTopUp && active(s, ['topUp', 'pending', 'sent'])) {
+  if (c.pendingTopUp && active(s, ['topUp', 'sent'])) {
     events.push(ack(c.pendingTopUp.seq, 0x04, ZclStatus.SUCCESS), ack(c.pendingTopUp.seq, 0x04, ZclStatus.NOT_AUTHORIZED));
   }
-  if (c.pendingTopUp && active(s, ['topUp', 'pending', 'awaitingEffect']) && c.data.summation === FRESH) {
+  if (c.pendingTopUp && c.pendingTopUp.status !== 'applied' && c.topUpRefused === null && !active(s, ['topUp', 'sent']) && c.data.summation === FRESH) {
     events.push(topUpResponse(c.pendingTopUp.seq, TopUpResult.rejectedDuplicate), topUpResponse(c.pendingTopUp.seq, TopUpResult.accepted));
   }
   for (const { node, type } of AFTER_EVENTS) {
@@ -139,7 +157,7 @@ export function eventsFor(s: Snap): PpmidEvent[] {
     // A poll times out here only when nothing was answered (partial polls: ppmid.test.ts).
     if (type.includes('responseTimeout.ppmid.poll') && c.answered.length > 0) continue;
     // The next poll starts only after this one has ended and any command has been answered.
-    if (type.includes('pollInterval') && (!active(s, ['poll', 'cycle', 'waiting']) || active(s, ['emergencyCredit', 'pending', 'sent']) || active(s, ['topUp', 'pending', 'sent']))) continue;
+    if (type.includes('pollInterval') && (!active(s, ['poll', 'cycle', 'waiting']) || active(s, ['emergencyCredit', 'pending', 'sent']) || active(s, ['topUp', 'sent']))) continue;
     events.push({ type } as unknown as PpmidEvent);
   }
   return events;
@@ -157,7 +175,8 @@ export function key(s: Snap): string {
     c.candidate?.ms ?? null,
     c.prepayKeyAtStart,
     c.pendingEc ? c.lastPrepayPoll > c.pendingEc.afterPoll : null,
-    c.pendingTopUp ? c.lastPrepayPoll > c.pendingTopUp.afterPoll : null,
+    c.pendingTopUp ? [c.lastPrepayPoll > c.pendingTopUp.afterPoll, c.pendingTopUp.status, c.pendingTopUp.held, c.pendingTopUp.goneAt >= 0 && c.lastPrepayPoll > c.pendingTopUp.goneAt] : null,
+    c.topUpRefused !== null,
     c.changeSeenHw !== null,
     c.clockSynced,
     c.timeSet,
