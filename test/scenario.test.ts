@@ -34,6 +34,7 @@ describe('built-in scenarios', () => {
       'matrix-legacy-legacy',
       'matrix-new-new',
       'top-up-during-outage',
+      'top-up-lost-ppmid-link',
     ]);
     expect(names).toContain(DEFAULT_SCENARIO);
     for (const name of names) expect(builtinScenario(name).name).toBe(name);
