@@ -82,6 +82,10 @@ export const STATES: Record<string, ScreenModel> = {
     { snapshotMs: Date.UTC(2000, 0, 1, 11, 0), receivedMs: NOW - 70 * MIN, sinceReceivedMs: 70 * MIN, gsmeSkewMs: Date.UTC(2000, 0, 1, 11, 0) - NOW + 70 * MIN },
     { credit: 1.2, lowCredit: true, debt: 0.01 },
   ),
+  // The GPF acknowledged a £10 top-up and holds it for the meter (the meter has not woken since).
+  'top-up-at-hub': screen({ snapshotMs: NOW - 40 * MIN }, {}, { topUp: { status: 'atHub', amount: 10, reason: '' } }),
+  // A £5 top-up keyed while the hub did not answer (PPMID–GPF link down): it never got there.
+  'top-up-failed': screen({ hanLost: true, snapshotMs: NOW - 50 * MIN }, {}, { lastContactMs: NOW - 45 * MIN, topUp: { status: 'failed', amount: 5, reason: 'no answer from the hub' } }),
 };
 
 const PROFILES = Object.keys(DISPLAY_PROFILES) as DisplayProfile[];
@@ -143,6 +147,8 @@ describe('what each state shows', () => {
       'gas-off-armed': 'fresh',
       'clock-problem-behind': 'clockProblem',
       'clock-problem-stale': 'stale',
+      'top-up-at-hub': 'late',
+      'top-up-failed': 'hanLost',
     });
   });
 
@@ -178,6 +184,18 @@ describe('what each state shows', () => {
     expect([none.lines[0], planScreen(none).time.main]).toEqual(['Balance not available', 'Balance not available']);
     expect(plan('top-up-refused')).toMatchObject({ balance: '£12.34', badges: [{ text: 'TOP-UP: CODE TOO OLD', tone: 'alert' }] });
     expect(STATES['top-up-refused']!.lines.at(-1)).toBe('Top-up refused: Code too old');
+    expect(plan('top-up-at-hub')).toMatchObject({ banners: [{ code: 'late' }], badges: [{ text: 'TOP-UP AT HUB', tone: 'info' }] });
+    expect(STATES['top-up-at-hub']!.lines.at(-1)).toBe('Top-up £10.00 at the hub — waiting for the meter');
+    expect(plan('top-up-failed')).toMatchObject({ banners: [{ code: 'hanLost' }], badges: [{ text: 'TOP-UP: NO HUB REPLY', tone: 'alert' }] });
+    expect(STATES['top-up-failed']!.lines.at(-1)).toBe('Top-up £5.00 failed: no answer from the hub');
+    const lifecycle = (status: 'sent' | 'atHub' | 'applied' | 'failed', reason = '') => planScreen({ ...STATES['fresh']!, topUp: { status, amount: 5, reason } }).badges.map((b) => b.text);
+    expect([lifecycle('sent'), lifecycle('atHub'), lifecycle('applied')]).toEqual([['TOP-UP SENT'], ['TOP-UP AT HUB'], ['TOP-UP APPLIED']]);
+    expect(['no answer from the hub', 'refused by the hub', 'no longer held by the hub, no answer from the meter', 'not confirmed by the meter'].map((r) => lifecycle('failed', r))).toEqual([
+      ['TOP-UP: NO HUB REPLY'],
+      ['TOP-UP: HUB REFUSED'],
+      ['TOP-UP: LOST AT HUB'],
+      ['TOP-UP: UNCONFIRMED'],
+    ]);
     const badge = (reason: string) => planScreen({ ...STATES['fresh']!, topUpRefused: reason }).badges.map((b) => b.text);
     expect(['Code already used', 'Code not for this meter', 'Code not valid', 'Code not accepted'].map(badge)).toEqual([
       ['TOP-UP: CODE USED'],

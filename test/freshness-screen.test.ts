@@ -139,7 +139,7 @@ describe('buildScreen', () => {
   it('no data; supply off; pending requests', () => {
     const s = screen({}, { credit: null, supply: 'off' }, { pending: { activateEc: true, topUpPounds: 10 } });
     expect(s.freshness).toBe('noData');
-    expect(s.lines).toEqual(['Balance not available', 'Gas supply is off — top up, then press the button on the meter', 'Emergency credit requested — waiting for the meter', 'Top-up £10.00 sent — waiting for the meter']);
+    expect(s.lines).toEqual(['Balance not available', 'Gas supply is off — top up, then press the button on the meter', 'Emergency credit requested — waiting for the meter', 'Top-up £10.00 sent — waiting for the hub']);
     expect(s.pending).toEqual(['activateEc', 'topUp']);
   });
 

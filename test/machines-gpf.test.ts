@@ -11,6 +11,7 @@ import type { AttributeReport, ZclFrame } from '../firmware/zcl/index.ts';
 import { EPOCH, GPF_EUI, GSME_EUI, PPMID_EUI, readRecord } from './machines-harness.ts';
 import { testUtrn } from './support/utrn.ts';
 import { encodeConsumerTopUpResponse, TopUpResult } from '../firmware/machines/gsme-topup.ts';
+import { HANLAB_MANUFACTURER_CODE, HELD_COMMANDS } from '../firmware/machines/held-commands.ts';
 
 const IHD_EUI = '00124B0000000004';
 const STRANGER_EUI = '00124B00000000EE';
@@ -252,6 +253,53 @@ describe('GPF commands for the sleepy GSME', () => {
     expect(g.command(0x04, encodeConsumerTopUp(2, testUtrn(GSME_EUI, 1, 1)))!.command).toMatchObject({ status: ZclStatus.SUCCESS });
     expect(g.command(0x04, encodeConsumerTopUp(2, testUtrn(GSME_EUI, 2, 1)))!.command).toMatchObject({ status: ZclStatus.FAILURE });
     expect(g.command(0x07, new Uint8Array())!.command).toMatchObject({ status: ZclStatus.UNSUP_CLUSTER_COMMAND });
+  });
+});
+
+describe('GPF HeldCommands (hanlab manufacturer-specific, held-commands.ts)', () => {
+  const heldRead = (g: ReturnType<typeof lone>, src: string, manufacturerCode = HANLAB_MANUFACTURER_CODE, clusterId = 0x0705) => {
+    const seq = 200 + g.sent.length;
+    g.frame(src, clusterId, {
+      header: { frameType: 'global', direction: 'toServer', disableDefaultResponse: false, sequence: seq, commandId: ZclGeneralCommand.readAttributes, manufacturerCode },
+      command: { kind: 'readAttributes', attributeIds: [HELD_COMMANDS, 0x0001] },
+    });
+    return g.sent.filter((x) => x.dst === src && x.frame.header.sequence === seq).at(-1)!.frame;
+  };
+
+  it("lists the reader's own commands held for the GSME (command id, the reader's sequence number) until the GSME answers each; the answer carries the manufacturer code", () => {
+    const g = lone();
+    const empty = heldRead(g, PPMID_EUI);
+    expect(empty.header).toMatchObject({ direction: 'toClient', manufacturerCode: 0xfff1, commandId: ZclGeneralCommand.readAttributesResponse });
+    expect(empty.command).toEqual({
+      kind: 'readAttributesResponse',
+      records: [
+        { attributeId: HELD_COMMANDS, status: 0, type: ZclDataType.octetString, value: new Uint8Array([]) },
+        { attributeId: 0x0001, status: ZclStatus.UNSUPPORTED_ATTRIBUTE },
+      ],
+    });
+    const top = g.command(0x04, encodeConsumerTopUp(2, testUtrn(GSME_EUI, 1, 10)))!;
+    const ec = g.command(0x00, encodeSelectEmergencyCredit(utcTimeFromUnixMs(EPOCH)!, 2))!;
+    const value = () => (heldRead(g, PPMID_EUI).command as { records: { value?: unknown }[] }).records[0]!.value;
+    expect(value()).toEqual(new Uint8Array([0x04, top.header.sequence, 0x00, ec.header.sequence]));
+    // Another joined device sees none of the PPMID's.
+    expect((heldRead(g, IHD_EUI).command as { records: { value?: unknown }[] }).records[0]!.value).toEqual(new Uint8Array([]));
+    // Forwarded at the GSME's wake: still held until the GSME answers.
+    g.report(0x0705, [credit(5)]);
+    g.complete();
+    expect(value()).toEqual(new Uint8Array([0x04, top.header.sequence, 0x00, ec.header.sequence]));
+    const fwdTop = g.sent.filter((x) => x.dst === GSME_EUI && x.frame.header.commandId === 0x04).at(-1)!;
+    const response = encodeConsumerTopUpResponse({ resultType: TopUpResult.accepted, topUpValue: 1_000_000, source: 2, creditRemaining: 1_500_000 });
+    g.frame(GSME_EUI, 0x0705, { header: { frameType: 'cluster', direction: 'toClient', disableDefaultResponse: true, sequence: fwdTop.frame.header.sequence, commandId: 0x03 }, command: { kind: 'other', payload: response } });
+    expect(value()).toEqual(new Uint8Array([0x00, ec.header.sequence]));
+  });
+
+  it('another manufacturer code, or hanlab’s on another cluster: UNSUPPORTED_ATTRIBUTE (never the mirror)', () => {
+    const g = lone();
+    g.report(0x0705, [credit(5)]);
+    g.complete();
+    for (const f of [heldRead(g, PPMID_EUI, 0x1234), heldRead(g, PPMID_EUI, HANLAB_MANUFACTURER_CODE, 0x0702)]) {
+      expect((f.command as { records: { status: number }[] }).records.map((r) => r.status)).toEqual([ZclStatus.UNSUPPORTED_ATTRIBUTE, ZclStatus.UNSUPPORTED_ATTRIBUTE]);
+    }
   });
 });
 

@@ -183,6 +183,20 @@ describe('non-volatile records', () => {
     expect([f.snapshotMs, f.clockOffsetMs, f.timeSet, f.clockSynced]).toEqual([EPOCH - 60_000, 42, true, true]);
   });
 
+  it('PPMID: the last top-up and its outcome round-trip; poll numbers start again; one caught before the GPF acknowledged it counts as unanswered', () => {
+    const h = new PoweredHome(['ppmid']);
+    const base = h.context<PpmidContext>('ppmid');
+    const top = { seq: 17, afterPoll: 40, amountPounds: 10, creditBefore: 500_000, debtBefore: 0, status: 'atHub' as const, reason: '', held: 1, goneAt: -1 };
+    const atHub = restorePpmid(ppmidRecord({ ...base, pendingTopUp: top }), PPMID_EUI).fields;
+    expect(atHub.pendingTopUp).toEqual({ ...top, afterPoll: 0, held: -1 });
+    const sent = restorePpmid(ppmidRecord({ ...base, pendingTopUp: { ...top, status: 'sent' } }), PPMID_EUI).fields;
+    expect(sent.pendingTopUp).toMatchObject({ status: 'failed', reason: 'no answer from the hub', held: -1 });
+    const refused = restorePpmid(ppmidRecord({ ...base, pendingTopUp: { ...top, status: 'failed', reason: 'Code too old' }, topUpRefused: 'Code too old' }), PPMID_EUI).fields;
+    expect([refused.pendingTopUp!.reason, refused.topUpRefused]).toEqual(['Code too old', 'Code too old']);
+    // A record from before the lifecycle (no top-up fields) still restores.
+    expect(restorePpmid(ppmidRecord(base).replace(',"pendingTopUp":null,"topUpRefused":null', ''), PPMID_EUI).notes[0]!.level).toBe('info');
+  });
+
   it('a damaged, foreign, old-format or wrongly typed record is a cold start with one warning, never a crash', () => {
     const good = gsmeRecord(new PoweredHome(['gsme']).context<GsmeContext>('gsme'));
     const bad: [string, unknown][] = [
@@ -334,6 +348,25 @@ describe('power cuts at random moments', () => {
     expect(first.lastUpdate!.ago).toBe(`${first.ageMinutes} min ago`);
     expect(first.ageMinutes).toBeGreaterThanOrEqual(20);
     expect(first.freshness).toBe('stale'); // 2T + g = 15 min: the restart did not make it look new
+  });
+
+  it('a PPMID restart keeps a top-up the hub holds "at the hub", and reads HeldCommands again', () => {
+    const h = new PoweredHome(['gpf', 'gsme', 'ppmid']);
+    h.advance(3 * 60_000);
+    h.kill('gsme'); // the meter cannot take it: the GPF holds it
+    h.actors.ppmid!.send({ type: 'BUTTON', action: 'topUp', utrn: issueUtrn(topUpKeyBytes(TOP_UP_KEY)!, euiBytes(GSME_EUI)!, 1, 1000) });
+    h.advance(2 * 60_000); // a poll end writes the record
+    expect(h.screens.at(-1)!.topUp).toMatchObject({ status: 'atHub', amount: 10 });
+    h.kill('ppmid');
+    h.advance(5 * 60_000);
+    const shown = h.screens.length;
+    h.start('ppmid');
+    expect(h.screens[shown]!.topUp).toMatchObject({ status: 'atHub', amount: 10 });
+    h.advance(3 * 60_000);
+    expect(h.screens.at(-1)!.topUp).toMatchObject({ status: 'atHub', amount: 10 });
+    h.start('gsme');
+    h.advance(40 * 60_000);
+    expect(h.screens.at(-1)!.topUp).toMatchObject({ status: 'applied', amount: 10 });
   });
 });
 

@@ -385,7 +385,7 @@ describe('ppmid customer commands', () => {
     expect(h.logs.some((l) => l.level === 'warn' && l.message === 'GPF refused EC' && l.data?.['status'] === ZclStatus.FAILURE)).toBe(true);
   });
 
-  it('top-up: ConsumerTopUp with the UTRN as 20 ASCII digits, pending until the credit rises', () => {
+  it('top-up: ConsumerTopUp with the UTRN as 20 ASCII digits; at the hub once acknowledged; a GPF without HeldCommands: applied when the credit rises', () => {
     const h = startPpmid({ setup: (g) => g.standard(BASE - 5 * MIN) });
     h.advance(2 * MIN + 30_000);
     const utrn = testUtrn('00124B0000000001', 3, 10);
@@ -393,16 +393,30 @@ describe('ppmid customer commands', () => {
     const cmd = h.gpf.commands.at(-1)!;
     expect(cmd.frame.header).toMatchObject({ frameType: 'cluster', direction: 'toServer', commandId: 0x04 });
     expect(cmd.frame.command).toEqual({ kind: 'other', payload: new Uint8Array([2, 20, ...Array.from(utrn, (c) => c.charCodeAt(0))]) });
+    expect(h.screens.some((x) => x.screen.lines.at(-1) === 'Top-up £10.00 sent — waiting for the hub')).toBe(true);
     expect(h.screen().pending).toEqual(['topUp']);
-    expect(h.screen().lines.at(-1)).toBe('Top-up £10.00 sent — waiting for the meter');
+    expect(h.screen().topUp).toEqual({ status: 'atHub', amount: 10, reason: '' });
+    expect(h.screen().lines.at(-1)).toBe('Top-up £10.00 at the hub — waiting for the meter');
+    // The next poll asks the GPF what it holds (manufacturer-specific HeldCommands): this one cannot say.
+    h.advance(MIN);
+    const held = h.sent.filter((x) => x.frame.header.manufacturerCode !== undefined);
+    expect(held.map((x) => [x.clusterId, x.frame.header.manufacturerCode, x.frame.command])).toEqual([[0x0705, 0xfff1, { kind: 'readAttributes', attributeIds: [0x0000] }]]);
     // Consumption alone never confirms it.
     h.gpf.setPrepay({ credit: 12.0 });
     h.advance(10 * MIN);
     expect(h.screen().pending).toEqual(['topUp']);
     h.gpf.setPrepay({ credit: 22.0 });
     h.advance(MIN);
-    expect(h.screen()).toMatchObject({ pending: [], credit: 22 });
+    expect(h.screen()).toMatchObject({ pending: [], credit: 22, topUp: { status: 'applied', amount: 10, reason: '' } });
+    expect(h.screen().lines.at(-1)).toBe('Top-up £10.00 applied by the meter');
+    expect(h.states.at(-1)!.state['topUp']).toEqual({ status: 'applied', amount: 10, reason: '' });
     expect(h.logs.some((l) => l.message === 'top-up confirmed by meter')).toBe(true);
+    // Shown for pendingTimeout, then gone; no more HeldCommands reads.
+    h.advance(66 * MIN);
+    expect(h.screen().topUp).toBeUndefined();
+    const reads = h.sent.filter((x) => x.frame.header.manufacturerCode !== undefined).length;
+    h.advance(5 * MIN);
+    expect(h.sent.filter((x) => x.frame.header.manufacturerCode !== undefined).length).toBe(reads);
   });
 
   it('top-up without a 20-digit code is not sent', () => {
@@ -432,14 +446,119 @@ describe('ppmid customer commands', () => {
       return [s.topUpRefused, s.lines.at(-1)];
     });
     expect(texts).toEqual([
-      ['Code already used', 'Top-up refused: Code already used'],
-      ['Code not for this meter', 'Top-up refused: Code not for this meter'],
-      ['Code not valid', 'Top-up refused: Code not valid'],
-      ['Code too old', 'Top-up refused: Code too old'],
+      ['Code already used', 'Top-up £10.00 refused by the meter: Code already used'],
+      ['Code not for this meter', 'Top-up £10.00 refused by the meter: Code not for this meter'],
+      ['Code not valid', 'Top-up £10.00 refused by the meter: Code not valid'],
+      ['Code too old', 'Top-up £10.00 refused by the meter: Code too old'],
     ]);
     expect(h.logs.filter((l) => l.message === 'top-up refused by meter')).toHaveLength(4);
+    expect(h.screen().topUp).toEqual({ status: 'failed', amount: 10, reason: 'Code too old' });
     // The notice goes after pendingTimeout.
     h.advance(66 * MIN);
     expect(h.screen().topUpRefused).toBeUndefined();
+    expect(h.screen().topUp).toBeUndefined();
+  });
+});
+
+describe('ppmid top-up lifecycle (docs/decisions.md "Top-up lifecycle")', () => {
+  const UTRN = testUtrn('00124B0000000001', 3, 5);
+  const topUpLine = (s: ScreenModel) => s.lines.find((l) => l.startsWith('Top-up'));
+  const region = (h: Harness) => (h.actor.getSnapshot().value as Record<string, unknown>)['topUp'];
+  /** The meter's answer to our top-up, forwarded by the GPF. */
+  const meterAnswer = (h: Harness, resultType: number) => {
+    const seq = h.gpf.commands.at(-1)!.frame.header.sequence;
+    const payload = encodeConsumerTopUpResponse({ resultType, topUpValue: 500_000, source: 2, creditRemaining: 0 });
+    h.actor.send({ type: 'HAN_FRAME', src: GPF, clusterId: 0x0705, frame: { header: { frameType: 'cluster', direction: 'toClient', disableDefaultResponse: true, sequence: seq, commandId: 0x03 }, command: { kind: 'other', payload } } });
+  };
+
+  it('no answer from the hub: sent, then failed with the reason; stays until the next code; back at the hub if the GPF lists it after all', () => {
+    const h = startPpmid({ setup: (g) => ((g.held = []), g.standard(BASE - 5 * MIN)) });
+    h.advance(30_000);
+    h.gpf.answering = false;
+    h.actor.send({ type: 'BUTTON', action: 'topUp', utrn: UTRN });
+    expect(topUpLine(h.screen())).toBe('Top-up £5.00 sent — waiting for the hub');
+    expect(h.screen().pending).toEqual(['topUp']);
+    h.advance(4_000);
+    expect(region(h)).toBe('sent');
+    h.advance(1_000);
+    expect(region(h)).toBe('idle');
+    expect(h.screen()).toMatchObject({ pending: [], topUp: { status: 'failed', amount: 5, reason: 'no answer from the hub' } });
+    expect(topUpLine(h.screen())).toBe('Top-up £5.00 failed: no answer from the hub');
+    expect(h.logs.some((l) => l.level === 'warn' && l.message === 'top-up failed' && l.data?.['reason'] === 'no answer from the hub')).toBe(true);
+    // HAN lost for hours: the failure stays on screen (no timer drops it).
+    h.advance(3 * 60 * MIN);
+    expect(h.screen().freshness).toBe('hanLost');
+    expect(topUpLine(h.screen())).toBe('Top-up £5.00 failed: no answer from the hub');
+    // The link returns; the GPF lists nothing of ours: still failed.
+    h.gpf.answering = true;
+    h.advance(2 * MIN);
+    expect(topUpLine(h.screen())).toBe('Top-up £5.00 failed: no answer from the hub');
+    // Had only its acknowledgement been lost, the GPF's HeldCommands brings it back.
+    h.gpf.held = [h.gpf.commands.at(-1)!.frame.header.sequence];
+    h.advance(MIN);
+    expect(region(h)).toBe('atHub');
+    expect(topUpLine(h.screen())).toBe('Top-up £5.00 at the hub — waiting for the meter');
+    // A new code replaces a failed one, not one at the hub.
+    h.actor.send({ type: 'BUTTON', action: 'topUp', utrn: testUtrn('00124B0000000001', 4, 5) });
+    expect(h.logs.at(-1)).toMatchObject({ level: 'warn', message: 'top-up already pending' });
+  });
+
+  it('refused by the hub (queue full): failed with the reason', () => {
+    const h = startPpmid({ setup: (g) => (g.standard(BASE - 5 * MIN), (g.commandStatus = ZclStatus.FAILURE)) });
+    h.advance(30_000);
+    h.actor.send({ type: 'BUTTON', action: 'topUp', utrn: UTRN });
+    expect(h.screen()).toMatchObject({ pending: [], topUp: { status: 'failed', amount: 5, reason: 'refused by the hub' } });
+    expect(topUpLine(h.screen())).toBe('Top-up £5.00 failed: refused by the hub');
+  });
+
+  it('held at the hub for hours (GSME unreachable): "at the hub" for as long as the GPF lists it, then applied by the meter', () => {
+    const h = startPpmid({ setup: (g) => g.standard(BASE - 5 * MIN) });
+    h.advance(30_000);
+    h.actor.send({ type: 'BUTTON', action: 'topUp', utrn: UTRN });
+    h.gpf.held = [h.gpf.commands.at(-1)!.frame.header.sequence];
+    for (const t of [30, 65, 66, 85, 150, 240]) {
+      h.advance(t * MIN - (h.clock.now() - 30_000));
+      expect(topUpLine(h.screen()), `${t} min`).toBe('Top-up £5.00 at the hub — waiting for the meter');
+      expect(h.states.at(-1)!.state['topUp'], `${t} min`).toEqual({ status: 'atHub', amount: 5, reason: '' });
+    }
+    meterAnswer(h, TopUpResult.accepted);
+    h.gpf.held = [];
+    expect(h.screen()).toMatchObject({ pending: [], topUp: { status: 'applied', amount: 5 } });
+    h.advance(MIN);
+    expect(topUpLine(h.screen())).toBe('Top-up £5.00 applied by the meter');
+  });
+
+  it('gone from the hub without a word from the meter: applied if the balance shows it, else failed with the reason', () => {
+    for (const rises of [true, false]) {
+      const h = startPpmid({ setup: (g) => g.standard(BASE - 5 * MIN) });
+      h.advance(30_000);
+      h.actor.send({ type: 'BUTTON', action: 'topUp', utrn: UTRN });
+      h.gpf.held = [h.gpf.commands.at(-1)!.frame.header.sequence];
+      h.advance(40 * MIN);
+      h.gpf.held = [];
+      if (rises) h.gpf.setPrepay({ credit: 17.2 });
+      h.advance(MIN);
+      if (rises) {
+        expect(h.screen().topUp).toEqual({ status: 'applied', amount: 5, reason: '' });
+        continue;
+      }
+      // One poll's word is not enough: a Prepayment read from a later poll decides.
+      expect(region(h)).toBe('atHub');
+      h.advance(MIN);
+      expect(h.screen().topUp).toEqual({ status: 'failed', amount: 5, reason: 'no longer held by the hub, no answer from the meter' });
+      expect(topUpLine(h.screen())).toBe('Top-up £5.00 failed: no longer held by the hub, no answer from the meter');
+    }
+  });
+
+  it('a GPF that cannot say what it holds: after pendingTimeout without an answer or effect, failed "not confirmed", never silently dropped', () => {
+    const h = startPpmid({ setup: (g) => g.standard(BASE - 5 * MIN) });
+    h.advance(30_000);
+    h.actor.send({ type: 'BUTTON', action: 'topUp', utrn: UTRN });
+    h.advance(64 * MIN);
+    expect(h.screen().topUp?.status).toBe('atHub');
+    h.advance(2 * MIN);
+    expect(h.screen().topUp).toEqual({ status: 'failed', amount: 5, reason: 'not confirmed by the meter' });
+    h.advance(24 * 60 * MIN);
+    expect(topUpLine(h.screen())).toBe('Top-up £5.00 failed: not confirmed by the meter');
   });
 });

@@ -38,6 +38,7 @@ describe('built-in scenarios', () => {
       'meter-clock-day-off',
       'meter-clock-year-2000',
       'top-up-during-outage',
+      'top-up-lost-ppmid-link',
       'uk-clocks-back',
       'uk-clocks-forward',
       'uk-summer-time',

@@ -17,6 +17,19 @@ export type WarningCode =
 export type PendingAction = 'activateEc' | 'topUp';
 
 /**
+ * The last top-up keyed in, where it is (docs/decisions.md "Top-up lifecycle"): sent (to the hub,
+ * not yet acknowledged), atHub (the hub holds it for the meter), applied (the meter shows it),
+ * failed (`reason`: no answer from the hub, refused by the hub or the meter, no longer held).
+ */
+export interface TopUpShown {
+  status: 'sent' | 'atHub' | 'applied' | 'failed';
+  /** £, from the code. */
+  amount: number;
+  /** Why it failed ('' otherwise). */
+  reason: string;
+}
+
+/**
  * What a PPMID shows: JSON-serialisable, the one thing the simulator's metric, the PNG renderer
  * and the HIL harness read (published retained on `hanlab/{premises}/{device}/screen`).
  */
@@ -43,6 +56,8 @@ export interface ScreenModel {
   freshness: Freshness;
   warnings: { code: WarningCode; text: string }[];
   pending: PendingAction[];
+  /** The last top-up and where it is, while the PPMID shows it; absent otherwise. */
+  topUp?: TopUpShown;
   /** Why the meter refused the last top-up code ('Code already used' …), while the PPMID shows it; absent otherwise. */
   topUpRefused?: string;
   /**
@@ -76,7 +91,10 @@ export interface ScreenInput {
   nowMs?: number;
   /** When the GPF last answered (display clock), for the HAN-lost text; null if never. */
   lastContactMs: number | null;
+  /** `topUpPounds`: a top-up sent, for callers without `topUp` (which takes precedence). */
   pending: { activateEc: boolean; topUpPounds: number | null };
+  /** The last top-up and where it is; null or absent when none is shown. */
+  topUp?: TopUpShown | null;
   /** The meter's refusal of the last top-up code, shown until the next one (or a while). */
   topUpRefused?: string | null;
 }
@@ -101,6 +119,15 @@ export const NO_BALANCE = 'Balance not available';
 /** The last answer's time in UK civil time, with its day when not today (given the display's now). */
 export function hanLostText(lastContactMs: number | null, nowMs: number | null = null): string {
   return lastContactMs === null ? 'No connection to the meter' : `No connection to the meter since ${formatWhen(lastContactMs, nowMs)} — balance may be out of date`;
+}
+
+/** The line for a top-up: where it is, in the customer's words (`byMeter`: the meter refused it). */
+export function topUpText(t: TopUpShown, byMeter?: boolean): string {
+  const amount = 'Top-up ' + formatPounds(t.amount);
+  if (t.status === 'sent') return amount + ' sent — waiting for the hub';
+  if (t.status === 'atHub') return amount + ' at the hub — waiting for the meter';
+  if (t.status === 'applied') return amount + ' applied by the meter';
+  return amount + (byMeter ? ' refused by the meter: ' : ' failed: ') + t.reason;
 }
 
 /** The time line; `when` is the shown time as read ("10:00", "Tue 10:00"), `ago` its age text or null. */
@@ -180,12 +207,13 @@ export function buildScreen(input: ScreenInput): ScreenModel {
     pending.push('activateEc');
     lines.push('Emergency credit requested — waiting for the meter');
   }
-  if (p.topUpPounds !== null) {
-    pending.push('topUp');
-    lines.push('Top-up ' + formatPounds(p.topUpPounds) + ' sent — waiting for the meter');
+  const topUp: TopUpShown | null = input.topUp ? input.topUp : p.topUpPounds === null ? null : { status: 'sent', amount: p.topUpPounds, reason: '' };
+  if (topUp !== null) {
+    if (topUp.status === 'sent' || topUp.status === 'atHub') pending.push('topUp');
   }
   const refused = input.topUpRefused;
-  if (typeof refused === 'string') lines.push('Top-up refused: ' + refused);
+  if (topUp !== null) lines.push(topUpText(topUp, typeof refused === 'string'));
+  if (typeof refused === 'string' && topUp === null) lines.push('Top-up refused: ' + refused);
 
   return {
     credit: v.credit,
@@ -198,6 +226,7 @@ export function buildScreen(input: ScreenInput): ScreenModel {
     freshness: a.freshness,
     warnings,
     pending,
+    ...(topUp !== null ? { topUp: { status: topUp.status, amount: topUp.amount, reason: topUp.reason } } : {}),
     ...(typeof refused === 'string' ? { topUpRefused: refused } : {}),
     lines,
   };

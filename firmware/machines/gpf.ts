@@ -10,6 +10,7 @@ import {
   Time,
   TimeStatusBit,
   UTC_TIME_INVALID,
+  ZclDataType,
   ZclStatus,
   priceDecimalPlaces,
   utcTimeFromUnixMs,
@@ -26,6 +27,7 @@ import { isQueuedPrepaymentCommand } from './prepayment-commands.ts';
 import { deviceLogOf, expectsResponse, isJoined, isJoinedPpmid, isTopUpCommand, isTopUpResponseFromGsme } from './gpf-device-log.ts';
 import type { DeviceLog } from './gpf-device-log.ts';
 import { prngSeed } from './prng.ts';
+import { HANLAB_MANUFACTURER_CODE, HELD_COMMANDS, heldCommandsValue } from './held-commands.ts';
 import { persistGpf, restoreGpf } from './gpf-persist.ts';
 import type { PersistEmitted } from './persist-record.ts';
 
@@ -215,6 +217,20 @@ function log(level: LogEmitted['level'], message: string, data?: Record<string, 
   return data === undefined ? { type: 'log', level, message } : { type: 'log', level, message, data };
 }
 
+/**
+ * A manufacturer-specific read: hanlab's HeldCommands on the Prepayment cluster (held-commands.ts),
+ * the reader's own commands waiting for the GSME; any other attribute, or another manufacturer's,
+ * UNSUPPORTED_ATTRIBUTE.
+ */
+function manufacturerRecords(context: GpfContext, event: HanFrameEvent, attributeIds: readonly number[]): ReadAttributeRecord[] {
+  const ours = event.frame.header.manufacturerCode === HANLAB_MANUFACTURER_CODE && event.clusterId === ClusterId.prepayment;
+  return attributeIds.map((attributeId): ReadAttributeRecord =>
+    ours && attributeId === HELD_COMMANDS
+      ? { attributeId, status: 0, type: ZclDataType.octetString, value: heldCommandsValue(context.pending, event.src) }
+      : { attributeId, status: ZclStatus.UNSUPPORTED_ATTRIBUTE },
+  );
+}
+
 function timeRecords(context: GpfContext, attributeIds: readonly number[]): ReadAttributeRecord[] {
   return attributeIds.map((attributeId): ReadAttributeRecord => {
     if (attributeId === Time.Time.id) return { attributeId, status: 0, type: Time.Time.type, value: utcTimeFromUnixMs(context.clock.now()) ?? UTC_TIME_INVALID };
@@ -282,8 +298,17 @@ export const gpfSetup = setup({
     answerRead: assign(({ context, event }) => {
       if (event.type !== 'HAN_FRAME' || event.frame.command.kind !== 'readAttributes') return {};
       const ids = event.frame.command.attributeIds;
-      const records = event.clusterId === ClusterId.time ? timeRecords(context, ids) : readFromMirror(context.mirror, event.clusterId, ids, context.config.unpopulatedSnapshotTime);
-      const reply: HanSendEmitted = { type: 'han.send', dst: event.src, clusterId: event.clusterId, frame: readAttributesResponseFrame(event.frame.header.sequence, records) };
+      const manufacturer = event.frame.header.manufacturerCode;
+      const records =
+        manufacturer !== undefined
+          ? manufacturerRecords(context, event, ids)
+          : event.clusterId === ClusterId.time
+            ? timeRecords(context, ids)
+            : readFromMirror(context.mirror, event.clusterId, ids, context.config.unpopulatedSnapshotTime);
+      const frame = readAttributesResponseFrame(event.frame.header.sequence, records);
+      // The answer to a manufacturer-specific request carries the same manufacturer code (ZCL 2.4.1.1).
+      if (manufacturer !== undefined) frame.header.manufacturerCode = manufacturer;
+      const reply: HanSendEmitted = { type: 'han.send', dst: event.src, clusterId: event.clusterId, frame };
       return { outbox: [...context.outbox, reply] };
     }),
     queueCommand: assign(({ context, event }) => {

@@ -31,6 +31,8 @@ import { CONSUMER_TOP_UP_RESPONSE, decodeConsumerTopUpResponse, isTopUpAccepted,
 import { normaliseUtrn, utrnDigitsToBytes, utrnFieldsOf } from '../codec/utrn.ts';
 import type { OriginatingDevice } from './prepayment-commands.ts';
 import { resolvePpmidConfig } from './ppmid-config.ts';
+import { TOP_UP_GONE, TOP_UP_UNCONFIRMED } from '../display/top-up-reasons.ts';
+import { HANLAB_MANUFACTURER_CODE, HELD_COMMANDS, holdsCommand } from './held-commands.ts';
 import { restorePpmid } from './ppmid-persist.ts';
 import type { PersistEmitted } from './persist-record.ts';
 import type { PpmidConfig, PpmidFirmware, PpmidInput } from './ppmid-config.ts';
@@ -68,6 +70,12 @@ const SUPPLY_OFF: typeof SupplyStatus.off = 0;
 const SUPPLY_ARMED: typeof SupplyStatus.armed = 1;
 const SUPPLY_ON: typeof SupplyStatus.on = 2;
 const FROM_PPMID: typeof OriginatingDevice.ihdOrPpmid = 2;
+/**
+ * The poll's read of the GPF's HeldCommands (held-commands.ts): a manufacturer-specific read on
+ * the Prepayment cluster, told apart from the Prepayment read in `outstanding` by the bit above
+ * the 16-bit cluster id (`& 0xffff` is the cluster it goes to).
+ */
+export const HELD_READ = 0x10705;
 
 export interface ScreenEmitted {
   type: 'screen';
@@ -98,6 +106,13 @@ export interface PendingEc {
   afterPoll: number;
 }
 
+/**
+ * Where a top-up is (docs/decisions.md "Top-up lifecycle"): sent (waiting for the GPF's Default
+ * Response), atHub (the GPF acknowledged it and holds it for the GSME), applied (the meter's
+ * ConsumerTopUpResponse, or its effect on the balance, shows it), failed (`reason` says why).
+ */
+export type TopUpStatus = 'sent' | 'atHub' | 'applied' | 'failed';
+
 export interface PendingTopUp {
   seq: number;
   afterPoll: number;
@@ -105,7 +120,19 @@ export interface PendingTopUp {
   /** CreditRemaining and AccumulatedDebt (raw) when the button was pressed. */
   creditBefore: number | null;
   debtBefore: number | null;
+  status: TopUpStatus;
+  /** Why it failed, as the screen says it ('' unless failed). */
+  reason: string;
+  /**
+   * What the GPF's HeldCommands last said of it: 1 held, 0 not held, -1 not read yet, -2 the GPF
+   * does not serve HeldCommands (it answered UNSUPPORTED_ATTRIBUTE or refused the read).
+   */
+  held: number;
+  /** The poll whose HeldCommands first no longer listed it (-1: none). */
+  goneAt: number;
 }
+
+
 
 export type PollResult = 'none' | 'ok' | 'partial' | 'failed';
 
@@ -157,6 +184,10 @@ export interface PpmidContext {
   changeSeenHw: number | null;
   firstSeenHw: number | null;
   pendingEc: PendingEc | null;
+  /**
+   * The last top-up code keyed in, from sending until its outcome is cleared (an applied one or the
+   * meter's refusal after pendingTimeout; any other failure only by the next code): null when none.
+   */
   pendingTopUp: PendingTopUp | null;
   /** The meter's refusal of the last top-up code, as the screen says it; null when none is shown. */
   topUpRefused: string | null;
@@ -259,6 +290,7 @@ export function pollReads(context: PpmidContext): [number, number[]][] {
     [TIME, [TIME_ATTR, TIME_STATUS]],
   ];
   if (context.data.currency === null || context.data.trailingDigit === null) reads.push([PRICE, [CURRENCY, TRAILING_DIGIT]]);
+  if (topUpWatched(context)) reads.push([HELD_READ, [HELD_COMMANDS]]);
   return reads;
 }
 
@@ -271,7 +303,9 @@ export function startPoll(context: PpmidContext): Partial<PpmidContext> {
     const clusterId = reads[i]![0];
     seq = nextSeq(seq);
     outstanding.push({ seq, clusterId });
-    out.push(send(context, clusterId, readAttributesFrame(seq, reads[i]![1])));
+    const frame = readAttributesFrame(seq, reads[i]![1]);
+    if (clusterId === HELD_READ) frame.header.manufacturerCode = HANLAB_MANUFACTURER_CODE;
+    out.push(send(context, clusterId & 0xffff, frame));
   }
   return { seq, pollIndex: context.pollIndex + 1, outstanding, answered: [], prepayKeyAtStart: prepayKey(context.data), outbox: queued(context, out) };
 }
@@ -282,7 +316,7 @@ export function matchPollResponse(context: PpmidContext, event: HanFrameEvent): 
   const kind = f.command.kind;
   if (event.src !== context.gpf || (kind !== 'readAttributesResponse' && kind !== 'defaultResponse') || f.header.direction !== 'toClient') return undefined;
   const o = context.outstanding;
-  for (let i = 0; i < o.length; i++) if (o[i]!.seq === f.header.sequence && o[i]!.clusterId === event.clusterId) return o[i];
+  for (let i = 0; i < o.length; i++) if (o[i]!.seq === f.header.sequence && (o[i]!.clusterId & 0xffff) === event.clusterId) return o[i];
   return undefined;
 }
 
@@ -314,6 +348,10 @@ export function applyPollResponse(context: PpmidContext, event: HanFrameEvent, h
     lastContactHw: hw,
   };
   const command = event.frame.command;
+  if (id === HELD_READ) {
+    out.pendingTopUp = heldSeen(context, command.kind === 'readAttributesResponse' ? command.records : []);
+    return out;
+  }
   if (command.kind !== 'readAttributesResponse') {
     out.outbox = queued(context, [log('warn', 'GPF refused a read', { clusterId: id, status: command.kind === 'defaultResponse' ? command.status : FAILURE })]);
     return out;
@@ -360,6 +398,21 @@ function applyTime(context: PpmidContext, records: ReadAttributeRecord[], hw: nu
     out.clockSynced = trusted;
   }
   out.outbox = queued(context, logs);
+}
+
+/**
+ * The pending top-up after the GPF's answer to the HeldCommands read: held or not (`goneAt` the
+ * first poll it was missing), or -2 when the answer has no HeldCommands value (a GPF without it).
+ */
+function heldSeen(context: PpmidContext, records: ReadAttributeRecord[]): PendingTopUp | null {
+  const p = context.pendingTopUp;
+  if (p === null) return null;
+  let held = -2;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    if (r.attributeId === HELD_COMMANDS && r.status === SUCCESS && 'value' in r && r.value instanceof Uint8Array) held = holdsCommand(r.value, TOP_UP, p.seq) ? 1 : 0;
+  }
+  return merge(p, { held, goneAt: held === 0 ? (p.goneAt < 0 ? context.pollIndex : p.goneAt) : -1 });
 }
 
 function prepayKey(d: PpmidData): string {
@@ -551,7 +604,8 @@ export function composeScreen(context: PpmidContext): ScreenModel {
     assessment: assess(context, values),
     nowMs: context.evalHw + context.clockOffsetMs,
     lastContactMs: displayAt(context, context.lastContactHw),
-    pending: { activateEc: context.pendingEc !== null, topUpPounds: topUp === null ? null : topUp.amountPounds },
+    pending: { activateEc: context.pendingEc !== null, topUpPounds: null },
+    topUp: topUp === null ? null : { status: topUp.status, amount: topUp.amountPounds, reason: topUp.reason },
     topUpRefused: context.topUpRefused,
   });
 }
@@ -569,6 +623,7 @@ export function ppmidSummary(context: PpmidContext, screen: ScreenModel): Record
     clockSynced: context.timeSet && context.clockSynced,
     staleDetection: context.config.staleDetection,
     pending: screen.pending,
+    topUp: screen.topUp === undefined ? null : screen.topUp,
   };
 }
 
@@ -620,8 +675,61 @@ export function sendTopUp(context: PpmidContext, digits: string, hw: number): Pa
   const bytes = utrnDigitsToBytes(digits);
   const amountPounds = bytes === null ? 0 : utrnFieldsOf(bytes).pence / 100;
   const c = command(context, hw, TOP_UP, encodeConsumerTopUp(FROM_PPMID, digits), 'top-up sent', { amountPounds });
-  c.pendingTopUp = { seq: c.seq!, afterPoll: context.pollIndex, amountPounds, creditBefore: context.data.credit, debtBefore: context.data.debt };
+  c.pendingTopUp = { seq: c.seq!, afterPoll: context.pollIndex, amountPounds, creditBefore: context.data.credit, debtBefore: context.data.debt, status: 'sent', reason: '', held: -1, goneAt: -1 };
   c.topUpRefused = null;
+  return c;
+}
+
+/** The pending top-up with `status` (and `reason`), or nothing to change when there is none. */
+export function topUpTo(context: PpmidContext, status: TopUpStatus, reason: string): Partial<PpmidContext> {
+  const p = context.pendingTopUp;
+  return p === null ? {} : { pendingTopUp: merge(p, { status, reason }) };
+}
+
+/** On its way or at the hub: another code waits until it is settled. */
+export function topUpInFlight(context: PpmidContext): boolean {
+  const p = context.pendingTopUp;
+  return p !== null && (p.status === 'sent' || p.status === 'atHub');
+}
+
+/**
+ * The poll reads HeldCommands while the hub may hold the top-up: on its way, at the hub, or failed
+ * for a reason of the hub's (it may yet turn up there: its acknowledgement lost, not the command).
+ */
+export function topUpWatched(context: PpmidContext): boolean {
+  const p = context.pendingTopUp;
+  return p !== null && p.status !== 'applied' && context.topUpRefused === null;
+}
+
+/**
+ * Back to "at the hub": a top-up restored from storage still on its way or at the hub, or a failed
+ * one the GPF's HeldCommands lists after all.
+ */
+export function topUpAtHubNow(context: PpmidContext): boolean {
+  const p = context.pendingTopUp;
+  return p !== null && (topUpInFlight(context) || (p.status === 'failed' && context.topUpRefused === null && p.held === 1));
+}
+
+/**
+ * At the hub, settled by a poll: no longer held and a Prepayment read from a later poll (or this
+ * one, if it already shows the effect); without HeldCommands, the effect alone.
+ */
+export function topUpSettled(context: PpmidContext): boolean {
+  const p = context.pendingTopUp;
+  if (p === null || p.held === 1) return false;
+  return topUpEffectSeen(context) || (p.held === 0 && context.lastPrepayPoll > p.goneAt);
+}
+
+/**
+ * How a top-up no longer at the hub ended, when the meter's answer never reached us: applied when
+ * the balance shows it, else failed (no longer held, or never confirmed by a GPF that cannot say).
+ */
+export function settleTopUp(context: PpmidContext): Partial<PpmidContext> {
+  const p = context.pendingTopUp;
+  if (p === null) return {};
+  const c = topUpEffectSeen(context) ? topUpTo(context, 'applied', '') : topUpTo(context, 'failed', p.held === 0 ? TOP_UP_GONE : TOP_UP_UNCONFIRMED);
+  const s = c.pendingTopUp!.status;
+  c.outbox = queued(context, [log(s === 'applied' ? 'info' : 'warn', s === 'applied' ? 'top-up confirmed by meter' : 'top-up failed', { reason: c.pendingTopUp!.reason })]);
   return c;
 }
 
@@ -630,7 +738,7 @@ export function topUpResponseResult(context: PpmidContext, event: HanFrameEvent)
   const p = context.pendingTopUp;
   const h = event.frame.header;
   const c = event.frame.command;
-  if (p === null || event.src !== context.gpf || event.clusterId !== PREPAYMENT || h.frameType !== 'cluster' || h.direction !== 'toClient') return null;
+  if (p === null || p.status === 'applied' || event.src !== context.gpf || event.clusterId !== PREPAYMENT || h.frameType !== 'cluster' || h.direction !== 'toClient') return null;
   if (h.commandId !== CONSUMER_TOP_UP_RESPONSE || h.sequence !== p.seq || c.kind !== 'other') return null;
   const r = decodeConsumerTopUpResponse(c.payload);
   return r === null ? null : r.resultType;
@@ -671,7 +779,7 @@ export function ecEffectSeen(context: PpmidContext): boolean {
 /** A Prepayment read from a poll started after the button shows more credit or less debt. */
 export function topUpEffectSeen(context: PpmidContext): boolean {
   const p = context.pendingTopUp;
-  if (p === null || context.lastPrepayPoll <= p.afterPoll) return false;
+  if (p === null || p.status !== 'atHub' || context.lastPrepayPoll <= p.afterPoll) return false;
   const credit = context.data.credit;
   const debt = context.data.debt;
   return (credit !== null && p.creditBefore !== null && credit > p.creditBefore) || (debt !== null && p.debtBefore !== null && debt < p.debtBefore);

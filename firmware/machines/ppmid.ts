@@ -21,13 +21,18 @@ import {
   sendSelectEmergencyCredit,
   refusalText,
   sendTopUp,
+  settleTopUp,
   startPoll,
   topUpAcceptedByMeter,
+  topUpAtHubNow,
   topUpCode,
-  topUpEffectSeen,
+  topUpInFlight,
   topUpRefusedByMeter,
   topUpResponseResult,
+  topUpSettled,
+  topUpTo,
 } from './ppmid-logic.ts';
+import { TOP_UP_HUB_REFUSED, TOP_UP_NO_ANSWER } from '../display/top-up-reasons.ts';
 import { persistReading } from './ppmid-persist.ts';
 import type { PpmidContext, PpmidEmitted } from './ppmid-logic.ts';
 
@@ -103,6 +108,14 @@ const note = (level: LogEmitted['level'], message: string, data?: (a: Args) => R
 
 const afterMs = (a: Args) => ({ afterMs: a.context.config.pendingTimeoutMs });
 
+/** Action: the pending top-up failed for `reason` (a warning log says so). */
+const failTopUp = (reason: string) =>
+  assign<PpmidContext, PpmidEvent, undefined, PpmidEvent, never>((a) => {
+    const r = topUpTo(a.context, 'failed', reason);
+    r.outbox = queued(a.context, [log('warn', 'top-up failed', { reason, status: ack(a, 'pendingTopUp') })]);
+    return r;
+  });
+
 /**
  * The PPMID (prepayment meter interface device): polls the GPF, shows the balance with the time
  * of the reading and how fresh it is, and sends the customer's EC activation and top-up.
@@ -112,8 +125,13 @@ const afterMs = (a: Args) => ({ afterMs: a.context.config.pendingTimeoutMs });
  *   answer or responseTimeout (`waiting`); the end raises `ppmid.pollDone` then `ppmid.refresh`.
  * - `link`: connecting → up ⇄ lost (hanLostAfter consecutive polls with no answer).
  * - `display`: one state per freshness, moved on every refresh (the screen says the same).
- * - `emergencyCredit`, `topUp`: idle → pending.sent → pending.awaitingEffect → idle, when a later
- *   read shows the effect, the GPF refuses the command, or pendingTimeout passes.
+ * - `emergencyCredit`: idle → pending.sent → pending.awaitingEffect → idle, when a later read
+ *   shows the effect, the GPF refuses the command, or pendingTimeout passes.
+ * - `topUp` (docs/decisions.md "Top-up lifecycle"): idle → sent → atHub (the GPF acknowledged it)
+ *   → idle with the outcome in context (applied, or failed with its reason): the meter's answer,
+ *   or a poll that finds it no longer held by the GPF (HeldCommands) settles it; no timer drops
+ *   it while the GPF holds it. A failure stays shown until the next code (or the GPF lists it
+ *   after all: back to atHub); an applied top-up or the meter's refusal for pendingTimeout.
  * Output only through `emit`, one entry of `context.outbox` per `machine.flush` (han-events.ts).
  *
  * `ppmidSetup` holds the named actions, guards and delays (XState's `setup`) apart from the state
@@ -155,24 +173,34 @@ export const ppmidSetup = setup({
       return typeof code === 'string' ? sendTopUp(a.context, code, a.context.clock.now()) : {};
     }),
     // Only after isTopUp: the event is a top-up button.
-    logTopUpInvalid: note('warn', 'top-up not sent', (a) => {
+    logTopUpNotSent: assign((a) => {
+      if (topUpInFlight(a.context)) return { outbox: queued(a.context, [log('warn', 'top-up already pending')]) };
       const code = topUpCode((a.event as ButtonEvent).utrn);
-      return { reason: typeof code === 'string' ? 'unknown' : code.reason };
+      return { outbox: queued(a.context, [log('warn', 'top-up not sent', { reason: typeof code === 'string' ? 'unknown' : code.reason })]) };
     }),
-    /** The meter refused the code: the screen says why, the pending mark goes. */
+    /** The meter refused the code: the screen says why. */
     refuseTopUpByMeter: assign((a) => {
       const result = topUpResponseResult(a.context, frameEvent(a));
       const text = refusalText(result);
-      return { pendingTopUp: null, topUpRefused: text, outbox: queued(a.context, [log('warn', 'top-up refused by meter', { result, reason: text })]) };
+      const r = topUpTo(a.context, 'failed', text);
+      r.topUpRefused = text;
+      r.outbox = queued(a.context, [log('warn', 'top-up refused by meter', { result, reason: text })]);
+      return r;
     }),
-    logTopUpAcceptedByMeter: note('info', 'top-up accepted by meter'),
-    clearTopUpRefused: assign(() => ({ topUpRefused: null })),
-    logTopUpAccepted: note('info', 'top-up accepted by GPF'),
-    logTopUpNoAck: note('info', 'top-up: no GPF answer'),
-    rejectTopUp: note('warn', 'GPF refused top-up', (a) => ({ status: ack(a, 'pendingTopUp') }), 'pendingTopUp'),
-    confirmTopUp: note('info', 'top-up confirmed by meter', undefined, 'pendingTopUp'),
-    expireTopUp: note('warn', 'top-up: no effect seen, dropped', afterMs, 'pendingTopUp'),
-    logTopUpAlreadyPending: note('warn', 'top-up already pending'),
+    applyTopUp: assign((a) => {
+      const r = topUpTo(a.context, 'applied', '');
+      r.outbox = queued(a.context, [log('info', 'top-up accepted by meter')]);
+      return r;
+    }),
+    topUpAtHub: assign((a) => {
+      const r = topUpTo(a.context, 'atHub', '');
+      r.outbox = queued(a.context, [log('info', 'top-up at the hub')]);
+      return r;
+    }),
+    failTopUpNoAnswer: failTopUp(TOP_UP_NO_ANSWER),
+    failTopUpRefusedByHub: failTopUp(TOP_UP_HUB_REFUSED),
+    settleTopUp: assign((a) => settleTopUp(a.context)),
+    clearTopUp: assign(() => ({ pendingTopUp: null, topUpRefused: null })),
 
     raisePollDone: raise({ type: 'ppmid.pollDone' } as PollDoneEvent),
     raiseRefresh: raise({ type: 'ppmid.refresh' } as RefreshEvent),
@@ -197,12 +225,17 @@ export const ppmidSetup = setup({
     ecEffectSeen: (a) => ecEffectSeen(a.context),
 
     isTopUp: (a) => isButton(a.event, 'topUp'),
-    isValidTopUp: (a) => isButton(a.event, 'topUp') && typeof topUpCode(a.event.utrn) === 'string',
+    canSendTopUp: (a) => isButton(a.event, 'topUp') && typeof topUpCode(a.event.utrn) === 'string' && !topUpInFlight(a.context),
     isTopUpRefusedByMeter: (a) => isFrame(a.event) && topUpRefusedByMeter(a.context, a.event),
     isTopUpAcceptedByMeter: (a) => isFrame(a.event) && topUpAcceptedByMeter(a.context, a.event),
     isTopUpAccepted: acked('pendingTopUp', true),
     isTopUpRejected: acked('pendingTopUp', false),
-    topUpEffectSeen: (a) => topUpEffectSeen(a.context),
+    topUpSettled: (a) => topUpSettled(a.context),
+    topUpAtHubNow: (a) => topUpAtHubNow(a.context),
+    /** A GPF that cannot say what it holds: pendingTimeout ends the wait. */
+    topUpHeldUnknown: (a) => a.context.pendingTopUp !== null && a.context.pendingTopUp.held === -2,
+    /** An applied top-up or the meter's refusal is shown for pendingTimeout; other failures until the next code. */
+    topUpNoticeEnds: (a) => a.context.pendingTopUp !== null && (a.context.pendingTopUp.status === 'applied' || a.context.topUpRefused !== null),
   },
   delays: {
     pollInterval: (a) => a.context.config.pollIntervalMs,
@@ -310,49 +343,39 @@ export const ppmidMachine = /* @__PURE__ */ ppmidSetup.createMachine({
     },
     topUp: {
       initial: 'idle',
+      on: {
+        BUTTON: [
+          { guard: 'canSendTopUp', target: '.sent', actions: ['sendTopUp', 'raiseRefresh', 'flush'] },
+          { guard: 'isTopUp', actions: ['logTopUpNotSent', 'flush'] },
+        ],
+        // The meter's answer, forwarded by the GPF at the GSME's wake (in any state: an
+        // acknowledgement lost on the way does not make the meter's answer less true).
+        HAN_FRAME: [
+          { guard: 'isTopUpRefusedByMeter', target: '.idle', actions: ['refuseTopUpByMeter', 'stampNow', 'raiseRefresh', 'flush'] },
+          { guard: 'isTopUpAcceptedByMeter', target: '.idle', actions: ['applyTopUp', 'stampNow', 'raiseRefresh', 'flush'] },
+        ],
+      },
       states: {
+        /** No top-up on its way; the last one's outcome (context.pendingTopUp) may be shown. */
         idle: {
-          on: {
-            BUTTON: [
-              { guard: 'isValidTopUp', target: 'pending', actions: ['sendTopUp', 'raiseRefresh', 'flush'] },
-              { guard: 'isTopUp', actions: ['logTopUpInvalid', 'flush'] },
-            ],
-          },
+          after: { pendingTimeout: { guard: 'topUpNoticeEnds', actions: ['clearTopUp', 'stampNow', 'raiseRefresh', 'flush'] } },
+          // Runs before the poll's refresh (raised after pollDone).
+          on: { 'ppmid.pollDone': { guard: 'topUpAtHubNow', target: 'atHub', actions: ['topUpAtHub'] } },
         },
-        /** The meter refused the last code: the screen says why until the next code or pendingTimeout. */
-        refused: {
-          after: { pendingTimeout: { target: 'idle', actions: ['clearTopUpRefused', 'stampNow', 'raiseRefresh', 'flush'] } },
+        /** ConsumerTopUp sent: waiting for the GPF's Default Response. */
+        sent: {
           on: {
-            BUTTON: [
-              { guard: 'isValidTopUp', target: 'pending', actions: ['sendTopUp', 'raiseRefresh', 'flush'] },
-              { guard: 'isTopUp', actions: ['logTopUpInvalid', 'flush'] },
-            ],
-          },
-        },
-        pending: {
-          initial: 'sent',
-          after: { pendingTimeout: { target: 'idle', actions: ['expireTopUp', 'stampNow', 'raiseRefresh', 'flush'] } },
-          on: {
-            'ppmid.pollDone': { guard: 'topUpEffectSeen', target: 'idle', actions: ['confirmTopUp'] },
-            BUTTON: { guard: 'isTopUp', actions: ['logTopUpAlreadyPending', 'flush'] },
-            // The meter's answer, forwarded by the GPF at the GSME's wake (in either sub-state).
             HAN_FRAME: [
-              { guard: 'isTopUpRefusedByMeter', target: 'refused', actions: ['refuseTopUpByMeter', 'stampNow', 'raiseRefresh', 'flush'] },
-              { guard: 'isTopUpAcceptedByMeter', actions: ['logTopUpAcceptedByMeter', 'flush'] },
+              { guard: 'isTopUpAccepted', target: 'atHub', actions: ['topUpAtHub', 'stampNow', 'raiseRefresh', 'flush'] },
+              { guard: 'isTopUpRejected', target: 'idle', actions: ['failTopUpRefusedByHub', 'stampNow', 'raiseRefresh', 'flush'] },
             ],
           },
-          states: {
-            sent: {
-              on: {
-                HAN_FRAME: [
-                  { guard: 'isTopUpAccepted', target: 'awaitingEffect', actions: ['logTopUpAccepted', 'flush'] },
-                  { guard: 'isTopUpRejected', target: '#ppmid.topUp.idle', actions: ['rejectTopUp', 'stampNow', 'raiseRefresh', 'flush'] },
-                ],
-              },
-              after: { responseTimeout: { target: 'awaitingEffect', actions: ['logTopUpNoAck', 'flush'] } },
-            },
-            awaitingEffect: {},
-          },
+          after: { responseTimeout: { target: 'idle', actions: ['failTopUpNoAnswer', 'stampNow', 'raiseRefresh', 'flush'] } },
+        },
+        /** The GPF holds it for the GSME: as long as its HeldCommands lists it. */
+        atHub: {
+          on: { 'ppmid.pollDone': { guard: 'topUpSettled', target: 'idle', actions: ['settleTopUp'] } },
+          after: { pendingTimeout: { guard: 'topUpHeldUnknown', target: 'idle', actions: ['settleTopUp', 'stampNow', 'raiseRefresh', 'flush'] } },
         },
       },
     },

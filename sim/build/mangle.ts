@@ -48,7 +48,7 @@ export const PUBLISHED_NAMES: Readonly<Record<DeviceKind, readonly string[]>> = 
   ppmid: [
     // the screen model (firmware/display/screen-model.ts ScreenModel)
     'credit', 'emergencyCredit', 'debt', 'ec', 'supply', 'lastUpdate', 'at', 'hhmm', 'local', 'zone', 'ago', 'source', 'ageMinutes', 'freshness',
-    'warnings', 'code', 'text', 'pending', 'topUpRefused', 'lines',
+    'warnings', 'code', 'text', 'pending', 'topUp', 'topUpRefused', 'lines',
     // ppmidSummary
     'link', 'lastPollResult', 'failures', 'clockOffsetMs', 'clockSynced', 'staleDetection',
     // log data

@@ -18,12 +18,18 @@ const METRIC_TEXT: Record<MinuteClass, string> = {
 
 /** What a person glancing at the PPMID would notice change (not the age ticking by). */
 function visibleKey(s: ScreenModel): string {
-  return JSON.stringify([s.freshness, s.credit, s.ec, s.supply, s.lastUpdate?.local ?? s.lastUpdate?.hhmm, s.lastUpdate?.source, s.warnings.map((w) => w.code), s.pending]);
+  return JSON.stringify([s.freshness, s.credit, s.ec, s.supply, s.lastUpdate?.local ?? s.lastUpdate?.hhmm, s.lastUpdate?.source, s.warnings.map((w) => w.code), s.pending, s.topUp]);
+}
+
+/** Where the last top-up is: "top-up £5.00 at the hub", "top-up £5.00 failed: no answer from the hub". */
+function topUpFlag(t: NonNullable<ScreenModel['topUp']>): string {
+  const status = t.status === 'atHub' ? 'at the hub' : t.status === 'failed' ? `failed: ${t.reason}` : t.status;
+  return `top-up ${pounds(t.amount)} ${status}`;
 }
 
 function describeScreen(s: ScreenModel): string {
   const time = s.lastUpdate ? `${s.lastUpdate.source === 'received' ? 'received' : 'updated'} ${s.lastUpdate.local ?? s.lastUpdate.hhmm}${s.lastUpdate.source === 'changeEstimate' ? ' (est.)' : ''}` : 'time unknown';
-  const flags = [s.ec !== 'none' ? `EC ${s.ec}` : '', s.supply !== 'on' ? `supply ${s.supply}` : '', ...s.pending.map((p) => `${p} pending`)].filter(Boolean);
+  const flags = [s.ec !== 'none' ? `EC ${s.ec}` : '', s.supply !== 'on' ? `supply ${s.supply}` : '', ...s.pending.filter((p) => p !== 'topUp').map((p) => `${p} pending`), s.topUp ? topUpFlag(s.topUp) : ''].filter(Boolean);
   const warnings = s.warnings.map((w) => w.code);
   return [s.freshness.padEnd(12), pounds(s.credit).padStart(8), ' ', time.padEnd(20), flags.join(', '), warnings.length ? `⚠ ${warnings.join(', ')}` : ''].join(' ').trimEnd();
 }

@@ -10,6 +10,7 @@ import type { ScreenModel } from '../../firmware/display/screen-model.ts';
 import type { LogEmitted } from '../../firmware/machines/han-events.ts';
 import { ZclDataType, ZclGeneralCommand, ZclStatus, utcTimeFromUnixMs, UTC_TIME_INVALID } from '../../firmware/zcl/index.ts';
 import type { ReadAttributeRecord, ZclDataTypeId, ZclFrame } from '../../firmware/zcl/index.ts';
+import { HANLAB_MANUFACTURER_CODE, HELD_COMMANDS } from '../../firmware/machines/held-commands.ts';
 
 /** True time at simulated 0: 2025-01-15T12:00:00Z. */
 export const BASE = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -52,6 +53,11 @@ export class FakeGpf {
   /** Offset of the GPF clock from the true time. */
   clockErrorMs = 0;
   timeStatus = 0x02;
+  /**
+   * The top-ups (the PPMID's sequence numbers) this GPF says it holds for the GSME, in hanlab's
+   * HeldCommands (held-commands.ts); null: a GPF without it (UNSUPPORTED_ATTRIBUTE).
+   */
+  held: number[] | null = null;
 
   constructor(private readonly now: () => number) {
     this.setPrice(826, 0x50);
@@ -102,6 +108,18 @@ export class FakeGpf {
     else if (frame.header.frameType === 'cluster') this.commands.push({ at, clusterId, frame });
     if (!this.answering || !this.answerFilter(clusterId, frame)) return null;
     const seq = frame.header.sequence;
+    if (frame.command.kind === 'readAttributes' && frame.header.manufacturerCode !== undefined) {
+      const held = this.held;
+      const records: ReadAttributeRecord[] = frame.command.attributeIds.map((id) =>
+        held !== null && clusterId === 0x0705 && id === HELD_COMMANDS && frame.header.manufacturerCode === HANLAB_MANUFACTURER_CODE
+          ? { attributeId: id, status: 0, type: ZclDataType.octetString, value: new Uint8Array(held.flatMap((s) => [0x04, s])) }
+          : { attributeId: id, status: ZclStatus.UNSUPPORTED_ATTRIBUTE },
+      );
+      return {
+        header: { frameType: 'global', direction: 'toClient', disableDefaultResponse: true, sequence: seq, commandId: ZclGeneralCommand.readAttributesResponse, manufacturerCode: frame.header.manufacturerCode },
+        command: { kind: 'readAttributesResponse', records },
+      };
+    }
     if (frame.command.kind === 'readAttributes') {
       const records: ReadAttributeRecord[] = frame.command.attributeIds.map((id) => {
         const cell = clusterId === 0x000a ? this.timeCell(id) : this.table.get(clusterId)?.get(id);

@@ -8,7 +8,8 @@ import { getStateNodes } from 'xstate/graph';
 import type { StatePath } from 'xstate/graph';
 import { ppmidMachine } from '../../firmware/machines/ppmid.ts';
 import type { PpmidContext, PpmidEvent } from '../../firmware/machines/ppmid.ts';
-import { pollReads } from '../../firmware/machines/ppmid-logic.ts';
+import { HELD_READ, pollReads } from '../../firmware/machines/ppmid-logic.ts';
+import { HANLAB_MANUFACTURER_CODE, HELD_COMMANDS } from '../../firmware/machines/held-commands.ts';
 import { ZclGeneralCommand, ZclStatus } from '../../firmware/zcl/index.ts';
 import type { ZclFrame } from '../../firmware/zcl/index.ts';
 import { BASE, CS, FakeGpf, GPF, MIN, OTHER, PPMID } from './ppmid-fake-gpf.ts';
@@ -79,6 +80,14 @@ function readResponse(g: FakeGpf, clusterId: number, seq: number, ids: number[])
   return { type: 'HAN_FRAME', src: GPF, clusterId, frame: g.answer(clusterId, request)! };
 }
 
+function heldResponse(g: FakeGpf, seq: number): PpmidEvent {
+  const request: ZclFrame = {
+    header: { frameType: 'global', direction: 'toServer', disableDefaultResponse: false, sequence: seq, commandId: ZclGeneralCommand.readAttributes, manufacturerCode: HANLAB_MANUFACTURER_CODE },
+    command: { kind: 'readAttributes', attributeIds: [HELD_COMMANDS] },
+  };
+  return { type: 'HAN_FRAME', src: GPF, clusterId: 0x0705, frame: g.answer(0x0705, request)! };
+}
+
 function ack(seq: number, commandId: number, status: number): PpmidEvent {
   return {
     type: 'HAN_FRAME',
@@ -95,7 +104,10 @@ function ack(seq: number, commandId: number, status: number): PpmidEvent {
 export function eventsFor(s: Snap): PpmidEvent[] {
   const c: PpmidContext = s.context;
   const events: PpmidEvent[] = [];
-  const commandsIdle = active(s, ['emergencyCredit', 'idle']) && active(s, ['topUp', 'idle']);
+  // A top-up's outcome still shown counts as busy: any data set only with nothing of the customer's about.
+  // A settled top-up (applied, or refused by the meter) only waits for pendingTimeout: fresh polls only.
+  const settled = c.pendingTopUp !== null && (c.pendingTopUp.status === 'applied' || c.topUpRefused !== null);
+  const commandsIdle = active(s, ['emergencyCredit', 'idle']) && active(s, ['topUp', 'idle']) && c.pendingTopUp === null;
   if (active(s, ['poll', 'cycle', 'requesting'])) {
     const first = c.outstanding[0];
     if (first) {
@@ -108,8 +120,18 @@ export function eventsFor(s: Snap): PpmidEvent[] {
         GPFS.forEach((g, i) => {
           const id = i + 1;
           const any = commandsIdle && (current === null || current === FRESH);
-          if (any || id === FRESH || id === current || id === EFFECTS) events.push(readResponse(g, first.clusterId, first.seq, ids));
+          if (settled ? id === FRESH : any || id === FRESH || id === current || id === EFFECTS) events.push(readResponse(g, first.clusterId, first.seq, ids));
         });
+      } else if (first.clusterId === HELD_READ) {
+        // The GPF's HeldCommands: lists our top-up, lists nothing of ours, or is not served (to
+        // keep the graph small: all three only at the hub; listed or not after a failure).
+        const p = c.pendingTopUp;
+        const answers = p === null ? [null] : p.status === 'atHub' ? (p.held === -1 ? [[p.seq], [], null] : p.held === -2 ? [null] : [[p.seq], []]) : p.status === 'failed' ? [[p.seq], []] : [null];
+        for (const held of answers) {
+          const g = new FakeGpf(() => NOW);
+          g.held = held;
+          events.push(heldResponse(g, first.seq));
+        }
       } else {
         const g = GPFS[(c.data.summation ?? 1) - 1]!;
         events.push(readResponse(g, first.clusterId, first.seq, ids));
@@ -123,23 +145,25 @@ export function eventsFor(s: Snap): PpmidEvent[] {
     events.push(readResponse(GPFS[0]!, 0x0705, (c.seq + 100) & 0xff, [1]));
   }
   if (active(s, ['poll', 'cycle', 'waiting']) && c.data.summation === FRESH && c.failures === 0) {
-    events.push({ type: 'BUTTON', action: 'activateEc' }, { type: 'BUTTON', action: 'topUp', utrn: MODEL_UTRN }, { type: 'BUTTON', action: 'topUp' });
+    // EC only with no top-up about (the graph stays small; both at once: ppmid.test.ts).
+    if (c.pendingTopUp === null) events.push({ type: 'BUTTON', action: 'activateEc' }, { type: 'BUTTON', action: 'topUp' });
+    events.push({ type: 'BUTTON', action: 'topUp', utrn: MODEL_UTRN });
   }
   if (c.pendingEc && active(s, ['emergencyCredit', 'pending', 'sent'])) {
     events.push(ack(c.pendingEc.seq, 0x00, ZclStatus.SUCCESS), ack(c.pendingEc.seq, 0x00, ZclStatus.FAILURE));
   }
-  if (c.pendingTopUp && active(s, ['topUp', 'pending', 'sent'])) {
+  if (c.pendingTopUp && active(s, ['topUp', 'sent'])) {
     events.push(ack(c.pendingTopUp.seq, 0x04, ZclStatus.SUCCESS), ack(c.pendingTopUp.seq, 0x04, ZclStatus.NOT_AUTHORIZED));
   }
-  if (c.pendingTopUp && active(s, ['topUp', 'pending', 'awaitingEffect']) && c.data.summation === FRESH) {
+  if (c.pendingTopUp && active(s, ['topUp', 'atHub']) && c.data.summation === FRESH) {
     events.push(topUpResponse(c.pendingTopUp.seq, TopUpResult.rejectedDuplicate), topUpResponse(c.pendingTopUp.seq, TopUpResult.accepted));
   }
   for (const { node, type } of AFTER_EVENTS) {
     if (!active(s, node.path)) continue;
     // A poll times out here only when nothing was answered (partial polls: ppmid.test.ts).
-    if (type.includes('responseTimeout.ppmid.poll') && c.answered.length > 0) continue;
+    if (type.includes('responseTimeout.ppmid.poll') && (c.answered.length > 0 || settled)) continue;
     // The next poll starts only after this one has ended and any command has been answered.
-    if (type.includes('pollInterval') && (!active(s, ['poll', 'cycle', 'waiting']) || active(s, ['emergencyCredit', 'pending', 'sent']) || active(s, ['topUp', 'pending', 'sent']))) continue;
+    if (type.includes('pollInterval') && (!active(s, ['poll', 'cycle', 'waiting']) || active(s, ['emergencyCredit', 'pending', 'sent']) || active(s, ['topUp', 'sent']))) continue;
     events.push({ type } as unknown as PpmidEvent);
   }
   return events;
@@ -157,11 +181,24 @@ export function key(s: Snap): string {
     c.candidate?.ms ?? null,
     c.prepayKeyAtStart,
     c.pendingEc ? c.lastPrepayPoll > c.pendingEc.afterPoll : null,
-    c.pendingTopUp ? c.lastPrepayPoll > c.pendingTopUp.afterPoll : null,
+    topUpKey(c),
     c.changeSeenHw !== null,
     c.clockSynced,
     c.timeSet,
   ]);
+}
+
+/**
+ * The top-up's part of the key: once applied or refused by the meter, only that (nothing else about
+ * it decides anything any more: no HeldCommands read, no effect watched).
+ */
+function topUpKey(c: PpmidContext): unknown {
+  const p = c.pendingTopUp;
+  if (p === null) return null;
+  if (p.status === 'applied' || c.topUpRefused !== null || p.status === 'sent') return p.status;
+  // Failed for a reason of the hub's: only whether the GPF lists it now matters (back at the hub).
+  if (p.status === 'failed') return [p.status, p.held === 1];
+  return [c.lastPrepayPoll > p.afterPoll, p.status, p.held, p.goneAt >= 0 && c.lastPrepayPoll > p.goneAt];
 }
 
 export type Path = StatePath<Snap, PpmidEvent>;

@@ -8,8 +8,9 @@
  * screenshots ignore it (sim/report/screenshots.ts), everything else changes only when the
  * customer would see a real change.
  */
-import type { ScreenModel, WarningCode } from '../screen-model.ts';
+import type { ScreenModel, TopUpShown, WarningCode } from '../screen-model.ts';
 import { NO_BALANCE } from '../screen-model.ts';
+import { TOP_UP_GONE, TOP_UP_HUB_REFUSED, TOP_UP_NO_ANSWER } from '../top-up-reasons.ts';
 import type { Freshness } from '../freshness.ts';
 import { formatPounds } from '../format.ts';
 
@@ -107,6 +108,18 @@ function refusalBadge(reason: string): string {
   return r.indexOf('used') >= 0 ? 'TOP-UP: CODE USED' : r.indexOf('meter') >= 0 ? 'TOP-UP: WRONG METER' : r.indexOf('old') >= 0 ? 'TOP-UP: CODE TOO OLD' : 'TOP-UP: BAD CODE';
 }
 
+/**
+ * Where the last top-up is, short enough for a badge on the small screen (at most 20 characters):
+ * failures say why (docs/decisions.md "Top-up lifecycle").
+ */
+function topUpBadge(t: TopUpShown): string {
+  if (t.status === 'sent') return 'TOP-UP SENT';
+  if (t.status === 'atHub') return 'TOP-UP AT HUB';
+  if (t.status === 'applied') return 'TOP-UP APPLIED';
+  const r = t.reason;
+  return r === TOP_UP_NO_ANSWER ? 'TOP-UP: NO HUB REPLY' : r === TOP_UP_HUB_REFUSED ? 'TOP-UP: HUB REFUSED' : r === TOP_UP_GONE ? 'TOP-UP: LOST AT HUB' : 'TOP-UP: UNCONFIRMED';
+}
+
 function badges(s: ScreenModel): Badge[] {
   const out: Badge[] = [];
   const add = (text: string, tone: Tone) => {
@@ -114,8 +127,12 @@ function badges(s: ScreenModel): Badge[] {
   };
   if (s.ec === 'inUse') add(s.emergencyCredit === null ? 'EC IN USE' : 'EC ' + formatPounds(s.emergencyCredit), 'caution');
   if (s.ec === 'available') add('EC READY', 'info');
-  for (let i = 0; i < s.pending.length; i++) add(s.pending[i] === 'topUp' ? 'TOP-UP SENT' : 'EC REQUESTED', 'info');
+  for (let i = 0; i < s.pending.length; i++) if (s.pending[i] === 'activateEc') add('EC REQUESTED', 'info');
+  const t = s.topUp;
   if (typeof s.topUpRefused === 'string') add(refusalBadge(s.topUpRefused), 'alert');
+  else if (t !== undefined) add(topUpBadge(t), t.status === 'failed' ? 'alert' : 'info');
+  // A top-up from a caller without `topUp` (the pending mark alone).
+  else if (s.pending.indexOf('topUp') >= 0) add('TOP-UP SENT', 'info');
   // Under a penny shows as £0.00: not worth a badge.
   if (s.debt !== null && s.debt >= 0.01) add('DEBT ' + formatPounds(s.debt), 'info');
   return out;
