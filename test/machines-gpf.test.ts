@@ -283,7 +283,8 @@ describe('GPF HeldCommands (hanlab manufacturer-specific, held-commands.ts)', ()
     expect(value()).toEqual(new Uint8Array([0x04, top.header.sequence, 0x00, ec.header.sequence]));
     // Another joined device sees none of the PPMID's.
     expect((heldRead(g, IHD_EUI).command as { records: { value?: unknown }[] }).records[0]!.value).toEqual(new Uint8Array([]));
-    // Forwarded at the GSME's wake: still held until the GSME answers.
+    // Forwarded at the GSME's wake (a complete burst): still held until the GSME answers.
+    g.report(0x0702, [volume(5), snapshot(EPOCH)]);
     g.report(0x0705, [credit(5)]);
     g.complete();
     expect(value()).toEqual(new Uint8Array([0x04, top.header.sequence, 0x00, ec.header.sequence]));
