@@ -145,3 +145,16 @@ export function randomPostcode(rnd: () => number): string {
   const l = () => INCODE_LETTERS[Math.floor(rnd() * INCODE_LETTERS.length)]!;
   return `${area}${district} ${Math.floor(rnd() * 10)}${l()}${l()}`;
 }
+
+/** The CSP plan `hanlab coverage` and `hanlab serve` answer from by default (--seed 1); the simulator's homes live in it. */
+export const DEFAULT_PLAN_SEED = 1;
+
+/**
+ * When the SM WAN reaches a postcode in the plan: 'YYYY-MM-DD' (covered from that day on), or
+ * null when the CSP has no plan for it. For the simulator's comms hubs. Throws PostcodeError.
+ */
+export function wanCoverageFrom(seed: number, postcode: string): string | null {
+  const p = parsePostcode(postcode);
+  const entry = p.kind === 'outcode' ? outcodePlan(seed, p.outcode) : postcodePlan(seed, p.outcode, p.normalised);
+  return entry.coverageFrom === null ? null : isoDate(entry.coverageFrom);
+}

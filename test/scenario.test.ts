@@ -37,6 +37,7 @@ describe('built-in scenarios', () => {
       'matrix-new-new',
       'meter-clock-day-off',
       'meter-clock-year-2000',
+      'new-build-wan-coverage',
       'top-up-during-outage',
       'top-up-lost-ppmid-link',
       'uk-clocks-back',
@@ -213,6 +214,8 @@ describe('defaults', () => {
       power: [],
       metric: { tolerance: 0.5 },
       compare: false,
+      mprn: '1234567890',
+      smi: [],
     } satisfies Scenario);
     expect(new Set(Object.values(DEFAULT_EUIS)).size).toBe(3);
   });

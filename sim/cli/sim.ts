@@ -5,6 +5,8 @@ import type { Scenario } from '../scenario/schema.ts';
 import { builtinScenario, DEFAULT_SCENARIO, listBuiltinScenarios, loadScenarioFile, ScenarioError } from '../scenario/load.ts';
 import { simulationIdentities } from '../run/identities.ts';
 import { runSimulation } from '../run/run.ts';
+import { SIM_DEFAULT_DB, SmiSyncError, writeRunDxi } from '../run/smi-dxi.ts';
+import { DbSpecError } from '../../dcc/db.ts';
 import type { TimelineEvent } from '../run/timeline.ts';
 import { createTextTimeline, formatSummary } from '../report/text.ts';
 import { createProgressBar } from '../report/progress.ts';
@@ -23,6 +25,7 @@ export const help = `hanlab sim — run a scenario headless, in virtual time, on
 Usage: hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json]
                   [--broker embedded|mqtt://HOST:PORT] [--realtime]
                   [--screenshots DIR [--profile mono128x64|color176]]
+                  [--dxi FILE [--db pglite:DIR|postgres://…]]
        hanlab sim --print-broker-files DIR [--scenario NAME|FILE] [--seed N]
 
   --scenario NAME|FILE  a built-in scenario (default ${DEFAULT_SCENARIO}) or a YAML / JSON file
@@ -47,6 +50,12 @@ Usage: hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json]
                         overwritten
   --profile NAME        the display drawn for --screenshots: mono128x64 (default; 128x64 OLED,
                         PNG x3) or color176 (176x176 3-bit colour LCD, PNG x2)
+  --dxi FILE            after the run, apply the scenario's SMI state changes (its smi: list,
+                        history and those of the run up to where it stopped) to the DCC's
+                        Smart Metering Inventory and write the DXI they caused: one E45 record
+                        per MP077 flag change of the home's MPRN (see dcc/README.md)
+  --db SPEC             the SMI for --dxi: pglite:DIR or postgres://USER@HOST:PORT/DB
+                        (default: a PGlite database in memory, gone after the run)
   --print-broker-files DIR  write the Mosquitto password file, ACL and config lines for this
                         scenario and seed's accounts into DIR (for --broker), and run nothing
 
@@ -54,6 +63,9 @@ Prints the PPMID's timeline (what it shows, its freshness, shown vs true credit)
 of credit-misleading, supply-misleading and false-alarm minutes (spec section 6) per device
 combination. Times a person reads (timeline, summary, screen, screenshot names) are UK civil time
 with the zone ("2026-07-01 17:59 BST"); --until, scenario files and --json use UTC (ISO 8601).
+A scenario may give its home a postcode: its comms hub then answers the supplier only once the
+DP146 coverage plan (the one \`hanlab coverage\` answers from) covers it; before, a service request
+times out and the timeline says why.
 Built-in scenarios: ${listBuiltinScenarios().join(', ')}.`;
 
 export async function run(argv: string[]): Promise<number> {
@@ -69,6 +81,8 @@ export async function run(argv: string[]): Promise<number> {
       screenshots: { type: 'string' },
       profile: { type: 'string' },
       'print-broker-files': { type: 'string' },
+      dxi: { type: 'string' },
+      db: { type: 'string' },
     },
     false,
   );
@@ -88,6 +102,8 @@ export async function run(argv: string[]): Promise<number> {
 
   const screenshots = values.screenshots === undefined ? null : screenshotWriter(values.screenshots, values.profile);
   if (screenshots === null && values.profile !== undefined) throw new UsageError('--profile: only with --screenshots DIR');
+
+  if (values.db !== undefined && values.dxi === undefined) throw new UsageError('--db: only with --dxi FILE');
 
   const json = values.json === true;
   // A 30-day --json run prints hundreds of thousands of lines: write them in chunks.
@@ -134,6 +150,19 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError((err as Error).message);
   }
   progress.clear();
+  if (values.dxi !== undefined) {
+    let r;
+    try {
+      r = await writeRunDxi(scenario, result.end, values.dxi, values.db ?? SIM_DEFAULT_DB);
+    } catch (err) {
+      drain();
+      if (err instanceof DbSpecError || err instanceof SmiSyncError) throw new UsageError(err.message);
+      if ((err as NodeJS.ErrnoException).code) throw new UsageError(`--dxi ${values.dxi}: cannot write: ${(err as NodeJS.ErrnoException).code}`);
+      throw err;
+    }
+    const line = `DXI ${values.dxi}: ${r.records.length} E45 record${r.records.length === 1 ? '' : 's'} from ${r.applied} SMI state change${r.applied === 1 ? '' : 's'}`;
+    process.stderr.write(line + '\n');
+  }
   if (json) out(JSON.stringify({ kind: 'summary', scenario: result.scenario, seed: result.seed, start: formatTime(result.start), end: formatTime(result.end), tolerance: scenario.metric.tolerance, homes: result.homes }));
   else out('\n' + formatSummary(result, scenario.metric.tolerance));
   drain();

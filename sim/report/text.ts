@@ -67,11 +67,17 @@ export function createTextTimeline(home: string, write: (line: string) => void):
     } else if (e.kind === 'wan') {
       if (e.direction === 'command') {
         write(`${when(e.t)}  ── supplier asks ${e.useCase} (counter ${String(e.detail.counter)})`);
+      } else if (e.direction === 'timeout') {
+        write(`${when(e.t)}  ── supplier: ${e.useCase} (counter ${e.detail.counter}) timed out after ${Math.round(e.detail.waitedMs / 1000)} s: ${e.detail.reason}`);
       } else {
         const d = e.detail as { dateTime: string | null; timeStatus: { isFromGsme: boolean; clockStatus: string } | null; mac: string };
         const time = d.dateTime === null ? 'no date-time (legacy use case)' : `date-time ${d.dateTime} from the ${d.timeStatus?.isFromGsme ? 'GSME' : 'GPF'}, ${d.timeStatus?.clockStatus}`;
         write(`${when(e.t)}  ── Parse & Correlate: ${e.useCase} response, ${time}, MAC ${d.mac}`);
       }
+    } else if (e.kind === 'coverage') {
+      write(`${when(e.t)}  ── SM WAN coverage reaches ${e.postcode} (from ${e.from}): the comms hub can answer`);
+    } else if (e.kind === 'smi') {
+      write(`${when(e.t)}  ── SMI: ${e.device === 'gpf' ? 'comms hub' : 'GSME'} ${e.eui} ${e.from} → ${e.state} (MPRN ${e.mprn})`);
     } else if (e.kind === 'customer') {
       write(`${when(e.t)}  ── customer: ${e.action}${e.amount !== undefined ? ` £${e.amount.toFixed(2)}` : ''}${e.utrn !== undefined ? ` code ${e.utrn}` : ''} via ${e.via}`);
     } else if (e.kind === 'log' && e.device === 'gsme' && /top-up (applied|refused|keyed in)|meter top-up refused/.test(e.message)) {

@@ -14,7 +14,8 @@ import type { AnyEventObject } from 'xstate';
 import type { GbcsCrypto } from '../../firmware/gbcs/security.ts';
 import { attachHubWan } from '../wan/hub.ts';
 import { supplierClientId } from '../wan/parties.ts';
-import { startSupplier } from '../wan/supplier.ts';
+import { startSupplier, SUPPLIER_RESPONSE_TIMEOUT_MS } from '../wan/supplier.ts';
+import { DEFAULT_PLAN_SEED, wanCoverageFrom } from '../../dcc/coverage.ts';
 import { createUtrnIssuer, simulatedTopUpKey } from '../wan/utrn-issuer.ts';
 import { createDeviceClock } from '../clock/device-clock.ts';
 import type { SimDeviceClock } from '../clock/device-clock.ts';
@@ -296,6 +297,26 @@ export async function startHome(o: HomeOptions): Promise<Home> {
     }, auto.reactionDelay);
   }), 0);
 
+  // The DCC's inventory: the home's devices' SMI state changes within the run (history before
+  // the start is how the SMI finds them; `hanlab sim --dxi` applies both to a database).
+  const smiFrom: Record<'gsme' | 'gpf', string> = { gsme: 'Pending', gpf: 'Pending' };
+  for (const e of s.smi) {
+    const from = smiFrom[e.device];
+    smiFrom[e.device] = e.state;
+    if (e.at < s.start) continue;
+    atTime(e.at, () => rec({ kind: 'smi', device: e.device, eui: euis[e.device], from, state: e.state, mprn: s.mprn }));
+  }
+
+  // SM WAN coverage (DP146): with a postcode, the comms hub has a WAN only from the day the CSP's
+  // plan covers it (UTC calendar days); without one, always.
+  const coveredFrom = s.postcode === undefined ? undefined : wanCoverageFrom(DEFAULT_PLAN_SEED, s.postcode);
+  const coveredAt = (t: number) => coveredFrom === undefined || (coveredFrom !== null && new Date(t).toISOString().slice(0, 10) >= coveredFrom);
+  if (s.postcode !== undefined && coveredFrom !== null && coveredFrom !== undefined) {
+    const from = Date.parse(`${coveredFrom}T00:00:00Z`);
+    if (from > s.start && from <= s.end) atTime(from, () => rec({ kind: 'coverage', postcode: s.postcode!, from: coveredFrom }));
+  }
+  const noCoverage = () => `no WAN coverage at ${s.postcode} ${coveredFrom ? `until ${coveredFrom}` : '(the CSP has no plan for it)'}`;
+
   // The supplier and the comms hub's WAN side, when the scenario has service requests.
   let wan: { close(): Promise<void> }[] = [];
   if (s.serviceRequests.length > 0) {
@@ -320,7 +341,18 @@ export async function startHome(o: HomeOptions): Promise<Home> {
       onCommand: (useCase, counter) => rec({ kind: 'wan', direction: 'command', useCase, detail: { counter: String(counter) } }),
       onResponse: (p) => rec({ kind: 'wan', direction: 'response', useCase: p.useCase, detail: { counter: p.counter, dateTime: p.dateTime, timeStatus: p.timeStatus, mac: p.mac, components: p.components } }),
     });
-    for (const r of s.serviceRequests) atTime(r.at, () => supplier.request(r.useCase));
+    for (const r of s.serviceRequests) {
+      atTime(r.at, () => {
+        if (coveredAt(at())) {
+          supplier.request(r.useCase);
+          return;
+        }
+        // No SM WAN at the premises: the request never reaches the hub, and the supplier gives up.
+        const counter = String(supplier.unreachable(r.useCase));
+        const reason = noCoverage();
+        world.setTimeout(() => rec({ kind: 'wan', direction: 'timeout', useCase: r.useCase, detail: { counter, waitedMs: SUPPLIER_RESPONSE_TIMEOUT_MS, reason } }), SUPPLIER_RESPONSE_TIMEOUT_MS);
+      });
+    }
     wan = [hub, supplier];
   }
 

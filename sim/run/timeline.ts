@@ -10,7 +10,13 @@ export type TimelineBody =
   | { kind: 'customer'; action: string; via: string; amount?: number; utrn?: string }
   | { kind: 'fault'; fault: string; [detail: string]: unknown }
   | { kind: 'metric'; minute: MinuteClass; shownCredit: number | null; shownSupply: ScreenModel['supply']; trueCredit: number; trueSupply: MeterTruth['supply']; trueOnEmergencyCredit: boolean }
-  | { kind: 'wan'; direction: 'command' | 'response'; useCase: string; detail: Record<string, unknown> };
+  | { kind: 'wan'; direction: 'command' | 'response'; useCase: string; detail: Record<string, unknown> }
+  /** A service request the comms hub never answered: `reason` says why (e.g. no WAN coverage yet). */
+  | { kind: 'wan'; direction: 'timeout'; useCase: string; detail: { counter: string; waitedMs: number; reason: string } }
+  /** The home's postcode gets SM WAN coverage (DP146 plan): its comms hub answers from now on. */
+  | { kind: 'coverage'; postcode: string; from: string }
+  /** A state change of one of the home's devices in the DCC's Smart Metering Inventory (MP077). */
+  | { kind: 'smi'; device: 'gsme' | 'gpf'; eui: string; from: string; state: string; mprn: string };
 
 /** The core metric of spec section 6, per home, in simulated minutes. */
 export interface HomeMetrics {

@@ -15,6 +15,9 @@
 import { normaliseUtrn, utrnDigitsToBytes, UTRN_MAX_PENCE } from '../../firmware/codec/utrn.ts';
 import { z } from 'zod';
 import { isRepresentableTime, LATEST_HAN_TIME_MS, TIMER_MAX_MS } from '../device-limits.ts';
+import { parsePostcode, PostcodeError } from '../../dcc/coverage.ts';
+import { DEVICE_STATES, isLegalTransition } from '../../dcc/states.ts';
+import type { DeviceState } from '../../dcc/states.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Resolved types
@@ -165,6 +168,15 @@ export interface PowerCut {
   end: number;
 }
 
+/** A device's state in the DCC's Smart Metering Inventory (dcc/states.ts) from `at` on. */
+export interface SmiEvent {
+  /** Epoch ms: before the start is history (the SMI as the run finds it), within the run it happens in it. */
+  at: number;
+  /** The GSME, or the comms hub (its GPF's EUI; a CHF in the SMI). */
+  device: 'gsme' | 'gpf';
+  state: DeviceState;
+}
+
 export interface Scenario {
   name: string;
   description?: string;
@@ -195,6 +207,12 @@ export interface Scenario {
   power: PowerCut[];
   metric: { /** £ */ tolerance: number };
   compare: boolean;
+  /** The home's GB postcode, normalised ('SW1A 1AA'): its comms hub has a WAN once the DP146 plan covers it. None: always covered. */
+  postcode?: string;
+  /** The gas meter point (MPRN, 10 digits) the GSME and comms hub are installed at (SMI). */
+  mprn: string;
+  /** SMI state changes of the home's devices, sorted by time (each device's from Pending, legal ones only). */
+  smi: SmiEvent[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -248,6 +266,7 @@ export const DEFAULTS = {
   autoCustomer: { activateEcWhenAvailable: false, enableSupplyWhenArmed: true, reactionDelay: '5m' },
   metric: { tolerance: 0.5 },
   compare: false,
+  mprn: '1234567890',
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -723,6 +742,31 @@ const clockFaultSchema = strict(
   'device, at, kind, offset, driftPpm',
 );
 
+const POSTCODE = "a GB postcode like 'SW1A 1AA'";
+const postcodeSchema = z.string({ error: POSTCODE }).transform((v, ctx) => {
+  try {
+    const p = parsePostcode(v);
+    if (p.kind === 'postcode') return p.normalised;
+    fail(ctx, `${POSTCODE} (a whole postcode: an outcode like '${p.outcode}' is an area, not a home)`);
+  } catch (err) {
+    if (!(err instanceof PostcodeError)) throw err;
+    fail(ctx, `${POSTCODE} (${err.message})`);
+  }
+  return z.NEVER;
+});
+
+const MPRN = "an MPRN of 10 digits like '1234567890' (quoted)";
+const mprnSchema = z.string({ error: MPRN }).regex(/^[0-9]{10}$/, { error: MPRN });
+
+const smiSchema = strict(
+  {
+    at: timeRef(),
+    device: enumOf(['gsme', 'gpf']),
+    state: enumOf(DEVICE_STATES),
+  },
+  'at, device, state',
+);
+
 const powerSchema = strict(
   {
     device: enumOf(['gsme', 'gpf', 'ppmid']),
@@ -759,6 +803,9 @@ const rawScenarioSchema = strict(
     power: list(powerSchema, 'power cuts like { device: gsme, at: "+6h", for: 10m }').default([]),
     metric: strict({ tolerance: money('an amount in £ ≥ 0').default(D.metric.tolerance) }, 'tolerance').prefault({}),
     compare: bool().default(D.compare),
+    postcode: postcodeSchema.optional(),
+    mprn: mprnSchema.default(D.mprn),
+    smi: list(smiSchema, 'SMI state changes like { at: "+2h", device: gsme, state: Commissioned }').default([]),
   },
   'scenario settings (name, seed, start, duration, devices, …)',
 );
@@ -868,6 +915,22 @@ function resolve(raw: RawScenario, ctx: Ctx): Scenario {
     }
   }
 
+  // SMI history may lie before the start (the inventory as the run finds it), not after the end.
+  const smiTimed = raw.smi.map((e, i) => {
+    const t = at(e.at);
+    if (t > end) fail(ctx, `a time no later than the end of the run (${formatTime(end)})`, { resolved: describeTime(t) }, ['smi', i, 'at']);
+    return [{ at: t, device: e.device, state: e.state }, i] as const;
+  });
+  const smiSorted = [...smiTimed].sort((a, b) => a[0].at - b[0].at || a[1] - b[1]);
+  const smiState: Record<'gsme' | 'gpf', DeviceState> = { gsme: 'Pending', gpf: 'Pending' };
+  for (const [e, i] of smiSorted) {
+    const from = smiState[e.device];
+    if (!isLegalTransition(from, e.state)) {
+      fail(ctx, `a legal SMI state change from ${from} (the ${e.device}'s state then; every device starts Pending)`, { found: e.state }, ['smi', i, 'state']);
+    }
+    smiState[e.device] = e.state;
+  }
+
   const { gsme, gpf, ppmid } = raw.devices;
   const seen: [string, string][] = [['gsme', gsme.eui]];
   for (const [dev, value] of [['gpf', gpf.eui], ['ppmid', ppmid.eui]] as const) {
@@ -898,6 +961,9 @@ function resolve(raw: RawScenario, ctx: Ctx): Scenario {
     power: byTime(power),
     metric: raw.metric,
     compare: raw.compare,
+    ...(raw.postcode !== undefined ? { postcode: raw.postcode } : {}),
+    mprn: raw.mprn,
+    smi: smiSorted.map(([e]) => e),
   };
   return scenario;
 }

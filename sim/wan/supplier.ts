@@ -39,7 +39,21 @@ export interface SupplierOptions {
  * Control Broker's key, as RTDS commands are) to the comms hub and decodes its responses with
  * Parse & Correlate.
  */
-export async function startSupplier(o: SupplierOptions): Promise<{ request(useCase: GbcsUseCaseName): void; close(): Promise<void> }> {
+/**
+ * How long the supplier waits for the comms hub's answer before it counts a request as timed out
+ * (the simulator's choice: the hub answers on the simulated WAN within seconds when it can).
+ */
+export const SUPPLIER_RESPONSE_TIMEOUT_MS = 60_000;
+
+export interface Supplier {
+  /** Sends a service request to the comms hub; returns its originator counter. */
+  request(useCase: GbcsUseCaseName): bigint;
+  /** A service request that cannot reach the comms hub (no WAN there): counted and logged, never sent. Returns its counter. */
+  unreachable(useCase: GbcsUseCaseName): bigint;
+  close(): Promise<void>;
+}
+
+export async function startSupplier(o: SupplierOptions): Promise<Supplier> {
   const commandTopic = wanTopic(o.premises, o.hubEui, 'command');
   const responseTopic = wanTopic(o.premises, o.hubEui, 'response');
   let counter = 0x1000n;
@@ -87,6 +101,12 @@ export async function startSupplier(o: SupplierOptions): Promise<{ request(useCa
       void send(useCase, c)
         .catch((err) => o.inFlight.fail(err as Error))
         .finally(() => o.inFlight.done('supplier: preparing a command'));
+      return c;
+    },
+    unreachable(useCase) {
+      const c = counter++;
+      o.onCommand(useCase, c);
+      return c;
     },
     close: () => client.endAsync(),
   };
