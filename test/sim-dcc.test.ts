@@ -3,6 +3,10 @@
  * the DP146 coverage plan, its devices' SMI state changes show in the timeline, and the run's
  * changes applied to the SMI give the DXI (E45) records MP077 says they cause. Simulated time only.
  */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { wanCoverageFrom, DEFAULT_PLAN_SEED } from '../dcc/coverage.ts';
 import { openDb } from '../dcc/db.ts';
@@ -165,6 +169,52 @@ describe('SMI changes of a run and their DXI', () => {
     const s = builtinScenario('new-build-wan-coverage');
     await applyRunSmi(db, s, s.end);
     await expect(applyRunSmi(db, s, s.end)).rejects.toThrow(SmiSyncError);
-    await expect(applyRunSmi(db, s, s.end)).rejects.toThrow(/is already in the SMI/);
+    await expect(applyRunSmi(db, s, s.end)).rejects.toThrow(/devices 00DB1234567890A3 and 00DB1234567890A4 are already in the SMI at pglite:memory:/);
+  });
+});
+
+describe('hanlab sim --dxi', () => {
+  const cli = new URL('../bin/hanlab.js', import.meta.url).pathname;
+  const sim = (...args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, [cli, 'sim', ...args], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr });
+      });
+    });
+
+  it('writes the E45 records of the run and says so; the timeline shows why the first read timed out', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hanlab-sim-dxi-'));
+    const file = join(dir, 'home.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: dxi-home',
+        "start: '2026-03-06T23:00:00Z'",
+        'duration: 2h',
+        "postcode: 'EH7 5AA'",
+        "mprn: '7512340001'",
+        'smi:',
+        "  - { at: '2026-03-01T00:00:00Z', device: gsme, state: Whitelisted }",
+        "  - { at: '2026-03-02T00:00:00Z', device: gsme, state: InstalledNotCommissioned }",
+        "  - { at: '+1h10m', device: gsme, state: Commissioned }",
+        'serviceRequests:',
+        "  - { at: '+10m', useCase: GCS13a }",
+        '',
+      ].join('\n'),
+    );
+    const out = join(dir, 'dxi.txt');
+    const r = await sim('--scenario', file, '--dxi', out);
+    expect(r.stderr).toContain(`DXI ${out}: 1 E45 record from 3 SMI state changes`);
+    expect(r.code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe('E457512340001A20260307\n');
+    expect(r.stdout).toContain('── supplier: GCS13a (counter 4096) timed out after 60 s: no WAN coverage at EH7 5AA until 2026-03-07');
+    expect(r.stdout).toContain('── SM WAN coverage reaches EH7 5AA (from 2026-03-07): the comms hub can answer');
+    expect(r.stdout).toContain('── SMI: GSME 00DB1234567890A3 InstalledNotCommissioned → Commissioned (MPRN 7512340001)');
+  });
+
+  it('refuses --db without --dxi, a bad --db and an unwritable --dxi before running', async () => {
+    expect(await sim('--db', 'pglite:x')).toMatchObject({ code: 2, stderr: 'hanlab sim: --db: only with --dxi FILE\n' });
+    expect(await sim('--dxi', join(tmpdir(), 'x.txt'), '--db', 'foo')).toMatchObject({ code: 2, stderr: 'hanlab sim: --db "foo": expected pglite:DIR or postgres://USER@HOST:PORT/DB\n' });
+    expect(await sim('--dxi', '/nonexistent-dir/x.txt')).toMatchObject({ code: 2, stderr: 'hanlab sim: --dxi /nonexistent-dir/x.txt: cannot write: ENOENT\n' });
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { isRepresentableTime } from '../device-limits.ts';
 import { formatTime, parseDuration, parseIsoTime } from '../scenario/schema.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -104,6 +104,17 @@ export async function run(argv: string[]): Promise<number> {
   if (screenshots === null && values.profile !== undefined) throw new UsageError('--profile: only with --screenshots DIR');
 
   if (values.db !== undefined && values.dxi === undefined) throw new UsageError('--db: only with --dxi FILE');
+  if (values.db !== undefined && !/^(pglite:.|postgres(ql)?:\/\/)/.test(values.db)) {
+    throw new UsageError(`--db ${JSON.stringify(values.db)}: expected pglite:DIR or postgres://USER@HOST:PORT/DB`);
+  }
+  // Found out before the run, not after it: the DXI file can be written.
+  if (values.dxi !== undefined) {
+    try {
+      writeFileSync(values.dxi, '');
+    } catch (err) {
+      throw new UsageError(`--dxi ${values.dxi}: cannot write: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
 
   const json = values.json === true;
   // A 30-day --json run prints hundreds of thousands of lines: write them in chunks.

@@ -50,7 +50,8 @@ export async function applyRunSmi(db: Db, scenario: Scenario, until: number): Pr
   }
   const existing = await db.query<{ eui: string }>('SELECT eui FROM device WHERE eui = ANY($1::text[]) ORDER BY eui', [used.map((d) => euis[d])]);
   if (existing.length > 0) {
-    throw new SmiSyncError(`device ${existing.map((r) => r.eui).join(', ')} is already in the SMI at ${db.where}: a run's devices enter it new (use another --db, or another EUI)`);
+    const which = existing.length === 1 ? `device ${existing[0]!.eui} is` : `devices ${existing.map((r) => r.eui).join(' and ')} are`;
+    throw new SmiSyncError(`${which} already in the SMI at ${db.where}: a run's devices enter it new (use another --db, or another EUI)`);
   }
   const point = await db.query<{ fuel: string }>('SELECT fuel FROM meter_point WHERE mpxn = $1', [scenario.mprn]);
   if (point.length === 0) {
