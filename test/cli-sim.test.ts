@@ -53,7 +53,7 @@ describe('hanlab sim: bad input exits 2 with one line naming what and where', ()
   it('--help describes every flag', async () => {
     const r = await sim('--help');
     expect(r.code).toBe(0);
-    for (const flag of ['--scenario', '--seed', '--until', '--json', '--broker', '--realtime']) expect(r.stdout).toContain(flag);
+    for (const flag of ['--scenario', '--seed', '--until', '--json', '--broker', '--realtime', '--dxi', '--db']) expect(r.stdout).toContain(flag);
   });
 });
 

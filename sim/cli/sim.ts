@@ -33,7 +33,8 @@ Usage: hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json]
   --until TIME          stop early: an ISO time (2026-01-15T21:00:00Z) or an offset from the
                         start (+20h, 90m)
   --json                the full timeline as JSON lines on stdout (HAN frames, screens, logs,
-                        faults, customer actions), then one summary line
+                        faults, customer actions, WAN requests, SM WAN coverage, SMI
+                        state changes), then one summary line
   --broker embedded     run the HAN over MQTT on an embedded broker (Aedes, a free port of
                         127.0.0.1) instead of the in-process bus (the default: the same frames,
                         accounts and rules, no broker, no sockets); the timeline is the same bytes
