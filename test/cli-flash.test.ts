@@ -79,7 +79,7 @@ describe('hanlab flash: bad input exits 2 with one line', () => {
       () => ['--board', 'esp32', '--device', 'gsme', '--port', 'x', '--config', configFile('other.json', good), '--dry-run'],
       /--config \S+other\.json: device: expected 'gsme'/,
     ],
-    ['an unknown flag', () => ['--board', 'esp32', '--device', 'ppmid', '--port', 'x', '--force'], /^hanlab flash: Unknown option '--force'$/],
+    ['an unknown flag', () => ['--board', 'esp32', '--device', 'ppmid', '--port', 'x', '--force'], /^hanlab flash: --force: unknown option \(see hanlab flash --help\)$/],
   ];
   for (const [what, args, message] of cases) {
     it(`for ${what}`, async () => {

@@ -30,7 +30,7 @@ describe('hanlab sim: bad input exits 2 with one line naming what and where', ()
   writeFileSync(bad, 'name: bad\noutages:\n  - { start: "+1h", duration: 3 hours }\n');
 
   const cases: [string, () => Promise<string[]>, RegExp][] = [
-    ['an unknown flag', async () => ['--frobnicate'], /^hanlab sim: Unknown option '--frobnicate'$/],
+    ['an unknown flag', async () => ['--frobnicate'], /^hanlab sim: --frobnicate: unknown option \(see hanlab sim --help\)$/],
     ['a bad scenario field', async () => ['--scenario', bad], /bad\.yaml:3: outages\[0\]\.duration: expected a duration like '30m', '3h' or seconds, found "3 hours"$/],
     ['an unknown built-in', async () => ['--scenario', 'nope'], /unknown built-in scenario 'nope'; expected one of: .*han-outage-prepay/],
     ['a bad seed', async () => ['--seed', 'x'], /--seed: expected a whole number/],
