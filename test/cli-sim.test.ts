@@ -37,7 +37,7 @@ describe('hanlab sim: bad input exits 2 with one line naming what and where', ()
     ['a bad --until', async () => ['--until', 'yesterday'], /--until: expected an ISO time .* found "yesterday"$/],
     ['--until outside the run', async () => ['--until', '+40d'], /--until: expected a time after the start .* no later than the end/],
     ['a bad broker URL', async () => ['--broker', 'http://x'], /--broker: expected mqtt:\/\/HOST:PORT, found "http:\/\/x"$/],
-    ['a broker that is not there', async () => ['--broker', `mqtt://127.0.0.1:${await deadPort()}`], /no connection to the MQTT broker at mqtt:\/\/127\.0\.0\.1:\d+/],
+    ['a broker that is not there', async () => ['--broker', `mqtt://127.0.0.1:${await deadPort()}`], /^hanlab sim: --broker: no MQTT broker at mqtt:\/\/127\.0\.0\.1:\d+ \(connection refused\)$/],
   ];
   for (const [what, args, message] of cases) {
     it(what, async () => {
@@ -49,6 +49,19 @@ describe('hanlab sim: bad input exits 2 with one line naming what and where', ()
       expect(r.stdout).toBe('');
     }, 30_000);
   }
+
+  it('no broker: sim and board run say it in the same words, at once', async () => {
+    const url = `mqtt://127.0.0.1:${await deadPort()}`;
+    const board = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(process.execPath, [cli, 'board', 'run', '--board', 'node', '--device', 'ppmid', '--broker', url], (err, _stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code) : 0, stderr });
+      });
+    });
+    const simRun = await sim('--broker', url);
+    expect(simRun.stderr).toBe(`hanlab sim: --broker: no MQTT broker at ${url} (connection refused)\n`);
+    expect(board.stderr).toBe(`hanlab board: --broker: no MQTT broker at ${url} (connection refused)\n`);
+    expect([simRun.code, board.code]).toEqual([2, 2]);
+  }, 30_000);
 
   it('--help describes every flag', async () => {
     const r = await sim('--help');
