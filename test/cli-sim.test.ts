@@ -63,6 +63,29 @@ describe('hanlab sim: bad input exits 2 with one line naming what and where', ()
     expect([simRun.code, board.code]).toEqual([2, 2]);
   }, 30_000);
 
+  it('a port that accepts and never answers: both give up after 5 s in the same words', async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const url = `mqtt://127.0.0.1:${(silent.address() as { port: number }).port}`;
+    try {
+      const t0 = performance.now();
+      const [simRun, board] = await Promise.all([
+        sim('--broker', url),
+        new Promise<{ code: number; stderr: string }>((resolve) => {
+          execFile(process.execPath, [cli, 'board', 'run', '--board', 'node', '--device', 'ppmid', '--broker', url], (err, _stdout, stderr) => {
+            resolve({ code: err ? Number((err as { code?: number }).code) : 0, stderr });
+          });
+        }),
+      ]);
+      expect(performance.now() - t0).toBeLessThan(15_000);
+      expect(simRun.stderr).toBe(`hanlab sim: --broker: no MQTT broker at ${url} (nothing answered within 5 s)\n`);
+      expect(board.stderr).toBe(`hanlab board: --broker: no MQTT broker at ${url} (nothing answered within 5 s)\n`);
+      expect([simRun.code, board.code]).toEqual([2, 2]);
+    } finally {
+      silent.close();
+    }
+  }, 30_000);
+
   it('--help describes every flag', async () => {
     const r = await sim('--help');
     expect(r.code).toBe(0);
