@@ -89,7 +89,7 @@ const cases: Case[] = [
   [
     '--seed -1: one line, not parseArgs\'s three',
     ['--seed', '-1'],
-    `hanlab sim: --seed: expected a value, found "-1", which looks like an option (for a value starting with '-' write --seed=-1)`,
+    `hanlab sim: --seed: expected a value, found "-1", which looks like an option (for a value starting with '-' write --seed=-1) (see hanlab sim --help)`,
   ],
   ['--seed=-1 is then read as the value', ['--seed=-1'], 'hanlab sim: --seed: expected a whole number 0…4294967295, found "-1"'],
   ['--broker port 99999', ['--broker', 'mqtt://127.0.0.1:99999'], 'hanlab sim: --broker: expected a port from 1 to 65535, found 99999 in "mqtt://127.0.0.1:99999"'],

@@ -31,6 +31,14 @@ function configFile(name: string, content: unknown): string {
 }
 
 describe('hanlab flash --dry-run', () => {
+  it('accepts the sample config the README points at (docs/hanlab.sample.json)', async () => {
+    const sample = new URL('../docs/hanlab.sample.json', import.meta.url).pathname;
+    const r = await hanlab('flash', '--board', 'espruino-wifi', '--device', 'ppmid', '--port', '/dev/hanlab-no-such-port', '--config', sample, '--dry-run');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Storage hanlab\.json: \d+ bytes /m);
+  }, 60_000);
+
   it('prints the espruino command, the boot code and the Storage config with their sizes, and sends nothing', async () => {
     const cfg = configFile('good.json', good);
     const r = await hanlab('flash', '--board', 'espruino-wifi', '--device', 'ppmid', '--port', '/dev/hanlab-no-such-port', '--config', cfg, '--dry-run');
@@ -72,14 +80,22 @@ describe('hanlab flash: bad input exits 2 with one line', () => {
     [
       'a config without wifi',
       () => ['--board', 'esp32', '--device', 'ppmid', '--port', 'x', '--config', configFile('nowifi.json', { ...good, wifi: undefined }), '--dry-run'],
-      /--config \S+nowifi\.json: wifi: /,
+      /--config \S+nowifi\.json: wifi: missing: a board needs the device config \(what hanlab hil --print-config prints\) plus "wifi": \{"ssid": "…", "password": "…"\}, as in docs\/hanlab\.sample\.json$/,
+    ],
+    [
+      'hil --print-config output as it is (no wifi, no mqtt)',
+      () => {
+        const { wifi: _w, mqtt: _m, ...device } = good;
+        return ['--board', 'espruino-wifi', '--device', 'ppmid', '--port', 'x', '--config', configFile('printed.json', device), '--dry-run'];
+      },
+      /^hanlab flash: --config \S+printed\.json: wifi and mqtt: missing: .* plus "wifi": \{"ssid": "…", "password": "…"\} and "mqtt": \{"host": "…", "port": 1883\}, as in docs\/hanlab\.sample\.json$/,
     ],
     [
       'a config for another device',
       () => ['--board', 'esp32', '--device', 'gsme', '--port', 'x', '--config', configFile('other.json', good), '--dry-run'],
       /--config \S+other\.json: device: expected 'gsme'/,
     ],
-    ['an unknown flag', () => ['--board', 'esp32', '--device', 'ppmid', '--port', 'x', '--force'], /^hanlab flash: Unknown option '--force'$/],
+    ['an unknown flag', () => ['--board', 'esp32', '--device', 'ppmid', '--port', 'x', '--force'], /^hanlab flash: --force: unknown option \(see hanlab flash --help\)$/],
   ];
   for (const [what, args, message] of cases) {
     it(`for ${what}`, async () => {

@@ -30,14 +30,14 @@ describe('hanlab sim: bad input exits 2 with one line naming what and where', ()
   writeFileSync(bad, 'name: bad\noutages:\n  - { start: "+1h", duration: 3 hours }\n');
 
   const cases: [string, () => Promise<string[]>, RegExp][] = [
-    ['an unknown flag', async () => ['--frobnicate'], /^hanlab sim: Unknown option '--frobnicate'$/],
+    ['an unknown flag', async () => ['--frobnicate'], /^hanlab sim: --frobnicate: unknown option \(see hanlab sim --help\)$/],
     ['a bad scenario field', async () => ['--scenario', bad], /bad\.yaml:3: outages\[0\]\.duration: expected a duration like '30m', '3h' or seconds, found "3 hours"$/],
     ['an unknown built-in', async () => ['--scenario', 'nope'], /unknown built-in scenario 'nope'; expected one of: .*han-outage-prepay/],
     ['a bad seed', async () => ['--seed', 'x'], /--seed: expected a whole number/],
     ['a bad --until', async () => ['--until', 'yesterday'], /--until: expected an ISO time .* found "yesterday"$/],
     ['--until outside the run', async () => ['--until', '+40d'], /--until: expected a time after the start .* no later than the end/],
     ['a bad broker URL', async () => ['--broker', 'http://x'], /--broker: expected mqtt:\/\/HOST:PORT, found "http:\/\/x"$/],
-    ['a broker that is not there', async () => ['--broker', `mqtt://127.0.0.1:${await deadPort()}`], /no connection to the MQTT broker at mqtt:\/\/127\.0\.0\.1:\d+/],
+    ['a broker that is not there', async () => ['--broker', `mqtt://127.0.0.1:${await deadPort()}`], /^hanlab sim: --broker: no MQTT broker at mqtt:\/\/127\.0\.0\.1:\d+ \(connection refused\)$/],
   ];
   for (const [what, args, message] of cases) {
     it(what, async () => {
@@ -49,6 +49,42 @@ describe('hanlab sim: bad input exits 2 with one line naming what and where', ()
       expect(r.stdout).toBe('');
     }, 30_000);
   }
+
+  it('no broker: sim and board run say it in the same words, at once', async () => {
+    const url = `mqtt://127.0.0.1:${await deadPort()}`;
+    const board = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(process.execPath, [cli, 'board', 'run', '--board', 'node', '--device', 'ppmid', '--broker', url], (err, _stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code) : 0, stderr });
+      });
+    });
+    const simRun = await sim('--broker', url);
+    expect(simRun.stderr).toBe(`hanlab sim: --broker: no MQTT broker at ${url} (connection refused)\n`);
+    expect(board.stderr).toBe(`hanlab board: --broker: no MQTT broker at ${url} (connection refused)\n`);
+    expect([simRun.code, board.code]).toEqual([2, 2]);
+  }, 30_000);
+
+  it('a port that accepts and never answers: both give up after 5 s in the same words', async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const url = `mqtt://127.0.0.1:${(silent.address() as { port: number }).port}`;
+    try {
+      const t0 = performance.now();
+      const [simRun, board] = await Promise.all([
+        sim('--broker', url),
+        new Promise<{ code: number; stderr: string }>((resolve) => {
+          execFile(process.execPath, [cli, 'board', 'run', '--board', 'node', '--device', 'ppmid', '--broker', url], (err, _stdout, stderr) => {
+            resolve({ code: err ? Number((err as { code?: number }).code) : 0, stderr });
+          });
+        }),
+      ]);
+      expect(performance.now() - t0).toBeLessThan(15_000);
+      expect(simRun.stderr).toBe(`hanlab sim: --broker: no MQTT broker at ${url} (nothing answered within 5 s)\n`);
+      expect(board.stderr).toBe(`hanlab board: --broker: no MQTT broker at ${url} (nothing answered within 5 s)\n`);
+      expect([simRun.code, board.code]).toEqual([2, 2]);
+    } finally {
+      silent.close();
+    }
+  }, 30_000);
 
   it('--help describes every flag', async () => {
     const r = await sim('--help');

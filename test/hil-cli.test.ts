@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmbeddedBroker } from '../sim/han/embedded-broker.ts';
+import { dutConfig, hilIdentities } from '../sim/hil/config.ts';
 import { junitXml } from '../sim/hil/junit.ts';
 import type { SuiteResult } from '../sim/hil/types.ts';
 
@@ -13,6 +19,47 @@ function hil(...args: string[]): Promise<{ code: number; stdout: string; stderr:
   });
 }
 
+/** A port nothing listens on: bind one, close it. */
+async function deadPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+describe('hanlab hil --dut mqtt://…: no broker, or no DUT, is said once, before any case', () => {
+  const EUI = '00DB48FFFE00A003';
+
+  it('no broker at the URL: exit 2 at once with one line (it used to hang after "no connection within 5 s")', async () => {
+    const url = `mqtt://127.0.0.1:${await deadPort()}`;
+    const t0 = performance.now();
+    const r = await hil('--dut', `${url}#${EUI}`, '--device', 'ppmid');
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`hanlab hil: --dut: no MQTT broker at ${url} (connection refused)\n`);
+  }, 15_000);
+
+  it('a broker without the DUT: "DUT not seen" within 10 s, exit 2, no case run; --junit made its folder first', async () => {
+    const config = dutConfig({ device: 'ppmid', eui: EUI });
+    const broker = await startEmbeddedBroker({ identities: hilIdentities(config) });
+    const junit = join(mkdtempSync(join(tmpdir(), 'hanlab-hil-')), 'out', 'ppmid.xml');
+    try {
+      const r = await hil('--dut', `${broker.url}#${EUI}`, '--device', 'ppmid', '--junit', junit);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toMatch(/^hanlab hil: ppmid-conformance, \d+ cases/);
+      expect(r.stdout).not.toMatch(/PASS|FAIL/);
+      const lines = r.stderr.trimEnd().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^hanlab hil: --dut: DUT not seen: ${EUI} published no state or screen on ${broker.url.replace(/[.]/g, '\\.')} within 10 s`));
+      expect(existsSync(join(junit, '..'))).toBe(true);
+    } finally {
+      await broker.close();
+    }
+  }, 40_000);
+});
+
 describe('hanlab hil: bad flags exit 2 with one line', () => {
   const cases: [string, string[], RegExp][] = [
     ['no --device', ['--dut', 'node'], /^hanlab hil: --device is required/],
@@ -24,7 +71,7 @@ describe('hanlab hil: bad flags exit 2 with one line', () => {
     ['a suite for another device', ['--dut', 'node', '--device', 'gsme', '--suite', 'ppmid-conformance'], /ppmid-conformance is for a ppmid DUT, not a gsme$/],
     ['a bad console spec', ['--dut', 'node', '--device', 'ppmid', '--console', 'COM3'], /--console: expected serial:\/dev\/PORT/],
     ['a console that cannot be opened', ['--dut', 'node', '--device', 'ppmid', '--console', 'serial:/dev/hanlab-no-such-tty'], /--console: cannot open \/dev\/hanlab-no-such-tty: ENOENT$/],
-    ['an unknown flag', ['--dut', 'node', '--device', 'ppmid', '--fast'], /Unknown option '--fast'/],
+    ['an unknown flag', ['--dut', 'node', '--device', 'ppmid', '--fast'], /^hanlab hil: --fast: unknown option \(see hanlab hil --help\)$/],
     ['--no-stale-detection on a flashed board', ['--dut', 'mqtt://127.0.0.1:1883#00DB48FFFE00A003', '--device', 'ppmid', '--no-stale-detection'], /only for emulator and node/],
   ];
   for (const [what, args, pattern] of cases) {

@@ -49,7 +49,7 @@ export interface RunBoardOptions {
   stateDir?: string;
   /** Node board only: run the TypeScript sources instead of the built bundle. */
   source?: boolean;
-  /** How long to wait for the broker, ms (default 3000). */
+  /** How long to wait for the broker, ms (default 5000, as every command waits). */
   connectTimeoutMs?: number;
   /** Screen lines (default stdout) and log lines (default stderr). */
   out?(line: string): void;
@@ -97,7 +97,7 @@ export async function runBoard(o: RunBoardOptions): Promise<RunningBoard> {
   const runtime = o.runtime ?? board.runtime;
   const out = o.out ?? ((l: string) => process.stdout.write(l + '\n'));
   const err = o.err ?? ((l: string) => process.stderr.write(l + '\n'));
-  const connectTimeoutMs = o.connectTimeoutMs ?? 3000;
+  const connectTimeoutMs = o.connectTimeoutMs ?? 5000; // as sim's devices wait
   const up = `hanlab board: up board=${board.id} device=${o.device} eui=${config.eui} premises=${config.premises} broker=${o.broker} runtime=${runtime}`;
   const noBroker = (e: unknown) => new UsageError(`--broker: ${(e as Error).message}`);
 

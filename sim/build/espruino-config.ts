@@ -11,6 +11,8 @@ import { parseConfig, readConfigJson } from '../board/config-file.ts';
 import { deviceConfigShape, strictConfigObject } from '../board/device-config-schema.ts';
 
 const PORT = 'a port from 1 to 65535';
+/** A hanlab.json that passes, to copy and edit. */
+export const SAMPLE_CONFIG = 'docs/hanlab.sample.json';
 
 /** The device config a board runs with, plus how it reaches the HAN's broker. */
 export function espruinoConfigSchema(device: DeviceKind) {
@@ -37,7 +39,18 @@ export type EspruinoConfig = z.output<ReturnType<typeof espruinoConfigSchema>>;
 /** Reads and checks FILE for `device`; every problem is a UsageError naming the file and the field. */
 export function loadEspruinoConfig(file: string, device: DeviceKind): EspruinoConfig {
   const label = `--config ${file}`;
-  const config = parseConfig(espruinoConfigSchema(device), readConfigJson(file), label);
+  const data = readConfigJson(file);
+  // The usual way to get here: hil --print-config's output, which is the device config alone.
+  if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
+    const missing = (['wifi', 'mqtt'] as const).filter((k) => !Object.hasOwn(data, k));
+    if (missing.length > 0) {
+      const how = { wifi: '"wifi": {"ssid": "…", "password": "…"}', mqtt: '"mqtt": {"host": "…", "port": 1883}' };
+      throw new UsageError(
+        `${label}: ${missing.join(' and ')}: missing: a board needs the device config (what hanlab hil --print-config prints) plus ${missing.map((k) => how[k]).join(' and ')}, as in ${SAMPLE_CONFIG}`,
+      );
+    }
+  }
+  const config = parseConfig(espruinoConfigSchema(device), data, label);
   // The firmware's own rules on top (the bundle's device, the peers it needs): the board runs them too.
   const problem = checkDeviceConfig(config, device);
   if (problem) throw new UsageError(`${label}: ${problem}`);

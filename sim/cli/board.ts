@@ -3,7 +3,7 @@ import type { DeviceKind, Runtime } from '../build/board-spec.ts';
 import { loadBoardDeviceConfig } from '../board/config-file.ts';
 import { BOARDS_RUN_HERE, runBoard } from '../board/run-board.ts';
 import { parseCommandArgs } from './args.ts';
-import { checkBrokerUrl } from './broker-url.ts';
+import { checkBrokerAnswers, checkBrokerUrl } from './broker-url.ts';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './usage.ts';
 import { checkWritableDirectory } from './writable.ts';
 
@@ -36,7 +36,8 @@ Usage: hanlab board run --board node|emulator --device gsme|gpf|ppmid --broker m
 Builds the bundle as 'hanlab build' does, connects, prints one line when it is up:
   hanlab board: up board=… device=… eui=… premises=… broker=… runtime=…[ heap=BYTES]
 then the screen as text lines on stdout and its log on stderr, until SIGINT or SIGTERM (exit 0).
-No broker at the URL, or one that refuses the EUI and secret: exit 2, one line naming it.`;
+No broker at the URL (refused, or no answer within 5 s, as for sim --broker), or one that refuses
+the EUI and secret: exit 2, one line naming it.`;
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T {
   if (value === undefined) throw new UsageError(`${flag}: required (${allowed.join(', ')})`);
@@ -74,6 +75,8 @@ export async function run(argv: string[]): Promise<number> {
     if (device !== 'ppmid') throw new UsageError('--screenshots: only the ppmid has a screen');
     checkWritableDirectory('--screenshots', values.screenshots);
   }
+
+  await checkBrokerAnswers('--broker', values.broker);
 
   // The up line comes first (a harness waits for it); the screen's first lines wait behind it.
   let held: string[] | null = [];

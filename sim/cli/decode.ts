@@ -65,7 +65,12 @@ function openKeystore(dir: string): Keystore {
   try {
     return loadKeystore(dir);
   } catch (err) {
-    // loadKeystore names the directory or file ("keystore: cannot read directory X: …").
+    // The directory itself: Node's own "ENOENT: …, stat '…'" becomes a few words.
+    const cause = (err as Error).cause;
+    if (/^keystore: cannot read directory /.test((err as Error).message) && cause !== undefined) {
+      throw new UsageError(`--keystore: cannot read directory "${dir}" (${reason(cause)})`);
+    }
+    // loadKeystore names the file ("keystore: X: …").
     throw new UsageError(`--keystore: ${reason(err).replace(/^keystore: /, '')}`);
   }
 }
@@ -81,5 +86,6 @@ function reason(err: unknown): string {
   if (e && e.code === 'ENOENT') return 'no such file or directory';
   if (e && e.code === 'EISDIR') return 'is a directory';
   if (e && e.code === 'EACCES') return 'permission denied';
+  if (e && e.code === 'ENOTDIR') return 'not a directory';
   return (e?.message ?? String(err)).split('\n')[0]!;
 }

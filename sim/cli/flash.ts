@@ -28,7 +28,8 @@ with FILE (checked first) as Storage file hanlab.json, using the espruino CLI
   --device NAME   gsme, gpf or ppmid
   --port PORT     the board's serial port (/dev/ttyACM0, /dev/ttyUSB0, COM3…)
   --config FILE   hanlab.json: the device config (its "secret" is the board's MQTT password)
-                  plus wifi {ssid, password} and mqtt {host, port}
+                  plus wifi {ssid, password} and mqtt {host, port}; copy docs/hanlab.sample.json,
+                  or add wifi and mqtt to what hanlab hil --print-config prints
   --dry-run       print the espruino command, the files and their sizes; send nothing`;
 
 const flashSchema = z.strictObject({ espruinoBoard: z.string().min(1), baud: z.number().int().positive() });

@@ -4,14 +4,15 @@ import { dutConfig, hilIdentities, HIL_PREMISES } from '../hil/config.ts';
 import { openSerialConsole, parseConsoleSpec } from '../hil/console.ts';
 import type { SerialConsole } from '../hil/console.ts';
 import { junitXml } from '../hil/junit.ts';
-import { runSuite } from '../hil/run.ts';
+import { DutNotSeen, runSuite } from '../hil/run.ts';
 import { SUITES, defaultSuite } from '../hil/suites/index.ts';
 import { caseLine, formatSummary } from '../hil/summary.ts';
 import { parseTarget } from '../hil/target.ts';
 import { isTopicLevel } from '../han/topics.ts';
 import { parseCommandArgs } from './args.ts';
 import { writeBrokerFiles } from './broker-files.ts';
-import { EXIT_FAILURE, EXIT_OK, UsageError } from './usage.ts';
+import { checkBrokerAnswers } from './broker-url.ts';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './usage.ts';
 import { checkWritableDirectory, checkWritableFile } from './writable.ts';
 
 export const help = `hanlab hil — hardware-in-the-loop: check one device from the outside
@@ -27,7 +28,7 @@ Usage: hanlab hil --dut TARGET --device ppmid|gpf|gsme [--suite NAME] [--junit F
                       mqtt://HOST:PORT#EUI  a device already on that broker (a flashed board)
   --device KIND       what the DUT is; the harness plays the other devices of the home
   --suite NAME        ${Object.keys(SUITES).join(', ')} (default: DEVICE-conformance)
-  --junit FILE        also write JUnit XML
+  --junit FILE        also write JUnit XML (its directory is made if missing)
   --screens DIR       a PNG of the DUT's last screen for every failed step (default: beside
                       the JUnit file)
   --premises ID       the premises in the HAN topics (default ${HIL_PREMISES}; must match the board)
@@ -46,7 +47,9 @@ The harness starts an embedded MQTT broker for emulator and node; for mqtt://…
 broker, which must hold the run's accounts (--print-broker-files; spec section 5). Time moves through the GPF's Time cluster:
 the harness jumps the hub clock by hours, so a suite takes about a minute. Step by step for a
 flashed board: docs/hil.md.
-Exit status: 0 every case passed (or skipped), 1 a case failed, 2 bad usage.`;
+A DUT at mqtt://… is looked for first: no broker there (refused, or no answer within 5 s), or no
+state or screen from the DUT within 10 s, ends the run before any case with one line, status 2.
+Exit status: 0 every case passed (or skipped), 1 a case failed, 2 bad usage, no broker or DUT not seen.`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(
@@ -99,6 +102,15 @@ export async function run(argv: string[]): Promise<number> {
     serial = opened;
   }
   const screens = values.screens ?? (values.junit !== undefined ? dirname(values.junit) : undefined);
+  // A board's broker that is not there ends the run now, in the words sim and board run use.
+  if (target.kind === 'mqtt') {
+    try {
+      await checkBrokerAnswers('--dut', target.url);
+    } catch (err) {
+      serial?.close();
+      throw err;
+    }
+  }
 
   process.stdout.write(`hanlab hil: ${suite.name}, ${suite.cases.length} cases, DUT ${values.dut} (${device})\n`);
   try {
@@ -118,7 +130,7 @@ export async function run(argv: string[]): Promise<number> {
     return result.cases.some((c) => c.status === 'failed') ? EXIT_FAILURE : EXIT_OK;
   } catch (err) {
     process.stderr.write(`hanlab hil: ${(err as Error).message}\n`);
-    return EXIT_FAILURE;
+    return err instanceof DutNotSeen ? EXIT_USAGE : EXIT_FAILURE;
   } finally {
     serial?.close();
   }

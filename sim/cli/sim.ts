@@ -16,7 +16,7 @@ import { DISPLAY_PROFILES } from '../../firmware/display/render/layout.ts';
 import type { DisplayProfile } from '../../firmware/display/render/layout.ts';
 import { parseCommandArgs } from './args.ts';
 import { writeBrokerFiles } from './broker-files.ts';
-import { checkBrokerUrl } from './broker-url.ts';
+import { checkBrokerAnswers, checkBrokerUrl } from './broker-url.ts';
 import { UsageError } from './usage.ts';
 import { checkWritableDirectory } from './writable.ts';
 
@@ -39,7 +39,8 @@ Usage: hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json]
                         127.0.0.1) instead of the in-process bus (the default: the same frames,
                         accounts and rules, no broker, no sockets); the timeline is the same bytes
   --broker URL          run it over an external MQTT 3.1.1 broker (e.g. Mosquitto); it must hold
-                        the run's accounts (--print-broker-files)
+                        the run's accounts (--print-broker-files); none there (refused, or no answer
+                        within 5 s): exit 2 at once, as board run and hil say it
   --realtime            pace virtual time at wall-clock speed, on a broker to watch it with an
                         MQTT client (without --broker: the embedded one, its URL printed first,
                         as a {"kind":"broker"} line with --json):
@@ -97,7 +98,9 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const until = values.until === undefined ? undefined : parseUntil(values.until, scenario);
-  if (values.broker !== undefined && values.broker !== 'embedded') checkBrokerUrl('--broker', values.broker);
+  if (values.broker !== undefined && values.broker !== 'embedded') {
+    checkBrokerUrl('--broker', values.broker);
+  }
   // Real time is for watching over MQTT: it needs a broker (the in-process bus has no door).
   const broker = values.broker ?? (values.realtime === true ? 'embedded' : undefined);
 
@@ -141,6 +144,8 @@ export async function run(argv: string[]): Promise<number> {
     out(json ? JSON.stringify({ kind: 'broker', url }) : `Embedded MQTT broker at ${url} (watch hanlab/# as hanlab-observer, password hanlab)`);
     drain();
   };
+  // Last of the checks: the same words and wait as board run and hil --dut mqtt://….
+  if (broker !== undefined && broker !== 'embedded') await checkBrokerAnswers('--broker', broker);
   const progress = createProgressBar(process.stderr);
   let result;
   try {

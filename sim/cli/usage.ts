@@ -1,6 +1,12 @@
 /** A mistake in how the CLI was called or what it was given: one line on stderr, exit status 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  /** Main ends the line with "(see hanlab CMD --help)": the mistake is in the command line itself. */
+  readonly seeHelp: boolean;
+  constructor(message: string, options?: { seeHelp?: boolean }) {
+    super(message);
+    this.seeHelp = options?.seeHelp === true;
+  }
 }
 
 export const EXIT_OK = 0;
@@ -31,6 +37,7 @@ Usage:
   hanlab serve [--port N] [--host HOST]
                                  the SSI coverage checker web page and its JSON API
   hanlab help [COMMAND]          this text, or a command's own help
+  hanlab --version               the version (also -v)
 
 Run 'hanlab COMMAND --help' for a command's options.
 Bad input exits with status 2 and one line naming what was wrong and where.`;

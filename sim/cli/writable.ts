@@ -48,7 +48,10 @@ export function checkWritableDirectory(flag: string, dir: string): void {
   }
 }
 
-/** A file `flag` will write at the end of a run: its directory must exist and take a new file; FILE must not be a directory. */
+/**
+ * A file `flag` will write at the end of a run: its directory is made (parents too) if missing,
+ * as for --screenshots, and must take a new file; FILE must not be a directory.
+ */
 export function checkWritableFile(flag: string, file: string): void {
   const dir = dirname(file) || '.';
   let isDirectory = false;
@@ -59,7 +62,7 @@ export function checkWritableFile(flag: string, file: string): void {
   }
   if (isDirectory || basename(file) === '') throw new UsageError(`${flag}: expected a file name, found the directory "${file}"`);
   try {
-    if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    makeDirectory(dir);
     probeWrite(dir);
   } catch (err) {
     throw new UsageError(`${flag}: cannot write a file in directory "${dir}" (${errorCode(err)})`);

@@ -15,6 +15,7 @@ import { createHarnessHome } from './home.ts';
 import { hilGsmeEui, hilGsmeTopUpKey, hilUtrnIssuer } from './utrn.ts';
 import type { HarnessDeviceSetup } from './home.ts';
 import { observeDut } from './observer.ts';
+import type { DutObserver } from './observer.ts';
 import { renderScreenPng } from './screen-png.ts';
 import { launchDut } from './target.ts';
 import type { TargetSpec } from './target.ts';
@@ -37,6 +38,13 @@ export interface RunSuiteOptions {
   only?: string;
   /** One line per case as it finishes. */
   onCase?(result: CaseResult): void;
+  /** How long a DUT already on a broker (mqtt://…) has to show its retained state or screen (default 10 s). */
+  dutSeenMs?: number;
+}
+
+/** The DUT on someone else's broker published nothing: said once, before any case runs. */
+export class DutNotSeen extends Error {
+  override readonly name = 'DutNotSeen';
 }
 
 export async function runSuite(o: RunSuiteOptions): Promise<SuiteResult> {
@@ -62,6 +70,7 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResult> {
     const dut = await launchDut(o.target, { config: o.dutFirmwareOverride ? { ...config, firmware: o.dutFirmwareOverride } : config, brokerUrl: url, noStaleDetection: o.noStaleDetection, console: o.console });
     cleanup.unshift(() => dut.stop());
     if (o.console) o.console.reset();
+    if (o.target.kind === 'mqtt') await awaitDut(observe, o.target, config.premises, device, o.dutSeenMs ?? 10_000);
 
     const restartBroker =
       broker === null
@@ -132,6 +141,21 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResult> {
     for (const f of cleanup) await f().catch(() => {});
     if (broker) await (broker as EmbeddedBroker).close();
   }
+}
+
+/** Waits for the DUT's first state or screen (a running board's are retained, so they come at once). */
+async function awaitDut(observe: DutObserver, target: Extract<TargetSpec, { kind: 'mqtt' }>, premises: string, device: DeviceKind, ms: number): Promise<void> {
+  const until = performance.now() + ms;
+  for (;;) {
+    if (observe.states().length > 0 || observe.screens().length > 0) return;
+    const left = until - performance.now();
+    if (left <= 0) break;
+    await observe.changed(Math.min(left, 250));
+  }
+  throw new DutNotSeen(
+    `--dut: DUT not seen: ${target.eui} published no state or screen on ${target.url} within ${ms / 1000} s ` +
+      `(hanlab/${premises}/${device}/state or hanlab/${premises}/${target.eui}/state): is it powered, on the network, flashed with hanlab hil --print-config's config?`,
+  );
 }
 
 export function describeTarget(t: TargetSpec): string {
