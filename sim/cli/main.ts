@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<{ run: Command; help: string }>> = 
   dcc: () => import('../../dcc/cli.ts'),
   coverage: () => import('../../dcc/cli-coverage.ts'),
   serve: () => import('../../dcc/cli-serve.ts'),
+  cluster: () => import('./cluster.ts'),
 };
 
 /** Runs the CLI; returns the exit status instead of exiting so tests can call it in-process. */
