@@ -214,8 +214,21 @@ function mqttProbe(url: string, username: string, password: string, timeoutMs: n
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Starts the cluster, waits until each node answers MQTT, writes DIR/cluster.json. */
+/**
+ * Starts the cluster, waits until each node answers MQTT, writes DIR/cluster.json. A port taken
+ * between choosing it and the server binding it (freePort is racy by nature) is retried once
+ * with fresh ports.
+ */
 export async function startCluster(o: StartClusterOptions): Promise<ClusterInfo> {
+  try {
+    return await startOnce(o);
+  } catch (err) {
+    if (err instanceof ClusterError && /address already in use/i.test(err.message)) return startOnce(o);
+    throw err;
+  }
+}
+
+async function startOnce(o: StartClusterOptions): Promise<ClusterInfo> {
   const binary = o.binary ?? findNatsServer();
   if (binary === null) throw new ClusterError(`nats-server not found (looked in ${NATS_SERVER_CANDIDATES.join(', ')}); on Debian: apt-get install nats-server`);
   const dir = resolve(o.dir);
@@ -234,8 +247,9 @@ export async function startCluster(o: StartClusterOptions): Promise<ClusterInfo>
   const nodes: ClusterNode[] = [];
   const started = performance.now();
   for (let i = 0; i < o.nodes; i++) {
-    const name = `hanlab-${tag}-n${i + 1}`;
+    // Unique per host (two clusters of one host may route to each other: docs/cluster.md).
     const p = ports[i]!;
+    const name = `hanlab-${tag}-n${i + 1}-${p.clientPort}`;
     const routes = [...ports.filter((_, j) => j !== i).map((q) => `nats-route://${advertise}:${q.clusterPort}`), ...(o.routes ?? [])];
     const config = join(dir, `n${i + 1}.conf`);
     const log = join(dir, `n${i + 1}.log`);
