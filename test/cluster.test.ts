@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterError, isOurProcess, natsSubjects, readClusterInfo, startCluster, stopCluster } from '../fleet/cluster/nats-cluster.ts';
+import { ClusterError, isOurProcess, natsAuthorization, natsNodeConfig, natsSubjects, readClusterInfo, startCluster, stopCluster } from '../fleet/cluster/nats-cluster.ts';
 import type { ClusterInfo } from '../fleet/cluster/nats-cluster.ts';
 import { deviceAccount, identityRegistry, observerAccount, OBSERVER_PASSWORD, OBSERVER_USERNAME } from '../sim/han/identities.ts';
 import { hanTopic, hanSubscription } from '../sim/han/topics.ts';
@@ -66,6 +66,16 @@ describe('natsSubjects', () => {
     expect(natsSubjects(`han/+/+/${GSME}/#`)).toEqual([`han.*.*.${GSME}`, `han.*.*.${GSME}.>`]);
     expect(natsSubjects('wan/p1/X/command')).toEqual(['wan.p1.X.command']);
     expect(() => natsSubjects('hanlab/p.1/#')).toThrow(ClusterError);
+  });
+
+  it('writes the ACL as per-user permissions; an account without filters is denied all; a lone node has no cluster block', () => {
+    const auth = natsAuthorization(identities, { username: 'hanlab-admin', password: 'x' });
+    expect(auth).toContain(`{ user: "${GSME}", password: "${SECRET[GSME]}", permissions: { publish: ["han.*.*.${GSME}", "han.*.*.${GSME}.>", "hanlab.p1.gsme", "hanlab.p1.gsme.>", "hanlab.p1.${GSME}", "hanlab.p1.${GSME}.>"], subscribe: ["han.*.${GSME}", "han.*.${GSME}.>"] } }`);
+    expect(auth).toContain('{ user: "hanlab-observer", password: "hanlab", permissions: { publish: { deny: [">"] }, subscribe: ["hanlab", "hanlab.>"] } }');
+    const ports = { clientPort: 1, clusterPort: 2, mqttPort: 3, httpPort: 4 };
+    const base = { name: 'n', cluster: 'c', host: '127.0.0.1', ports, storeDir: '/s', authorization: auth };
+    expect(natsNodeConfig({ ...base, routes: [] })).not.toContain('cluster {');
+    expect(natsNodeConfig({ ...base, routes: ['nats-route://127.0.0.1:9'] })).toContain('routes: ["nats-route://127.0.0.1:9"]');
   });
 });
 
@@ -136,6 +146,10 @@ describe.skipIf(!available)('a 3-node NATS cluster', () => {
     }
     expect(seen?.retain).toBe(true);
   }, 60_000);
+
+  it('refuses a second cluster in the same folder while the first runs', async () => {
+    await expect(startCluster({ nodes: 1, dir, identities })).rejects.toThrow(/already running/);
+  });
 
   it('stopCluster stops every PID and leaves no process', async () => {
     for (const c of clients.splice(0)) c.end(true);

@@ -49,7 +49,8 @@ export interface ClusterNode {
   httpPort: number;
   mqttUrl: string;
   natsUrl: string;
-  routeUrl: string;
+  /** Where other nodes route to; null for a lone node (no routes: no cluster listener). */
+  routeUrl: string | null;
   config: string;
   log: string;
 }
@@ -150,11 +151,11 @@ export function natsNodeConfig(o: { name: string; cluster: string; host: string;
     `http: ${quote(`${o.host}:${o.ports.httpPort}`)}`,
     `max_payload: ${PACKET_MAX_BYTES}`,
     `jetstream { store_dir: ${quote(o.storeDir)}, max_memory_store: 256MB, max_file_store: 2GB }`,
-    'cluster {',
-    `  name: ${quote(o.cluster)}`,
-    `  listen: ${quote(`${o.host}:${o.ports.clusterPort}`)}`,
-    `  routes: [${o.routes.map(quote).join(', ')}]`,
-    '}',
+    // A single node with no routes runs JetStream on its own: nats-server refuses a JetStream
+    // cluster block without routes. Its cluster port is still chosen (and listed), unused.
+    ...(o.routes.length === 0
+      ? []
+      : ['cluster {', `  name: ${quote(o.cluster)}`, `  listen: ${quote(`${o.host}:${o.ports.clusterPort}`)}`, `  routes: [${o.routes.map(quote).join(', ')}]`, '}']),
     `mqtt { listen: ${quote(`${o.host}:${o.ports.mqttPort}`)} }`,
     o.authorization,
     '',
@@ -268,7 +269,7 @@ async function startOnce(o: StartClusterOptions): Promise<ClusterInfo> {
       ...p,
       mqttUrl: `mqtt://${advertise}:${p.mqttPort}`,
       natsUrl: `nats://${advertise}:${p.clientPort}`,
-      routeUrl: `nats-route://${advertise}:${p.clusterPort}`,
+      routeUrl: routes.length === 0 ? null : `nats-route://${advertise}:${p.clusterPort}`,
       config,
       log,
     });

@@ -22,7 +22,8 @@ Usage: hanlab cluster up [--nodes N] [--dir DIR] [--scenario NAME|FILE] [--seed 
                   mqtt:// URL; the servers keep running after hanlab exits
   down            stop DIR's nodes by PID (SIGTERM, SIGKILL after 5 s) and remove their
                   configs and JetStream stores (the logs stay)
-  --nodes N       how many nodes, 1…9 (default 3)
+  --nodes N       how many nodes, 1…9 (default 3); a lone node (1, no --route) has no
+                  cluster port and cannot be routed to
   --dir DIR       where the configs, logs, PIDs, JetStream stores and cluster.json (ports, PIDs,
                   URLs, the admin login; mode 0600) live (default ${DEFAULT_CLUSTER_DIR})
   --scenario, --seed  whose accounts the nodes hold: every device of the scenario's homes with
@@ -88,7 +89,7 @@ export async function run(argv: string[]): Promise<number> {
       ...(values.route !== undefined ? { routes: values.route } : {}),
     });
     process.stdout.write(`hanlab cluster: ${info.nodes.length} node${info.nodes.length === 1 ? '' : 's'} up in ${(info.startupMs / 1000).toFixed(1)} s, ${info.accounts} accounts (scenario ${scenario.name}, seed ${scenario.seed}); ${info.dir}/cluster.json\n`);
-    for (const n of info.nodes) process.stdout.write(`${n.mqttUrl}  ${n.name}  pid ${n.pid}  nats ${n.natsUrl}  route ${n.routeUrl}  monitor http://${n.host}:${n.httpPort}\n`);
+    for (const n of info.nodes) process.stdout.write(`${n.mqttUrl}  ${n.name}  pid ${n.pid}  nats ${n.natsUrl}  route ${n.routeUrl ?? 'none (a lone node)'}  monitor http://${n.host}:${n.httpPort}\n`);
     return 0;
   } catch (err) {
     if (err instanceof ClusterError) {
