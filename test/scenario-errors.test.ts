@@ -131,7 +131,7 @@ describe('scenario errors name the file, line, field path, expected and found', 
       'sim/scenarios/x.yaml:2: seed: expected an integer ≥ 0, found 1.5',
       'sim/scenarios/x.yaml:3: compare: expected true or false, found "yes"',
       'sim/scenarios/x.yaml:4: devices: expected a mapping of gsme, gpf, ppmid, found "secmp0015"',
-      "sim/scenarios/x.yaml:5: missing_name: unknown key 'missing_name'; known keys: name, description, seed, start, duration, premises, devices, tariff, prepayment, consumption, topUps, customer, serviceRequests, autoCustomer, outages, clockFaults, power, metric, compare",
+      "sim/scenarios/x.yaml:5: missing_name: unknown key 'missing_name'; known keys: name, description, seed, start, duration, premises, devices, tariff, prepayment, consumption, topUps, customer, serviceRequests, autoCustomer, outages, clockFaults, power, metric, compare, postcode, mprn, smi",
     ]);
     expect(yaml('seed: 1\n').message).toBe(`sim/scenarios/x.yaml:1: name: expected lower-case letters, digits and '-' (like 'han-outage-prepay'), found nothing`);
     expect(yaml('').message).toBe('sim/scenarios/x.yaml: expected a mapping of scenario settings (name, seed, start, duration, devices, …), found an empty document');
