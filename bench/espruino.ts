@@ -17,8 +17,9 @@
  * PPMID's 60 s polls.
  *
  * Prints: variables at boot, in use at the end, the range from cycle 100 on, and growth per 1,000
- * cycles (the floor, fewest variables, of the last 100 cycles' samples less that of cycles
- * 100–199, scaled: the live heap with no poll in flight, so the machine's load does not move it). --record
+ * cycles (the floor, fewest variables, of the run's second half less that of its first half from
+ * cycle 100, scaled: the live heap with no poll in flight, so the machine's load does not move
+ * it; measured.ts `growthPer1000` says why halves). --record
  * writes bench/espruino-measured.json (dated, with the commit and the bundle's hash), which
  * `npm run bench:footprint` prints and holds to the budgets.
  */
