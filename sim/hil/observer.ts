@@ -10,8 +10,11 @@ import type { MqttClient } from 'mqtt';
 import type { ScreenModel } from '../../firmware/display/index.ts';
 import type { Credentials } from '../han/identities.ts';
 import { OBSERVE_ROOT, parseObserveTopic } from '../han/topics.ts';
+import type { HilTime } from './clock.ts';
+import { realTime } from './clock.ts';
 
 export interface Observed<T> {
+  /** Harness ms (`HilTime.now()`) it arrived. */
   wallMs: number;
   value: T;
 }
@@ -26,7 +29,7 @@ export interface DutObserver {
   close(): Promise<void>;
 }
 
-export async function observeDut(url: string, premises: string, names: readonly string[], account: Credentials): Promise<DutObserver> {
+export async function observeDut(url: string, premises: string, names: readonly string[], account: Credentials, time: HilTime = realTime()): Promise<DutObserver> {
   const screens: Observed<ScreenModel>[] = [];
   const states: Observed<Record<string, unknown>>[] = [];
   let wakers: (() => void)[] = [];
@@ -51,7 +54,7 @@ export async function observeDut(url: string, premises: string, names: readonly 
       return; // a board publishing garbage shows up as "never saw a screen"
     }
     if (typeof value !== 'object' || value === null) return;
-    const entry = { wallMs: performance.now(), value };
+    const entry = { wallMs: time.now(), value };
     if (t.value.kind === 'screen') screens.push(entry as Observed<ScreenModel>);
     else states.push(entry as Observed<Record<string, unknown>>);
     const w = wakers;
@@ -82,14 +85,7 @@ export async function observeDut(url: string, premises: string, names: readonly 
     state: () => states.at(-1)?.value ?? null,
     screens: () => screens,
     states: () => states,
-    changed: (ms) =>
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, ms);
-        wakers.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      }),
+    changed: (ms) => time.wait(ms, (wake) => wakers.push(wake)),
     close: () => client.endAsync(true),
   };
 }

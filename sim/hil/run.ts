@@ -6,10 +6,11 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { HilTime } from './clock.ts';
 import type { DeviceKind } from '../../firmware/runtime/app.ts';
 import { startEmbeddedBroker } from '../han/embedded-broker.ts';
 import type { EmbeddedBroker } from '../han/embedded-broker.ts';
-import { createHarnessClock } from './clock.ts';
+import { createHarnessClock, realTime } from './clock.ts';
 import { dutConfig, hilIdentities, hilObserverCredentials, hilSecret } from './config.ts';
 import { createHarnessHome } from './home.ts';
 import { hilGsmeEui, hilGsmeTopUpKey, hilUtrnIssuer } from './utrn.ts';
@@ -48,7 +49,10 @@ export class DutNotSeen extends Error {
 }
 
 export async function runSuite(o: RunSuiteOptions): Promise<SuiteResult> {
-  const started = performance.now();
+  // Every target's DUT runs on timers the harness does not own (a child board process, a flashed
+  // board, or the in-process board entry on the process's timers): harness time is real time.
+  const time = realTime();
+  const started = time.now();
   const device: DeviceKind = o.suite.device;
   const config = dutConfig({ device, premises: o.premises, firmware: o.firmware, ...(o.target.kind === 'mqtt' ? { eui: o.target.eui } : {}) });
   // Someone else's broker holds these accounts already (hanlab hil --print-broker-files).
@@ -60,9 +64,9 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResult> {
     broker = await startEmbeddedBroker({ identities });
     url = broker.url;
   }
-  const clock = createHarnessClock(Date.now());
-  const observe = await observeDut(url, config.premises, [device, config.eui], hilObserverCredentials(config));
-  const home = createHarnessHome({ url, premises: config.premises, dut: { device, eui: config.eui }, clock, secretFor: (eui) => hilSecret(config, eui), topUpKey: hilGsmeTopUpKey(config) });
+  const clock = createHarnessClock(Date.now(), time.now);
+  const observe = await observeDut(url, config.premises, [device, config.eui], hilObserverCredentials(config), time);
+  const home = createHarnessHome({ url, premises: config.premises, dut: { device, eui: config.eui }, clock, time, secretFor: (eui) => hilSecret(config, eui), topUpKey: hilGsmeTopUpKey(config) });
   const issuer = hilUtrnIssuer(config, Date.now());
   const cleanup: (() => Promise<void>)[] = [() => observe.close(), () => home.close()];
   const results: CaseResult[] = [];
@@ -70,7 +74,7 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResult> {
     const dut = await launchDut(o.target, { config: o.dutFirmwareOverride ? { ...config, firmware: o.dutFirmwareOverride } : config, brokerUrl: url, noStaleDetection: o.noStaleDetection, console: o.console });
     cleanup.unshift(() => dut.stop());
     if (o.console) o.console.reset();
-    if (o.target.kind === 'mqtt') await awaitDut(observe, o.target, config.premises, device, o.dutSeenMs ?? 10_000);
+    if (o.target.kind === 'mqtt') await awaitDut(observe, time, o.target, config.premises, device, o.dutSeenMs ?? 10_000);
 
     const restartBroker =
       broker === null
@@ -78,7 +82,7 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResult> {
         : async (downMs: number) => {
             const port = broker!.port;
             await broker!.close();
-            await new Promise((r) => setTimeout(r, downMs));
+            await time.sleep(downMs);
             broker = await startEmbeddedBroker({ port, identities });
           };
 
@@ -86,7 +90,7 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResult> {
       if (o.only !== undefined && !c.name.includes(o.only)) continue;
       const steps: StepResult[] = [];
       let currentStep = '(setup)';
-      const t0 = performance.now();
+      const t0 = time.now();
       const ctx: HilContext = {
         since: t0,
         dut,
@@ -94,6 +98,7 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResult> {
         home,
         observe,
         clock,
+        time,
         brokerUrl: url,
         restartBroker,
         utrn: (pounds) => issuer.issue(hilGsmeEui(config), pounds),
@@ -103,13 +108,13 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResult> {
         },
         async step(name, fn) {
           currentStep = name;
-          const t0 = performance.now();
+          const t0 = time.now();
           try {
             const value = await fn();
-            steps.push({ name, ms: Math.round(performance.now() - t0), ok: true });
+            steps.push({ name, ms: Math.round(time.now() - t0), ok: true });
             return value;
           } catch (err) {
-            steps.push({ name, ms: Math.round(performance.now() - t0), ok: false });
+            steps.push({ name, ms: Math.round(time.now() - t0), ok: false });
             throw err;
           }
         },
@@ -132,11 +137,11 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResult> {
           }
         }
       }
-      result.ms = Math.round(performance.now() - t0);
+      result.ms = Math.round(time.now() - t0);
       results.push(result);
       o.onCase?.(result);
     }
-    return { suite: o.suite.name, device, target: describeTarget(o.target), dutEui: config.eui, ms: Math.round(performance.now() - started), cases: results };
+    return { suite: o.suite.name, device, target: describeTarget(o.target), dutEui: config.eui, ms: Math.round(time.now() - started), cases: results };
   } finally {
     for (const f of cleanup) await f().catch(() => {});
     if (broker) await (broker as EmbeddedBroker).close();
@@ -144,11 +149,11 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResult> {
 }
 
 /** Waits for the DUT's first state or screen (a running board's are retained, so they come at once). */
-async function awaitDut(observe: DutObserver, target: Extract<TargetSpec, { kind: 'mqtt' }>, premises: string, device: DeviceKind, ms: number): Promise<void> {
-  const until = performance.now() + ms;
+async function awaitDut(observe: DutObserver, time: HilTime, target: Extract<TargetSpec, { kind: 'mqtt' }>, premises: string, device: DeviceKind, ms: number): Promise<void> {
+  const until = time.now() + ms;
   for (;;) {
     if (observe.states().length > 0 || observe.screens().length > 0) return;
-    const left = until - performance.now();
+    const left = until - time.now();
     if (left <= 0) break;
     await observe.changed(Math.min(left, 250));
   }
