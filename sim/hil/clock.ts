@@ -15,7 +15,7 @@
  *   `sleep(ms)` runs the clock `ms` ahead, firing every device timer due on the way and awaiting
  *   `settle` (HAN traffic in flight) after each, so waiting costs no wall time. It is only sound
  *   when every timer that matters is on that clock: a DUT run in this process on the same clock,
- *   its HAN on the in-process bus. Not wired to a target yet (see docs/decisions.md).
+ *   its HAN on the in-process bus: the `inproc` target (run.ts).
  *
  * `HarnessClock` is the hub's clock on top: harness time plus jumps. The harness's own devices
  * (and through the GPF's Time cluster, the device under test) read it; `jump` moves it forward by
@@ -32,6 +32,8 @@ export interface HilTime {
   sleep(ms: number): Promise<void>;
   /** Resolves after `ms`, or earlier when the `wake` given to `arm` is called (a publication came). */
   wait(ms: number, arm: (wake: () => void) => void): Promise<void>;
+  /** Epoch ms, as a device's real-time clock would read it (the DUT's own, unjumped). */
+  epochMs(): number;
   /** The timers of the devices the harness runs itself. */
   readonly timers: TimerClock;
 }
@@ -46,6 +48,7 @@ export function realTime(): HilTime {
   return {
     kind: 'real',
     now: () => performance.now(),
+    epochMs: () => Date.now(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     wait: (ms, arm) =>
       new Promise<void>((resolve) => {
@@ -70,6 +73,7 @@ export function virtualTime(clock: VirtualClock, settle: () => Promise<void> = a
   return {
     kind: 'virtual',
     now: () => clock.now() - origin,
+    epochMs: () => clock.now(),
     sleep: async (ms) => {
       await clock.run(clock.now() + Math.max(0, ms), settle);
     },

@@ -18,6 +18,7 @@ import { PROFILE_OVERRIDES } from '../../firmware/runtime/profiles.ts';
 import { decodeZclFrame } from '../../firmware/zcl/index.ts';
 import type { ZclFrame } from '../../firmware/zcl/index.ts';
 import { InFlight } from '../han/in-flight.ts';
+import type { HanBus } from '../han/in-process-broker.ts';
 import { connectHanDevice } from '../han/mqtt-han.ts';
 import type { HanDevice } from '../han/mqtt-han.ts';
 import type { HarnessClock, HilTime } from './clock.ts';
@@ -67,7 +68,7 @@ export interface HarnessHome {
 }
 
 export interface HarnessHomeOptions {
-  url: string;
+  url: HanBus;
   premises: string;
   dut: { device: DeviceKind; eui: Eui64 };
   clock: HarnessClock;

@@ -10,7 +10,10 @@ import type { HilTime } from './clock.ts';
 import type { DeviceKind } from '../../firmware/runtime/app.ts';
 import { startEmbeddedBroker } from '../han/embedded-broker.ts';
 import type { EmbeddedBroker } from '../han/embedded-broker.ts';
-import { createHarnessClock, realTime } from './clock.ts';
+import { VirtualClock } from '../clock/virtual-clock.ts';
+import { startInProcessBroker } from '../han/in-process-broker.ts';
+import type { HanBus } from '../han/in-process-broker.ts';
+import { createHarnessClock, realTime, virtualTime } from './clock.ts';
 import { dutConfig, hilIdentities, hilObserverCredentials, hilSecret } from './config.ts';
 import { createHarnessHome } from './home.ts';
 import { hilGsmeEui, hilGsmeTopUpKey, hilUtrnIssuer } from './utrn.ts';
@@ -49,29 +52,41 @@ export class DutNotSeen extends Error {
 }
 
 export async function runSuite(o: RunSuiteOptions): Promise<SuiteResult> {
-  // Every target's DUT runs on timers the harness does not own (a child board process, a flashed
-  // board, or the in-process board entry on the process's timers): harness time is real time.
-  const time = realTime();
-  const started = time.now();
+  // Durations in the report are wall time; every wait, timeout and "since" is harness time.
+  const wall = () => performance.now();
+  const started = wall();
   const device: DeviceKind = o.suite.device;
   const config = dutConfig({ device, premises: o.premises, firmware: o.firmware, ...(o.target.kind === 'mqtt' ? { eui: o.target.eui } : {}) });
   // Someone else's broker holds these accounts already (hanlab hil --print-broker-files).
   const identities = hilIdentities(config);
   let broker: EmbeddedBroker | null = null;
-  let url: string;
-  if (o.target.kind === 'mqtt') url = o.target.url;
-  else {
-    broker = await startEmbeddedBroker({ identities });
-    url = broker.url;
+  let url: HanBus;
+  let time: HilTime;
+  if (o.target.kind === 'inproc') {
+    // The one DUT whose timers the harness owns: it, the harness's devices, the observer and the
+    // supplier all run in this process on one virtual clock over the in-process bus (microtasks),
+    // so a wait costs no wall time. A settle is one turn of the event loop: every frame, screen
+    // and response a timer set off has been delivered by then.
+    url = startInProcessBroker({ identities });
+    time = virtualTime(new VirtualClock(Date.now()), () => new Promise<void>((r) => setImmediate(r)));
+  } else {
+    // A child board process or a flashed board keeps its own real timers: so does the harness.
+    time = realTime();
+    if (o.target.kind === 'mqtt') url = o.target.url;
+    else {
+      broker = await startEmbeddedBroker({ identities });
+      url = broker.url;
+    }
   }
-  const clock = createHarnessClock(Date.now(), time.now);
+  const bus = url;
+  const clock = createHarnessClock(time.epochMs(), time.now);
   const observe = await observeDut(url, config.premises, [device, config.eui], hilObserverCredentials(config), time);
   const home = createHarnessHome({ url, premises: config.premises, dut: { device, eui: config.eui }, clock, time, secretFor: (eui) => hilSecret(config, eui), topUpKey: hilGsmeTopUpKey(config) });
   const issuer = hilUtrnIssuer(config, Date.now());
   const cleanup: (() => Promise<void>)[] = [() => observe.close(), () => home.close()];
   const results: CaseResult[] = [];
   try {
-    const dut = await launchDut(o.target, { config: o.dutFirmwareOverride ? { ...config, firmware: o.dutFirmwareOverride } : config, brokerUrl: url, noStaleDetection: o.noStaleDetection, console: o.console });
+    const dut = await launchDut(o.target, { config: o.dutFirmwareOverride ? { ...config, firmware: o.dutFirmwareOverride } : config, brokerUrl: url, time, noStaleDetection: o.noStaleDetection, console: o.console });
     cleanup.unshift(() => dut.stop());
     if (o.console) o.console.reset();
     if (o.target.kind === 'mqtt') await awaitDut(observe, time, o.target, config.premises, device, o.dutSeenMs ?? 10_000);
@@ -90,16 +105,19 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResult> {
       if (o.only !== undefined && !c.name.includes(o.only)) continue;
       const steps: StepResult[] = [];
       let currentStep = '(setup)';
-      const t0 = time.now();
+      const t0 = wall();
+      // On virtual time the previous case's last screen may carry this very instant: move on 1 ms
+      // so that everything published before the case is strictly before `since`.
+      await time.sleep(1);
       const ctx: HilContext = {
-        since: t0,
+        since: time.now(),
         dut,
         config,
         home,
         observe,
         clock,
         time,
-        brokerUrl: url,
+        brokerUrl: bus,
         restartBroker,
         utrn: (pounds) => issuer.issue(hilGsmeEui(config), pounds),
         async setupHome(setup) {
@@ -108,13 +126,13 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResult> {
         },
         async step(name, fn) {
           currentStep = name;
-          const t0 = time.now();
+          const t0 = wall();
           try {
             const value = await fn();
-            steps.push({ name, ms: Math.round(time.now() - t0), ok: true });
+            steps.push({ name, ms: Math.round(wall() - t0), ok: true });
             return value;
           } catch (err) {
-            steps.push({ name, ms: Math.round(time.now() - t0), ok: false });
+            steps.push({ name, ms: Math.round(wall() - t0), ok: false });
             throw err;
           }
         },
@@ -137,14 +155,15 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResult> {
           }
         }
       }
-      result.ms = Math.round(time.now() - t0);
+      result.ms = Math.round(wall() - t0);
       results.push(result);
       o.onCase?.(result);
     }
-    return { suite: o.suite.name, device, target: describeTarget(o.target), dutEui: config.eui, ms: Math.round(time.now() - started), cases: results };
+    return { suite: o.suite.name, device, target: describeTarget(o.target), dutEui: config.eui, ms: Math.round(wall() - started), cases: results };
   } finally {
     for (const f of cleanup) await f().catch(() => {});
     if (broker) await (broker as EmbeddedBroker).close();
+    if (typeof bus !== 'string') await bus.close();
   }
 }
 

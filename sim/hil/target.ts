@@ -3,7 +3,8 @@
  * child process (`hanlab board run`), exactly as it runs on its own; `mqtt://HOST:PORT#EUI` is a
  * device already on a broker (a flashed board), which the harness never starts or stops; `inproc`
  * (for the harness's own unit tests) runs the same board entry, `startBoardDevice`, in this
- * process on XState.
+ * process on XState, on the harness's clock and timers (`LaunchOptions.time`): the only target
+ * whose timers the harness owns, so the only one that can run on virtual time (clock.ts).
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -24,7 +25,9 @@ import { connectHanDevice } from '../han/mqtt-han.ts';
 import type { HanDevice } from '../han/mqtt-han.ts';
 import { isEui64 } from '../han/topics.ts';
 import { attachBoardWan } from '../wan/board-hub.ts';
-import { realTimers } from './clock.ts';
+import { realTime } from './clock.ts';
+import type { HilTime } from './clock.ts';
+import type { HanBus } from '../han/in-process-broker.ts';
 import type { SerialConsole } from './console.ts';
 
 export type TargetSpec =
@@ -57,7 +60,10 @@ export interface Dut {
 export interface LaunchOptions {
   /** The DUT's config; a board process gets it as its --config file, secret included. */
   config: BoardDeviceConfig;
-  brokerUrl: string;
+  /** A broker URL; the `inproc` DUT may also take the in-process bus. */
+  brokerUrl: HanBus;
+  /** The `inproc` DUT's clock and timers (default real time); a board process has its own. */
+  time?: HilTime;
   noStaleDetection?: boolean;
   console?: SerialConsole;
   /** How long a child board may take to say it is up (it bundles first). */
@@ -73,7 +79,8 @@ export async function launchDut(spec: TargetSpec, o: LaunchOptions): Promise<Dut
       return launchInProcess(o);
     case 'emulator':
     case 'node':
-      return launchBoardProcess(spec.kind, o);
+      if (typeof o.brokerUrl !== 'string') throw new Error(`the ${spec.kind} board needs a broker URL, not the in-process bus`);
+      return launchBoardProcess(spec.kind, { ...o, brokerUrl: o.brokerUrl });
     case 'mqtt':
       return {
         target: 'mqtt',
@@ -87,6 +94,7 @@ export async function launchDut(spec: TargetSpec, o: LaunchOptions): Promise<Dut
 
 async function launchInProcess(o: LaunchOptions): Promise<Dut> {
   const lines: string[] = [];
+  const time = o.time ?? realTime();
   const inFlight = new InFlight();
   const transport: HanDevice = await connectHanDevice({
     url: o.brokerUrl,
@@ -111,7 +119,7 @@ async function launchInProcess(o: LaunchOptions): Promise<Dut> {
   const line = (level: string) => (message: string, data?: Record<string, unknown>) => lines.push(`${level} ${message}${data ? ' ' + JSON.stringify(data) : ''}`);
   const device: RunningDevice | null = startBoardDevice(
     build,
-    { clock: { now: () => Date.now() }, timers: realTimers, han: transport, observe: transport.observe, log: { info: line('info'), warn: line('warn') } },
+    { clock: { now: () => time.epochMs() }, timers: time.timers, han: transport, observe: transport.observe, log: { info: line('info'), warn: line('warn') } },
     o.config,
   );
   if (!device) {
@@ -136,7 +144,7 @@ async function launchInProcess(o: LaunchOptions): Promise<Dut> {
   };
 }
 
-async function launchBoardProcess(board: 'emulator' | 'node', o: LaunchOptions): Promise<Dut> {
+async function launchBoardProcess(board: 'emulator' | 'node', o: LaunchOptions & { brokerUrl: string }): Promise<Dut> {
   const dir = mkdtempSync(join(tmpdir(), 'hanlab-hil-'));
   const configFile = join(dir, `${o.config.device}.json`);
   writeFileSync(configFile, JSON.stringify(o.config, null, 2) + '\n');

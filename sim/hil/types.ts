@@ -1,5 +1,6 @@
 import type { ScreenModel } from '../../firmware/display/index.ts';
 import type { DeviceKind } from '../../firmware/runtime/app.ts';
+import type { HanBus } from '../han/in-process-broker.ts';
 import type { BoardDeviceConfig } from '../board/device-config-schema.ts';
 import type { HarnessClock, HilTime } from './clock.ts';
 import type { HarnessDeviceSetup, HarnessHome } from './home.ts';
@@ -33,7 +34,8 @@ export interface HilContext {
   readonly clock: HarnessClock;
   /** How the harness waits: every sleep, timeout and "since" goes through it (clock.ts). */
   readonly time: HilTime;
-  readonly brokerUrl: string;
+  /** The broker's URL, or the in-process bus (the `inproc` target). */
+  readonly brokerUrl: HanBus;
   /** Harness ms (`time.now()`) the case began: screens published before it belong to an earlier case. */
   readonly since: number;
   /** Stops and restarts the broker on the same port; null when the broker is not the harness's. */

@@ -79,7 +79,7 @@ export const gpfConformance: HilSuite = {
           const t = readRecord(f, Time.Time.id);
           const st = readRecord(f, Time.TimeStatus.id);
           const ms = t && 'value' in t ? utcToMs(t.value) : null;
-          if (ms === null || Math.abs(ms - Date.now()) > 5_000) throw new HilFailure(`expected Time within 5 s of ${new Date().toISOString()}; saw ${ms === null ? JSON.stringify(t) : new Date(ms).toISOString()}`);
+          if (ms === null || Math.abs(ms - ctx.time.epochMs()) > 5_000) throw new HilFailure(`expected Time within 5 s of ${new Date(ctx.time.epochMs()).toISOString()}; saw ${ms === null ? JSON.stringify(t) : new Date(ms).toISOString()}`);
           if (!st || !('value' in st) || (Number(st.value) & (TimeStatusBit.master | TimeStatusBit.synchronized)) === 0) throw new HilFailure(`expected TimeStatus with master or synchronised set; saw ${JSON.stringify(st)}`);
         });
         await ctx.step('the GSME’s clock sync is answered too', () =>
