@@ -1,14 +1,19 @@
-/** The PPMID suite against the in-process DUT (the same board entry, `startBoardDevice`, on XState): every case passes. */
+/**
+ * The PPMID suite against the in-process DUT (the same board entry, `startBoardDevice`, on
+ * XState), on virtual time over the in-process bus: every case passes without waiting on the wall
+ * clock. The broker restart needs a broker: the emulator and node boards run it.
+ */
 import { describe, expect, it } from 'vitest';
 import { runSuite } from '../sim/hil/run.ts';
 import { ppmidConformance } from '../sim/hil/suites/ppmid-conformance.ts';
 
-describe('ppmid-conformance (in-process DUT)', () => {
-  it('passes every case', async () => {
+describe('ppmid-conformance (in-process DUT, virtual time)', () => {
+  it('passes every case but the broker restart, which it skips saying why, in seconds of wall time', async () => {
     const r = await runSuite({ suite: ppmidConformance, target: { kind: 'inproc' } });
-    const failed = r.cases.filter((c) => c.status !== 'passed').map((c) => `${c.name}: ${c.message}`);
-    expect(failed).toEqual([]);
+    const notPassed = r.cases.filter((c) => c.status !== 'passed').map((c) => `${c.name} ${c.status}: ${c.message}`);
+    expect(notPassed).toEqual(['broker restart: the DUT reconnects and resubscribes skipped: the in-process bus has no broker to restart (and no reconnection): the emulator and node boards test this']);
     expect(r.cases).toHaveLength(ppmidConformance.cases.length);
-    expect(r.ms).toBeLessThan(120_000);
-  }, 150_000);
+    // About 70 s of harness time (it took as long on real time); on virtual time it is CPU alone.
+    expect(r.ms).toBeLessThan(20_000);
+  }, 60_000);
 });

@@ -1,19 +1,19 @@
-/** The GPF and GSME suites against the in-process DUT, and each harness's ability to fail. */
+/** The GPF and GSME suites against the in-process DUT (virtual time: no wall-clock waits), and each harness's ability to fail. */
 import { describe, expect, it } from 'vitest';
 import { runSuite } from '../sim/hil/run.ts';
 import { gpfConformance } from '../sim/hil/suites/gpf-conformance.ts';
 import { gsmeConformance } from '../sim/hil/suites/gsme-conformance.ts';
 
-describe('gpf-conformance and gsme-conformance (in-process DUT)', () => {
+describe('gpf-conformance and gsme-conformance (in-process DUT, virtual time)', () => {
   it('gpf-conformance passes every case', async () => {
     const r = await runSuite({ suite: gpfConformance, target: { kind: 'inproc' } });
     expect(r.cases.filter((c) => c.status !== 'passed').map((c) => `${c.name}: ${c.message}`)).toEqual([]);
-  }, 90_000);
+  }, 60_000);
 
   it('gsme-conformance passes every case', async () => {
     const r = await runSuite({ suite: gsmeConformance, target: { kind: 'inproc' } });
     expect(r.cases.filter((c) => c.status !== 'passed').map((c) => `${c.name}: ${c.message}`)).toEqual([]);
-  }, 90_000);
+  }, 60_000);
 
   it('a legacy GSME run as if it were new fails the snapshot-time case, naming what it saw', async () => {
     const r = await runSuite({ suite: gsmeConformance, target: { kind: 'inproc' }, only: 'snapshot time', dutFirmwareOverride: 'legacy' });

@@ -3,9 +3,12 @@
  * does and what the HIL harness calls. The board's bundle is built first (as `hanlab build`
  * would, with the same flags), then run the board's way: the node board imports it as an ES
  * module; the emulator board hands it to QuickJS under the board's memory budget, with real
- * timers and its HAN through the host's MQTT connection. A GPF also gets the comms hub's WAN side
+ * timers (or the clock and timers given, e.g. the HIL harness's virtual ones) and its HAN through
+ * the host's MQTT connection (or the in-process bus). A GPF also gets the comms hub's WAN side
  * (wan/board-hub.ts): remote GBCS commands answered as the hub it lives in would.
  */
+import type { HanBus } from '../han/in-process-broker.ts';
+import type { DeviceClock, TimerClock } from '../../firmware/platform/index.ts';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -33,8 +36,13 @@ export const BOARDS_RUN_HERE = ['node', 'emulator'] as const;
 export interface RunBoardOptions {
   board: string;
   device: DeviceKind;
-  /** mqtt://HOST:PORT */
-  broker: string;
+  /** mqtt://HOST:PORT; the emulator board also takes the in-process bus (the HIL harness's tests). */
+  broker: HanBus;
+  /**
+   * Emulator board only: its clock and timers (default real time). The HIL harness runs an
+   * emulator DUT in its own process on its virtual clock (sim/hil/clock.ts).
+   */
+  time?: { clock: DeviceClock; timers: TimerClock };
   /** Default: the device of the default scenario (defaultDeviceConfig). Its `secret` is the device's MQTT password. */
   config?: BoardDeviceConfig;
   /** Default: the board's own. */
@@ -98,12 +106,14 @@ export async function runBoard(o: RunBoardOptions): Promise<RunningBoard> {
   const out = o.out ?? ((l: string) => process.stdout.write(l + '\n'));
   const err = o.err ?? ((l: string) => process.stderr.write(l + '\n'));
   const connectTimeoutMs = o.connectTimeoutMs ?? 5000; // as sim's devices wait
-  const up = `hanlab board: up board=${board.id} device=${o.device} eui=${config.eui} premises=${config.premises} broker=${o.broker} runtime=${runtime}`;
+  const up = `hanlab board: up board=${board.id} device=${o.device} eui=${config.eui} premises=${config.premises} broker=${typeof o.broker === 'string' ? o.broker : o.broker.url} runtime=${runtime}`;
   const noBroker = (e: unknown) => new UsageError(`--broker: ${(e as Error).message}`);
 
   if (board.id === 'node') {
+    if (typeof o.broker !== 'string') throw new UsageError('--broker: the node board needs an MQTT broker URL');
+    const broker = o.broker;
     const options: NodeBoardOptions = {
-      broker: o.broker,
+      broker,
       config,
       display: o.device === 'ppmid' ? board.display : null,
       storageDir: o.stateDir ?? join(process.cwd(), '.hanlab', 'state', config.premises, config.eui),
@@ -125,7 +135,7 @@ export async function runBoard(o: RunBoardOptions): Promise<RunningBoard> {
       if (/MQTT broker/.test((e as Error).message)) throw noBroker(e);
       throw e;
     }
-    const wan = o.device === 'gpf' && running.device ? await attachBoardWan({ url: o.broker, config, gpf: running.device, log: stderrLog(`gpf ${config.eui} wan`, err) }).catch(async (e: unknown) => {
+    const wan = o.device === 'gpf' && running.device ? await attachBoardWan({ url: broker, config, gpf: running.device, log: stderrLog(`gpf ${config.eui} wan`, err) }).catch(async (e: unknown) => {
       await running.stop();
       throw noBroker(e);
     }) : null;
@@ -174,7 +184,7 @@ export async function runBoard(o: RunBoardOptions): Promise<RunningBoard> {
     memoryLimit: board.memory.budget,
     display: board.display,
     platform: {
-      ...realTime(),
+      ...(o.time ?? realTime()),
       han: transport,
       observe: {
         state: transport.observe.state,

@@ -1,7 +1,8 @@
 /**
  * Assertions about the DUT, made only from what it publishes. Each waits up to a timeout for the
  * expectation to hold and, when it never does, fails with what was expected and the last thing
- * seen (for a display: its freshness and its lines, as the customer would read them).
+ * seen (for a display: its freshness and its lines, as the customer would read them). Every wait
+ * and timeout is on the run's harness time (`ctx.time`, clock.ts), never the wall clock directly.
  */
 import type { ScreenModel } from '../../firmware/display/index.ts';
 import type { ZclFrame } from '../../firmware/zcl/index.ts';
@@ -30,12 +31,12 @@ function alive(ctx: HilContext): void {
 
 /** Waits until the DUT's screen satisfies `test`; `expected` names it for the failure message. */
 export async function expectScreen(ctx: HilContext, expected: string, test: (s: ScreenModel) => boolean, timeoutMs = DEFAULT_WAIT_MS): Promise<ScreenModel> {
-  const until = performance.now() + timeoutMs;
+  const until = ctx.time.now() + timeoutMs;
   for (;;) {
     alive(ctx);
     const s = currentScreen(ctx);
     if (s !== null && test(s)) return s;
-    const left = until - performance.now();
+    const left = until - ctx.time.now();
     if (left <= 0) throw new HilFailure(`expected ${expected} within ${timeoutMs} ms; saw ${describeScreen(s)}`, s);
     await ctx.observe.changed(Math.min(left, 250));
   }
@@ -43,8 +44,8 @@ export async function expectScreen(ctx: HilContext, expected: string, test: (s: 
 
 /** For `forMs`, no screen the DUT publishes may satisfy `bad` (e.g. a spoofed balance). */
 export async function expectNoScreen(ctx: HilContext, forbidden: string, bad: (s: ScreenModel) => boolean, forMs: number): Promise<void> {
-  const from = performance.now();
-  while (performance.now() - from < forMs) {
+  const from = ctx.time.now();
+  while (ctx.time.now() - from < forMs) {
     alive(ctx);
     await ctx.observe.changed(Math.min(250, forMs));
   }
@@ -53,31 +54,31 @@ export async function expectNoScreen(ctx: HilContext, forbidden: string, bad: (s
 }
 
 export async function expectState(ctx: HilContext, expected: string, test: (s: Record<string, unknown>) => boolean, timeoutMs = DEFAULT_WAIT_MS): Promise<Record<string, unknown>> {
-  const until = performance.now() + timeoutMs;
+  const until = ctx.time.now() + timeoutMs;
   for (;;) {
     alive(ctx);
     const s = ctx.observe.state();
     if (s !== null && test(s)) return s;
-    const left = until - performance.now();
+    const left = until - ctx.time.now();
     if (left <= 0) throw new HilFailure(`expected state ${expected} within ${timeoutMs} ms; saw ${s === null ? 'no state published' : JSON.stringify(s)}`, ctx.observe.screen());
     await ctx.observe.changed(Math.min(left, 250));
   }
 }
 
-/** Waits for a frame from the DUT (seen by one of the harness's devices) after `sinceWallMs`. */
+/** Waits for a frame from the DUT (seen by one of the harness's devices) after `sinceWallMs` (harness ms, `ctx.time.now()`). */
 export async function expectFrame(ctx: HilContext, expected: string, test: (f: SeenFrame & { frame: ZclFrame }) => boolean, sinceWallMs: number, timeoutMs = DEFAULT_WAIT_MS): Promise<SeenFrame & { frame: ZclFrame }> {
-  const until = performance.now() + timeoutMs;
+  const until = ctx.time.now() + timeoutMs;
   for (;;) {
     alive(ctx);
     const hit = ctx.home.seen().find((f): f is SeenFrame & { frame: ZclFrame } => f.wallMs >= sinceWallMs && f.frame !== null && test(f as SeenFrame & { frame: ZclFrame }));
     if (hit) return hit;
-    if (performance.now() >= until) {
+    if (ctx.time.now() >= until) {
       const recent = ctx.home.seen().filter((f) => f.wallMs >= sinceWallMs);
       const last = recent.at(-1);
       const saw = last ? `${recent.length} frame(s), the last ${last.frame ? last.frame.command.kind : 'malformed'} on cluster 0x${last.clusterId.toString(16).padStart(4, '0')} to the ${last.dst}` : 'no frame from the DUT';
       throw new HilFailure(`expected ${expected} within ${timeoutMs} ms; saw ${saw}`, ctx.observe.screen());
     }
-    await sleep(50);
+    await ctx.time.sleep(50);
   }
 }
 
@@ -87,17 +88,13 @@ export async function expectFrame(ctx: HilContext, expected: string, test: (f: S
  * the device's behaviour.
  */
 export async function expectLog(ctx: HilContext, expected: string, pattern: RegExp, sinceIndex: number, timeoutMs = DEFAULT_WAIT_MS): Promise<string | null> {
-  const until = performance.now() + timeoutMs;
+  const until = ctx.time.now() + timeoutMs;
   for (;;) {
     const lines = ctx.dut.logLines();
     if (lines === null) return null;
     const hit = lines.slice(sinceIndex).find((l) => pattern.test(l));
     if (hit) return hit;
-    if (performance.now() >= until) throw new HilFailure(`expected a log line ${expected} (${pattern}) within ${timeoutMs} ms; saw ${lines.length - sinceIndex} new line(s)${lines.length > sinceIndex ? `, the last ${JSON.stringify(lines.at(-1))}` : ''}`, ctx.observe.screen());
-    await sleep(50);
+    if (ctx.time.now() >= until) throw new HilFailure(`expected a log line ${expected} (${pattern}) within ${timeoutMs} ms; saw ${lines.length - sinceIndex} new line(s)${lines.length > sinceIndex ? `, the last ${JSON.stringify(lines.at(-1))}` : ''}`, ctx.observe.screen());
+    await ctx.time.sleep(50);
   }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

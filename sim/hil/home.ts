@@ -1,7 +1,8 @@
 /**
  * The rest of the home, played by the harness: the simulator's own machines for every device
  * except the one under test, each on its own MQTT connection, on the harness clock (the GPF's
- * clock is the hub's, so its Time cluster carries the harness's jumps to the DUT) and real timers.
+ * clock is the hub's, so its Time cluster carries the harness's jumps to the DUT) and the harness
+ * time's timers (clock.ts: real ones unless the run is on virtual time).
  *
  * The harness is also the HAN's fault injector: a link can be cut in either direction (frames are
  * dropped at the sender, as radio loss would), a device restarted (a GPF restart empties its
@@ -17,10 +18,11 @@ import { PROFILE_OVERRIDES } from '../../firmware/runtime/profiles.ts';
 import { decodeZclFrame } from '../../firmware/zcl/index.ts';
 import type { ZclFrame } from '../../firmware/zcl/index.ts';
 import { InFlight } from '../han/in-flight.ts';
+import type { HanBus } from '../han/in-process-broker.ts';
 import { connectHanDevice } from '../han/mqtt-han.ts';
 import type { HanDevice } from '../han/mqtt-han.ts';
-import type { HarnessClock } from './clock.ts';
-import { realTimers } from './clock.ts';
+import type { HarnessClock, HilTime } from './clock.ts';
+import { realTime } from './clock.ts';
 import { HIL_EUIS } from './config.ts';
 
 const MACHINES = { gsme: gsmeMachine, gpf: gpfMachine, ppmid: ppmidMachine } as const;
@@ -33,7 +35,7 @@ export interface HarnessDeviceSetup {
 
 /** A frame the DUT sent to one of the harness's devices, as that device received it. */
 export interface SeenFrame {
-  /** Wall ms (performance.now()). */
+  /** Harness ms (`HilTime.now()`). */
   wallMs: number;
   dst: DeviceKind | 'intruder';
   clusterId: number;
@@ -66,10 +68,12 @@ export interface HarnessHome {
 }
 
 export interface HarnessHomeOptions {
-  url: string;
+  url: HanBus;
   premises: string;
   dut: { device: DeviceKind; eui: Eui64 };
   clock: HarnessClock;
+  /** The harness time: when a frame was seen, the devices' timers. Default real time. */
+  time?: HilTime;
   /** A harness device's broker password, by its EUI (config.ts `hilSecret`). */
   secretFor(eui: Eui64): string;
   /** The harness GSME's top-up key (utrn.ts), unless a case's setup gives one. */
@@ -84,9 +88,10 @@ export function createHarnessHome(o: HarnessHomeOptions): HarnessHome {
   const cuts = new Set<string>();
   const seen: SeenFrame[] = [];
   const logs: HarnessLogLine[] = [];
-  // Harness devices are not in lockstep (real timers): nothing is counted in flight.
+  // Harness devices are not in lockstep (the boards are not on the harness's timers): nothing is counted in flight.
   const inFlight = new InFlight();
   const onError = o.onError ?? (() => {});
+  const time = o.time ?? realTime();
 
   const peersOf = (role: DeviceKind): Record<string, Eui64> =>
     role === 'gpf' ? { gsme: euiOf('gsme'), ppmid: euiOf('ppmid') } : { gpf: euiOf('gpf') };
@@ -116,11 +121,11 @@ export function createHarnessHome(o: HarnessHomeOptions): HarnessHome {
       } catch {
         frame = null;
       }
-      seen.push({ wallMs: performance.now(), dst: role, clusterId, bytes, frame });
+      seen.push({ wallMs: time.now(), dst: role, clusterId, bytes, frame });
     });
     const platform: Platform = {
       clock: o.clock,
-      timers: realTimers,
+      timers: time.timers,
       han: transport,
       observe: transport.observe,
       log: {

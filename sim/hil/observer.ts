@@ -7,11 +7,15 @@
  */
 import { connect } from 'mqtt';
 import type { MqttClient } from 'mqtt';
+import type { HanBus } from '../han/in-process-broker.ts';
 import type { ScreenModel } from '../../firmware/display/index.ts';
 import type { Credentials } from '../han/identities.ts';
 import { OBSERVE_ROOT, parseObserveTopic } from '../han/topics.ts';
+import type { HilTime } from './clock.ts';
+import { realTime } from './clock.ts';
 
 export interface Observed<T> {
+  /** Harness ms (`HilTime.now()`) it arrived. */
   wallMs: number;
   value: T;
 }
@@ -26,20 +30,16 @@ export interface DutObserver {
   close(): Promise<void>;
 }
 
-export async function observeDut(url: string, premises: string, names: readonly string[], account: Credentials): Promise<DutObserver> {
+export async function observeDut(url: HanBus, premises: string, names: readonly string[], account: Credentials, time: HilTime = realTime()): Promise<DutObserver> {
   const screens: Observed<ScreenModel>[] = [];
   const states: Observed<Record<string, unknown>>[] = [];
   let wakers: (() => void)[] = [];
-  const client: MqttClient = connect(url, {
-    protocolVersion: 4,
-    // Client id = username: both brokers insist (one harness observer per broker at a time).
-    clientId: account.username,
-    username: account.username,
-    password: account.password,
-    clean: true,
-    reconnectPeriod: 250,
-    connectTimeout: 5000,
-  });
+  const where = typeof url === 'string' ? url : 'the in-process bus';
+  // Client id = username: every broker insists (one harness observer per broker at a time).
+  const client: MqttClient =
+    typeof url === 'string'
+      ? connect(url, { protocolVersion: 4, clientId: account.username, username: account.username, password: account.password, clean: true, reconnectPeriod: 250, connectTimeout: 5000 })
+      : (url.connect({ clientId: account.username, username: account.username, password: account.password }) as unknown as MqttClient);
   client.on('error', () => {}); // reconnects by itself; a broker restart is one of the cases
   client.on('message', (topic, payload) => {
     const t = parseObserveTopic(topic);
@@ -51,7 +51,7 @@ export async function observeDut(url: string, premises: string, names: readonly 
       return; // a board publishing garbage shows up as "never saw a screen"
     }
     if (typeof value !== 'object' || value === null) return;
-    const entry = { wallMs: performance.now(), value };
+    const entry = { wallMs: time.now(), value };
     if (t.value.kind === 'screen') screens.push(entry as Observed<ScreenModel>);
     else states.push(entry as Observed<Record<string, unknown>>);
     const w = wakers;
@@ -60,7 +60,7 @@ export async function observeDut(url: string, premises: string, names: readonly 
   });
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`HIL observer: no connection to ${url} within 5 s`)), 5000);
+      const timer = setTimeout(() => reject(new Error(`HIL observer: no connection to ${where} within 5 s`)), 5000);
       client.once('connect', () => {
         clearTimeout(timer);
         resolve();
@@ -69,27 +69,21 @@ export async function observeDut(url: string, premises: string, names: readonly 
       client.on('error', (err) => {
         if (!/Not authorized|Bad username/i.test(err.message)) return;
         clearTimeout(timer);
-        reject(new Error(`HIL observer: the broker at ${url} refused ${account.username} (${err.message}): does it hold the run's accounts (hanlab hil --print-broker-files)?`));
+        reject(new Error(`HIL observer: ${where} refused ${account.username} (${err.message}): does it hold the run's accounts (hanlab hil --print-broker-files)?`));
       });
     });
   } catch (err) {
     await client.endAsync(true).catch(() => {});
     throw err;
   }
-  await client.subscribeAsync([`${OBSERVE_ROOT}/${premises}/+/state`, `${OBSERVE_ROOT}/${premises}/+/screen`], { qos: 0 });
+  // One filter at a time: the in-process bus takes no list.
+  for (const kind of ['state', 'screen']) await client.subscribeAsync(`${OBSERVE_ROOT}/${premises}/+/${kind}`, { qos: 0 });
   return {
     screen: () => screens.at(-1)?.value ?? null,
     state: () => states.at(-1)?.value ?? null,
     screens: () => screens,
     states: () => states,
-    changed: (ms) =>
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, ms);
-        wakers.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      }),
+    changed: (ms) => time.wait(ms, (wake) => wakers.push(wake)),
     close: () => client.endAsync(true),
   };
 }

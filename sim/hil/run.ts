@@ -6,10 +6,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { HilTime } from './clock.ts';
 import type { DeviceKind } from '../../firmware/runtime/app.ts';
 import { startEmbeddedBroker } from '../han/embedded-broker.ts';
 import type { EmbeddedBroker } from '../han/embedded-broker.ts';
-import { createHarnessClock } from './clock.ts';
+import { VirtualClock } from '../clock/virtual-clock.ts';
+import { startInProcessBroker } from '../han/in-process-broker.ts';
+import type { HanBus } from '../han/in-process-broker.ts';
+import { createHarnessClock, realTime, virtualTime } from './clock.ts';
 import { dutConfig, hilIdentities, hilObserverCredentials, hilSecret } from './config.ts';
 import { createHarnessHome } from './home.ts';
 import { hilGsmeEui, hilGsmeTopUpKey, hilUtrnIssuer } from './utrn.ts';
@@ -48,29 +52,44 @@ export class DutNotSeen extends Error {
 }
 
 export async function runSuite(o: RunSuiteOptions): Promise<SuiteResult> {
-  const started = performance.now();
+  // Durations in the report are wall time; every wait, timeout and "since" is harness time.
+  const wall = () => performance.now();
+  const started = wall();
   const device: DeviceKind = o.suite.device;
   const config = dutConfig({ device, premises: o.premises, firmware: o.firmware, ...(o.target.kind === 'mqtt' ? { eui: o.target.eui } : {}) });
   // Someone else's broker holds these accounts already (hanlab hil --print-broker-files).
   const identities = hilIdentities(config);
   let broker: EmbeddedBroker | null = null;
-  let url: string;
-  if (o.target.kind === 'mqtt') url = o.target.url;
-  else {
-    broker = await startEmbeddedBroker({ identities });
-    url = broker.url;
+  let url: HanBus;
+  let time: HilTime;
+  if (o.target.kind === 'inproc' || o.target.kind === 'inproc-emulator') {
+    // The one DUT whose timers the harness owns: it, the harness's devices, the observer and the
+    // supplier all run in this process on one virtual clock over the in-process bus (microtasks),
+    // so a wait costs no wall time. A settle is one turn of the event loop: every frame, screen
+    // and response a timer set off has been delivered by then.
+    url = startInProcessBroker({ identities });
+    time = virtualTime(new VirtualClock(Date.now()), () => new Promise<void>((r) => setImmediate(r)));
+  } else {
+    // A child board process or a flashed board keeps its own real timers: so does the harness.
+    time = realTime();
+    if (o.target.kind === 'mqtt') url = o.target.url;
+    else {
+      broker = await startEmbeddedBroker({ identities });
+      url = broker.url;
+    }
   }
-  const clock = createHarnessClock(Date.now());
-  const observe = await observeDut(url, config.premises, [device, config.eui], hilObserverCredentials(config));
-  const home = createHarnessHome({ url, premises: config.premises, dut: { device, eui: config.eui }, clock, secretFor: (eui) => hilSecret(config, eui), topUpKey: hilGsmeTopUpKey(config) });
+  const bus = url;
+  const clock = createHarnessClock(time.epochMs(), time.now);
+  const observe = await observeDut(url, config.premises, [device, config.eui], hilObserverCredentials(config), time);
+  const home = createHarnessHome({ url, premises: config.premises, dut: { device, eui: config.eui }, clock, time, secretFor: (eui) => hilSecret(config, eui), topUpKey: hilGsmeTopUpKey(config) });
   const issuer = hilUtrnIssuer(config, Date.now());
   const cleanup: (() => Promise<void>)[] = [() => observe.close(), () => home.close()];
   const results: CaseResult[] = [];
   try {
-    const dut = await launchDut(o.target, { config: o.dutFirmwareOverride ? { ...config, firmware: o.dutFirmwareOverride } : config, brokerUrl: url, noStaleDetection: o.noStaleDetection, console: o.console });
+    const dut = await launchDut(o.target, { config: o.dutFirmwareOverride ? { ...config, firmware: o.dutFirmwareOverride } : config, brokerUrl: url, time, noStaleDetection: o.noStaleDetection, console: o.console });
     cleanup.unshift(() => dut.stop());
     if (o.console) o.console.reset();
-    if (o.target.kind === 'mqtt') await awaitDut(observe, o.target, config.premises, device, o.dutSeenMs ?? 10_000);
+    if (o.target.kind === 'mqtt') await awaitDut(observe, time, o.target, config.premises, device, o.dutSeenMs ?? 10_000);
 
     const restartBroker =
       broker === null
@@ -78,7 +97,7 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResult> {
         : async (downMs: number) => {
             const port = broker!.port;
             await broker!.close();
-            await new Promise((r) => setTimeout(r, downMs));
+            await time.sleep(downMs);
             broker = await startEmbeddedBroker({ port, identities });
           };
 
@@ -86,15 +105,19 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResult> {
       if (o.only !== undefined && !c.name.includes(o.only)) continue;
       const steps: StepResult[] = [];
       let currentStep = '(setup)';
-      const t0 = performance.now();
+      const t0 = wall();
+      // On virtual time the previous case's last screen may carry this very instant: move on 1 ms
+      // so that everything published before the case is strictly before `since`.
+      await time.sleep(1);
       const ctx: HilContext = {
-        since: t0,
+        since: time.now(),
         dut,
         config,
         home,
         observe,
         clock,
-        brokerUrl: url,
+        time,
+        brokerUrl: bus,
         restartBroker,
         utrn: (pounds) => issuer.issue(hilGsmeEui(config), pounds),
         async setupHome(setup) {
@@ -103,13 +126,13 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResult> {
         },
         async step(name, fn) {
           currentStep = name;
-          const t0 = performance.now();
+          const t0 = wall();
           try {
             const value = await fn();
-            steps.push({ name, ms: Math.round(performance.now() - t0), ok: true });
+            steps.push({ name, ms: Math.round(wall() - t0), ok: true });
             return value;
           } catch (err) {
-            steps.push({ name, ms: Math.round(performance.now() - t0), ok: false });
+            steps.push({ name, ms: Math.round(wall() - t0), ok: false });
             throw err;
           }
         },
@@ -132,23 +155,24 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResult> {
           }
         }
       }
-      result.ms = Math.round(performance.now() - t0);
+      result.ms = Math.round(wall() - t0);
       results.push(result);
       o.onCase?.(result);
     }
-    return { suite: o.suite.name, device, target: describeTarget(o.target), dutEui: config.eui, ms: Math.round(performance.now() - started), cases: results };
+    return { suite: o.suite.name, device, target: describeTarget(o.target), dutEui: config.eui, ms: Math.round(wall() - started), cases: results };
   } finally {
     for (const f of cleanup) await f().catch(() => {});
     if (broker) await (broker as EmbeddedBroker).close();
+    if (typeof bus !== 'string') await bus.close();
   }
 }
 
 /** Waits for the DUT's first state or screen (a running board's are retained, so they come at once). */
-async function awaitDut(observe: DutObserver, target: Extract<TargetSpec, { kind: 'mqtt' }>, premises: string, device: DeviceKind, ms: number): Promise<void> {
-  const until = performance.now() + ms;
+async function awaitDut(observe: DutObserver, time: HilTime, target: Extract<TargetSpec, { kind: 'mqtt' }>, premises: string, device: DeviceKind, ms: number): Promise<void> {
+  const until = time.now() + ms;
   for (;;) {
     if (observe.states().length > 0 || observe.screens().length > 0) return;
-    const left = until - performance.now();
+    const left = until - time.now();
     if (left <= 0) break;
     await observe.changed(Math.min(left, 250));
   }

@@ -3,7 +3,9 @@
  * child process (`hanlab board run`), exactly as it runs on its own; `mqtt://HOST:PORT#EUI` is a
  * device already on a broker (a flashed board), which the harness never starts or stops; `inproc`
  * (for the harness's own unit tests) runs the same board entry, `startBoardDevice`, in this
- * process on XState.
+ * process on XState, and `inproc-emulator` the emulator board's bundle in QuickJS in this process,
+ * both on the harness's clock and timers (`LaunchOptions.time`): the only targets whose timers
+ * the harness owns, so the only ones that can run on virtual time (clock.ts).
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -24,18 +26,21 @@ import { connectHanDevice } from '../han/mqtt-han.ts';
 import type { HanDevice } from '../han/mqtt-han.ts';
 import { isEui64 } from '../han/topics.ts';
 import { attachBoardWan } from '../wan/board-hub.ts';
-import { realTimers } from './clock.ts';
+import { runBoard } from '../board/run-board.ts';
+import { realTime } from './clock.ts';
+import type { HilTime } from './clock.ts';
+import type { HanBus } from '../han/in-process-broker.ts';
 import type { SerialConsole } from './console.ts';
 
 export type TargetSpec =
-  | { kind: 'inproc' }
+  | { kind: 'inproc' | 'inproc-emulator' }
   | { kind: 'emulator' | 'node' }
   | { kind: 'mqtt'; url: string; eui: Eui64 };
 
 /** `emulator`, `node`, `inproc` or `mqtt://HOST:PORT#EUI`; returns the problem as a string. */
 export function parseTarget(text: string): TargetSpec | string {
   if (text === 'emulator' || text === 'node') return { kind: text };
-  if (text === 'inproc') return { kind: 'inproc' };
+  if (text === 'inproc' || text === 'inproc-emulator') return { kind: text };
   const m = /^(mqtts?:\/\/[^/:#]+:\d{1,5})#(.*)$/.exec(text);
   if (!m) return `--dut: expected emulator, node or mqtt://HOST:PORT#EUI, found ${JSON.stringify(text)}`;
   if (!isEui64(m[2])) return `--dut: the EUI after # must be 16 upper-case hex digits, found ${JSON.stringify(m[2])}`;
@@ -57,7 +62,10 @@ export interface Dut {
 export interface LaunchOptions {
   /** The DUT's config; a board process gets it as its --config file, secret included. */
   config: BoardDeviceConfig;
-  brokerUrl: string;
+  /** A broker URL; the `inproc` DUT may also take the in-process bus. */
+  brokerUrl: HanBus;
+  /** The `inproc` DUT's clock and timers (default real time); a board process has its own. */
+  time?: HilTime;
   noStaleDetection?: boolean;
   console?: SerialConsole;
   /** How long a child board may take to say it is up (it bundles first). */
@@ -71,9 +79,12 @@ export async function launchDut(spec: TargetSpec, o: LaunchOptions): Promise<Dut
   switch (spec.kind) {
     case 'inproc':
       return launchInProcess(o);
+    case 'inproc-emulator':
+      return launchInProcessEmulator(o);
     case 'emulator':
     case 'node':
-      return launchBoardProcess(spec.kind, o);
+      if (typeof o.brokerUrl !== 'string') throw new Error(`the ${spec.kind} board needs a broker URL, not the in-process bus`);
+      return launchBoardProcess(spec.kind, { ...o, brokerUrl: o.brokerUrl });
     case 'mqtt':
       return {
         target: 'mqtt',
@@ -87,6 +98,7 @@ export async function launchDut(spec: TargetSpec, o: LaunchOptions): Promise<Dut
 
 async function launchInProcess(o: LaunchOptions): Promise<Dut> {
   const lines: string[] = [];
+  const time = o.time ?? realTime();
   const inFlight = new InFlight();
   const transport: HanDevice = await connectHanDevice({
     url: o.brokerUrl,
@@ -111,7 +123,7 @@ async function launchInProcess(o: LaunchOptions): Promise<Dut> {
   const line = (level: string) => (message: string, data?: Record<string, unknown>) => lines.push(`${level} ${message}${data ? ' ' + JSON.stringify(data) : ''}`);
   const device: RunningDevice | null = startBoardDevice(
     build,
-    { clock: { now: () => Date.now() }, timers: realTimers, han: transport, observe: transport.observe, log: { info: line('info'), warn: line('warn') } },
+    { clock: { now: () => time.epochMs() }, timers: time.timers, han: transport, observe: transport.observe, log: { info: line('info'), warn: line('warn') } },
     o.config,
   );
   if (!device) {
@@ -136,7 +148,40 @@ async function launchInProcess(o: LaunchOptions): Promise<Dut> {
   };
 }
 
-async function launchBoardProcess(board: 'emulator' | 'node', o: LaunchOptions): Promise<Dut> {
+/**
+ * The emulator board (its bundle in QuickJS, `runBoard`) in this process instead of a child: the
+ * same code `hanlab board run --board emulator` runs, on the harness's clock and timers. Every
+ * guest call is synchronous, so it keeps lockstep on virtual time.
+ */
+async function launchInProcessEmulator(o: LaunchOptions): Promise<Dut> {
+  const lines: string[] = [];
+  const time = o.time ?? realTime();
+  const board = await runBoard({
+    board: 'emulator',
+    device: o.config.device,
+    broker: o.brokerUrl,
+    config: o.config,
+    time: { clock: { now: () => time.epochMs() }, timers: time.timers },
+    ...(o.noStaleDetection ? { flags: { staleDetection: false } } : {}),
+    out: (l) => lines.push(l),
+    err: (l) => lines.push(l),
+  });
+  let stopped: string | null = null;
+  void board.fault.then((reason) => (stopped ??= `the emulator stopped: ${reason}`));
+  return {
+    target: 'inproc-emulator',
+    eui: o.config.eui,
+    logLines: () => lines,
+    exited: () => stopped,
+    async stop() {
+      if (stopped) return;
+      stopped = 'stopped by the harness';
+      await board.stop();
+    },
+  };
+}
+
+async function launchBoardProcess(board: 'emulator' | 'node', o: LaunchOptions & { brokerUrl: string }): Promise<Dut> {
   const dir = mkdtempSync(join(tmpdir(), 'hanlab-hil-'));
   const configFile = join(dir, `${o.config.device}.json`);
   writeFileSync(configFile, JSON.stringify(o.config, null, 2) + '\n');

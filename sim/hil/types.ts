@@ -1,7 +1,8 @@
 import type { ScreenModel } from '../../firmware/display/index.ts';
 import type { DeviceKind } from '../../firmware/runtime/app.ts';
+import type { HanBus } from '../han/in-process-broker.ts';
 import type { BoardDeviceConfig } from '../board/device-config-schema.ts';
-import type { HarnessClock } from './clock.ts';
+import type { HarnessClock, HilTime } from './clock.ts';
 import type { HarnessDeviceSetup, HarnessHome } from './home.ts';
 import type { DutObserver } from './observer.ts';
 import type { Dut } from './target.ts';
@@ -29,9 +30,13 @@ export interface HilContext {
   readonly config: BoardDeviceConfig;
   readonly home: HarnessHome;
   readonly observe: DutObserver;
+  /** The hub's clock (harness time plus jumps). */
   readonly clock: HarnessClock;
-  readonly brokerUrl: string;
-  /** Wall ms the case began: screens published before it belong to an earlier case. */
+  /** How the harness waits: every sleep, timeout and "since" goes through it (clock.ts). */
+  readonly time: HilTime;
+  /** The broker's URL, or the in-process bus (the `inproc` target). */
+  readonly brokerUrl: HanBus;
+  /** Harness ms (`time.now()`) the case began: screens published before it belong to an earlier case. */
   readonly since: number;
   /** Stops and restarts the broker on the same port; null when the broker is not the harness's. */
   readonly restartBroker: ((downMs: number) => Promise<void>) | null;

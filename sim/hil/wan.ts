@@ -44,25 +44,19 @@ export async function connectHarnessSupplier(ctx: HilContext): Promise<HarnessSu
     async ask(useCase, timeoutMs) {
       const seen = responses.length;
       supplier.request(useCase);
-      const deadline = performance.now() + timeoutMs;
+      const deadline = ctx.time.now() + timeoutMs;
       for (;;) {
         if (failure) throw new HilFailure(`the ${useCase} response did not parse: ${(failure as Error).message}`);
         const r = responses.slice(seen).find((p) => p.useCase === useCase);
         if (r) return r;
-        const left = deadline - performance.now();
+        const left = deadline - ctx.time.now();
         if (left <= 0) {
           const why = `no ${useCase} response on wan/${ctx.config.premises}/${ctx.config.eui}/response within ${timeoutMs} ms${responses.length > seen ? ` (saw ${responses.slice(seen).map((p) => p.useCase).join(', ')})` : ''}`;
           // A flashed GPF has no hub WAN side on the harness's broker unless someone put one there.
           if (ctx.dut.target === 'mqtt' && responses.length === 0) throw new HilSkip(`${why}: this DUT answers no WAN commands here`);
           throw new HilFailure(why);
         }
-        await new Promise<void>((res) => {
-          const t = setTimeout(res, Math.min(left, 250));
-          wake = () => {
-            clearTimeout(t);
-            res();
-          };
-        });
+        await ctx.time.wait(Math.min(left, 250), (w) => (wake = w));
       }
     },
     close: () => supplier.close(),

@@ -12,12 +12,13 @@ import type { DeviceConfig } from '../../firmware/runtime/app.ts';
 import type { BoardDeviceConfig } from '../board/device-config-schema.ts';
 import type { RunningDevice } from '../../firmware/runtime/device-core.ts';
 import { attachHubWan } from './hub.ts';
+import type { HanBus } from '../han/in-process-broker.ts';
 import { simulatedWanCrypto } from './keys.ts';
 
 /** The seed a board's WAN keys come from: the device's own (as deviceInput reads it). */
 export const wanSeed = (c: DeviceConfig): number => c.seed || 1;
 
-export function attachBoardWan(o: { url: string; config: BoardDeviceConfig; gpf: RunningDevice; log: Log }): Promise<{ close(): Promise<void> }> {
+export function attachBoardWan(o: { url: HanBus; config: BoardDeviceConfig; gpf: RunningDevice; log: Log }): Promise<{ close(): Promise<void> }> {
   const gsme = o.config.peers.gsme;
   return attachHubWan({
     url: o.url,

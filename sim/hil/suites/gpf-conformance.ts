@@ -5,7 +5,7 @@
  * mirror (the DUT is fresh at the start of the suite).
  */
 import { ClusterId, Metering, Prepayment, Time, TimeStatusBit, ZclStatus } from '../../../firmware/zcl/index.ts';
-import { expectFrame, sleep } from '../expect.ts';
+import { expectFrame } from '../expect.ts';
 import { HilFailure } from '../types.ts';
 import type { HilContext, HilSuite } from '../types.ts';
 import { connectHarnessSupplier } from '../wan.ts';
@@ -15,7 +15,7 @@ const MIN = 60_000;
 
 /** The DUT's next answer to the harness PPMID's read of `clusterId`. */
 function nextAnswer(ctx: HilContext, clusterId: number, what: string, test: (f: import('../../../firmware/zcl/index.ts').ZclFrame) => boolean = () => true) {
-  return expectFrame(ctx, `${what} (a Read Attributes Response on 0x${clusterId.toString(16).padStart(4, '0')} to the PPMID)`, (f) => f.dst === 'ppmid' && f.clusterId === clusterId && f.frame.command.kind === 'readAttributesResponse' && test(f.frame), performance.now(), 5_000);
+  return expectFrame(ctx, `${what} (a Read Attributes Response on 0x${clusterId.toString(16).padStart(4, '0')} to the PPMID)`, (f) => f.dst === 'ppmid' && f.clusterId === clusterId && f.frame.command.kind === 'readAttributesResponse' && test(f.frame), ctx.time.now(), 5_000);
 }
 
 function snapshotExpectation(ctx: HilContext, f: import('../../../firmware/zcl/index.ts').ZclFrame, wantTime: boolean): void {
@@ -66,7 +66,7 @@ export const gpfConformance: HilSuite = {
       name: 'new GSME: 0x0007 is the snapshot time (legacy GPF: 0x86)',
       async run(ctx) {
         await ctx.step('home up: new GSME', () => ctx.setupHome({}));
-        await sleep(2_500); // one wake of the GSME (hil profile: every 2 s)
+        await ctx.time.sleep(2_500); // one wake of the GSME (hil profile: every 2 s)
         await ctx.step('0x0007 as the firmware requires', async () => snapshotExpectation(ctx, (await nextAnswer(ctx, ClusterId.metering, 'a Metering answer')).frame, true));
       },
     },
@@ -79,7 +79,7 @@ export const gpfConformance: HilSuite = {
           const t = readRecord(f, Time.Time.id);
           const st = readRecord(f, Time.TimeStatus.id);
           const ms = t && 'value' in t ? utcToMs(t.value) : null;
-          if (ms === null || Math.abs(ms - Date.now()) > 5_000) throw new HilFailure(`expected Time within 5 s of ${new Date().toISOString()}; saw ${ms === null ? JSON.stringify(t) : new Date(ms).toISOString()}`);
+          if (ms === null || Math.abs(ms - ctx.time.epochMs()) > 5_000) throw new HilFailure(`expected Time within 5 s of ${new Date(ctx.time.epochMs()).toISOString()}; saw ${ms === null ? JSON.stringify(t) : new Date(ms).toISOString()}`);
           if (!st || !('value' in st) || (Number(st.value) & (TimeStatusBit.master | TimeStatusBit.synchronized)) === 0) throw new HilFailure(`expected TimeStatus with master or synchronised set; saw ${JSON.stringify(st)}`);
         });
         await ctx.step('the GSME’s clock sync is answered too', () =>
@@ -91,12 +91,12 @@ export const gpfConformance: HilSuite = {
       name: 'top-up from a PPMID: acknowledged, held for the GSME’s wake, effect mirrored',
       async run(ctx) {
         await ctx.step('home up', () => ctx.setupHome({}));
-        await sleep(1_500); // the PPMID learns the money unit from its first poll
+        await ctx.time.sleep(1_500); // the PPMID learns the money unit from its first poll
         const before = await ctx.step('balance before', async () => {
           const f = (await nextAnswer(ctx, ClusterId.prepayment, 'a Prepayment answer with a balance', (x) => { const r = readRecord(x, Prepayment.CreditRemaining.id); return !!r && 'value' in r; })).frame;
           return Number((readRecord(f, Prepayment.CreditRemaining.id) as { value: number }).value);
         });
-        const pressed = performance.now();
+        const pressed = ctx.time.now();
         await ctx.step('customer tops up £5 at the PPMID', async () => ctx.home.device('ppmid').send({ type: 'BUTTON', action: 'topUp', utrn: ctx.utrn(5) }));
         await ctx.step('the GPF acknowledges the PPMID (Default Response SUCCESS)', () =>
           expectFrame(ctx, 'a Default Response SUCCESS on Prepayment to the PPMID', (f) => f.dst === 'ppmid' && f.clusterId === ClusterId.prepayment && f.frame.command.kind === 'defaultResponse' && f.frame.command.status === 0, pressed, 3_000),
@@ -111,7 +111,7 @@ export const gpfConformance: HilSuite = {
       name: 'remote responses: GCS13a and GCS60a (legacy GPF: GCS60) as Parse & Correlate decodes them',
       async run(ctx) {
         await ctx.step('home up: new GSME', () => ctx.setupHome({}));
-        await sleep(2_500); // one wake of the GSME (hil profile: every 2 s): its snapshot is in the mirror
+        await ctx.time.sleep(2_500); // one wake of the GSME (hil profile: every 2 s): its snapshot is in the mirror
         const legacy = ctx.config.firmware === 'legacy';
         const supplier = await ctx.step('a supplier on the hub’s WAN topic', () => connectHarnessSupplier(ctx));
         try {

@@ -4,7 +4,7 @@
  * and a PPMID.
  */
 import { ClusterId, Metering, Prepayment, Time } from '../../../firmware/zcl/index.ts';
-import { expectFrame, expectState, sleep } from '../expect.ts';
+import { expectFrame, expectState } from '../expect.ts';
 import type { SeenFrame } from '../home.ts';
 import { HilFailure } from '../types.ts';
 import type { HilContext, HilSuite } from '../types.ts';
@@ -70,18 +70,18 @@ export const gsmeConformance: HilSuite = {
       name: 'snapshot time: ReadingSnapshotTime is the meter’s time of the reading (legacy: absent)',
       async run(ctx) {
         await ctx.step('home up', () => ctx.setupHome({}));
-        await ctx.step('the next Metering report', () => snapshotNear(ctx, performance.now(), 'with the snapshot time'));
+        await ctx.step('the next Metering report', () => snapshotNear(ctx, ctx.time.now(), 'with the snapshot time'));
       },
     },
     {
       name: 'clock sync: the meter follows the hub’s Time cluster (hub clock +2 h)',
       async run(ctx) {
         await ctx.step('home up', () => ctx.setupHome({}));
-        const t = performance.now();
+        const t = ctx.time.now();
         await ctx.step('jump the hub clock 2 h', async () => ctx.clock.jump(120 * MIN));
         await ctx.step('the meter reads the hub’s Time', () => expectFrame(ctx, 'a Read Attributes on the Time cluster', (f) => f.dst === 'gpf' && f.clusterId === ClusterId.time && f.frame.command.kind === 'readAttributes' && f.frame.command.attributeIds.includes(Time.Time.id), t, 6_000));
-        await sleep(500);
-        await ctx.step('its next snapshot time is on the new hub time', () => snapshotNear(ctx, performance.now(), 'after the sync'));
+        await ctx.time.sleep(500);
+        await ctx.step('its next snapshot time is on the new hub time', () => snapshotNear(ctx, ctx.time.now(), 'after the sync'));
       },
     },
     {
@@ -90,7 +90,7 @@ export const gsmeConformance: HilSuite = {
         await ctx.step('home up', () => ctx.setupHome({}));
         await ctx.step('cut GPF → GSME (no Default Responses reach the meter)', async () => ctx.home.cut('gpf', 'gsme'));
         await ctx.step('the same burst again after the ack timeout', async () => {
-          const t = performance.now();
+          const t = ctx.time.now();
           const key = ctx.config.firmware === 'legacy' ? Metering.CurrentSummationDelivered.id : Metering.ReadingSnapshotTime.id;
           const carries = (f: SeenFrame) => meteringReport(f) && f.frame !== null && reported(f.frame, key) !== undefined;
           const a = await expectFrame(ctx, 'a Metering report', carries, t, 5_000);
@@ -112,8 +112,8 @@ export const gsmeConformance: HilSuite = {
           const s = await expectState(ctx, 'with creditGbp', (x) => typeof x['creditGbp'] === 'number');
           return s['creditGbp'] as number;
         });
-        await sleep(1_500); // the PPMID learns the money unit from its first poll
-        const pressed = performance.now();
+        await ctx.time.sleep(1_500); // the PPMID learns the money unit from its first poll
+        const pressed = ctx.time.now();
         await ctx.step('customer tops up £5 at the PPMID', async () => ctx.home.device('ppmid').send({ type: 'BUTTON', action: 'topUp', utrn: ctx.utrn(5) }));
         await ctx.step('the meter’s state shows the credit', () => expectState(ctx, `creditGbp above £${(c0 + 4.9).toFixed(2)}`, (x) => typeof x['creditGbp'] === 'number' && x['creditGbp'] > c0 + 4.9, 8_000));
         await ctx.step('its next Prepayment report carries it', () =>
