@@ -210,7 +210,9 @@ describe('hanlab sim --dxi', () => {
     expect(r.stdout).toContain('── supplier: GCS13a (counter 4096) timed out after 60 s: no WAN coverage at EH7 5AA until 2026-03-07');
     expect(r.stdout).toContain('── SM WAN coverage reaches EH7 5AA (from 2026-03-07): the comms hub can answer');
     expect(r.stdout).toContain('── SMI: GSME 00DB1234567890A3 InstalledNotCommissioned → Commissioned (MPRN 7512340001)');
-  });
+    // A child process that loads PGlite (WebAssembly) and runs a simulated home: seconds alone,
+    // several times that beside a full parallel test run on two busy cores.
+  }, 180_000);
 
   it('refuses --db without --dxi, a bad --db and an unwritable --dxi before running', async () => {
     expect(await sim('--db', 'pglite:x')).toMatchObject({ code: 2, stderr: 'hanlab sim: --db: only with --dxi FILE\n' });
