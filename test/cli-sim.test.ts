@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../sim/han/mosquitto.ts';
 import { createServer } from 'node:net';
 
 const cli = new URL('../bin/hanlab.js', import.meta.url).pathname;
@@ -13,15 +14,6 @@ function sim(...args: string[]): Promise<{ code: number; stdout: string; stderr:
       resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr });
     });
   });
-}
-
-/** A port nothing listens on: bind one, close it. */
-async function deadPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 describe('hanlab sim: bad input exits 2 with one line naming what and where', () => {
@@ -37,7 +29,7 @@ describe('hanlab sim: bad input exits 2 with one line naming what and where', ()
     ['a bad --until', async () => ['--until', 'yesterday'], /--until: expected an ISO time .* found "yesterday"$/],
     ['--until outside the run', async () => ['--until', '+40d'], /--until: expected a time after the start .* no later than the end/],
     ['a bad broker URL', async () => ['--broker', 'http://x'], /--broker: expected mqtt:\/\/HOST:PORT, found "http:\/\/x"$/],
-    ['a broker that is not there', async () => ['--broker', `mqtt://127.0.0.1:${await deadPort()}`], /^hanlab sim: --broker: no MQTT broker at mqtt:\/\/127\.0\.0\.1:\d+ \(connection refused\)$/],
+    ['a broker that is not there', async () => ['--broker', `mqtt://127.0.0.1:${await freePort()}`], /^hanlab sim: --broker: no MQTT broker at mqtt:\/\/127\.0\.0\.1:\d+ \(connection refused\)$/],
   ];
   for (const [what, args, message] of cases) {
     it(what, async () => {
@@ -51,7 +43,7 @@ describe('hanlab sim: bad input exits 2 with one line naming what and where', ()
   }
 
   it('no broker: sim and board run say it in the same words, at once', async () => {
-    const url = `mqtt://127.0.0.1:${await deadPort()}`;
+    const url = `mqtt://127.0.0.1:${await freePort()}`;
     const board = await new Promise<{ code: number; stderr: string }>((resolve) => {
       execFile(process.execPath, [cli, 'board', 'run', '--board', 'node', '--device', 'ppmid', '--broker', url], (err, _stdout, stderr) => {
         resolve({ code: err ? Number((err as { code?: number }).code) : 0, stderr });

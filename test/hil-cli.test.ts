@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../sim/han/mosquitto.ts';
 import { startEmbeddedBroker } from '../sim/han/embedded-broker.ts';
 import { dutConfig, hilIdentities } from '../sim/hil/config.ts';
 import { junitXml } from '../sim/hil/junit.ts';
@@ -19,20 +19,11 @@ function hil(...args: string[]): Promise<{ code: number; stdout: string; stderr:
   });
 }
 
-/** A port nothing listens on: bind one, close it. */
-async function deadPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
 describe('hanlab hil --dut mqtt://…: no broker, or no DUT, is said once, before any case', () => {
   const EUI = '00DB48FFFE00A003';
 
   it('no broker at the URL: exit 2 at once with one line (it used to hang after "no connection within 5 s")', async () => {
-    const url = `mqtt://127.0.0.1:${await deadPort()}`;
+    const url = `mqtt://127.0.0.1:${await freePort()}`;
     const t0 = performance.now();
     const r = await hil('--dut', `${url}#${EUI}`, '--device', 'ppmid');
     expect(performance.now() - t0).toBeLessThan(5000);
