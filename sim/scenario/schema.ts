@@ -14,7 +14,7 @@
  */
 import { normaliseUtrn, utrnDigitsToBytes, UTRN_MAX_PENCE } from '../../firmware/codec/utrn.ts';
 import { z } from 'zod';
-import { isRepresentableTime, LATEST_HAN_TIME_MS, TIMER_MAX_MS } from '../device-limits.ts';
+import { isRepresentableTime, LATEST_HAN_TIME_MS, TIMER_MAX_MS } from './device-limits.ts';
 import { parsePostcode, PostcodeError } from '../../dcc/coverage.ts';
 import { DEVICE_STATES, isLegalTransition } from '../../dcc/states.ts';
 import type { DeviceState } from '../../dcc/states.ts';
@@ -438,7 +438,7 @@ function duration(opts: { positive?: boolean; signed?: boolean; timer?: boolean 
       fail(ctx, 'a duration longer than 0');
       return z.NEVER;
     }
-    // The same bound a board's config has (sim/board/device-config-schema.ts): a scenario's devices are ones a board could run.
+    // The same bound a board's config has (boards/config/device-config-schema.ts): a scenario's devices are ones a board could run.
     if (opts.timer && ms > TIMER_MAX_MS) {
       fail(ctx, `a duration of at most ${formatDuration(TIMER_MAX_MS)} (the longest a board's timer waits)`);
       return z.NEVER;
