@@ -26,7 +26,14 @@ export const FLOORS: Record<string, number> = {
 };
 
 /** Folders not read: they may import anything (and nothing below imports them). */
-const UNCHECKED = new Set(['test', 'bench', 'docs', 'node_modules']);
+const UNCHECKED = new Set(['test', 'bench', 'docs']);
+
+/** Output folders git ignores (dist/ of `hanlab build`, coverage/, …): made by runs, not source. */
+const IGNORED = new Set(
+  readFileSync(join(ROOT, '.gitignore'), 'utf8')
+    .split('\n')
+    .flatMap((line) => /^\/?([\w.-]+)\/$/.exec(line.trim())?.[1] ?? []),
+);
 
 export interface Edge {
   /** The importing file, relative to the repository root ('sim/run/home.ts'). */
@@ -66,7 +73,7 @@ function topOf(file: string): string {
 export function readGraph(): { files: Map<string, string>; edges: Edge[]; bare: { from: string; spec: string }[] } {
   const files = new Map<string, string>();
   for (const e of readdirSync(ROOT, { withFileTypes: true })) {
-    if (!e.isDirectory() || e.name.startsWith('.') || UNCHECKED.has(e.name)) continue;
+    if (!e.isDirectory() || e.name.startsWith('.') || UNCHECKED.has(e.name) || IGNORED.has(e.name)) continue;
     for (const f of sourceFiles(join(ROOT, e.name))) files.set(relative(ROOT, f).split(sep).join('/'), readFileSync(f, 'utf8'));
   }
   const edges: Edge[] = [];
