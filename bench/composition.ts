@@ -1,13 +1,13 @@
 /**
  * What a minified ES5 bundle's bytes are: string literals (quotes included), property names
  * longer than two characters (on the Espruino route, the ones mangling keeps: built-in, host,
- * published and config names; sim/build/mangle.ts), and the rest, the code itself. Printed under
+ * published and config names; boards/bundler/mangle.ts), and the rest, the code itself. Printed under
  * the bundle budget, so a broken budget comes with where its bytes go.
  */
 import { parse } from 'acorn';
-import { walk } from '../sim/build/ast.ts';
-import type { AnyNode } from '../sim/build/ast.ts';
-import { propertyName } from '../sim/build/mangle.ts';
+import { walk } from '../boards/bundler/ast.ts';
+import type { AnyNode } from '../boards/bundler/ast.ts';
+import { propertyName } from '../boards/bundler/mangle.ts';
 
 export interface BundleComposition {
   bytes: number;

@@ -5,7 +5,7 @@
  *            decryption of the encrypted components on top.
  * Each runs for about 2 s after a short warm-up; prints messages per second. No budget.
  */
-import { RTDS_VECTORS } from '../test/support/vectors.ts';
+import { RTDS_VECTORS } from './vectors.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fromHex } from '../firmware/codec/hex.ts';
 import { parseResponse } from '../firmware/gbcs/parse.ts';

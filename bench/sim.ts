@@ -26,9 +26,9 @@
  * (`metrics.minutes` ≠ 30 × 1440): a sanity check that the run covered the whole period.
  */
 import { cpus } from 'node:os';
-import { startEmbeddedBroker } from '../sim/han/embedded-broker.ts';
-import { mosquittoAvailable, startMosquitto } from '../sim/han/mosquitto.ts';
-import { measureBrokerThroughput, throughputAccounts } from '../sim/han/mqtt-han.ts';
+import { startEmbeddedBroker } from '../han/embedded-broker.ts';
+import { mosquittoAvailable, startMosquitto } from '../han/mosquitto.ts';
+import { measureBrokerThroughput, throughputAccounts } from '../han/mqtt-han.ts';
 import { simulationIdentities } from '../sim/run/identities.ts';
 import { runSimulation } from '../sim/run/run.ts';
 import type { TimelineEvent } from '../sim/run/timeline.ts';

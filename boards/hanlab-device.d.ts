@@ -1,4 +1,4 @@
-/** The module `hanlab build` generates for each bundle (sim/build/bundle.ts). */
+/** The module `hanlab build` generates for each bundle (boards/bundler/bundle.ts). */
 declare module 'hanlab:device' {
   import type { DeviceBuild } from '../firmware/runtime/app.ts';
   export const device: DeviceBuild['device'];
@@ -8,7 +8,7 @@ declare module 'hanlab:device' {
   export const encodeFrame: DeviceBuild['encodeFrame'];
 }
 
-/** The board's display layout (board.json `display`), chosen by the build (sim/build/bundle.ts). */
+/** The board's display layout (board.json `display`), chosen by the build (boards/bundler/bundle.ts). */
 declare module 'hanlab:display' {
   import type { Graphics } from '../firmware/display/render/graphics.ts';
   import type { ScreenModel } from '../firmware/display/screen-model.ts';

@@ -1,6 +1,6 @@
 /** Each board picks its machine runtime by its engine and memory budget (board.json may still insist). */
 import { describe, expect, it } from 'vitest';
-import { loadBoard, runtimeFor, XSTATE_MIN_HEAP_BYTES } from '../sim/build/board-spec.ts';
+import { loadBoard, runtimeFor, XSTATE_MIN_HEAP_BYTES } from '../boards/config/board-spec.ts';
 
 describe('runtime by engine and memory', () => {
   it('XState from 2 MiB of heap up, compact below it', () => {

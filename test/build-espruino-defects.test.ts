@@ -19,14 +19,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FONT_6X8 } from '../firmware/display/render/font-6x8.ts';
 import { newWriter, uintLimit, writerBytes } from '../firmware/codec/bytes.ts';
 import { ZclDataType, encodeZclValue } from '../firmware/zcl/types.ts';
-import { loadBoard } from '../sim/build/board-spec.ts';
-import { buildDevice, checkRuntime, suppliedFonts } from '../sim/build/bundle.ts';
-import { Es5CheckError, MISSING_GLOBALS, MISSING_METHODS, MISSING_STATICS, checkEs5, usedBuiltins } from '../sim/build/es5-check.ts';
-import { toEspruinoWithReport } from '../sim/build/espruino.ts';
-import { espruinoRegExps, regExpIssues } from '../sim/build/espruino-regex.ts';
-import { rewriteTryObjects } from '../sim/build/espruino-try-objects.ts';
-import { POLYFILLS, polyfillSource, polyfillsFor } from '../sim/build/polyfills/index.ts';
-import { UsageError } from '../sim/cli/usage.ts';
+import { loadBoard } from '../boards/config/board-spec.ts';
+import { buildDevice, checkRuntime, suppliedFonts } from '../boards/bundler/bundle.ts';
+import { Es5CheckError, MISSING_GLOBALS, MISSING_METHODS, MISSING_STATICS, checkEs5, usedBuiltins } from '../boards/bundler/es5-check.ts';
+import { toEspruinoWithReport } from '../boards/bundler/espruino.ts';
+import { espruinoRegExps, regExpIssues } from '../boards/bundler/espruino-regex.ts';
+import { rewriteTryObjects } from '../boards/bundler/espruino-try-objects.ts';
+import { POLYFILLS, polyfillSource, polyfillsFor } from '../boards/bundler/polyfills/index.ts';
+import { UsageError } from '../cli/usage.ts';
 
 function rejection(code: string, options: Parameters<typeof checkEs5>[1] = {}): Es5CheckError {
   try {

@@ -1,12 +1,12 @@
 /**
- * The Espruino route's declaration step (sim/build/espruino-hoist.ts): Espruino 2v29 declares a
+ * The Espruino route's declaration step (boards/bundler/espruino-hoist.ts): Espruino 2v29 declares a
  * `var` or a function only when its statement runs, so every body is rewritten to declare first.
  * The rewrite must keep what the code does on an engine that does hoist (Node here), and leave
  * nothing for findUnhoisted to report.
  */
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { findUnhoisted, hoistDeclarations } from '../sim/build/espruino-hoist.ts';
+import { findUnhoisted, hoistDeclarations } from '../boards/bundler/espruino-hoist.ts';
 
 /** Programs that set `result`; each has a declaration Espruino would see too late. */
 const LATE: Array<[string, string]> = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Es5CheckError, checkEs5, usedBuiltins } from '../sim/build/es5-check.ts';
-import { toEspruino, toEspruinoWithReport } from '../sim/build/espruino.ts';
+import { Es5CheckError, checkEs5, usedBuiltins } from '../boards/bundler/es5-check.ts';
+import { toEspruino, toEspruinoWithReport } from '../boards/bundler/espruino.ts';
 
 function rejection(code: string, provided: string[] = []): Es5CheckError {
   try {
@@ -127,8 +127,8 @@ describe('for…of on the Espruino route: index loops, no iterator helper', () =
   });
 
   it('calls a board module by the literal require("…") the flash tool looks for', async () => {
-    const { bundleDevice } = await import('../sim/build/bundle.ts');
-    const { loadBoard } = await import('../sim/build/board-spec.ts');
+    const { bundleDevice } = await import('../boards/bundler/bundle.ts');
+    const { loadBoard } = await import('../boards/config/board-spec.ts');
     const es2020 = await bundleDevice(loadBoard('espruino-wifi'), 'gsme', 'compact', {}, false);
     const es5 = await toEspruino(es2020, { minify: true });
     for (const m of ['MQTT', 'Storage', 'SSD1306', 'Wifi']) expect(es5).toContain(`require("${m}")`);

@@ -1,5 +1,5 @@
 /**
- * Property mangling of the Espruino bundles (sim/build/mangle.ts): the names it keeps cover
+ * Property mangling of the Espruino bundles (boards/bundler/mangle.ts): the names it keeps cover
  * everything the devices publish and everything the board's host provides. (That a mangled
  * bundle behaves byte for byte as an unmangled one is test/duktape.test.ts.)
  */
@@ -10,8 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { gpfMachine, gsmeMachine, ppmidMachine } from '../firmware/machines/index.ts';
 import type { Platform } from '../firmware/platform/index.ts';
 import { startDevice } from '../firmware/runtime/device.ts';
-import { buildDevice } from '../sim/build/bundle.ts';
-import { checkShortNames, keptNames, mangleableNames, namesIn } from '../sim/build/mangle.ts';
+import { buildDevice } from '../boards/bundler/bundle.ts';
+import { checkShortNames, keptNames, mangleableNames, namesIn } from '../boards/bundler/mangle.ts';
 import { bundleComposition } from '../bench/composition.ts';
 import { runSimulation } from '../sim/run/run.ts';
 import type { DeviceStarter } from '../sim/run/home.ts';

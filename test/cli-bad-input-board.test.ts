@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GPF_DEFAULT_CONFIG, GSME_DEFAULT_CONFIG, PPMID_DEFAULT_CONFIG } from '../firmware/machines/index.ts';
 import { PROFILE_OVERRIDES } from '../firmware/runtime/profiles.ts';
-import { checkBoardDeviceConfig } from '../sim/board/config-file.ts';
-import { defaultDeviceConfig } from '../sim/board/config.ts';
-import { MACHINE_CONFIG_SCHEMAS } from '../sim/board/device-config-schema.ts';
-import { dutConfig } from '../sim/hil/config.ts';
+import { checkBoardDeviceConfig } from '../boards/config/config-file.ts';
+import { defaultDeviceConfig } from '../boards/runner/config.ts';
+import { MACHINE_CONFIG_SCHEMAS } from '../boards/config/device-config-schema.ts';
+import { dutConfig } from '../hil/config.ts';
 
 const cli = new URL('../bin/hanlab.js', import.meta.url).pathname;
 

@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { RTDS_VECTORS } from './support/vectors.ts';
+import { RTDS_VECTORS } from '../bench/vectors.ts';
 import { fromHex, toHex } from '../firmware/codec/hex.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

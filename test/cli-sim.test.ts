@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../sim/han/mosquitto.ts';
+import { freePort } from '../han/mosquitto.ts';
 import { createServer } from 'node:net';
 
 const cli = new URL('../bin/hanlab.js', import.meta.url).pathname;

@@ -11,9 +11,9 @@ import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterError, isOurProcess, natsAuthorization, natsNodeConfig, natsSubjects, readClusterInfo, startCluster, stopCluster } from '../fleet/cluster/nats-cluster.ts';
 import type { ClusterInfo } from '../fleet/cluster/nats-cluster.ts';
-import { deviceAccount, identityRegistry, observerAccount, OBSERVER_PASSWORD, OBSERVER_USERNAME } from '../sim/han/identities.ts';
-import { hanTopic, hanSubscription } from '../sim/han/topics.ts';
-import { main } from '../sim/cli/main.ts';
+import { deviceAccount, identityRegistry, observerAccount, OBSERVER_PASSWORD, OBSERVER_USERNAME } from '../han/identities.ts';
+import { hanTopic, hanSubscription } from '../han/topics.ts';
+import { main } from '../cli/main.ts';
 
 const available = existsSync('/usr/sbin/nats-server');
 const GSME = '00000000000000A1';

@@ -5,7 +5,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { answerFor, coverage, outcodePlan, parsePostcode, postcodePlan, PostcodeError } from '../dcc/coverage.ts';
 import { parseIsoDate } from '../dcc/dates.ts';
-import { main } from '../sim/cli/main.ts';
+import { main } from '../cli/main.ts';
 
 const day = (s: string) => parseIsoDate(s)!;
 

@@ -4,7 +4,7 @@ import { ByteReader, ByteWriter } from '../firmware/codec/bytes.ts';
 import { DecodeError, EncodeError } from '../firmware/codec/errors.ts';
 import { fromHex, toHex } from '../firmware/codec/hex.ts';
 import type { ClockStatusBits, DlmsDateTime } from '../firmware/dlms/date-time.ts';
-import { dlmsDateTimeArb } from './support/gbcs-arbitraries.ts';
+import { dlmsDateTimeArb } from '../bench/fuzz/gbcs-arbitraries.ts';
 import { decodeDlmsDateTime, dlmsDateTimeFromDate, dlmsDateTimeToIso, encodeDlmsDateTime } from '../firmware/dlms/date-time.ts';
 
 function decodeHex(hex: string, base = 0): DlmsDateTime {

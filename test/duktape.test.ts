@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDevice } from '../sim/build/bundle.ts';
+import { buildDevice } from '../boards/bundler/bundle.ts';
 import { composeDuktapeScript } from './support/duktape/compose.ts';
 import type { DukBoard } from './support/duktape/compose.ts';
 
@@ -102,7 +102,7 @@ describe.skipIf(!hasDuk)('Espruino bundles under Duktape (strict ES5)', () => {
     expect(draws.length).toBeLessThan(HOURS * 10);
   });
 
-  it('behaves exactly as the bundles with their property names left long (sim/build/mangle.ts)', async () => {
+  it('behaves exactly as the bundles with their property names left long (boards/bundler/mangle.ts)', async () => {
     const plain = await runHome(false);
     expect(plain.length).toBeGreaterThan(100_000);
     // Line by line first, for a readable difference; then the whole output, byte for byte.

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RTDS_VECTORS } from './support/vectors.ts';
+import { RTDS_VECTORS } from '../bench/vectors.ts';
 import { fromHex } from '../firmware/codec/hex.ts';
 import { decryptComponent, encryptComponent, kdfOtherInfo, KeyUse, verifyWrapperMac } from '../firmware/gbcs/security.ts';
 import { createNodeGbcsCrypto, emptyKeystore, loadKeystore, RemotePartyRole } from '../sim/crypto/index.ts';

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RTDS_VECTORS } from './support/vectors.ts';
+import { RTDS_VECTORS } from '../bench/vectors.ts';
 import { fromHex, toHex } from '../firmware/codec/hex.ts';
 import {
   componentAad,

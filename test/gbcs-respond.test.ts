@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RTDS_VECTORS } from './support/vectors.ts';
+import { RTDS_VECTORS } from '../bench/vectors.ts';
 import { ByteReader } from '../firmware/codec/bytes.ts';
 import { toHex } from '../firmware/codec/hex.ts';
 import { clockStatusToByte } from '../firmware/dlms/clock-status.ts';
@@ -13,7 +13,7 @@ import { createActor, SimulatedClock } from 'xstate';
 import { gpfMachine } from '../firmware/machines/gpf.ts';
 import type { GpfConfig, WanDateTime, WanRespondEmitted } from '../firmware/machines/gpf.ts';
 import { createNodeGbcsCrypto, extendKeystore, loadKeystore, simulatedDeviceKey } from '../sim/crypto/index.ts';
-import { loadVectors } from './support/gbcs-arbitraries.ts';
+import { loadVectors } from '../bench/fuzz/gbcs-arbitraries.ts';
 
 const keystore = extendKeystore(loadKeystore(new URL('keystore/', RTDS_VECTORS)), [simulatedDeviceKey('00DB1234567890A3', 1)]);
 const crypto = createNodeGbcsCrypto(keystore);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../firmware/codec/errors.ts';
 import { toHex } from '../firmware/codec/hex.ts';
 import { decodeGbcsMessage, encodeGbcsMessage, encodeGbcsMessageWithLayout } from '../firmware/gbcs/message.ts';
-import { gbcsMessageArb, loadVectors } from './support/gbcs-arbitraries.ts';
+import { gbcsMessageArb, loadVectors } from '../bench/fuzz/gbcs-arbitraries.ts';
 
 const vectors = loadVectors().map((v) => v.bytes);
 

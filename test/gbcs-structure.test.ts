@@ -8,7 +8,7 @@ import { decodeGbcsMessage, encodeGbcsMessage, encodeGbcsMessageWithLayout, gbcs
 import { clockStatusFromTimeStatus, timeStatusFromClockStatus } from '../firmware/gbcs/time-status.ts';
 import type { DecodedGbcsMessage, GbcsMessage } from '../firmware/gbcs/types.ts';
 import { useCaseByMessageCode } from '../firmware/gbcs/use-cases.ts';
-import { loadVectors } from './support/gbcs-arbitraries.ts';
+import { loadVectors } from '../bench/fuzz/gbcs-arbitraries.ts';
 
 const vectors = loadVectors();
 const byName = new Map(vectors.map((v) => [v.file, v]));

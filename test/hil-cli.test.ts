@@ -3,11 +3,11 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../sim/han/mosquitto.ts';
-import { startEmbeddedBroker } from '../sim/han/embedded-broker.ts';
-import { dutConfig, hilIdentities } from '../sim/hil/config.ts';
-import { junitXml } from '../sim/hil/junit.ts';
-import type { SuiteResult } from '../sim/hil/types.ts';
+import { freePort } from '../han/mosquitto.ts';
+import { startEmbeddedBroker } from '../han/embedded-broker.ts';
+import { dutConfig, hilIdentities } from '../hil/config.ts';
+import { junitXml } from '../hil/junit.ts';
+import type { SuiteResult } from '../hil/types.ts';
 
 const cli = new URL('../bin/hanlab.js', import.meta.url).pathname;
 

@@ -1,11 +1,11 @@
 /**
- * `hanlab hil --console serial:…` (sim/hil/console.ts): how the harness restarts an Espruino board.
+ * `hanlab hil --console serial:…` (hil/console.ts): how the harness restarts an Espruino board.
  * On the Espruino 2v29 Linux build, Ctrl-C sent while a bundle's JavaScript ran left it at
  * `debug>` (the old reset, "\x03\nload()\n", hung ppmid-conformance 0 of 12 with --console);
  * `load()` typed at the console waits for the interpreter to be idle, so no Ctrl-C is needed.
  */
 import { describe, expect, it } from 'vitest';
-import { openSerialConsole, parseConsoleSpec, resetSequence } from '../sim/hil/console.ts';
+import { openSerialConsole, parseConsoleSpec, resetSequence } from '../hil/console.ts';
 
 describe('the board console', () => {
   it('restarts a running board with load() alone, its echo off, never Ctrl-C', () => {

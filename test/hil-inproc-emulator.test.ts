@@ -5,8 +5,8 @@
  * broker restart included.)
  */
 import { describe, expect, it } from 'vitest';
-import { runSuite } from '../sim/hil/run.ts';
-import { SUITES } from '../sim/hil/suites/index.ts';
+import { runSuite } from '../hil/run.ts';
+import { SUITES } from '../hil/suites/index.ts';
 
 describe('hil suites against the emulator board in-process, on virtual time', () => {
   for (const suite of Object.values(SUITES)) {

@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runSuite } from '../sim/hil/run.ts';
-import { ppmidConformance } from '../sim/hil/suites/ppmid-conformance.ts';
+import { runSuite } from '../hil/run.ts';
+import { ppmidConformance } from '../hil/suites/ppmid-conformance.ts';
 
 describe('ppmid-conformance against a PPMID without stale detection', () => {
   it('fails exactly the freshness cases on an emulator PPMID built without stale detection', async () => {

@@ -4,8 +4,8 @@
  * clock. The broker restart needs a broker: the emulator and node boards run it.
  */
 import { describe, expect, it } from 'vitest';
-import { runSuite } from '../sim/hil/run.ts';
-import { ppmidConformance } from '../sim/hil/suites/ppmid-conformance.ts';
+import { runSuite } from '../hil/run.ts';
+import { ppmidConformance } from '../hil/suites/ppmid-conformance.ts';
 
 describe('ppmid-conformance (in-process DUT, virtual time)', () => {
   it('passes every case but the broker restart, which it skips saying why, in seconds of wall time', async () => {

@@ -1,8 +1,8 @@
 /** The GPF and GSME suites against the in-process DUT (virtual time: no wall-clock waits), and each harness's ability to fail. */
 import { describe, expect, it } from 'vitest';
-import { runSuite } from '../sim/hil/run.ts';
-import { gpfConformance } from '../sim/hil/suites/gpf-conformance.ts';
-import { gsmeConformance } from '../sim/hil/suites/gsme-conformance.ts';
+import { runSuite } from '../hil/run.ts';
+import { gpfConformance } from '../hil/suites/gpf-conformance.ts';
+import { gsmeConformance } from '../hil/suites/gsme-conformance.ts';
 
 describe('gpf-conformance and gsme-conformance (in-process DUT, virtual time)', () => {
   it('gpf-conformance passes every case', async () => {

@@ -1,7 +1,7 @@
-/** The harness's time (sim/hil/clock.ts): real for DUTs on their own timers, virtual over the simulator's clock. */
+/** The harness's time (hil/clock.ts): real for DUTs on their own timers, virtual over the simulator's clock. */
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../sim/clock/virtual-clock.ts';
-import { createHarnessClock, realTime, virtualTime } from '../sim/hil/clock.ts';
+import { createHarnessClock, realTime, virtualTime } from '../hil/clock.ts';
 
 describe('virtual harness time', () => {
   it('sleep moves the clock, firing device timers in order, without waiting on the wall clock', async () => {

@@ -11,7 +11,7 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RTDS_VECTORS } from './support/vectors.ts';
+import { RTDS_VECTORS } from '../bench/vectors.ts';
 import { ByteWriter } from '../firmware/codec/bytes.ts';
 import { DecodeError } from '../firmware/codec/errors.ts';
 import { fromHex, toHex } from '../firmware/codec/hex.ts';
@@ -28,8 +28,8 @@ import type { ReadAttributeRecord, ZclCommand, ZclHeader } from '../firmware/zcl
 import { ZclDataType } from '../firmware/zcl/types.ts';
 import type { ZclDataTypeId, ZclValue } from '../firmware/zcl/types.ts';
 import { createNodeGbcsCrypto, emptyKeystore, loadKeystore } from '../sim/crypto/index.ts';
-import { gbcsMessageArb, loadVectors } from './support/gbcs-arbitraries.ts';
-import type { Vector } from './support/gbcs-arbitraries.ts';
+import { gbcsMessageArb, loadVectors } from '../bench/fuzz/gbcs-arbitraries.ts';
+import type { Vector } from '../bench/fuzz/gbcs-arbitraries.ts';
 
 const VECTORS = RTDS_VECTORS;
 const ACB = fromHex('90B3D51F30000002');

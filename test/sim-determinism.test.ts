@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { mosquittoAvailable, startMosquitto } from '../sim/han/mosquitto.ts';
-import type { MosquittoBroker } from '../sim/han/mosquitto.ts';
+import { mosquittoAvailable, startMosquitto } from '../han/mosquitto.ts';
+import type { MosquittoBroker } from '../han/mosquitto.ts';
 import { simulationIdentities } from '../sim/run/identities.ts';
 import { loadScenarioFile } from '../sim/scenario/load.ts';
 

@@ -6,15 +6,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAsync } from 'mqtt';
 import { VirtualClock } from '../sim/clock/virtual-clock.ts';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../sim/han/embedded-broker.ts';
-import { InFlight } from '../sim/han/in-flight.ts';
-import { findMosquitto, mosquittoAvailable, startMosquitto, type MosquittoBroker } from '../sim/han/mosquitto.ts';
-import { deviceAccount, identityRegistry, OBSERVER_PASSWORD, OBSERVER_USERNAME, observerAccount, simulatedSecret } from '../sim/han/identities.ts';
-import { connectHanDevice, measureBrokerThroughput, throughputAccounts } from '../sim/han/mqtt-han.ts';
-import type { HanClient } from '../sim/han/mqtt-han.ts';
-import { startInProcessBroker } from '../sim/han/in-process-broker.ts';
-import type { HanBus, InProcessBroker } from '../sim/han/in-process-broker.ts';
-import { hanSubscription, hanTopic } from '../sim/han/topics.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../han/embedded-broker.ts';
+import { InFlight } from '../han/in-flight.ts';
+import { findMosquitto, mosquittoAvailable, startMosquitto, type MosquittoBroker } from '../han/mosquitto.ts';
+import { deviceAccount, identityRegistry, OBSERVER_PASSWORD, OBSERVER_USERNAME, observerAccount, simulatedSecret } from '../han/identities.ts';
+import { connectHanDevice, measureBrokerThroughput, throughputAccounts } from '../han/mqtt-han.ts';
+import type { HanClient } from '../han/mqtt-han.ts';
+import { startInProcessBroker } from '../han/in-process-broker.ts';
+import type { HanBus, InProcessBroker } from '../han/in-process-broker.ts';
+import { hanSubscription, hanTopic } from '../han/topics.ts';
 
 const A = '00000000000000A1';
 const B = '00000000000000B2';

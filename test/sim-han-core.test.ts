@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InFlight, InFlightTimeoutError } from '../sim/han/in-flight.ts';
+import { InFlight, InFlightTimeoutError } from '../han/in-flight.ts';
 import {
   formatClusterId,
   hanSubscription,
@@ -12,7 +12,7 @@ import {
   parseWanTopic,
   TopicError,
   wanTopic,
-} from '../sim/han/topics.ts';
+} from '../han/topics.ts';
 
 const GSME = '00112233445566AA';
 const GPF = '00112233445566BB';

@@ -5,13 +5,13 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectAsync } from 'mqtt';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../sim/han/embedded-broker.ts';
-import { deviceAccount, identityRegistry, OBSERVER_PASSWORD, OBSERVER_USERNAME, observerAccount, simulatedSecret } from '../sim/han/identities.ts';
-import { InFlight, InFlightTimeoutError } from '../sim/han/in-flight.ts';
-import { freePort } from '../sim/han/mosquitto.ts';
-import { connectHanDevice, type HanClient, type HanDevice, type HanDeviceOptions } from '../sim/han/mqtt-han.ts';
-import { startInProcessBroker, type HanBus, type InProcessBroker } from '../sim/han/in-process-broker.ts';
-import { hanTopic } from '../sim/han/topics.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../han/embedded-broker.ts';
+import { deviceAccount, identityRegistry, OBSERVER_PASSWORD, OBSERVER_USERNAME, observerAccount, simulatedSecret } from '../han/identities.ts';
+import { InFlight, InFlightTimeoutError } from '../han/in-flight.ts';
+import { freePort } from '../han/mosquitto.ts';
+import { connectHanDevice, type HanClient, type HanDevice, type HanDeviceOptions } from '../han/mqtt-han.ts';
+import { startInProcessBroker, type HanBus, type InProcessBroker } from '../han/in-process-broker.ts';
+import { hanTopic } from '../han/topics.ts';
 
 const GSME = '00000000000000A1';
 const GPF = '00000000000000B2';

@@ -5,10 +5,10 @@
  * them in sim-han-broker.test.ts and test/security/hostile-in-process.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { deviceAccount, identityRegistry, observerAccount, OBSERVER_PASSWORD, OBSERVER_USERNAME, simulatedSecret } from '../sim/han/identities.ts';
-import { startInProcessBroker } from '../sim/han/in-process-broker.ts';
-import type { InProcessClient } from '../sim/han/in-process-client.ts';
-import type { Refusal } from '../sim/han/broker-rules.ts';
+import { deviceAccount, identityRegistry, observerAccount, OBSERVER_PASSWORD, OBSERVER_USERNAME, simulatedSecret } from '../han/identities.ts';
+import { startInProcessBroker } from '../han/in-process-broker.ts';
+import type { InProcessClient } from '../han/in-process-client.ts';
+import type { Refusal } from '../han/broker-rules.ts';
 import { PACKET_MAX_BYTES } from '../firmware/platform/han-limits.ts';
 
 const A = '00000000000000A1';

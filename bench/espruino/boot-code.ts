@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The modules the Espruino boards' bundles require that the firmware does not have built in (sim/cli/flash.ts). */
+/** The modules the Espruino boards' bundles require that the firmware does not have built in (cli/flash.ts). */
 export const UPLOADED_MODULES = ['MQTT', 'SSD1306'] as const;
 
 const LINUX_WIFI = 'Modules.addCached("Wifi",function(){exports.connect=function(ssid,options,callback){setTimeout(function(){callback(null);},10);};});';

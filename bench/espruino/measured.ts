@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { DeviceKind } from '../../sim/build/board-spec.ts';
+import type { DeviceKind } from '../../boards/config/board-spec.ts';
 
 export const MEASURED_FILE = fileURLToPath(new URL('../espruino-measured.json', import.meta.url));
 

@@ -6,8 +6,8 @@ import { encodeConsumerTopUp, encodeSelectEmergencyCredit, OriginatingDevice } f
 import { euiBytes, issueUtrn, topUpKeyBytes } from '../../firmware/codec/utrn.ts';
 import type { ZclDataTypeId, ZclFrame, ZclValue } from '../../firmware/zcl/index.ts';
 import { Basic, encodeZclFrame, Metering, Prepayment, PrepaymentCommand, Price, Time, ZclDataType, ZclGeneralCommand } from '../../firmware/zcl/index.ts';
-import { dutConfig } from '../../sim/hil/config.ts';
-import { loadVectors } from '../../test/support/gbcs-arbitraries.ts';
+import { dutConfig } from '../../hil/config.ts';
+import { loadVectors } from './gbcs-arbitraries.ts';
 
 let gbcs: Uint8Array[] | undefined;
 
@@ -108,7 +108,7 @@ export function scenarioTexts(): string[] {
     .map((f) => readFileSync(`${SCENARIOS}${f}`, 'utf8'));
 }
 
-/** Sample board configs (sim/hil/config.ts dutConfig) for each device, with machine settings. */
+/** Sample board configs (hil/config.ts dutConfig) for each device, with machine settings. */
 export function boardConfigs(): Record<string, unknown>[] {
   const configs: Record<string, unknown>[] = [];
   for (const device of ['gsme', 'gpf', 'ppmid'] as const) {

@@ -1,7 +1,7 @@
 /**
  * `hanlab.json` in the board's flash Storage: the device's DeviceConfig (firmware/runtime/app.ts)
  * plus how this board reaches the broker. Checked here without zod (no zod in a bundle); the
- * flash tool checks the same file with zod before it is written (sim/build/espruino-config.ts).
+ * flash tool checks the same file with zod before it is written (boards/bundler/espruino-config.ts).
  */
 import { checkDeviceConfig, isObject } from '../../firmware/runtime/app.ts';
 import type { DeviceConfig, DeviceKind } from '../../firmware/runtime/app.ts';

@@ -37,7 +37,7 @@ if (typeof Graphics !== 'undefined') {
   );
   const widths = '\x06'.repeat(127 - 32) + '\0'.repeat(0xa3 - 127) + '\x06';
   // By name as strings: Espruino looks the method up by its name, and the bundle's property
-  // shortening (sim/build/mangle.ts) keeps every name the bundle also writes as a string.
+  // shortening (boards/bundler/mangle.ts) keeps every name the bundle also writes as a string.
   Graphics.prototype['setFont6x8'] = function (this: CustomFontGraphics): CustomFontGraphics {
     return this['setFontCustom'](bitmap, 32, widths, 8);
   };

@@ -1,6 +1,6 @@
 /**
  * The HAN and the observer topics over Espruino's `MQTT` module (QoS 0 only), with the topic
- * scheme of sim/han/topics.ts: frames on `han/{premises}/{dst}/{src}/{CCCC}` as binary strings,
+ * scheme of han/topics.ts: frames on `han/{premises}/{dst}/{src}/{CCCC}` as binary strings,
  * retained JSON on `hanlab/{premises}/{device}/state|screen`. Espruino hands payloads over as
  * strings of bytes, so frames are converted to and from Uint8Array here.
  *

@@ -1,21 +1,21 @@
 /**
  * The node board's HAN: the MQTT stand-in of SECMP0015 section 5 with MQTT.js. MQTT 3.1.1, client
  * id = username = the device's EUI-64 and password = the config's secret (the broker lets it
- * speak only as itself, sim/han/identities.ts), clean session, QoS 0, subscribed to
+ * speak only as itself, han/identities.ts), clean session, QoS 0, subscribed to
  * `han/{premises}/{eui}/#`; after a lost connection MQTT.js reconnects every second and subscribes
  * again. State and screen go retained to `hanlab/{premises}/{device}/…`.
  *
  * A frame delivered with the retain flag (a replay from the broker's store) or over 1 KiB is
  * dropped with a warning before the device sees it (firmware/platform/han-limits.ts).
  *
- * A board has no lockstep to keep, so unlike the simulator's transport (sim/han/mqtt-han.ts) it
+ * A board has no lockstep to keep, so unlike the simulator's transport (han/mqtt-han.ts) it
  * counts nothing in flight: a frame is handled when it arrives.
  */
 import { connect } from 'mqtt';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import type { FrameHandler, HanTransport, Log, Observer } from '../../firmware/platform/index.ts';
 import { hanInputRefusal } from '../../firmware/platform/han-limits.ts';
-import { hanSubscription, hanTopic, observeTopic, parseHanTopic } from '../../sim/han/topics.ts';
+import { hanSubscription, hanTopic, observeTopic, parseHanTopic } from '../../han/topics.ts';
 
 export interface NodeHanOptions {
   url: string;

@@ -11,8 +11,8 @@ import { PNG } from 'pngjs';
 import { createFrameBuffer } from '../../firmware/display/render/framebuffer.ts';
 import { DISPLAY_PROFILES, drawScreen } from '../../firmware/display/render/layout.ts';
 import type { DisplayProfile } from '../../firmware/display/render/layout.ts';
+import { withoutAge } from '../../firmware/display/screen-model.ts';
 import type { ScreenModel } from '../../firmware/display/screen-model.ts';
-import { withoutAge } from '../../sim/report/screenshots.ts';
 
 /** A display's pixels as graphics.ts stores them (1 bpp rows, msb first; or a byte of 0bRGB). */
 export interface Pixels {

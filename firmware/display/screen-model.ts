@@ -236,3 +236,8 @@ export function buildScreen(input: ScreenInput): ScreenModel {
 export function sameScreen(a: ScreenModel | null, b: ScreenModel | null): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
+
+/** The screen without the age text that counts up every minute (what "changed visibly" compares). */
+export function withoutAge(s: ScreenModel): ScreenModel {
+  return s.lastUpdate === null || s.lastUpdate.ago === null ? s : { ...s, lastUpdate: { ...s.lastUpdate, ago: '' } };
+}

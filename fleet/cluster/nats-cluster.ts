@@ -2,7 +2,7 @@
  * A local NATS cluster for fleets (issue 16): N `nats-server` processes (Debian's, MQTT 3.1.1 over
  * JetStream) on free ports of one host, each with a client, cluster (route), MQTT and HTTP
  * monitoring port, routed to one another, JetStream on, and the HAN identity registry
- * (sim/han/identities.ts) as NATS users whose permissions are the HAN ACL's filters in NATS
+ * (han/identities.ts) as NATS users whose permissions are the HAN ACL's filters in NATS
  * subjects (natsSubjects). Started detached, so `hanlab cluster up` returns and the cluster stays;
  * `hanlab cluster down` stops the PIDs written to DIR/cluster.json.
  *
@@ -28,8 +28,8 @@ import { accessSync, closeSync, constants as fsConstants, existsSync, mkdirSync,
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import mqtt from 'mqtt';
-import type { IdentityRegistry } from '../../sim/han/identities.ts';
-import { freePort } from '../../sim/han/mosquitto.ts';
+import type { IdentityRegistry } from '../../han/identities.ts';
+import { freePort } from '../../han/mosquitto.ts';
 import { PACKET_MAX_BYTES } from '../../firmware/platform/han-limits.ts';
 
 export const NATS_SERVER_CANDIDATES = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'];

@@ -13,7 +13,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFrameBuffer } from '../../firmware/display/render/framebuffer.ts';
-import type { ScreenModel } from '../../firmware/display/screen-model.ts';
+import { withoutAge } from '../../firmware/display/screen-model.ts';
 import { ukTime } from '../../firmware/display/uk-time.ts';
 import { DISPLAY_PROFILES, drawScreen } from '../../firmware/display/render/layout.ts';
 import type { DisplayProfile } from '../../firmware/display/render/layout.ts';
@@ -32,11 +32,6 @@ const p2 = (n: number) => String(n).padStart(2, '0');
 export function minuteStamp(t: number): string {
   const u = ukTime(t);
   return `${u.year}${p2(u.month)}${p2(u.day)}T${p2(u.hour)}${p2(u.minute)}${u.zone}`;
-}
-
-/** The screen without the age text that counts up every minute (what "changed visibly" compares). */
-export function withoutAge(s: ScreenModel): ScreenModel {
-  return s.lastUpdate === null || s.lastUpdate.ago === null ? s : { ...s, lastUpdate: { ...s.lastUpdate, ago: '' } };
 }
 
 /** `home` is the timeline label of the home to follow: 'scenario', the scenario as written. */

@@ -1,12 +1,12 @@
 /**
- * The accounts a simulation's broker needs (sim/han/identities.ts): per home, its GSME, GPF and
+ * The accounts a simulation's broker needs (han/identities.ts): per home, its GSME, GPF and
  * PPMID (observability names gsme, gpf, ppmid), the comms hub's WAN side and the supplier; and
  * the observer. Secrets are the simulator's, from the scenario's seed and each username, so the
  * same scenario and seed give the same accounts on the embedded broker, on hanlab's Mosquitto and
  * in the files `hanlab sim --print-broker-files` writes for someone else's broker.
  */
-import { deviceAccount, identityRegistry, observerAccount, simulatedSecret } from '../han/identities.ts';
-import type { Account, IdentityRegistry } from '../han/identities.ts';
+import { deviceAccount, identityRegistry, observerAccount, simulatedSecret } from '../../han/identities.ts';
+import type { Account, IdentityRegistry } from '../../han/identities.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { hubWanAccount, supplierAccount, supplierClientId } from '../wan/parties.ts';
 import { homeVariants } from './variants.ts';

@@ -1,8 +1,8 @@
 import { VirtualClock } from '../clock/virtual-clock.ts';
-import { startEmbeddedBroker } from '../han/embedded-broker.ts';
-import { startInProcessBroker } from '../han/in-process-broker.ts';
-import type { HanBus } from '../han/in-process-broker.ts';
-import { InFlight } from '../han/in-flight.ts';
+import { startEmbeddedBroker } from '../../han/embedded-broker.ts';
+import { startInProcessBroker } from '../../han/in-process-broker.ts';
+import type { HanBus } from '../../han/in-process-broker.ts';
+import { InFlight } from '../../han/in-flight.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { startHome } from './home.ts';
 import { simulationIdentities, simulationSecret } from './identities.ts';
@@ -14,7 +14,7 @@ import type { HomeMetrics, TimelineEvent } from './timeline.ts';
 export interface RunOptions {
   /**
    * Where the HAN runs. Default (or `in-process`): the in-process bus, no broker, no sockets
-   * (sim/han/in-process-broker.ts). `embedded`: an embedded Aedes broker on a free port of
+   * (han/in-process-broker.ts). `embedded`: an embedded Aedes broker on a free port of
    * 127.0.0.1. `mqtt://HOST:PORT`: an external broker, which must hold the run's accounts
    * (identities.ts `simulationIdentities`). The timeline is the same bytes on each.
    */

@@ -1,5 +1,5 @@
 import mqtt from 'mqtt';
-import type { HanBus } from '../han/in-process-broker.ts';
+import type { HanBus } from '../../han/in-process-broker.ts';
 
 /** What a WAN endpoint does with its client: send, and log out. */
 export interface WanClient {

@@ -9,9 +9,9 @@ import { useCaseByMessageCode } from '../../firmware/gbcs/use-cases.ts';
 import type { WanRespondEmitted } from '../../firmware/machines/index.ts';
 import type { Log } from '../../firmware/platform/index.ts';
 import type { RunningDevice } from '../../firmware/runtime/device.ts';
-import type { InFlight } from '../han/in-flight.ts';
-import { wanTopic } from '../han/topics.ts';
-import type { HanBus } from '../han/in-process-broker.ts';
+import type { InFlight } from '../../han/in-flight.ts';
+import { wanTopic } from '../../han/topics.ts';
+import type { HanBus } from '../../han/in-process-broker.ts';
 import { connectWanClient } from './client.ts';
 import { hubWanClientId } from './parties.ts';
 

@@ -1,6 +1,6 @@
 /**
  * The WAN stand-in's parties on the broker (spec section 5: `wan/{premises}/{chEui}/command` and
- * `…/response`) and their accounts in the identity registry (sim/han/identities.ts):
+ * `…/response`) and their accounts in the identity registry (han/identities.ts):
  *
  * - the comms hub's WAN side, client id `{chEui}-WAN`: reads commands, writes responses. Its
  *   password is the hub's secret: the WAN side and the GPF are one box, so a board running a GPF
@@ -8,8 +8,8 @@
  * - the supplier of a premises, client id `{SUPPLIER}-{premises}`: writes commands, reads
  *   responses.
  */
-import type { Account } from '../han/identities.ts';
-import { wanTopic } from '../han/topics.ts';
+import type { Account } from '../../han/identities.ts';
+import { wanTopic } from '../../han/topics.ts';
 
 /** The RTDS supplier whose private key-agreement key the key store holds. */
 export const SUPPLIER = '90B3D51F30010000';

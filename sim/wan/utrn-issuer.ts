@@ -3,7 +3,7 @@
  * codes for it with a counter that goes up by one per code (per meter).
  *
  * In the simulator a meter's key is derived from the run's seed and the meter's EUI
- * (`simulatedTopUpKey`, like the HAN secrets of sim/han/identities.ts): runs stay reproducible and
+ * (`simulatedTopUpKey`, like the HAN secrets of han/identities.ts): runs stay reproducible and
  * need no key files. Test keys: anyone who knows the seed knows them.
  */
 import { createHmac } from 'node:crypto';

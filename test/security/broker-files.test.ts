@@ -11,13 +11,13 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
-import { SECRET_PATTERN } from '../../sim/han/identities.ts';
-import { findMosquitto, freePort, mosquittoAvailable, startMosquitto } from '../../sim/han/mosquitto.ts';
-import { MOSQUITTO_LISTENER_CONFIG } from '../../sim/han/mosquitto-files.ts';
-import { dutConfig, HIL_OBSERVER, hilSecret } from '../../sim/hil/config.ts';
+import { SECRET_PATTERN } from '../../han/identities.ts';
+import { findMosquitto, freePort, mosquittoAvailable, startMosquitto } from '../../han/mosquitto.ts';
+import { MOSQUITTO_LISTENER_CONFIG } from '../../han/mosquitto-files.ts';
+import { dutConfig, HIL_OBSERVER, hilSecret } from '../../hil/config.ts';
 import { simulationSecret } from '../../sim/run/identities.ts';
 import { builtinScenario } from '../../sim/scenario/load.ts';
-import { deviceAccount, identityRegistry } from '../../sim/han/identities.ts';
+import { deviceAccount, identityRegistry } from '../../han/identities.ts';
 
 const cli = new URL('../../bin/hanlab.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'hanlab-broker-files-'));

@@ -12,10 +12,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'node:net';
-import type { Refusal } from '../../sim/han/embedded-broker.ts';
-import { OBSERVER_PASSWORD, OBSERVER_USERNAME } from '../../sim/han/identities.ts';
-import type { IdentityRegistry } from '../../sim/han/identities.ts';
-import { hanTopic } from '../../sim/han/topics.ts';
+import type { Refusal } from '../../han/embedded-broker.ts';
+import { OBSERVER_PASSWORD, OBSERVER_USERNAME } from '../../han/identities.ts';
+import type { IdentityRegistry } from '../../han/identities.ts';
+import { hanTopic } from '../../han/topics.ts';
 import { decodeZclFrame, ZclStatus } from '../../firmware/zcl/index.ts';
 import type { TimelineEvent } from '../../sim/run/timeline.ts';
 import {

@@ -1,6 +1,6 @@
 /** A hostile client against a home on the embedded broker (Aedes): see hostile-cases.ts. */
-import { startEmbeddedBroker } from '../../sim/han/embedded-broker.ts';
-import type { Refusal } from '../../sim/han/embedded-broker.ts';
+import { startEmbeddedBroker } from '../../han/embedded-broker.ts';
+import type { Refusal } from '../../han/embedded-broker.ts';
 import { defineHostileCases } from './hostile-cases.ts';
 
 defineHostileCases('hostile client, embedded broker', 'embedded', false, async (identities) => {

@@ -6,11 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeZclFrame, ZclStatus } from '../../firmware/zcl/index.ts';
-import type { Refusal } from '../../sim/han/broker-rules.ts';
-import { OBSERVER_PASSWORD, OBSERVER_USERNAME } from '../../sim/han/identities.ts';
-import { startInProcessBroker } from '../../sim/han/in-process-broker.ts';
-import type { InProcessBroker } from '../../sim/han/in-process-broker.ts';
-import { hanTopic } from '../../sim/han/topics.ts';
+import type { Refusal } from '../../han/broker-rules.ts';
+import { OBSERVER_PASSWORD, OBSERVER_USERNAME } from '../../han/identities.ts';
+import { startInProcessBroker } from '../../han/in-process-broker.ts';
+import type { InProcessBroker } from '../../han/in-process-broker.ts';
+import { hanTopic } from '../../han/topics.ts';
 import type { TimelineEvent } from '../../sim/run/timeline.ts';
 import {
   dropLogs,

@@ -2,7 +2,7 @@
  * A hostile client against a home on a Mosquitto of its own (a free port, the password file, ACL
  * and max_packet_size hanlab writes; never the machine's 1883): see hostile-cases.ts.
  */
-import { mosquittoAvailable, startMosquitto } from '../../sim/han/mosquitto.ts';
+import { mosquittoAvailable, startMosquitto } from '../../han/mosquitto.ts';
 import { defineHostileCases } from './hostile-cases.ts';
 
 const haveMosquitto = mosquittoAvailable();

@@ -3,7 +3,7 @@
  * a header split anywhere, packets back to back in one chunk, and a malformed length.
  */
 import { describe, expect, it } from 'vitest';
-import { createPacketScanner } from '../../sim/han/packet-size-guard.ts';
+import { createPacketScanner } from '../../han/packet-size-guard.ts';
 
 /** A PUBLISH fixed header announcing `length` bytes (remaining-length varint), then `body` bytes of it. */
 function packet(length: number, body = length): number[] {

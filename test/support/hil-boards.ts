@@ -1,7 +1,7 @@
 /** One test per HIL suite against a board target (a file per target, so vitest runs them side by side). */
 import { expect, it } from 'vitest';
-import { runSuite } from '../../sim/hil/run.ts';
-import { SUITES } from '../../sim/hil/suites/index.ts';
+import { runSuite } from '../../hil/run.ts';
+import { SUITES } from '../../hil/suites/index.ts';
 
 export function suitesAgainst(target: 'emulator' | 'node'): void {
   for (const suite of Object.values(SUITES)) {

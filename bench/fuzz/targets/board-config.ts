@@ -1,7 +1,7 @@
 import type { DeviceKind } from '../../../firmware/runtime/app.ts';
 import { checkDeviceConfig } from '../../../firmware/runtime/app.ts';
-import { checkBoardDeviceConfig } from '../../../sim/board/config-file.ts';
-import { UsageError } from '../../../sim/cli/usage.ts';
+import { checkBoardDeviceConfig } from '../../../boards/config/config-file.ts';
+import { UsageError } from '../../../boards/config/usage-error.ts';
 import { boardConfigs } from '../corpus.ts';
 import type { FuzzTarget } from '../engine.ts';
 import { fuzzText, mutateObject } from '../mutate.ts';
@@ -40,12 +40,12 @@ export function usageErrorKind(err: UsageError): string {
 
 /**
  * A board's config file as `hanlab board run --config` / `hanlab flash` read it
- * (sim/board/config-file.ts: JSON, then the zod schema of device-config-schema.ts, then the
+ * (boards/config/config-file.ts: JSON, then the zod schema of device-config-schema.ts, then the
  * firmware's own checkDeviceConfig), from text.
  */
 export const boardConfigTarget: FuzzTarget<string> = {
   name: 'board-config',
-  what: 'checkBoardDeviceConfig (sim/board/config-file.ts + device-config-schema.ts) on JSON text',
+  what: 'checkBoardDeviceConfig (boards/config/config-file.ts + device-config-schema.ts) on JSON text',
   share: 0.1,
   corpus,
   input,

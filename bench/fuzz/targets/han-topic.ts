@@ -1,4 +1,4 @@
-import { hanTopic, observeTopic, parseTopic, wanTopic } from '../../../sim/han/topics.ts';
+import { hanTopic, observeTopic, parseTopic, wanTopic } from '../../../han/topics.ts';
 import type { FuzzTarget } from '../engine.ts';
 import { fuzzText } from '../mutate.ts';
 
@@ -16,12 +16,12 @@ function corpus(): string[] {
 }
 
 /**
- * HAN topics (sim/han/topics.ts parseHanTopic, through parseTopic so the observe and WAN roots
+ * HAN topics (han/topics.ts parseHanTopic, through parseTopic so the observe and WAN roots
  * are covered too). Errors are reported by value with a code.
  */
 export const hanTopicTarget: FuzzTarget<string> = {
   name: 'han-topic',
-  what: 'parseTopic / parseHanTopic (sim/han/topics.ts)',
+  what: 'parseTopic / parseHanTopic (han/topics.ts)',
   share: 0.12,
   corpus,
   input: (rng, c) => fuzzText(rng, c, 80),

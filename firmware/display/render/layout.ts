@@ -13,7 +13,7 @@
  *
  * One file per profile (layout-<profile>.ts, each exporting `draw`); this module picks one at run
  * time for the simulator and the emulator. A board with a fixed display builds in only its own
- * profile's file, through the build's virtual module `hanlab:display` (sim/build/bundle.ts).
+ * profile's file, through the build's virtual module `hanlab:display` (boards/bundler/bundle.ts).
  */
 import type { Graphics } from './graphics.ts';
 import type { ScreenModel } from '../screen-model.ts';

@@ -168,7 +168,7 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     while (deferred.length) try { var d = deferred.shift()!; d[0](d[1], d[2]); } catch (err) { fail(err); } // halt empties deferred
     if (status === 'error') return;
     // Copies by concat(), not slice(): a board bundle that calls .slice() and has typed arrays gets a
-    // Uint8Array.prototype.slice polyfill (sim/build/polyfills), which nothing else here needs.
+    // Uint8Array.prototype.slice polyfill (boards/bundler/polyfills), which nothing else here needs.
     for (var obs = observers.concat(), i = 0; i < obs.length; i++) if (obs[i]!.next) obs[i]!.next!(snapshot());
   }
   function process(ev: TableEvent): void {

@@ -2,7 +2,7 @@
  * Builds the Duktape script of test/duktape.test.ts: the harness, then each board's Espruino
  * bundle wrapped in a function of its own (its own require, timers, Date, console, pins and
  * Graphics), then the run. By default under the Espruino profile (espruino-profile.js): the engine
- * has exactly Espruino 2v29's built-ins (sim/build/espruino-builtins.json) and the board's
+ * has exactly Espruino 2v29's built-ins (boards/bundler/espruino-builtins.json) and the board's
  * firmware fonts (boards/<board>/board.json). With `espruino: false`, plain Duktape with the
  * ES2015 built-ins Espruino lacks shadowed by undefined, as before the profile: what a test
  * compares against to show the profile makes the difference.
@@ -47,7 +47,7 @@ export function composeDuktapeScript(boards: DukBoard[], startMs: number, untilM
   const espruino = options.espruino ?? true;
   const parts = [here('graphics.js'), here('harness.js')];
   if (espruino) {
-    const facts = JSON.parse(repoFile('sim/build/espruino-builtins.json')) as Record<string, unknown>;
+    const facts = JSON.parse(repoFile('boards/bundler/espruino-builtins.json')) as Record<string, unknown>;
     delete facts['about'];
     parts.push(...PROFILE_FILES.map(here));
     parts.push(`hanlab.start(${startMs}, { espruino: true, fonts: ${JSON.stringify(boardFonts(options.board ?? 'espruino-wifi'))} });`);

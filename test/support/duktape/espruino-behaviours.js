@@ -10,7 +10,7 @@
  *   "Thu Jan 1 1970 00:00:00 GMT+0000" / "Thu, 1 Jan 1970 00:00:00 GMT";
  * - Object.assign from a source with an integer key ({1794: …}) stops at an internal assertion
  *   (a release board goes on with a broken key); Object.fromEntries drops pairs whose key is a
- *   number. The build replaces both (sim/build/polyfills), so a bundle that uses the engine's
+ *   number. The build replaces both (boards/bundler/polyfills), so a bundle that uses the engine's
  *   own fails here as it would there.
  *
  * Returns the names changed.

@@ -1,6 +1,6 @@
 /*
  * The Espruino profile: Duktape made to have exactly Espruino 2v29's built-ins
- * (sim/build/espruino-builtins.json), so a bundle fails here where it would fail on the board.
+ * (boards/bundler/espruino-builtins.json), so a bundle fails here where it would fail on the board.
  * Espruino's own built-ins that Duktape lacks go in (espruino-shims.js, espruino-promise.js),
  * those that answer differently are made to answer as Espruino's (espruino-errors.js,
  * espruino-behaviours.js), then everything Espruino lacks comes out (espruino-restrict.js).

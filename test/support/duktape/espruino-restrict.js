@@ -1,6 +1,6 @@
 /*
  * Takes out of Duktape every built-in Espruino 2v29 does not have, by the facts file
- * (sim/build/espruino-builtins.json): the globals not in `globals`, the static members not in
+ * (boards/bundler/espruino-builtins.json): the globals not in `globals`, the static members not in
  * `statics[Class]`, and the prototype methods not in `methods[Class]` ∪ `methods.Object`
  * (∪ `methods.ArrayBufferView` for typed arrays), so a bundle that calls one fails here as it
  * would on the board: `Object.freeze(…)` throws, `typeof Number.isInteger` is "undefined".

@@ -1,5 +1,5 @@
 /*
- * Espruino 2v29's built-ins that Duktape 2.7 lacks (by sim/build/espruino-builtins.json), as small
+ * Espruino 2v29's built-ins that Duktape 2.7 lacks (by boards/bundler/espruino-builtins.json), as small
  * ES5 stand-ins, so a bundle that leaves them to the firmware instead of polyfilling them runs
  * here too. Each is put in only where Duktape has none of its own, non-enumerable as a built-in is.
  * Events (`on`/`emit`) and timers run on the harness's clock and event queue (`host`).

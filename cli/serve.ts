@@ -1,0 +1,2 @@
+// `hanlab serve` (see cli/dcc.ts)
+export { serveHelp as help, runServe as run } from './dcc.ts';

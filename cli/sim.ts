@@ -1,0 +1,218 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { isRepresentableTime } from '../sim/scenario/device-limits.ts';
+import { formatTime, parseDuration, parseIsoTime } from '../sim/scenario/schema.ts';
+import type { Scenario } from '../sim/scenario/schema.ts';
+import { builtinScenario, DEFAULT_SCENARIO, listBuiltinScenarios, loadScenarioFile, ScenarioError } from '../sim/scenario/load.ts';
+import { simulationIdentities } from '../sim/run/identities.ts';
+import { runSimulation } from '../sim/run/run.ts';
+import { SIM_DEFAULT_DB, SmiSyncError, writeRunDxi } from '../sim/run/smi-dxi.ts';
+import { DbSpecError } from '../dcc/db.ts';
+import type { TimelineEvent } from '../sim/run/timeline.ts';
+import { createTextTimeline, formatSummary } from '../sim/report/text.ts';
+import { createProgressBar } from '../sim/report/progress.ts';
+import { createScreenshotWriter } from '../sim/report/screenshots.ts';
+import type { ScreenshotWriter } from '../sim/report/screenshots.ts';
+import { DISPLAY_PROFILES } from '../firmware/display/render/layout.ts';
+import type { DisplayProfile } from '../firmware/display/render/layout.ts';
+import { parseCommandArgs } from './args.ts';
+import { writeBrokerFiles } from './broker-files.ts';
+import { checkBrokerAnswers, checkBrokerUrl } from './broker-url.ts';
+import { UsageError } from './usage.ts';
+import { checkWritableDirectory } from './writable.ts';
+
+export const help = `hanlab sim — run a scenario headless, in virtual time, on the HAN stand-in
+
+Usage: hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json]
+                  [--broker embedded|mqtt://HOST:PORT] [--realtime]
+                  [--screenshots DIR [--profile mono128x64|color176]]
+                  [--dxi FILE [--db pglite:DIR|postgres://…]]
+       hanlab sim --print-broker-files DIR [--scenario NAME|FILE] [--seed N]
+
+  --scenario NAME|FILE  a built-in scenario (default ${DEFAULT_SCENARIO}) or a YAML / JSON file
+  --seed N              override the scenario's seed (same scenario + seed = same timeline)
+  --until TIME          stop early: an ISO time (2026-01-15T21:00:00Z) or an offset from the
+                        start (+20h, 90m)
+  --json                the full timeline as JSON lines on stdout (HAN frames, screens, logs,
+                        faults, customer actions, WAN requests, SM WAN coverage, SMI
+                        state changes), then one summary line
+  --broker embedded     run the HAN over MQTT on an embedded broker (Aedes, a free port of
+                        127.0.0.1) instead of the in-process bus (the default: the same frames,
+                        accounts and rules, no broker, no sockets); the timeline is the same bytes
+  --broker URL          run it over an external MQTT 3.1.1 broker (e.g. Mosquitto); it must hold
+                        the run's accounts (--print-broker-files); none there (refused, or no answer
+                        within 5 s): exit 2 at once, as board run and hil say it
+  --realtime            pace virtual time at wall-clock speed, on a broker to watch it with an
+                        MQTT client (without --broker: the embedded one, its URL printed first,
+                        as a {"kind":"broker"} line with --json):
+                        mosquitto_sub -h HOST -p PORT -i hanlab-observer -u hanlab-observer -P hanlab -t 'hanlab/#' -v
+  --screenshots DIR     write a PNG of the PPMID's screen every time it changes visibly
+                        (not when only its age ticks): DIR/NNNN-YYYYMMDDTHHMMZZZ-FRESHNESS.png,
+                        numbered from 0001, virtual UK time with its zone (GMT/BST); DIR is
+                        created if missing and same-named files of an earlier run are
+                        overwritten
+  --profile NAME        the display drawn for --screenshots: mono128x64 (default; 128x64 OLED,
+                        PNG x3) or color176 (176x176 3-bit colour LCD, PNG x2)
+  --dxi FILE            after the run, apply the scenario's SMI state changes (its smi: list,
+                        history and those of the run up to where it stopped) to the DCC's
+                        Smart Metering Inventory and write the DXI they caused: one E45 record
+                        per MP077 flag change of the home's MPRN (see dcc/README.md)
+  --db SPEC             the SMI for --dxi: pglite:DIR or postgres://USER@HOST:PORT/DB
+                        (default: a PGlite database in memory, gone after the run)
+  --print-broker-files DIR  write the Mosquitto password file, ACL and config lines for this
+                        scenario and seed's accounts into DIR (for --broker), and run nothing
+
+Prints the PPMID's timeline (what it shows, its freshness, shown vs true credit) and a summary
+of credit-misleading, supply-misleading and false-alarm minutes (spec section 6) per device
+combination. Times a person reads (timeline, summary, screen, screenshot names) are UK civil time
+with the zone ("2026-07-01 17:59 BST"); --until, scenario files and --json use UTC (ISO 8601).
+A scenario may give its home a postcode: its comms hub then answers the supplier only once the
+DP146 coverage plan (the one \`hanlab coverage\` answers from) covers it; before, a service request
+times out and the timeline says why.
+Built-in scenarios: ${listBuiltinScenarios().join(', ')}.`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(
+    argv,
+    {
+      scenario: { type: 'string' },
+      seed: { type: 'string' },
+      until: { type: 'string' },
+      json: { type: 'boolean' },
+      broker: { type: 'string' },
+      realtime: { type: 'boolean' },
+      screenshots: { type: 'string' },
+      profile: { type: 'string' },
+      'print-broker-files': { type: 'string' },
+      dxi: { type: 'string' },
+      db: { type: 'string' },
+    },
+    false,
+  );
+  let scenario = loadScenario(values.scenario ?? DEFAULT_SCENARIO);
+  if (values.seed !== undefined) {
+    if (!/^\d+$/.test(values.seed) || Number(values.seed) > 0xffffffff) throw new UsageError(`--seed: expected a whole number 0…4294967295, found "${values.seed}"`);
+    scenario = { ...scenario, seed: Number(values.seed) };
+  }
+  if (values['print-broker-files'] !== undefined) {
+    for (const line of writeBrokerFiles(values['print-broker-files'], simulationIdentities(scenario))) process.stdout.write(line + '\n');
+    return 0;
+  }
+  const until = values.until === undefined ? undefined : parseUntil(values.until, scenario);
+  if (values.broker !== undefined && values.broker !== 'embedded') {
+    checkBrokerUrl('--broker', values.broker);
+  }
+  // Real time is for watching over MQTT: it needs a broker (the in-process bus has no door).
+  const broker = values.broker ?? (values.realtime === true ? 'embedded' : undefined);
+
+  const screenshots = values.screenshots === undefined ? null : screenshotWriter(values.screenshots, values.profile);
+  if (screenshots === null && values.profile !== undefined) throw new UsageError('--profile: only with --screenshots DIR');
+
+  if (values.db !== undefined && values.dxi === undefined) throw new UsageError('--db: only with --dxi FILE');
+  if (values.db !== undefined && !/^(pglite:.|postgres(ql)?:\/\/)/.test(values.db)) {
+    throw new UsageError(`--db ${JSON.stringify(values.db)}: expected pglite:DIR or postgres://USER@HOST:PORT/DB`);
+  }
+  // Found out before the run, not after it: the DXI file can be written.
+  if (values.dxi !== undefined) {
+    try {
+      writeFileSync(values.dxi, '');
+    } catch (err) {
+      throw new UsageError(`--dxi ${values.dxi}: cannot write: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+
+  const json = values.json === true;
+  // A 30-day --json run prints hundreds of thousands of lines: write them in chunks.
+  let pending = '';
+  const drain = () => {
+    if (pending) process.stdout.write(pending);
+    pending = '';
+  };
+  const out = (line: string) => {
+    pending += line + '\n';
+    if (pending.length > 1 << 16) drain();
+  };
+  const print = json ? (e: TimelineEvent) => out(JSON.stringify({ ...e, t: formatTime(e.t) })) : createTextTimeline('scenario', out);
+  const timeline =
+    screenshots === null
+      ? print
+      : (e: TimelineEvent) => {
+          print(e);
+          screenshots.onEvent(e);
+        };
+  // Where to watch a real-time run: the first line on stdout, before the timeline.
+  const announceBroker = (url: string) => {
+    out(json ? JSON.stringify({ kind: 'broker', url }) : `Embedded MQTT broker at ${url} (watch hanlab/# as hanlab-observer, password hanlab)`);
+    drain();
+  };
+  // Last of the checks: the same words and wait as board run and hil --dut mqtt://….
+  if (broker !== undefined && broker !== 'embedded') await checkBrokerAnswers('--broker', broker);
+  const progress = createProgressBar(process.stderr);
+  let result;
+  try {
+    result = await runSimulation(scenario, {
+      ...(broker !== undefined ? { broker } : {}),
+      ...(values.realtime === true ? { onBroker: announceBroker } : {}),
+      ...(until !== undefined ? { until } : {}),
+      realtime: values.realtime === true,
+      onEvent: timeline,
+      onProgress: progress.update,
+      onWarning: (m) => {
+        progress.clear();
+        process.stderr.write(`hanlab sim: ${m}\n`);
+      },
+    });
+  } catch (err) {
+    progress.clear();
+    drain();
+    throw new UsageError((err as Error).message);
+  }
+  progress.clear();
+  if (values.dxi !== undefined) {
+    let r;
+    try {
+      r = await writeRunDxi(scenario, result.end, values.dxi, values.db ?? SIM_DEFAULT_DB);
+    } catch (err) {
+      drain();
+      if (err instanceof DbSpecError || err instanceof SmiSyncError) throw new UsageError(err.message);
+      if ((err as NodeJS.ErrnoException).code) throw new UsageError(`--dxi ${values.dxi}: cannot write: ${(err as NodeJS.ErrnoException).code}`);
+      throw err;
+    }
+    const line = `DXI ${values.dxi}: ${r.records.length} E45 record${r.records.length === 1 ? '' : 's'} from ${r.applied} SMI state change${r.applied === 1 ? '' : 's'}`;
+    process.stderr.write(line + '\n');
+  }
+  if (json) out(JSON.stringify({ kind: 'summary', scenario: result.scenario, seed: result.seed, start: formatTime(result.start), end: formatTime(result.end), tolerance: scenario.metric.tolerance, homes: result.homes }));
+  else out('\n' + formatSummary(result, scenario.metric.tolerance));
+  drain();
+  return 0;
+}
+
+/** Validates --screenshots DIR (created if missing, must be writable) and --profile. */
+function screenshotWriter(dir: string, profile: string | undefined): ScreenshotWriter {
+  const name = profile ?? 'mono128x64';
+  if (!Object.hasOwn(DISPLAY_PROFILES, name)) throw new UsageError(`--profile: expected ${Object.keys(DISPLAY_PROFILES).join(' or ')}, found "${name}"`);
+  checkWritableDirectory('--screenshots', dir);
+  return createScreenshotWriter(dir, name as DisplayProfile);
+}
+
+function loadScenario(ref: string): Scenario {
+  try {
+    if (/\.(ya?ml|json)$/i.test(ref) || existsSync(ref)) return loadScenarioFile(ref);
+    return builtinScenario(ref);
+  } catch (err) {
+    if (err instanceof ScenarioError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+function parseUntil(text: string, s: Scenario): number {
+  const abs = parseIsoTime(text);
+  const rel = abs === undefined ? parseDuration(text.replace(/^\+/, '')) : undefined;
+  const at = abs ?? (rel !== undefined ? s.start + rel : undefined);
+  if (at === undefined) throw new UsageError(`--until: expected an ISO time like 2026-01-15T21:00:00Z or an offset like +20h, found "${text}"`);
+  if (at <= s.start || at > s.end) {
+    // '+99999999d' is a valid offset whose time a Date cannot hold: name it as given.
+    const found = !isRepresentableTime(at) ? `"${text}" (past the year 275760)` : abs === undefined ? `"${text}" (${formatTime(at)})` : formatTime(at);
+    throw new UsageError(`--until: expected a time after the start (${formatTime(s.start)}) and no later than the end (${formatTime(s.end)}), found ${found}`);
+  }
+  return at;
+}
