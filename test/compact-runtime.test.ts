@@ -20,7 +20,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { and, assign, createActor, emit, raise, setup, SimulatedClock } from 'xstate';
 import type { AnyEventObject, AnyStateMachine } from 'xstate';
-import { getShortestPaths, getStateNodes } from 'xstate/graph';
+import { getStateNodes } from 'xstate/graph';
 import { CompileError, compileMachine, compileMachineToJson, createCompactActor, createMachineActor, extractImplementations } from '../firmware/runtime/compact/index.ts';
 import { linkTable } from '../firmware/runtime/compact/compile.ts';
 import type { CompactActor, Ref, StateTable, TableTransition } from '../firmware/runtime/compact/index.ts';
@@ -34,8 +34,8 @@ import type { PrefixNode } from './support/prefix-tree.ts';
 import type { ModelOptions } from './machines-model.ts';
 import { gpfModel } from './support/gpf-model.ts';
 import { gsmeModel } from './support/gsme-model.ts';
-import { eventsFor, graphOptions, input as ppmidInput } from './support/ppmid-model.ts';
-import type { Path, Snap } from './support/ppmid-model.ts';
+import { eventsFor, input as ppmidInput, ppmidGraph } from './support/ppmid-model.ts';
+import type { Snap } from './support/ppmid-model.ts';
 
 type Hw = { now(): number };
 
@@ -269,7 +269,7 @@ let ppmidPaths: AnyEventObject[][] | undefined;
 
 /** The PPMID's model paths (as ppmid-model.test.ts) as a prefix tree, and where each ends (its edges join on the walk). */
 function ppmidTree(): { root: PrefixNode; pathEnds: Set<PrefixNode> } {
-  ppmidPaths ??= (getShortestPaths(ppmidMachine, graphOptions as never) as Path[]).map((path) => path.steps.slice(1).map((s) => s.event as AnyEventObject));
+  ppmidPaths ??= ppmidGraph().paths.map((path) => path.steps.slice(1).map((s) => s.event as AnyEventObject));
   const root = prefixRoot();
   const pathEnds = new Set<PrefixNode>();
   for (const path of ppmidPaths) pathEnds.add(addRun(root, path));

@@ -57,3 +57,19 @@ export function forkActor<TMachine extends AnyStateMachine>(
 export function nodeOrder(snapshot: unknown): string {
   return (snapshot as { _nodes: { id: string }[] })._nodes.map((n) => n.id).join(',');
 }
+
+/**
+ * XState's pure `transition(machine, snapshot, event)` (the next snapshot; actions not executed),
+ * with one inert actor scope for all calls: `transition` makes a new actor per call, and with it
+ * the machine's initial snapshot (the PPMID's costs more than the step itself). The scope is what
+ * `transition` makes (an unstarted actor's), taken once; its actions are dropped, as there.
+ */
+export function pureTransition<TMachine extends AnyStateMachine>(machine: TMachine, input?: unknown): (snapshot: ReturnType<TMachine['transition']>, event: Parameters<TMachine['transition']>[1]) => ReturnType<TMachine['transition']> {
+  const scope = (createActor(machine, { input } as never) as unknown as { _actorScope: { actionExecutor: (action: unknown) => void; self: { _snapshot: unknown; _deferred: unknown[] } } })._actorScope;
+  scope.actionExecutor = () => {};
+  return (snapshot, event) => {
+    scope.self._snapshot = snapshot;
+    scope.self._deferred.length = 0;
+    return machine.transition(snapshot, event, scope as never) as ReturnType<TMachine['transition']>;
+  };
+}
