@@ -58,7 +58,7 @@ describe('hanlab sim --screenshots', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr.trim()).toMatch(message);
       expect(r.stdout).toBe('');
-    });
+    }, 60_000); // the first loads (transforms) the simulator: seconds on a busy machine
   }
 
   it('writes a PNG per visible change, deterministically named, and the same files on a rerun', async () => {
