@@ -279,9 +279,9 @@ function ppmidTree(): { root: PrefixNode; pathEnds: Set<PrefixNode> } {
 /**
  * The PPMID differential on a table: each path, then each edge out of it (the model's events in
  * the state the XState actor reached), every step on both runtimes. Its time stands still, so
- * XState actors are copied at branches (replayed from the start instead, the walk took about
- * 15 times as long); the compact actor, the one under test, is replayed from the start for every
- * branch.
+ * XState actors are copied at branches: 12,136 XState steps and 9,164 copies rather than the
+ * 230,000 steps of replaying every run (XState's step costs about three of the compact
+ * runtime's). The compact actor, the one under test, is replayed from the start for every branch.
  */
 function ppmidDifferential(table: StateTable, o: { stopAtFirstMismatch?: boolean } = {}): Tally {
   const input = () => ppmidInput;
