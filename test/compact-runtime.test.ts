@@ -350,7 +350,7 @@ describe('compact runtime vs XState: every model path and edge, every step', () 
     expect(t.mismatches[0]).toMatch(/^step (\d+) of .*BUTTON.*HAN_FRAME.*: (context|emitted) /);
     expect(Number(/^step (\d+)/.exec(t.mismatches[0]!)![1])).toBeGreaterThan(6);
     expect(t.forks).toBeGreaterThan(0);
-  });
+  }, 120_000); // a fraction of a second after the PPMID case (its graph kept); seconds alone
 
   it('catches a broken GSME step after a timer (a branch replayed with clocks moved)', () => {
     // A clock sync that timed out, retried without logging it.
@@ -359,7 +359,7 @@ describe('compact runtime vs XState: every model path and edge, every step', () 
     expect(t.mismatches).toHaveLength(1);
     expect(t.mismatches[0]).toMatch(/^step \d+ of .*xstate\.after\.ackTimeout\.gsme\.awake\.syncingClock: (context|emitted) /);
     expect(t.replays).toBeGreaterThan(0);
-  });
+  }, 120_000);
 });
 
 describe('compact tables', () => {
