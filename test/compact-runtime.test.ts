@@ -5,9 +5,14 @@
  * support/{gsme,gpf}-model.ts; support/ppmid-model.ts) is replayed on an XState actor and on a
  * compact actor, each under its own SimulatedClock, the table taken through JSON as a board gets it.
  * After every step both must be in the same state value (key order included), with deep-equal
- * context, the same status, and the same sequence of emitted events so far. Delays are replayed as
- * the model tests replay them: GSME and GPF by advancing both clocks by the delay, the PPMID (whose
- * time stands still) by sending the `xstate.after.*` event.
+ * context, the same status, the same sequence of emitted events so far and as many timers pending.
+ * Delays are replayed as the model tests replay them: GSME and GPF by advancing both clocks by the
+ * delay, the PPMID (whose time stands still) by sending the `xstate.after.*` event.
+ *
+ * The runs are walked as a prefix tree (support/prefix-tree.ts): a step shared by many runs is
+ * taken and checked once, on pairs that replayed its prefix from the start (the PPMID's XState
+ * side copied instead, support/actor-fork.ts); broken tables check that a bad step deep in the tree
+ * is still caught.
  *
  * Then the interpreter's semantics on small machines of its own, each run on both runtimes too.
  */
@@ -15,7 +20,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { and, assign, createActor, emit, raise, setup, SimulatedClock } from 'xstate';
 import type { AnyEventObject, AnyStateMachine } from 'xstate';
-import { getShortestPaths, getStateNodes } from 'xstate/graph';
+import { getStateNodes } from 'xstate/graph';
 import { CompileError, compileMachine, compileMachineToJson, createCompactActor, createMachineActor, extractImplementations } from '../firmware/runtime/compact/index.ts';
 import { linkTable } from '../firmware/runtime/compact/compile.ts';
 import type { CompactActor, Ref, StateTable, TableTransition } from '../firmware/runtime/compact/index.ts';
@@ -23,11 +28,14 @@ import { gpfMachine } from '../firmware/machines/gpf.ts';
 import { gsmeMachine } from '../firmware/machines/gsme.ts';
 import { ppmidMachine } from '../firmware/machines/ppmid.ts';
 import { afterDelayName, enumerateModel } from './machines-model.ts';
+import { forkActor, nodeOrder } from './support/actor-fork.ts';
+import { addRun, childFor, describeNode, eventsTo, prefixRoot, walkPrefixTree } from './support/prefix-tree.ts';
+import type { PrefixNode } from './support/prefix-tree.ts';
 import type { ModelOptions } from './machines-model.ts';
 import { gpfModel } from './support/gpf-model.ts';
 import { gsmeModel } from './support/gsme-model.ts';
-import { eventsFor, graphOptions, input as ppmidInput } from './support/ppmid-model.ts';
-import type { Path, Snap } from './support/ppmid-model.ts';
+import { eventsFor, input as ppmidInput, ppmidGraph } from './support/ppmid-model.ts';
+import type { Snap } from './support/ppmid-model.ts';
 
 type Hw = { now(): number };
 
@@ -43,6 +51,8 @@ interface Pair {
   cClock: SimulatedClock;
   xOut: AnyEventObject[];
   cOut: AnyEventObject[];
+  /** Emitted events already found equal on both sides (they only grow). */
+  checked: number;
 }
 
 /**
@@ -51,18 +61,26 @@ interface Pair {
  */
 function pair(machine: AnyStateMachine, table: StateTable, input: (hw: Hw) => unknown, epoch = 0, wire?: (actor: Pick<CompactActor, 'on' | 'send' | 'subscribe'>) => void): Pair {
   const xClock = new SimulatedClock();
-  const cClock = new SimulatedClock();
   const x = createActor(machine, { clock: xClock, input: input({ now: () => epoch + xClock.now() }) });
-  const c = createCompactActor(table, extractImplementations(machine), { clock: cClock, input: input({ now: () => epoch + cClock.now() }) });
   const xOut: AnyEventObject[] = [];
-  const cOut: AnyEventObject[] = [];
   x.on('*', (e) => xOut.push(e));
-  c.on('*', (e) => cOut.push(e));
   wire?.(x as unknown as CompactActor);
-  wire?.(c);
   x.start();
+  return { x, xClock, xOut, ...compactSide(machine, table, input, epoch, wire), checked: 0 };
+}
+
+const implementations = new Map<AnyStateMachine, ReturnType<typeof extractImplementations>>();
+
+/** A compact actor, started, on its own SimulatedClock. */
+function compactSide(machine: AnyStateMachine, table: StateTable, input: (hw: Hw) => unknown, epoch = 0, wire?: (actor: Pick<CompactActor, 'on' | 'send' | 'subscribe'>) => void): Pick<Pair, 'c' | 'cClock' | 'cOut'> {
+  if (!implementations.has(machine)) implementations.set(machine, extractImplementations(machine));
+  const cClock = new SimulatedClock();
+  const c = createCompactActor(table, implementations.get(machine)!, { clock: cClock, input: input({ now: () => epoch + cClock.now() }) });
+  const cOut: AnyEventObject[] = [];
+  c.on('*', (e) => cOut.push(e));
+  wire?.(c);
   c.start();
-  return { x, c, xClock, cClock, xOut, cOut };
+  return { c, cClock, cOut };
 }
 
 /** Where two values first differ (a path), for messages. */
@@ -82,14 +100,18 @@ function comparable(context: unknown): unknown {
   return context && typeof context === 'object' ? { ...context, clock: null } : context;
 }
 
-/** Null when both runtimes agree, else how they differ. */
+/**
+ * Null when both runtimes agree, else how they differ. The emitted events are compared from
+ * `checked` on: the ones before were found equal at an earlier step, and neither list shrinks.
+ */
 function difference(p: Pair): string | null {
   const xs = p.x.getSnapshot();
   const cs = p.c.getSnapshot();
   if (xs.status !== cs.status) return `status: ${xs.status} vs ${cs.status}`;
   if (JSON.stringify(xs.value) !== JSON.stringify(cs.value)) return `value: ${JSON.stringify(xs.value)} vs ${JSON.stringify(cs.value)}`;
   if (!isDeepStrictEqual(comparable(xs.context), comparable(cs.context))) return `context ${firstDifference(comparable(xs.context), comparable(cs.context))}`;
-  if (!isDeepStrictEqual(p.xOut, p.cOut)) return `emitted ${firstDifference(p.xOut, p.cOut)}`;
+  if (p.xOut.length !== p.cOut.length || !isDeepStrictEqual(p.xOut.slice(p.checked), p.cOut.slice(p.checked))) return `emitted ${firstDifference(p.xOut, p.cOut)}`;
+  p.checked = p.xOut.length;
   if (pending(p.xClock) !== pending(p.cClock)) return `timers pending: ${pending(p.xClock)} vs ${pending(p.cClock)}`;
   return null;
 }
@@ -100,48 +122,186 @@ function pending(clock: SimulatedClock): number {
 }
 
 interface Tally {
+  /** Runs (paths and edges) whose every step was checked. */
   runs: number;
+  /** Distinct steps taken and checked (a prefix shared by runs once). */
   steps: number;
+  /** Emitted events compared (a prefix's once). */
   emitted: number;
+  /** Pairs started from the initial state and replayed to a branch of the tree. */
+  replays: number;
+  /** XState actors copied at a branch, and how many of those copies were checked against a replay. */
+  forks: number;
+  forksChecked: number;
   mismatches: string[];
 }
 
-/** Replays `events` on a fresh pair; a delay event either advances both clocks (`delayMs`) or is sent. */
-function replay(p: Pair, events: AnyEventObject[], tally: Tally, o: { materialize?: ModelOptions<unknown>['materialize']; delayMs?: ModelOptions<unknown>['delayMs'] }): void {
-  const describe = () => events.map((e) => e.type).join(' → ');
-  tally.runs++;
-  let d = difference(p);
-  if (d) tally.mismatches.push(`initial state: ${d}`);
-  for (let i = 0; i < events.length && !d; i++) {
-    const event = events[i]!;
-    const delay = o.delayMs ? afterDelayName(event.type) : null;
-    if (event.type === 'xstate.init') continue;
-    if (delay !== null) {
-      const ms = o.delayMs!(delay, p.x.getSnapshot().context);
-      p.xClock.increment(ms);
-      p.cClock.increment(ms);
-    } else {
-      const e = o.materialize ? o.materialize(event, p.x.getSnapshot()) : event;
-      p.x.send(e);
-      p.c.send(e);
-    }
-    tally.steps++;
-    d = difference(p);
-    if (d) tally.mismatches.push(`step ${i} of ${describe()}: ${d}`);
+const newTally = (): Tally => ({ runs: 0, steps: 0, emitted: 0, replays: 0, forks: 0, forksChecked: 0, mismatches: [] });
+
+type Delays = { delayMs?: ModelOptions<unknown>['delayMs'] };
+
+type Replay = Delays & { materialize?: ModelOptions<unknown>['materialize'] };
+
+/**
+ * One step on both sides: a delay event either advances both clocks (`delayMs`: the GSME and GPF,
+ * as their model tests do) or is sent (the PPMID, whose time stands still).
+ */
+function stepBoth(p: Pair, event: AnyEventObject, o: Replay): void {
+  if (event.type === 'xstate.init') return; // a path's first step: the initial state
+  const delay = o.delayMs ? afterDelayName(event.type) : null;
+  if (delay !== null) {
+    const ms = o.delayMs!(delay, p.x.getSnapshot().context);
+    p.xClock.increment(ms);
+    p.cClock.increment(ms);
+  } else {
+    const e = o.materialize ? o.materialize(event, p.x.getSnapshot()) : event;
+    p.x.send(e);
+    p.c.send(e);
   }
-  tally.emitted += p.xOut.length;
 }
 
-function modelDifferential<TInput>(o: ModelOptions<TInput>): Tally {
-  const table = boardTable(o.machine);
-  const tally: Tally = { runs: 0, steps: 0, emitted: 0, mismatches: [] };
-  for (const run of enumerateModel(o).runs) {
-    const p = pair(o.machine, table, o.replayInput as (hw: Hw) => unknown, o.epoch);
-    replay(p, run.events, tally, o as ModelOptions<unknown>);
-    p.x.stop();
-    p.c.stop();
-  }
+/** The same step on the compact side alone (replaying to a branch whose XState actor is a copy). */
+function stepCompact(p: Pick<Pair, 'c' | 'cClock'>, event: AnyEventObject, o: Replay): void {
+  if (event.type === 'xstate.init') return;
+  const delay = o.delayMs ? afterDelayName(event.type) : null;
+  if (delay !== null) p.cClock.increment(o.delayMs!(delay, p.c.getSnapshot().context));
+  else p.c.send(o.materialize ? o.materialize(event, p.c.getSnapshot() as never) : event);
+}
+
+/**
+ * Walks the runs' prefix tree (support/prefix-tree.ts) on pairs, checking both runtimes agree at
+ * the start and after every step: each run's every step is checked, each distinct prefix once. A
+ * branch gets a compact actor replayed from the start; its XState actor is replayed as well
+ * (`forkX` absent), or copied from the branch point's (support/actor-fork.ts). Either way the new
+ * pair must agree at the branch point before it goes on.
+ */
+function walkDifferential(
+  root: PrefixNode,
+  fresh: () => Pair,
+  o: Replay & {
+    compact: () => Pick<Pair, 'c' | 'cClock' | 'cOut'>;
+    forkX?: (p: Pair) => Pick<Pair, 'x' | 'xClock' | 'xOut'>;
+    /** Checks a copied XState actor against a replay every so many copies. */
+    checkForkEvery?: number;
+    /** Runs on arriving at a node (the PPMID adds the edges out of a path's end). */
+    enter?: (p: Pair, node: PrefixNode) => void;
+    stopAtFirstMismatch?: boolean;
+  },
+): Tally {
+  const tally = newTally();
+  const check = (p: Pair, where: () => string, count = true): boolean => {
+    const before = p.checked;
+    const d = difference(p);
+    if (d) tally.mismatches.push(`${where()}: ${d}`);
+    else if (count) tally.emitted += p.checked - before;
+    return !d;
+  };
+  const replayTo = (p: Pair, node: PrefixNode) => {
+    for (const event of eventsTo(node)) stepBoth(p, event, o);
+  };
+  const start = fresh();
+  check(start, () => 'initial state');
+  walkPrefixTree(root, start, {
+    enter: (p, node) => {
+      o.enter?.(p, node);
+      tally.runs += node.runs;
+    },
+    branch: (at, node) => {
+      let p: Pair;
+      if (o.forkX) {
+        tally.forks++;
+        p = { ...o.forkX(at), ...o.compact(), checked: 0 };
+        p.x.start();
+        for (const event of eventsTo(node)) stepCompact(p, event, o);
+        if (o.checkForkEvery && tally.forks % o.checkForkEvery === 0) {
+          // The copy against an XState actor that replayed the prefix from the start: same value
+          // (key order included), context, status, emitted events, timers and state node order.
+          tally.forksChecked++;
+          const replayed = fresh();
+          replayTo(replayed, node);
+          const both = { ...p, c: replayed.x as unknown as CompactActor, cClock: replayed.xClock, cOut: replayed.xOut, checked: 0 };
+          const d = difference(both) ?? (nodeOrder(p.x.getSnapshot()) === nodeOrder(replayed.x.getSnapshot()) ? null : 'state node order');
+          if (d) tally.mismatches.push(`XState copy at ${describeNode(node)} vs a replay: ${d}`);
+          replayed.x.stop();
+          replayed.c.stop();
+        }
+      } else {
+        tally.replays++;
+        p = fresh();
+        replayTo(p, node);
+      }
+      check(p, () => `replayed to ${describeNode(node)}`, false);
+      return p;
+    },
+    step: (p, child) => {
+      stepBoth(p, child.event!, o);
+      tally.steps++;
+      return check(p, () => `step ${child.depth} of ${describeNode(child)}`);
+    },
+    done: (p) => {
+      p.x.stop();
+      p.c.stop();
+    },
+    stop: () => !!o.stopAtFirstMismatch && tally.mismatches.length > 0,
+  });
   return tally;
+}
+
+/** Each model's runs, enumerated once for this file (the differential and the broken-step check). */
+const modelRuns = new Map<unknown, AnyEventObject[][]>();
+function runsOf<TInput>(o: ModelOptions<TInput>): AnyEventObject[][] {
+  if (!modelRuns.has(o)) modelRuns.set(o, enumerateModel(o).runs.map((r) => r.events));
+  return modelRuns.get(o)!;
+}
+
+function modelDifferential<TInput>(o: ModelOptions<TInput>, table = boardTable(o.machine), walk: { stopAtFirstMismatch?: boolean } = {}): Tally {
+  const root = prefixRoot();
+  for (const run of runsOf(o)) addRun(root, run);
+  const input = o.replayInput as (hw: Hw) => unknown;
+  return walkDifferential(root, () => pair(o.machine, table, input, o.epoch), {
+    ...(o as ModelOptions<unknown>),
+    ...walk,
+    compact: () => compactSide(o.machine, table, input, o.epoch),
+  });
+}
+
+let ppmidPaths: AnyEventObject[][] | undefined;
+
+/** The PPMID's model paths (as ppmid-model.test.ts) as a prefix tree, and where each ends (its edges join on the walk). */
+function ppmidTree(): { root: PrefixNode; pathEnds: Set<PrefixNode> } {
+  ppmidPaths ??= ppmidGraph().paths.map((path) => path.steps.slice(1).map((s) => s.event as AnyEventObject));
+  const root = prefixRoot();
+  const pathEnds = new Set<PrefixNode>();
+  for (const path of ppmidPaths) pathEnds.add(addRun(root, path));
+  return { root, pathEnds };
+}
+
+/**
+ * The PPMID differential on a table: each path, then each edge out of it (the model's events in
+ * the state the XState actor reached), every step on both runtimes. Its time stands still, so
+ * XState actors are copied at branches: 12,136 XState steps and 9,164 copies rather than the
+ * 230,000 steps of replaying every run (XState's step costs about three of the compact
+ * runtime's). The compact actor, the one under test, is replayed from the start for every branch.
+ */
+function ppmidDifferential(table: StateTable, o: { stopAtFirstMismatch?: boolean } = {}): Tally {
+  const input = () => ppmidInput;
+  const { root, pathEnds } = ppmidTree();
+  return walkDifferential(root, () => pair(ppmidMachine, table, input), {
+    ...o,
+    compact: () => compactSide(ppmidMachine, table, input),
+    forkX: (p) => {
+      const { actor: x, clock: xClock } = forkActor(p.x, p.xClock, { input: ppmidInput });
+      const xOut = p.xOut.slice();
+      x.on('*', (e) => xOut.push(e));
+      return { x: x as Pair['x'], xClock, xOut };
+    },
+    checkForkEvery: 50,
+    enter: (p, node) => {
+      if (!pathEnds.has(node)) return;
+      for (const edge of eventsFor(p.x.getSnapshot() as unknown as Snap) as AnyEventObject[]) childFor(node, edge).runs++;
+    },
+    stopAtFirstMismatch: o.stopAtFirstMismatch,
+  });
 }
 
 describe('compact runtime vs XState: every model path and edge, every step', () => {
@@ -159,27 +319,47 @@ describe('compact runtime vs XState: every model path and edge, every step', () 
   }, 120_000);
 
   it('PPMID (parallel regions)', () => {
-    const table = boardTable(ppmidMachine);
-    const tally: Tally = { runs: 0, steps: 0, emitted: 0, mismatches: [] };
-    const paths = getShortestPaths(ppmidMachine, graphOptions as never) as Path[];
-    for (const path of paths) {
-      const events = path.steps.slice(1).map((s) => s.event as AnyEventObject);
-      const p = pair(ppmidMachine, table, () => ppmidInput);
-      replay(p, events, tally, {});
-      const edges = eventsFor(p.x.getSnapshot() as unknown as Snap) as AnyEventObject[];
-      p.x.stop();
-      p.c.stop();
-      for (const edge of edges) {
-        const q = pair(ppmidMachine, table, () => ppmidInput);
-        replay(q, [...events, edge], tally, {});
-        q.x.stop();
-        q.c.stop();
-      }
-    }
-    expect(tally.mismatches.slice(0, 3)).toEqual([]);
-    expect(tally.runs).toBeGreaterThan(3000);
-    // About 3.5 min alone on two cores since the top-up lifecycle (2,544 paths): room for a busy machine.
+    const t = ppmidDifferential(boardTable(ppmidMachine));
+    expect(t.mismatches.slice(0, 3)).toEqual([]);
+    expect(t.runs).toBeGreaterThan(10_000);
+    expect(t.forksChecked).toBeGreaterThan(100);
   }, 600_000);
+
+  // The walks shorten the replays (a prefix once, XState actors copied): a step broken deep in the
+  // tree, past branches, must still be caught. Each walk stops at its first mismatch.
+
+  /** The first transition of state `path` (keys below the root) on `event`, in a table of `machine`. */
+  function brokenTable(machine: AnyStateMachine, path: string[], event: string, breakIt: (t: TableTransition) => void): StateTable {
+    const table = boardTable(machine);
+    const index = table.s.findIndex((_, i) => {
+      const keys: string[] = [];
+      for (let n = i; n > 0; n = table.s[n]![1]) keys.unshift(table.s[n]![0]);
+      return keys.join('.') === path.join('.');
+    });
+    const state = table.s[index]!;
+    const on = event.startsWith('after.') ? state[7]![event.slice('after.'.length)]! : (state[5] as Record<number, TableTransition[]>)[table.e.indexOf(event)]!;
+    breakIt(on[0]!);
+    return table;
+  }
+
+  it('catches a broken PPMID step behind a top-up (a branch of copied XState actors)', () => {
+    // Settling a top-up at the hub without its action (settleTopUp): the screen and context differ.
+    const table = brokenTable(ppmidMachine, ['topUp', 'atHub'], 'ppmid.pollDone', (t) => (t[1] = 0));
+    const t = ppmidDifferential(table, { stopAtFirstMismatch: true });
+    expect(t.mismatches).toHaveLength(1);
+    expect(t.mismatches[0]).toMatch(/^step (\d+) of .*BUTTON.*HAN_FRAME.*: (context|emitted) /);
+    expect(Number(/^step (\d+)/.exec(t.mismatches[0]!)![1])).toBeGreaterThan(6);
+    expect(t.forks).toBeGreaterThan(0);
+  }, 120_000); // a fraction of a second after the PPMID case (its graph kept); seconds alone
+
+  it('catches a broken GSME step after a timer (a branch replayed with clocks moved)', () => {
+    // A clock sync that timed out, retried without logging it.
+    const table = brokenTable(gsmeMachine, ['awake', 'syncingClock'], 'after.ackTimeout', (t) => (t[1] = (t[1] as Ref[]).slice(1)));
+    const t = modelDifferential(gsmeModel, table, { stopAtFirstMismatch: true });
+    expect(t.mismatches).toHaveLength(1);
+    expect(t.mismatches[0]).toMatch(/^step \d+ of .*xstate\.after\.ackTimeout\.gsme\.awake\.syncingClock: (context|emitted) /);
+    expect(t.replays).toBeGreaterThan(0);
+  }, 120_000);
 });
 
 describe('compact tables', () => {

@@ -15,6 +15,7 @@
 import { createActor, initialTransition, SimulatedClock, transition } from 'xstate';
 import type { AnyEventObject, AnyMachineSnapshot, AnyStateMachine, AnyTransitionDefinition, InspectionEvent } from 'xstate';
 import { getShortestPaths, getStateNodes } from 'xstate/graph';
+import { eventKey } from './support/prefix-tree.ts';
 
 export interface ModelOptions<TInput> {
   machine: AnyStateMachine;
@@ -86,15 +87,28 @@ export function enumerateModel<TInput>(o: ModelOptions<TInput>): ModelEnumeratio
    * The model's side: the pure transition function folded over the path (the graph keeps one
    * representative snapshot per key, so a path's `state` need not be the snapshot its own events
    * lead to). Returns the key after each event and the final snapshot.
+   *
+   * `transition` is pure, so a prefix folds to the same snapshot wherever it appears: each fold
+   * starts from the longest prefix already folded (a path is its predecessor's path + one event,
+   * an edge its path + one), so the GSME's 2,442 runs cost 2,221 transitions instead of 18,038.
    */
+  interface Folded { state: AnyMachineSnapshot; key: string; next: Map<string, Folded> }
+  const folded: Folded = { state: initial as AnyMachineSnapshot, key: '', next: new Map() };
   const fold = (events: AnyEventObject[]): { keys: string[]; state: AnyMachineSnapshot } => {
-    let state = initial as AnyMachineSnapshot;
+    let at = folded;
     const keys: string[] = [];
     for (const event of events) {
-      if (event.type !== 'xstate.init') [state] = transition(o.machine, state, materialize(event, state)) as [AnyMachineSnapshot, unknown];
-      keys.push(o.serialize(state));
+      const id = eventKey(event);
+      let next = at.next.get(id);
+      if (!next) {
+        const state = event.type === 'xstate.init' ? at.state : (transition(o.machine, at.state, materialize(event, at.state))[0] as AnyMachineSnapshot);
+        next = { state, key: o.serialize(state), next: new Map() };
+        at.next.set(id, next);
+      }
+      keys.push(next.key);
+      at = next;
     }
-    return { keys, state };
+    return { keys, state: at.state };
   };
 
   const runs: ModelRun[] = [];

@@ -12,15 +12,19 @@
  * context); delayed transitions are taken by sending their `xstate.after.*` event. The timing
  * itself (thresholds, timeouts, poll period) is covered by ppmid.test.ts under a moving clock.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createActor, SimulatedClock, transition } from 'xstate';
-import type { AnyStateMachine, AnyTransitionDefinition, EventObject, InspectionEvent } from 'xstate';
-import { getAdjacencyMap, getShortestPaths, getStateNodes } from 'xstate/graph';
+import { assign, createActor, SimulatedClock } from 'xstate';
+import type { Actor, AnyEventObject, AnyTransitionDefinition, EventObject, InspectionEvent } from 'xstate';
+import { getStateNodes } from 'xstate/graph';
 import { ppmidMachine } from '../firmware/machines/ppmid.ts';
 import type { PpmidEmitted, PpmidEvent } from '../firmware/machines/ppmid.ts';
 import type { ScreenModel } from '../firmware/display/screen-model.ts';
 import { GPF } from './support/ppmid-fake-gpf.ts';
-import { active, eventsFor, graphOptions, input, key } from './support/ppmid-model.ts';
+import { forkActor, nodeOrder, pureTransition } from './support/actor-fork.ts';
+import { active, eventsFor, input, key, ppmidGraph } from './support/ppmid-model.ts';
+import { childFor, describeNode, eventsTo, prefixRoot, walkPrefixTree } from './support/prefix-tree.ts';
+import type { PrefixNode } from './support/prefix-tree.ts';
 import type { Path, Snap } from './support/ppmid-model.ts';
 
 /** What must hold in every state: the screen in context agrees with the regions. */
@@ -45,15 +49,13 @@ function invariantViolations(s: Snap): string[] {
 }
 
 describe('ppmid model (xstate/graph)', () => {
-  const options = graphOptions;
-  const paths: Path[] = getShortestPaths(ppmidMachine, options as never) as Path[];
+  const { adjacency, paths } = ppmidGraph();
   const nodes = getStateNodes(ppmidMachine);
 
   it('keeps the screen consistent with the regions across every transition of the model', () => {
-    const map = getAdjacencyMap(ppmidMachine as AnyStateMachine, options as never) as unknown as Record<string, { state: Snap; transitions: Record<string, { event: EventObject; state: Snap }> }>;
     let edges = 0;
     const bad: string[] = [];
-    for (const { state, transitions } of Object.values(map)) {
+    for (const { state, transitions } of Object.values(adjacency)) {
       for (const t of Object.values(transitions)) {
         edges++;
         const v = invariantViolations(t.state);
@@ -71,49 +73,99 @@ describe('ppmid model (xstate/graph)', () => {
   });
 
   it('replays every model path and every edge out of it on actors: same states; every transition taken', () => {
+    const r = replayModel(ppmidMachine);
+    expect(r.mismatches.slice(0, 3)).toEqual([]);
+    expect(r.edges).toBeGreaterThan(1000);
+    expect(r.forksChecked).toBeGreaterThan(5);
+    const all = [ppmidMachine.root, ...nodes].flatMap((n) => [...n.transitions.values()].flat());
+    const untaken = all.filter((t) => !r.taken.has(t)).map((t) => `${t.source.id} --${t.eventType}--> ${t.target?.map((n) => n.id).join(',') ?? '(none)'}`);
+    expect(untaken).toEqual([]);
+  }, 120_000); // about 3 s alone on two cores
+
+  it('the replay catches a machine that goes wrong deep in a path (a top-up settled at the hub without its action)', () => {
+    const broken = ppmidMachine.provide({ actions: { settleTopUp: assign({}) } });
+    const r = replayModel(broken, { stopAtFirstMismatch: true });
+    expect(r.mismatches).toHaveLength(1);
+    expect(r.mismatches[0]!.split(' → ').length).toBeGreaterThan(6);
+  });
+
+  /**
+   * Every path (on actors of `machine`), compared with the model after every step, and every edge
+   * out of a path's end (a copy of the actor, one event) compared with XState's pure transition.
+   * The paths as a prefix tree (a shortest path is its predecessor's path + one event): each
+   * distinct step is taken once, by an actor that took the steps before it or by a copy of one
+   * (support/actor-fork.ts; every 50th copy checked against an actor replaying from the start).
+   */
+  function replayModel(machine: typeof ppmidMachine, o: { stopAtFirstMismatch?: boolean } = {}) {
     const taken = new Set<AnyTransitionDefinition>();
     const inspect = (e: InspectionEvent) => {
       if (e.type === '@xstate.microstep') for (const t of e._transitions) taken.add(t);
     };
     const mismatches: string[] = [];
     let edges = 0;
+    const root = prefixRoot();
+    const expected = new Map<PrefixNode, Snap>();
+    const ends = new Set<PrefixNode>();
     for (const path of paths) {
-      const actor = createActor(ppmidMachine, { input, clock: new SimulatedClock(), inspect });
-      actor.start();
-      let ok = true;
+      let node = root;
       for (const step of path.steps.slice(1)) {
-        actor.send(step.event as EventObject as PpmidEvent);
-        if (key(actor.getSnapshot()) !== key(step.state)) {
-          mismatches.push(path.steps.map((x) => x.event.type).join(' → '));
-          ok = false;
-          break;
-        }
+        node = childFor(node, step.event as EventObject as AnyEventObject);
+        if (!expected.has(node)) expected.set(node, step.state);
       }
-      if (ok) {
+      ends.add(node);
+    }
+    interface At { actor: Actor<typeof ppmidMachine>; clock: SimulatedClock }
+    const fresh = (): At => {
+      const clock = new SimulatedClock();
+      const actor = createActor(machine, { input, clock, inspect });
+      actor.start();
+      return { actor, clock };
+    };
+    let forks = 0;
+    let forksChecked = 0;
+    const next = pureTransition(machine, input);
+    walkPrefixTree<At>(root, fresh(), {
+      branch: (at, node) => {
+        const fork = forkActor(at.actor, at.clock, { input, inspect });
+        fork.actor.start();
+        if (++forks % 50 === 0) {
+          forksChecked++;
+          const replayed = fresh();
+          for (const event of eventsTo(node)) replayed.actor.send(event as PpmidEvent);
+          const [a, b] = [fork.actor.getSnapshot(), replayed.actor.getSnapshot()];
+          if (key(a) !== key(b) || nodeOrder(a) !== nodeOrder(b) || !isDeepStrictEqual(a.context, b.context)) mismatches.push(`copy at ${describeNode(node)} vs a replay`);
+          replayed.actor.stop();
+        }
+        return fork;
+      },
+      step: (at, node) => {
+        at.actor.send(node.event as PpmidEvent);
+        if (key(at.actor.getSnapshot()) === key(expected.get(node)!)) return true;
+        mismatches.push(describeNode(node));
+        return false;
+      },
+      enter: (at, node) => {
+        if (!ends.has(node)) return;
         // Each edge: a fresh actor restored from this state, one event, compared with the model.
-        const here = actor.getSnapshot();
-        const persisted = actor.getPersistedSnapshot();
+        const here = at.actor.getSnapshot();
+        const persisted = at.actor.getPersistedSnapshot();
         for (const event of eventsFor(here)) {
           edges++;
-          const [expected] = transition(ppmidMachine, here, event);
-          const fork = createActor(ppmidMachine, { input, clock: new SimulatedClock(), snapshot: persisted, inspect });
+          const expected = next(here, event);
+          const fork = createActor(machine, { input, clock: new SimulatedClock(), snapshot: persisted, inspect });
           fork.start();
           fork.send(event);
-          if (key(fork.getSnapshot()) !== key(expected)) mismatches.push(`${path.steps.map((x) => x.event.type).join(' → ')} → ${event.type}`);
+          if (key(fork.getSnapshot()) !== key(expected)) mismatches.push(`${describeNode(node)} → ${event.type}`);
           const v = invariantViolations(fork.getSnapshot());
-          if (v.length) mismatches.push(`${event.type}: ${v.join(', ')}`);
+          if (v.length) mismatches.push(`${describeNode(node)} → ${event.type}: ${v.join(', ')}`);
           fork.stop();
         }
-      }
-      actor.stop();
-    }
-    expect(mismatches.slice(0, 3)).toEqual([]);
-    expect(edges).toBeGreaterThan(1000);
-    const all = [ppmidMachine.root, ...nodes].flatMap((n) => [...n.transitions.values()].flat());
-    const untaken = all.filter((t) => !taken.has(t)).map((t) => `${t.source.id} --${t.eventType}--> ${t.target?.map((n) => n.id).join(',') ?? '(none)'}`);
-    expect(untaken).toEqual([]);
-    // About 75 s alone on two cores since the top-up lifecycle (2,544 paths, was 1,500).
-  }, 240_000);
+      },
+      done: (at) => at.actor.stop(),
+      stop: () => !!o.stopAtFirstMismatch && mismatches.length > 0,
+    });
+    return { mismatches, edges, forksChecked, taken };
+  }
 
   for (const node of nodes) {
     it(`replays a shortest path to ${node.id} on an actor`, () => {

@@ -4,8 +4,9 @@
  * finite (see test/ppmid-model.test.ts). Shared by the model-based test and the compact runtime's
  * differential test.
  */
-import { getStateNodes } from 'xstate/graph';
+import { getAdjacencyMap, getShortestPaths, getStateNodes } from 'xstate/graph';
 import type { StatePath } from 'xstate/graph';
+import type { AnyStateMachine, EventObject } from 'xstate';
 import { ppmidMachine } from '../../firmware/machines/ppmid.ts';
 import type { PpmidContext, PpmidEvent } from '../../firmware/machines/ppmid.ts';
 import { HELD_READ, pollReads } from '../../firmware/machines/ppmid-logic.ts';
@@ -209,3 +210,30 @@ export const graphOptions = {
   events: (s: unknown) => eventsFor(s as Snap),
   serializeState: (s: unknown) => key(s as Snap),
 };
+
+/** `getAdjacencyMap`'s answer: every key's representative snapshot and its transitions by event JSON. */
+export type Adjacency = Record<string, { state: Snap; transitions: Record<string, { event: EventObject; state: Snap }> }>;
+
+let graph: { adjacency: Adjacency; paths: Path[] } | undefined;
+
+/**
+ * The model's graph and its shortest paths, traversed once per test file. `getShortestPaths` makes
+ * the same traversal as `getAdjacencyMap` (the same options, the same order) before its search;
+ * given a machine whose `transition` answers from the map already made, that traversal is a
+ * lookup (about 3 s of transitions saved) and the paths are the ones it would find on its own.
+ */
+export function ppmidGraph(): { adjacency: Adjacency; paths: Path[] } {
+  if (graph) return graph;
+  const adjacency = getAdjacencyMap(ppmidMachine as AnyStateMachine, graphOptions as never) as unknown as Adjacency;
+  let misses = 0;
+  const transition = (state: Snap, event: EventObject, scope: unknown): unknown => {
+    const known = adjacency[key(state)]?.transitions[JSON.stringify(event)];
+    if (known) return known.state;
+    misses++;
+    return (ppmidMachine.transition as (s: Snap, e: EventObject, scope: unknown) => unknown)(state, event, scope);
+  };
+  const paths = getShortestPaths(Object.create(ppmidMachine, { transition: { value: transition } }) as typeof ppmidMachine, graphOptions as never) as Path[];
+  if (misses > 0) throw new Error(`ppmidGraph: getShortestPaths took ${misses} transitions getAdjacencyMap had not`);
+  graph = { adjacency, paths };
+  return graph;
+}
