@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { main } from '../sim/cli/main.ts';
+import { main } from '../cli/main.ts';
 
 const cli = new URL('../bin/hanlab.js', import.meta.url).pathname;
 
