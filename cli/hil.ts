@@ -36,6 +36,8 @@ Usage: hanlab hil --dut TARGET --device ppmid|gpf|gsme [--suite NAME] [--junit F
   --console serial:/dev/PORT  the board's Espruino console: its log lines are checked, and it is
                       restarted (load(), never Ctrl-C) before the suite
   --case TEXT         run only the cases whose name contains TEXT
+  --dut-wait S        how long a DUT at mqtt://… has to publish its state or screen before
+                      the run ends with "DUT not seen" (default 10 s)
   --no-stale-detection  start the emulator / node DUT built without stale detection (the
                       harness must then fail exactly the freshness cases)
   --print-config      print the DUT config (JSON) the harness expects, to put on a flashed board
@@ -48,7 +50,7 @@ broker, which must hold the run's accounts (--print-broker-files; spec section 5
 the harness jumps the hub clock by hours, so a suite takes about a minute. Step by step for a
 flashed board: docs/hil.md.
 A DUT at mqtt://… is looked for first: no broker there (refused, or no answer within 5 s), or no
-state or screen from the DUT within 10 s, ends the run before any case with one line, status 2.
+state or screen from the DUT within 10 s (--dut-wait), ends the run before any case with one line, status 2.
 Exit status: 0 every case passed (or skipped), 1 a case failed, 2 bad usage, no broker or DUT not seen.`;
 
 export async function run(argv: string[]): Promise<number> {
@@ -64,6 +66,7 @@ export async function run(argv: string[]): Promise<number> {
       firmware: { type: 'string' },
       console: { type: 'string' },
       case: { type: 'string' },
+      'dut-wait': { type: 'string' },
       'no-stale-detection': { type: 'boolean' },
       'print-config': { type: 'boolean' },
       'print-broker-files': { type: 'string' },
@@ -89,6 +92,13 @@ export async function run(argv: string[]): Promise<number> {
   const suite = values.suite === undefined ? defaultSuite(device) : SUITES[values.suite];
   if (!suite) throw new UsageError(`--suite: unknown suite ${JSON.stringify(values.suite)} (suites: ${Object.keys(SUITES).join(', ')})`);
   if (suite.device !== device) throw new UsageError(`--suite: ${suite.name} is for a ${suite.device} DUT, not a ${device}`);
+  let dutSeenMs: number | undefined;
+  if (values['dut-wait'] !== undefined) {
+    const s = values['dut-wait'];
+    if (!/^\d+(\.\d+)?$/.test(s) || Number(s) <= 0 || Number(s) > 3600) throw new UsageError(`--dut-wait: expected seconds, more than 0 and at most 3600, found ${JSON.stringify(s)}`);
+    if (target.kind !== 'mqtt') throw new UsageError('--dut-wait: only for a DUT at mqtt://… (the harness starts emulator and node DUTs itself)');
+    dutSeenMs = Number(s) * 1000;
+  }
   if (values['no-stale-detection'] && target.kind === 'mqtt') throw new UsageError('--no-stale-detection: only for emulator and node DUTs (a flashed board is built already)');
   // Written when the suite is over: refused now rather than after a run that then loses its results.
   if (values.junit !== undefined) checkWritableFile('--junit', values.junit);
@@ -123,6 +133,7 @@ export async function run(argv: string[]): Promise<number> {
       console: serial,
       artifactsDir: screens,
       only: values.case,
+      ...(dutSeenMs !== undefined ? { dutSeenMs } : {}),
       onCase: (c) => process.stdout.write(caseLine(c) + '\n'),
     });
     process.stdout.write('\n' + formatSummary(result) + '\n');

@@ -15,8 +15,8 @@
  *   `sleep(ms)` runs the clock `ms` ahead, firing every device timer due on the way and awaiting
  *   `settle` (HAN traffic in flight) after each, so waiting costs no wall time. It is only sound
  *   when every timer that matters is on that clock: a DUT run in this process on the same clock,
- *   its HAN on the in-process bus: the `inproc` and `inproc-emulator` targets (run.ts). The node
- *   board (boards/node) takes Node's own clock and timers and an MQTT URL: it cannot.
+ *   its HAN on the in-process bus: the `inproc`, `inproc-emulator` and `inproc-node` targets
+ *   (run.ts). The `node` target (a child process on Node's own timers, MQTT.js) cannot.
  *
  * `HarnessClock` is the hub's clock on top: harness time plus jumps. The harness's own devices
  * (and through the GPF's Time cluster, the device under test) read it; `jump` moves it forward by

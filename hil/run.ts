@@ -62,7 +62,7 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResult> {
   let broker: EmbeddedBroker | null = null;
   let url: HanBus;
   let time: HilTime;
-  if (o.target.kind === 'inproc' || o.target.kind === 'inproc-emulator') {
+  if (o.target.kind === 'inproc' || o.target.kind === 'inproc-emulator' || o.target.kind === 'inproc-node') {
     // The one DUT whose timers the harness owns: it, the harness's devices, the observer and the
     // supplier all run in this process on one virtual clock over the in-process bus (microtasks),
     // so a wait costs no wall time. A settle is one turn of the event loop: every frame, screen

@@ -3,9 +3,10 @@
  * child process (`hanlab board run`), exactly as it runs on its own; `mqtt://HOST:PORT#EUI` is a
  * device already on a broker (a flashed board), which the harness never starts or stops; `inproc`
  * (for the harness's own unit tests) runs the same board entry, `startBoardDevice`, in this
- * process on XState, and `inproc-emulator` the emulator board's bundle in QuickJS in this process,
- * both on the harness's clock and timers (`LaunchOptions.time`): the only targets whose timers
- * the harness owns, so the only ones that can run on virtual time (clock.ts).
+ * process on XState, `inproc-emulator` the emulator board's bundle in QuickJS in this process, and
+ * `inproc-node` the node board's bundle in this process (its HAN on the in-process bus instead of
+ * MQTT.js), all on the harness's clock and timers (`LaunchOptions.time`): the only targets whose
+ * timers the harness owns, so the only ones that can run on virtual time (clock.ts).
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -33,14 +34,14 @@ import type { HanBus } from '../han/in-process-broker.ts';
 import type { SerialConsole } from './console.ts';
 
 export type TargetSpec =
-  | { kind: 'inproc' | 'inproc-emulator' }
+  | { kind: 'inproc' | 'inproc-emulator' | 'inproc-node' }
   | { kind: 'emulator' | 'node' }
   | { kind: 'mqtt'; url: string; eui: Eui64 };
 
 /** `emulator`, `node`, `inproc` or `mqtt://HOST:PORT#EUI`; returns the problem as a string. */
 export function parseTarget(text: string): TargetSpec | string {
   if (text === 'emulator' || text === 'node') return { kind: text };
-  if (text === 'inproc' || text === 'inproc-emulator') return { kind: text };
+  if (text === 'inproc' || text === 'inproc-emulator' || text === 'inproc-node') return { kind: text };
   const m = /^(mqtts?:\/\/[^/:#]+:\d{1,5})#(.*)$/.exec(text);
   if (!m) return `--dut: expected emulator, node or mqtt://HOST:PORT#EUI, found ${JSON.stringify(text)}`;
   if (!isEui64(m[2])) return `--dut: the EUI after # must be 16 upper-case hex digits, found ${JSON.stringify(m[2])}`;
@@ -80,7 +81,9 @@ export async function launchDut(spec: TargetSpec, o: LaunchOptions): Promise<Dut
     case 'inproc':
       return launchInProcess(o);
     case 'inproc-emulator':
-      return launchInProcessEmulator(o);
+      return launchInProcessBoard('emulator', o);
+    case 'inproc-node':
+      return launchInProcessBoard('node', o);
     case 'emulator':
     case 'node':
       if (typeof o.brokerUrl !== 'string') throw new Error(`the ${spec.kind} board needs a broker URL, not the in-process bus`);
@@ -149,34 +152,38 @@ async function launchInProcess(o: LaunchOptions): Promise<Dut> {
 }
 
 /**
- * The emulator board (its bundle in QuickJS, `runBoard`) in this process instead of a child: the
- * same code `hanlab board run --board emulator` runs, on the harness's clock and timers. Every
- * guest call is synchronous, so it keeps lockstep on virtual time.
+ * A board (`runBoard`) in this process instead of a child: the same code `hanlab board run
+ * --board emulator|node` runs (the emulator's bundle in QuickJS, the node board's bundle as an
+ * ES module), on the harness's clock and timers, its HAN on the harness's bus. Every device call
+ * is synchronous, so it keeps lockstep on virtual time. The node board's MQTT.js connection is
+ * what this leaves out: the `node` target (a child process) runs it.
  */
-async function launchInProcessEmulator(o: LaunchOptions): Promise<Dut> {
+async function launchInProcessBoard(board: 'emulator' | 'node', o: LaunchOptions): Promise<Dut> {
   const lines: string[] = [];
   const time = o.time ?? realTime();
-  const board = await runBoard({
-    board: 'emulator',
+  const running = await runBoard({
+    board,
     device: o.config.device,
     broker: o.brokerUrl,
     config: o.config,
+    // Every DUT starts from empty storage, as a child node board does (launchBoardProcess).
+    ...(board === 'node' ? { stateDir: join(mkdtempSync(join(tmpdir(), 'hanlab-hil-')), 'state') } : {}),
     time: { clock: { now: () => time.epochMs() }, timers: time.timers },
     ...(o.noStaleDetection ? { flags: { staleDetection: false } } : {}),
     out: (l) => lines.push(l),
     err: (l) => lines.push(l),
   });
   let stopped: string | null = null;
-  void board.fault.then((reason) => (stopped ??= `the emulator stopped: ${reason}`));
+  void running.fault.then((reason) => (stopped ??= `the ${board} stopped: ${reason}`));
   return {
-    target: 'inproc-emulator',
+    target: board === 'emulator' ? 'inproc-emulator' : 'inproc-node',
     eui: o.config.eui,
     logLines: () => lines,
     exited: () => stopped,
     async stop() {
       if (stopped) return;
       stopped = 'stopped by the harness';
-      await board.stop();
+      await running.stop();
     },
   };
 }

@@ -24,6 +24,7 @@ import type { ScreenModel } from '../firmware/display/screen-model.ts';
 import { encodeConsumerTopUp } from '../firmware/machines/prepayment-commands.ts';
 import { encodeZclFrame } from '../firmware/zcl/index.ts';
 import { hanTopic } from '../han/topics.ts';
+import { hanlab } from './support/cli.ts';
 
 const cli = new URL('../bin/hanlab.js', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'hanlab-board-'));
@@ -83,6 +84,7 @@ function spawnBoard(args: string[]): Promise<Board> {
   });
 }
 
+/** `hanlab board ARGS…` in a child process: a board that is refused must also exit (nothing left open). */
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cli, 'board', ...args]);
@@ -217,8 +219,9 @@ describe('hanlab board run', () => {
     // Its credit is what it last wrote, less the standing charge of the seconds since.
     expect(latest('gsme')!.creditGbp as number).toBeCloseTo(stored.f.pay.credit / 100_000, 2);
     expect(gsme.stderr()).toContain('state restored from storage');
-    // Applied once: no second application after the restart.
-    await new Promise((r) => setTimeout(r, 3000));
+    // Applied once: no second application after the restart, by the time the restarted GSME has
+    // woken and reported (waited for, not slept: a busy machine may take longer than a wake).
+    await until('a report from the restarted GSME', () => (latest('gpf')?.reportsReceived as number) > reports, 20_000);
     expect(gsme.stderr()).not.toContain('top-up applied');
     expect(latest('gsme')!.creditGbp as number).toBeLessThan(configured + 7.01);
     for (const b of [gsme, gpf]) b.child.kill('SIGTERM');
@@ -235,9 +238,10 @@ describe('hanlab board run', () => {
     ['an unknown flag', ['run', '--board', 'node', '--device', 'ppmid', '--broker', 'mqtt://127.0.0.1:1883', '--fast'], /^hanlab board: --fast: unknown option \(see hanlab board --help\)$/],
     ['a config that is not there', ['run', '--board', 'node', '--device', 'ppmid', '--broker', 'mqtt://127.0.0.1:1883', '--config', join(tmp, 'none.json')], /^hanlab board: --config .*none\.json: no such file$/],
   ];
+  // Refused before anything is built or connected: in this process (test/support/cli.ts).
   for (const [what, args, message] of bad) {
     it(`${what}: exit 2, one line`, async () => {
-      const r = await run(args);
+      const r = await hanlab('board', ...args);
       expect(r.code).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr.trim()).toMatch(message);
@@ -248,12 +252,12 @@ describe('hanlab board run', () => {
   it('a config with a bad field: exit 2 naming the field', async () => {
     const file = join(tmp, 'bad.json');
     writeFileSync(file, JSON.stringify({ ...defaultDeviceConfig('ppmid'), eui: '00db1234567890a5' }));
-    const r = await run(['run', '--board', 'emulator', '--device', 'ppmid', '--broker', broker.url, '--config', file]);
+    const r = await hanlab('board', 'run', '--board', 'emulator', '--device', 'ppmid', '--broker', broker.url, '--config', file);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/^hanlab board: --config .*bad\.json: eui: expected an EUI-64 of 16 upper-case hex digits, found "00db1234567890a5"$/);
     const other = join(tmp, 'gpf-for-ppmid.json');
     writeFileSync(other, JSON.stringify(defaultDeviceConfig('gpf')));
-    const r2 = await run(['run', '--board', 'node', '--device', 'ppmid', '--broker', broker.url, '--config', other]);
+    const r2 = await hanlab('board', 'run', '--board', 'node', '--device', 'ppmid', '--broker', broker.url, '--config', other);
     expect(r2.code).toBe(2);
     expect(r2.stderr.trim()).toMatch(/^hanlab board: --config .*: device: expected 'ppmid' \(this bundle's device\), found "gpf"$/);
   });
@@ -261,7 +265,7 @@ describe('hanlab board run', () => {
   it('a secret that is not 32 lower-case hex digits: exit 2 naming the field', async () => {
     const file = join(tmp, 'bad-secret.json');
     writeFileSync(file, JSON.stringify({ ...defaultDeviceConfig('ppmid'), secret: 'ABCDEF' }));
-    const r = await run(['run', '--board', 'node', '--device', 'ppmid', '--broker', broker.url, '--config', file]);
+    const r = await hanlab('board', 'run', '--board', 'node', '--device', 'ppmid', '--broker', broker.url, '--config', file);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/^hanlab board: --config .*bad-secret\.json: secret: expected a secret of 32 lower-case hex digits, found "ABCDEF"$/);
   });

@@ -10,7 +10,6 @@
  * 5. Espruino WiFi's firmware has no 6x8 font.
  * And `--runtime xstate` on an Espruino board is refused before building.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +26,7 @@ import { espruinoRegExps, regExpIssues } from '../boards/bundler/espruino-regex.
 import { rewriteTryObjects } from '../boards/bundler/espruino-try-objects.ts';
 import { POLYFILLS, polyfillSource, polyfillsFor } from '../boards/bundler/polyfills/index.ts';
 import { UsageError } from '../cli/usage.ts';
+import { hanlab } from './support/cli.ts';
 
 function rejection(code: string, options: Parameters<typeof checkEs5>[1] = {}): Es5CheckError {
   try {
@@ -288,12 +288,7 @@ describe('--runtime xstate on an Espruino board', () => {
   });
 
   it('exits hanlab build with status 2 and one line giving the reason', async () => {
-    const cli = new URL('../bin/hanlab.js', import.meta.url).pathname;
-    const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-      execFile(process.execPath, [cli, 'build', '--board', 'esp32', '--device', 'ppmid', '--runtime', 'xstate'], (err, stdout, stderr) =>
-        resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr }),
-      ),
-    );
+    const r = await hanlab('build', '--board', 'esp32', '--device', 'ppmid', '--runtime', 'xstate');
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);

@@ -5,7 +5,6 @@
  * used to go to the device unchecked: a negative poll interval polled flat out, 1e300 ms tripped
  * Node's timer overflow into a 1 ms loop.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,15 +16,7 @@ import { defaultDeviceConfig } from '../boards/runner/config.ts';
 import { MACHINE_CONFIG_SCHEMAS } from '../boards/config/device-config-schema.ts';
 import { dutConfig } from '../hil/config.ts';
 
-const cli = new URL('../bin/hanlab.js', import.meta.url).pathname;
-
-function hanlab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { maxBuffer: 16 << 20, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr });
-    });
-  });
-}
+import { hanlab, spawnHanlab } from './support/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hanlab-bad-board-'));
 let n = 0;
@@ -44,7 +35,12 @@ function flashConfig(change: Record<string, unknown>): string {
 const BROKER = 'mqtt://127.0.0.1:1';
 const run = (device: string, ...rest: string[]) => ['board', 'run', '--board', 'emulator', '--device', device, '--broker', BROKER, ...rest];
 
-type Case = [what: string, args: () => string[], stderr: (args: string[]) => string | RegExp];
+/**
+ * In this process (test/support/cli.ts), but for the cases marked `child`: a folder under /proc
+ * (where mkdir -p once looped forever) is tried in a child process with a timeout, which turns a
+ * hang into a failed test; in this process it would hang the test file.
+ */
+type Case = [what: string, args: () => string[], stderr: (args: string[]) => string | RegExp, child?: 'child'];
 const at = (args: string[]) => args[args.indexOf('--config') + 1]!;
 const cases: Case[] = [
   ['pollIntervalMs: -1', () => run('ppmid', '--config', config('ppmid', { config: { pollIntervalMs: -1 } })), (a) => `hanlab board: --config ${at(a)}: config.pollIntervalMs: expected a whole number of ms from 2 to 2147483647, found -1`],
@@ -68,13 +64,13 @@ const cases: Case[] = [
   ['--config a directory', () => run('ppmid', '--config', dir), () => `hanlab board: --config ${dir}: is a directory`],
   ['--broker port 99999', () => ['board', 'run', '--board', 'node', '--device', 'ppmid', '--broker', 'mqtt://127.0.0.1:99999'], () => 'hanlab board: --broker: expected a port from 1 to 65535, found 99999 in "mqtt://127.0.0.1:99999"'],
   ['--broker port 0', () => ['board', 'run', '--board', 'node', '--device', 'ppmid', '--broker', 'mqtt://127.0.0.1:0'], () => 'hanlab board: --broker: expected a port from 1 to 65535, found 0 in "mqtt://127.0.0.1:0"'],
-  ['--screenshots under /proc', () => run('ppmid', '--screenshots', '/proc/hanlab-no-such-dir'), () => /^hanlab board: --screenshots: cannot write to directory "\/proc\/hanlab-no-such-dir" \((ENOENT|EACCES)\)$/],
+  ['--screenshots under /proc', () => run('ppmid', '--screenshots', '/proc/hanlab-no-such-dir'), () => /^hanlab board: --screenshots: cannot write to directory "\/proc\/hanlab-no-such-dir" \((ENOENT|EACCES)\)$/, 'child'],
   ['flash: pollIntervalMs -1', () => ['flash', '--board', 'espruino-wifi', '--device', 'ppmid', '--port', '/dev/null', '--dry-run', '--config', flashConfig({ config: { pollIntervalMs: -1 } })], (a) => `hanlab flash: --config ${at(a)}: config.pollIntervalMs: expected a whole number of ms from 2 to 2147483647, found -1`],
   ['flash: seed 1.5', () => ['flash', '--board', 'espruino-wifi', '--device', 'ppmid', '--port', '/dev/null', '--dry-run', '--config', flashConfig({ seed: 1.5 })], (a) => `hanlab flash: --config ${at(a)}: seed: expected a whole number from 1 to 2147483647, found 1.5`],
   ['flash: --port -x', () => ['flash', '--board', 'espruino-wifi', '--device', 'ppmid', '--port', '-x'], () => `hanlab flash: --port: expected a value, found "-x", which looks like an option (for a value starting with '-' write --port=-x) (see hanlab flash --help)`],
-  ['hil: --junit under /proc, refused before the suite', () => ['hil', '--dut', 'emulator', '--device', 'ppmid', '--junit', '/proc/hanlab.xml'], () => /^hanlab hil: --junit: cannot write a file in directory "\/proc" \((ENOENT|EACCES)\)$/],
+  ['hil: --junit under /proc, refused before the suite', () => ['hil', '--dut', 'emulator', '--device', 'ppmid', '--junit', '/proc/hanlab.xml'], () => /^hanlab hil: --junit: cannot write a file in directory "\/proc" \((ENOENT|EACCES)\)$/, 'child'],
   ['hil: --junit a directory', () => ['hil', '--dut', 'emulator', '--device', 'ppmid', '--junit', dir], () => `hanlab hil: --junit: expected a file name, found the directory "${dir}"`],
-  ['hil: --screens under /proc', () => ['hil', '--dut', 'emulator', '--device', 'ppmid', '--screens', '/proc/hanlab-shots'], () => /^hanlab hil: --screens: cannot write to directory "\/proc\/hanlab-shots" \((ENOENT|EACCES)\)$/],
+  ['hil: --screens under /proc', () => ['hil', '--dut', 'emulator', '--device', 'ppmid', '--screens', '/proc/hanlab-shots'], () => /^hanlab hil: --screens: cannot write to directory "\/proc\/hanlab-shots" \((ENOENT|EACCES)\)$/, 'child'],
 ];
 
 function esc(text: string): string {
@@ -82,10 +78,10 @@ function esc(text: string): string {
 }
 
 describe.concurrent('board run, flash, hil: bad configs and paths are one line on stderr, exit 2', () => {
-  for (const [what, args, stderr] of cases) {
+  for (const [what, args, stderr, child] of cases) {
     it(what, async ({ expect }) => {
       const a = args();
-      const r = await hanlab(...a);
+      const r = child === 'child' ? await spawnHanlab(a, { timeoutMs: 60_000 }) : await hanlab(...a);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       const want = stderr(a);

@@ -3,21 +3,20 @@
  * every one now exits 2 with exactly one line on stderr naming the flag or file, the line or
  * field, what was expected and what was found, and prints nothing on stdout.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
+import { hanlab, spawnHanlab } from './support/cli.ts';
+import type { CliRun } from './support/cli.ts';
 
-const cli = new URL('../bin/hanlab.js', import.meta.url).pathname;
-
-function sim(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    // The timeout turns a hang (mkdir -p under /proc once looped forever) into a failed test.
-    execFile(process.execPath, [cli, 'sim', ...args], { maxBuffer: 16 << 20, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr });
-    });
-  });
+/**
+ * In this process (test/support/cli.ts), but for the cases marked `child`: a refusal that once
+ * looped forever (mkdir -p under /proc) runs in a child process with a timeout, which turns a hang
+ * into a failed test; in this process it would hang the test file.
+ */
+function sim(args: string[], child = false): Promise<CliRun> {
+  return child ? spawnHanlab(['sim', ...args], { timeoutMs: 60_000 }) : hanlab('sim', ...args);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'hanlab-bad-input-'));
@@ -44,7 +43,7 @@ const bigText = `name: big\ndescription: ${'x'.repeat(1 << 20)}\n`;
 const esc = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const nested = (levels: number) => 'name: x\nextra: ' + '['.repeat(levels) + ']'.repeat(levels) + '\n';
 
-type Case = [what: string, args: string[], stderr: string | RegExp];
+type Case = [what: string, args: string[], stderr: string | RegExp, child?: 'child'];
 const cases: Case[] = [
   [
     '--until +99999999d: a valid offset no Date can hold',
@@ -95,8 +94,8 @@ const cases: Case[] = [
   ['--broker port 99999', ['--broker', 'mqtt://127.0.0.1:99999'], 'hanlab sim: --broker: expected a port from 1 to 65535, found 99999 in "mqtt://127.0.0.1:99999"'],
   ['--broker port 0 (connecting to it waited forever)', ['--broker', 'mqtt://127.0.0.1:0'], 'hanlab sim: --broker: expected a port from 1 to 65535, found 0 in "mqtt://127.0.0.1:0"'],
   // Root may write anywhere access() looks, so these are folders no one can create files in.
-  ['--screenshots under /proc (mkdir -p there looped forever)', ['--screenshots', '/proc/hanlab-no-such-dir/shots'], /^hanlab sim: --screenshots: cannot write to directory "\/proc\/hanlab-no-such-dir\/shots" \((ENOENT|EACCES)\)$/],
-  ['--screenshots /proc: a folder that exists, unwritable even for root', ['--screenshots', '/proc'], /^hanlab sim: --screenshots: cannot write to directory "\/proc" \((ENOENT|EACCES)\)$/],
+  ['--screenshots under /proc (mkdir -p there looped forever)', ['--screenshots', '/proc/hanlab-no-such-dir/shots'], /^hanlab sim: --screenshots: cannot write to directory "\/proc\/hanlab-no-such-dir\/shots" \((ENOENT|EACCES)\)$/, 'child'],
+  ['--screenshots /proc: a folder that exists, unwritable even for root', ['--screenshots', '/proc'], /^hanlab sim: --screenshots: cannot write to directory "\/proc" \((ENOENT|EACCES)\)$/, 'child'],
   [
     'a top-up at an offset no Date can hold',
     ['--scenario', file('topup.yaml', 'name: t\ntopUps:\n  - { at: "+99999999d", amount: 5 }\n')],
@@ -130,9 +129,9 @@ const cases: Case[] = [
 ];
 
 describe.concurrent('hanlab sim: bad input is one line on stderr, exit 2', () => {
-  for (const [what, args, stderr] of cases) {
+  for (const [what, args, stderr, child] of cases) {
     it(what, async ({ expect }) => {
-      const r = await sim(...args);
+      const r = await sim(args, child === 'child');
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       if (typeof stderr === 'string') expect(r.stderr).toBe(stderr + '\n');

@@ -1,17 +1,8 @@
-import { execFile } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { hanlab } from './support/cli.ts';
 
-const cli = new URL('../bin/hanlab.js', import.meta.url).pathname;
 const root = new URL('../', import.meta.url).pathname;
-
-function hanlab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe('hanlab build', () => {
   it('builds the PPMID for Espruino WiFi and prints the file with its sizes', async () => {

@@ -1,15 +1,14 @@
 /**
- * `hanlab decode` end to end: the real bin/hanlab.js in a child process, as a person runs it.
+ * `hanlab decode` end to end: the CLI's main in this process (test/support/cli.ts), and the real
+ * bin/hanlab.js in a child process, as a person runs it, where the message comes on standard input.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { RTDS_VECTORS } from '../bench/vectors.ts';
 import { fromHex, toHex } from '../firmware/codec/hex.ts';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = fileURLToPath(new URL('../bin/hanlab.js', import.meta.url));
+import { hanlab as hanlabHere, spawnHanlab } from './support/cli.ts';
+import type { CliRun as Run } from './support/cli.ts';
 const VECTORS = RTDS_VECTORS;
 const KEYSTORE = fileURLToPath(new URL('keystore/', VECTORS));
 /** 'GCS13a_4.1.1_…' lives in '4.1.1_GCS13a/'. */
@@ -23,24 +22,9 @@ const GCS13A_COMMAND = vectorPath('GCS13a_4.1.1_SUCCESS_RELIABLE_GPF_COMMAND_GBC
 const GCS14_UNRELIABLE = vectorPath('GCS14_4.3_SUCCESS_UNRELIABLE_RESPONSE_GBCS.HEX');
 const command = fromHex(readFileSync(GCS13A_COMMAND, 'utf8'));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
+/** With `stdin`, bin/hanlab.js in a child process that reads it; without, main in this process. */
 function hanlab(args: string[], stdin?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') {
-        reject(err);
-        return;
-      }
-      resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-    });
-    if (stdin !== undefined) child.stdin!.end(stdin);
-    else child.stdin!.end();
-  });
+  return stdin !== undefined ? spawnHanlab(args, { stdin, timeoutMs: 20_000 }) : hanlabHere(...args);
 }
 
 /** Exit 2, nothing on stdout, exactly one line on stderr. */

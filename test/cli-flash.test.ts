@@ -1,18 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const cli = new URL('../bin/hanlab.js', import.meta.url).pathname;
-
-function hanlab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr });
-    });
-  });
-}
+import { hanlab } from './support/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hanlab-flash-'));
 const good = {

@@ -1,40 +1,36 @@
 /** `hanlab` itself: bare, --version, help TOPIC, an unknown command, and parseArgs' messages in our words. */
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { hanlab, spawnHanlab } from './support/cli.ts';
 
-const cli = new URL('../bin/hanlab.js', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
-function hanlab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr });
-    });
-  });
-}
-
 describe('hanlab (no command, --version, help)', () => {
-  it('bare hanlab prints the help on stdout and exits 0, as hanlab --help does', async () => {
-    const [bare, help] = await Promise.all([hanlab(), hanlab('--help')]);
+  // bin/hanlab.js in a child process, as a person runs it: the script's exit status and streams.
+  it('bare hanlab prints the help on stdout and exits 0, as hanlab --help does (bin/hanlab.js)', async () => {
+    const [bare, help] = await Promise.all([spawnHanlab([]), spawnHanlab(['--help'])]);
     expect(bare.code).toBe(0);
     expect(bare.stderr).toBe('');
     expect(bare.stdout).toBe(help.stdout);
     expect(bare.stdout).toContain('hanlab --version');
-  }, 30_000);
+    // The tests' hanlab() (this process) gives the same bytes and status as the child.
+    expect(await hanlab()).toEqual(bare);
+    expect(await hanlab('--help')).toEqual(help);
+  }, 60_000);
 
-  for (const flag of ['--version', '-v']) {
-    it(`${flag} prints package.json's version`, async () => {
-      const r = await hanlab(flag);
-      expect(r).toEqual({ code: 0, stdout: `hanlab ${pkg.version}\n`, stderr: '' });
-    }, 30_000);
-  }
+  it('--version prints package.json\'s version (bin/hanlab.js)', async () => {
+    expect(await spawnHanlab(['--version'])).toEqual({ code: 0, stdout: `hanlab ${pkg.version}\n`, stderr: '' });
+  }, 60_000);
+
+  it('-v prints package.json\'s version', async () => {
+    expect(await hanlab('-v')).toEqual({ code: 0, stdout: `hanlab ${pkg.version}\n`, stderr: '' });
+  });
 
   it('help COMMAND prints that command\'s help', async () => {
     const r = await hanlab('help', 'decode');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^hanlab decode — /);
-  }, 30_000);
+  });
 
   const bad: [string, string[], string][] = [
     ['help of an unknown command', ['help', 'nope'], 'hanlab help: expected a command (build, decode, flash, hil, sim, board, dcc, coverage, serve, cluster), found "nope" (see hanlab --help)'],
@@ -46,8 +42,13 @@ describe('hanlab (no command, --version, help)', () => {
   ];
   for (const [what, args, line] of bad) {
     it(`${what}: exit 2, one line`, async () => {
-      const r = await hanlab(...args);
-      expect(r).toEqual({ code: 2, stdout: '', stderr: line + '\n' });
-    }, 30_000);
+      expect(await hanlab(...args)).toEqual({ code: 2, stdout: '', stderr: line + '\n' });
+    });
   }
+
+  it('bin/hanlab.js exits 2 with that line for an unknown command and an unknown option', async () => {
+    const [command, option] = await Promise.all([spawnHanlab(['nope']), spawnHanlab(['sim', '--bogus'])]);
+    expect(command).toEqual({ code: 2, stdout: '', stderr: bad[1]![2] + '\n' });
+    expect(option).toEqual({ code: 2, stdout: '', stderr: bad[2]![2] + '\n' });
+  }, 60_000);
 });

@@ -3,7 +3,6 @@
  * the DP146 coverage plan, its devices' SMI state changes show in the timeline, and the run's
  * changes applied to the SMI give the DXI (E45) records MP077 says they cause. Simulated time only.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import type { TimelineEvent } from '../sim/run/timeline.ts';
 import { builtinScenario, resolveScenario } from '../sim/scenario/load.ts';
 import type { ScenarioInput } from '../sim/scenario/schema.ts';
 import { formatTime } from '../sim/scenario/schema.ts';
+import { hanlab } from './support/cli.ts';
 
 // EH7 5AA: covered from 2026-03-07 in the plan `hanlab coverage` answers from; SW1 0AA: no plan.
 const NEW_BUILD = 'EH7 5AA';
@@ -174,13 +174,8 @@ describe('SMI changes of a run and their DXI', () => {
 });
 
 describe('hanlab sim --dxi', () => {
-  const cli = new URL('../bin/hanlab.js', import.meta.url).pathname;
-  const sim = (...args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, [cli, 'sim', ...args], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-        resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr });
-      });
-    });
+  /** In this process (test/support/cli.ts), where PGlite is loaded already. */
+  const sim = (...args: string[]) => hanlab('sim', ...args);
 
   it('writes the E45 records of the run and says so; the timeline shows why the first read timed out', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hanlab-sim-dxi-'));
@@ -210,8 +205,8 @@ describe('hanlab sim --dxi', () => {
     expect(r.stdout).toContain('── supplier: GCS13a (counter 4096) timed out after 60 s: no WAN coverage at EH7 5AA until 2026-03-07');
     expect(r.stdout).toContain('── SM WAN coverage reaches EH7 5AA (from 2026-03-07): the comms hub can answer');
     expect(r.stdout).toContain('── SMI: GSME 00DB1234567890A3 InstalledNotCommissioned → Commissioned (MPRN 7512340001)');
-    // A child process that loads PGlite (WebAssembly) and runs a simulated home: seconds alone,
-    // several times that beside a full parallel test run on two busy cores.
+    // A simulated home and a PGlite (WebAssembly) database: seconds alone, several times that
+    // beside a full parallel test run on two busy cores.
   }, 180_000);
 
   it('refuses --db without --dxi, a bad --db and an unwritable --dxi before running', async () => {

@@ -1,35 +1,39 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { mosquittoAvailable, startMosquitto } from '../han/mosquitto.ts';
 import type { MosquittoBroker } from '../han/mosquitto.ts';
 import { simulationIdentities } from '../sim/run/identities.ts';
 import { loadScenarioFile } from '../sim/scenario/load.ts';
+import { hanlab, spawnHanlab } from './support/cli.ts';
+import type { CliRun } from './support/cli.ts';
 
-const run = promisify(execFile);
-const cli = new URL('../bin/hanlab.js', import.meta.url).pathname;
-
-async function simJson(...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, [cli, 'sim', '--json', ...args], { maxBuffer: 256 << 20 });
-  return stdout;
+/** `hanlab sim --json ARGS…`'s stdout, in this process (test/support/cli.ts) or, with `child`, in a child process. */
+async function simJson(args: string[], child = false): Promise<string> {
+  const r: CliRun = child ? await spawnHanlab(['sim', '--json', ...args]) : await hanlab('sim', '--json', ...args);
+  expect(r.code, r.stderr).toBe(0);
+  return r.stdout;
 }
 
 // A run short enough for CI that still crosses the outage (17:30) and the stale warning.
 const ARGS = ['--scenario', 'matrix-new-new', '--until', '+19h'];
 
 describe('same scenario and seed, same --json timeline, byte for byte', () => {
-  it('on the in-process bus (the default), twice', async () => {
-    const [a, b] = await Promise.all([simJson(...ARGS), simJson(...ARGS)]);
+  let first: Promise<string> | undefined;
+  /** The timeline of ARGS from a child process: another process's run, nothing shared with this one. */
+  const inChild = () => (first ??= simJson(ARGS, true));
+
+  it('on the in-process bus (the default), twice: in a child process and in this one', async () => {
+    const [a, b] = await Promise.all([inChild(), simJson(ARGS)]);
     expect(a.split('\n').length).toBeGreaterThan(5000);
     expect(a).toContain('"freshness":"stale"');
     expect(b).toBe(a);
   }, 120_000);
 
   it('a different seed gives a different timeline', async () => {
-    const [a, b] = await Promise.all([simJson(...ARGS), simJson(...ARGS, '--seed', '7')]);
+    const [a, b] = await Promise.all([inChild(), simJson([...ARGS, '--seed', '7'])]);
+    expect(b.split('\n').length).toBeGreaterThan(5000);
     expect(b).not.toBe(a);
   }, 120_000);
 });
@@ -67,11 +71,11 @@ describe('the same --json timeline, byte for byte, on every transport', () => {
 
   it(`in-process, embedded Aedes${haveMosquitto ? ' and Mosquitto (a broker process of our own on a free port)' : ' (Mosquitto skipped: not installed)'}`, async () => {
     const args = ['--scenario', file];
-    const [inProcess, embedded, onMosquitto] = await Promise.all([
-      simJson(...args),
-      simJson(...args, '--broker', 'embedded'),
-      mosquitto ? simJson(...args, '--broker', mosquitto.url) : Promise.resolve(null),
-    ]);
+    // One after the other in this process: the runs are CPU-bound, so side by side they took no
+    // less CPU, and children added their start-up.
+    const inProcess = await simJson(args);
+    const embedded = await simJson([...args, '--broker', 'embedded']);
+    const onMosquitto = mosquitto ? await simJson([...args, '--broker', mosquitto.url]) : null;
     // The run crossed what makes it worth comparing: all firmware combinations, the outage and
     // the frames it lost, the stale warning, the remote reads, the top-up.
     expect(inProcess).toContain('gsme=legacy gpf=legacy ppmid=legacy');

@@ -5,11 +5,12 @@
  */
 import type { ScreenModel } from '../../firmware/display/screen-model.ts';
 import type { DisplayProfile } from '../../firmware/display/render/layout.ts';
-import type { Log, Platform } from '../../firmware/platform/index.ts';
+import type { DeviceClock, Log, Platform, TimerClock } from '../../firmware/platform/index.ts';
 import { startBoardDevice } from '../../firmware/runtime/app.ts';
 import type { DeviceBuild, DeviceConfig } from '../../firmware/runtime/app.ts';
 import type { RunningDevice } from '../../firmware/runtime/device-core.ts';
 import { connectNodeHan } from './han-mqtt.ts';
+import type { NodeHan } from './han-mqtt.ts';
 import { createScreenOutput } from './screen.ts';
 import { fileStorage } from './storage.ts';
 
@@ -29,6 +30,13 @@ export interface NodeBoardOptions {
   out?(line: string): void;
   /** Log lines (default: stderr). */
   err?(line: string): void;
+  /**
+   * Its clock and timers (default: Node's own). The HIL harness runs a node DUT in its own
+   * process on its virtual clock (hil/clock.ts), every timer of the device on that clock.
+   */
+  time?: { clock: DeviceClock; timers: TimerClock };
+  /** Its HAN (default: MQTT.js to `broker`); the board closes it when it stops. The HIL harness hands it one on its in-process bus. */
+  han?: NodeHan;
 }
 
 export interface NodeBoard {
@@ -49,11 +57,12 @@ export async function startNodeBoard(build: DeviceBuild, o: NodeBoardOptions): P
   const err = o.err ?? ((l: string) => process.stderr.write(l + '\n'));
   const c = o.config;
   const log = stderrLog(`${c.device} ${c.eui}`, err);
-  const han = await connectNodeHan({ url: o.broker, premises: c.premises, eui: c.eui, secret: c.secret, device: c.device, log, connectTimeoutMs: o.connectTimeoutMs ?? 3000 });
-  const screen = o.display ? createScreenOutput({ write: out, profile: o.display, ...(o.screenshotsDir ? { screenshotsDir: o.screenshotsDir } : {}) }) : null;
+  const han = o.han ?? (await connectNodeHan({ url: o.broker, premises: c.premises, eui: c.eui, secret: c.secret, device: c.device, log, connectTimeoutMs: o.connectTimeoutMs ?? 3000 }));
+  const clock: DeviceClock = o.time?.clock ?? { now: () => Date.now() };
+  const screen = o.display ? createScreenOutput({ write: out, profile: o.display, now: () => clock.now(), ...(o.screenshotsDir ? { screenshotsDir: o.screenshotsDir } : {}) }) : null;
   const platform: Platform = {
-    clock: { now: () => Date.now() },
-    timers: { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>) },
+    clock,
+    timers: o.time?.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>) },
     han,
     observe: {
       state: han.observe.state,

@@ -36,11 +36,11 @@ export const BOARDS_RUN_HERE = ['node', 'emulator'] as const;
 export interface RunBoardOptions {
   board: string;
   device: DeviceKind;
-  /** mqtt://HOST:PORT; the emulator board also takes the in-process bus (the HIL harness's tests). */
+  /** mqtt://HOST:PORT, or the in-process bus (the HIL harness's DUTs in its own process). */
   broker: HanBus;
   /**
-   * Emulator board only: its clock and timers (default real time). The HIL harness runs an
-   * emulator DUT in its own process on its virtual clock (hil/clock.ts).
+   * Its clock and timers (default real time). The HIL harness runs an emulator or node DUT in
+   * its own process on its virtual clock (hil/clock.ts).
    */
   time?: { clock: DeviceClock; timers: TimerClock };
   /** Default: the device of the default scenario (defaultDeviceConfig). Its `secret` is the device's MQTT password. */
@@ -110,10 +110,27 @@ export async function runBoard(o: RunBoardOptions): Promise<RunningBoard> {
   const noBroker = (e: unknown) => new UsageError(`--broker: ${(e as Error).message}`);
 
   if (board.id === 'node') {
-    if (typeof o.broker !== 'string') throw new UsageError('--broker: the node board needs an MQTT broker URL');
     const broker = o.broker;
+    const nodeLog = stderrLog(`${o.device} ${config.eui}`, err);
+    // On the in-process bus the board's HAN is the simulator's transport (MQTT.js needs a socket).
+    const han =
+      typeof broker === 'string'
+        ? undefined
+        : await connectHanDevice({
+            url: broker,
+            premises: config.premises,
+            eui: config.eui,
+            ...(config.secret !== undefined ? { secret: config.secret } : {}),
+            device: o.device,
+            inFlight: new InFlight(),
+            isSimDevice: () => false,
+            onError: (e) => nodeLog.warn(e.message),
+            log: nodeLog,
+          });
     const options: NodeBoardOptions = {
-      broker,
+      broker: typeof broker === 'string' ? broker : broker.url,
+      ...(han ? { han } : {}),
+      ...(o.time ? { time: o.time } : {}),
       config,
       display: o.device === 'ppmid' ? board.display : null,
       storageDir: o.stateDir ?? join(process.cwd(), '.hanlab', 'state', config.premises, config.eui),
@@ -131,6 +148,7 @@ export async function runBoard(o: RunBoardOptions): Promise<RunningBoard> {
         running = await mod.start(options);
       }
     } catch (e) {
+      await han?.close();
       if (e instanceof UsageError) throw e;
       if (/MQTT broker/.test((e as Error).message)) throw noBroker(e);
       throw e;

@@ -5,7 +5,7 @@
  * Mosquitto of this test's own (a free port, stopped by PID; never the machine's 1883).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
@@ -18,17 +18,9 @@ import { dutConfig, HIL_OBSERVER, hilSecret } from '../../hil/config.ts';
 import { simulationSecret } from '../../sim/run/identities.ts';
 import { builtinScenario } from '../../sim/scenario/load.ts';
 import { deviceAccount, identityRegistry } from '../../han/identities.ts';
+import { hanlab, spawnHanlab } from '../support/cli.ts';
 
-const cli = new URL('../../bin/hanlab.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'hanlab-broker-files-'));
-
-function hanlab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { maxBuffer: 256 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr });
-    });
-  });
-}
 
 const haveMosquitto = mosquittoAvailable();
 if (!haveMosquitto) console.warn('security: the Mosquitto broker-file tests are skipped: no mosquitto binary on PATH (or /usr/sbin, /usr/local/sbin)');
@@ -36,7 +28,8 @@ if (!haveMosquitto) console.warn('security: the Mosquitto broker-file tests are 
 describe('a board config carries its secret', () => {
   it('hil --print-config: the DUT config with a 32-hex secret, the same every time, different per EUI', async () => {
     const [a, b, other] = await Promise.all([
-      hanlab('hil', '--print-config', '--device', 'ppmid'),
+      // One in a child process: the same secret in another process (nothing random per process).
+      spawnHanlab(['hil', '--print-config', '--device', 'ppmid']),
       hanlab('hil', '--print-config', '--device', 'ppmid'),
       hanlab('hil', '--print-config', '--device', 'ppmid', '--dut', 'mqtt://127.0.0.1:1883#00DB48FFFE00B003'),
     ]);
