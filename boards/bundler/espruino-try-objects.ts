@@ -50,58 +50,42 @@ function isAtRisk(o: AnyNode): boolean {
   return props.slice(0, -1).some((p) => canThrow(p['value'] as AnyNode));
 }
 
-/** [start, end) of every try block and catch body, grouped by the function (or program) they are in. */
-function tryRanges(ast: AnyNode): Array<{ fn: AnyNode; start: number; end: number }> {
-  const out: Array<{ fn: AnyNode; start: number; end: number }> = [];
-  const visit = (node: AnyNode, fn: AnyNode): void => {
-    walk(node, (n) => {
-      if (n === node) return;
-      if (n.type === 'TryStatement') {
-        const block = n['block'] as AnyNode;
-        out.push({ fn, start: block.start, end: block.end });
-        const handler = n['handler'] as AnyNode | null;
-        if (handler) out.push({ fn, start: handler.start, end: handler.end });
-      }
-    });
-  };
-  visit(ast, ast);
-  walk(ast, (n) => {
-    if (n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression') visit(n, n);
-  });
-  return out;
+/** Where a node sits: the function (or program) it is directly in, and whether inside a try block or catch body of that function. */
+interface Place {
+  fn: AnyNode;
+  inTry: boolean;
 }
 
-/** The function (or program) `offset` is directly in. */
-function innermostFunction(ast: AnyNode, offset: number): AnyNode {
-  let best = ast;
-  walk(ast, (n) => {
-    if ((n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression') && n.start < offset && offset < n.end && n.start >= best.start) best = n;
+/**
+ * The at-risk literals inside a try block or catch body (not a finally) of their own function,
+ * each with that function (or the program), in walk order. One walk, each node's place taken from
+ * its parent's: looking the function up again per literal walked the whole bundle each time.
+ */
+function atRisk(ast: AnyNode): Map<AnyNode, AnyNode> {
+  const out = new Map<AnyNode, AnyNode>();
+  // The place of each node's children (walk visits parents first).
+  const inner = new Map<AnyNode, Place>();
+  walk(ast, (n, parent) => {
+    const place = parent === null ? { fn: ast, inTry: false } : inner.get(parent)!;
+    if (n.type === 'ObjectExpression' && place.inTry && isAtRisk(n)) out.set(n, place.fn);
+    if (n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression') inner.set(n, { fn: n, inTry: false });
+    else if (parent !== null && parent.type === 'TryStatement' && (n === parent['block'] || n === parent['handler'])) inner.set(n, { fn: place.fn, inTry: true });
+    else inner.set(n, place);
   });
-  return best;
+  return out;
 }
 
 /** The object literals in `code` that Espruino would get wrong when a value throws. */
 export function findTryObjects(code: string): AnyNode[] {
   const ast = parse(code, { ecmaVersion: 5, sourceType: 'script' }) as unknown as AnyNode;
-  return atRisk(ast);
-}
-
-function atRisk(ast: AnyNode): AnyNode[] {
-  const ranges = tryRanges(ast);
-  if (ranges.length === 0) return [];
-  const out: AnyNode[] = [];
-  walk(ast, (n) => {
-    if (n.type !== 'ObjectExpression' || !isAtRisk(n)) return;
-    const fn = innermostFunction(ast, n.start);
-    if (ranges.some((r) => r.fn === fn && n.start >= r.start && n.end <= r.end)) out.push(n);
-  });
-  return out;
+  return [...atRisk(ast).keys()];
 }
 
 /** `code` (ES5) with every such literal written as assignments to a temporary, declared at the top of its function. */
 export function rewriteTryObjects(code: string): string {
   const ast = parse(code, { ecmaVersion: 5, sourceType: 'script' }) as unknown as AnyNode;
-  const literals = atRisk(ast);
+  const functionOf = atRisk(ast);
+  const literals = [...functionOf.keys()];
   if (literals.length === 0) return code;
   if (code.includes(TEMP)) throw new Error(`Espruino route: the bundle already uses names starting ${TEMP}, which the try-literal step needs`);
   let next = 0;
@@ -110,7 +94,7 @@ export function rewriteTryObjects(code: string): string {
   for (const o of literals) {
     const name = TEMP + next++;
     names.set(o, name);
-    const fn = innermostFunction(ast, o.start);
+    const fn = functionOf.get(o)!;
     temps.set(fn, [...(temps.get(fn) ?? []), name]);
   }
   // Edits: each literal replaced (nested ones inside), each function's body opened with its vars.

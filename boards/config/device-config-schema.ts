@@ -159,8 +159,18 @@ export function deviceConfigShape(device: DeviceKind) {
   };
 }
 
+function buildDeviceConfigSchema(device: DeviceKind) {
+  return strictConfigObject(deviceConfigShape(device), 'device settings (device, premises, eui, peers, firmware, secret, …)');
+}
+
+// One per device, built on first use: building and zod's compiling of the object on its first
+// parse cost more than the parse itself (every board config read, every fuzz input).
+const deviceConfigSchemas = new Map<DeviceKind, ReturnType<typeof buildDeviceConfigSchema>>();
+
 /** A board's device config for a bundle of `device`. */
 export function deviceConfigSchema(device: DeviceKind) {
-  return strictConfigObject(deviceConfigShape(device), 'device settings (device, premises, eui, peers, firmware, secret, …)');
+  let schema = deviceConfigSchemas.get(device);
+  if (schema === undefined) deviceConfigSchemas.set(device, (schema = buildDeviceConfigSchema(device)));
+  return schema;
 }
 
