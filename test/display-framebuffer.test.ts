@@ -35,6 +35,29 @@ describe('framebuffer (Espruino Graphics semantics)', () => {
     expect(art(fb)).toEqual(['....##', '.##.##', '.##.##', '#...##']);
   });
 
+  it('a filled rectangle is exactly the pixels it covers, whatever bytes its edges fall in (1 and 3 bpp)', () => {
+    // Rows are filled a byte at a time: held against a pixel-by-pixel model on 2,000 seeded
+    // rectangles (corners on and off the screen, in any order), set and cleared.
+    let seed = 1;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    for (const bpp of [1, 3] as const) {
+      const [w, h] = [21, 5];
+      const fb = createFrameBuffer(w, h, bpp);
+      const model = new Array<number>(w * h).fill(0);
+      for (let i = 0; i < 2000; i++) {
+        const coord = (n: number) => rand(n + 6) - 3;
+        const [x1, y1, x2, y2] = [coord(w), coord(h), coord(w), coord(h)];
+        const c = bpp === 1 ? rand(2) : rand(8);
+        fb.setColor(c).fillRect(x1, y1, x2, y2);
+        for (let y = Math.max(0, Math.min(y1, y2)); y <= Math.min(h - 1, Math.max(y1, y2)); y++) {
+          for (let x = Math.max(0, Math.min(x1, x2)); x <= Math.min(w - 1, Math.max(x1, x2)); x++) model[y * w + x] = c;
+        }
+        const pixels = Array.from({ length: w * h }, (_, k) => fb.getPixel(k % w, Math.floor(k / w)));
+        expect(pixels, `rectangle ${i} (${x1},${y1})-(${x2},${y2}) colour ${c}, ${bpp} bpp`).toEqual(model);
+      }
+    }
+  });
+
   it('1 bpp storage is MSB-first rows of ceil(w/8) bytes; clear() uses the background colour', () => {
     const fb = createFrameBuffer(10, 2, 1);
     fb.fillRect(0, 0, 0, 0).fillRect(9, 1, 9, 1);

@@ -73,7 +73,39 @@ export function createFrameBuffer(width: number, height: number, bpp: FrameBuffe
     const xb = Math.min(width - 1, Math.max(x1, x2));
     const ya = Math.max(0, Math.min(y1, y2));
     const yb = Math.min(height - 1, Math.max(y1, y2));
-    for (let y = ya; y <= yb; y++) for (let x = xa; x <= xb; x++) setPixel(x, y, c);
+    if (!(xa <= xb && ya <= yb)) return;
+    if (xa !== Math.floor(xa) || ya !== Math.floor(ya)) {
+      // Fractional corners: pixel by pixel, exactly as they always were drawn.
+      for (let y = ya; y <= yb; y++) for (let x = xa; x <= xb; x++) setPixel(x, y, c);
+      return;
+    }
+    // Whole rows of bytes at a time: a clear or a bar is a few hundred byte writes instead of
+    // thousands of setPixel calls (the emulator board's interpreter draws every screen).
+    const xe = Math.floor(xb);
+    const ye = Math.floor(yb);
+    if (bpp === 1) {
+      const b0 = xa >> 3;
+      const b1 = xe >> 3;
+      const m0 = 0xff >> (xa & 7);
+      const m1 = (0xff << (7 - (xe & 7))) & 0xff;
+      for (let y = ya; y <= ye; y++) {
+        const row = y * stride;
+        if (b0 === b1) {
+          const m = m0 & m1;
+          buffer[row + b0] = c ? buffer[row + b0]! | m : buffer[row + b0]! & ~m;
+          continue;
+        }
+        buffer[row + b0] = c ? buffer[row + b0]! | m0 : buffer[row + b0]! & ~m0;
+        const full = c ? 0xff : 0;
+        for (let b = b0 + 1; b < b1; b++) buffer[row + b] = full;
+        buffer[row + b1] = c ? buffer[row + b1]! | m1 : buffer[row + b1]! & ~m1;
+      }
+    } else {
+      for (let y = ya; y <= ye; y++) {
+        const row = y * stride;
+        for (let x = xa; x <= xe; x++) buffer[row + x] = c;
+      }
+    }
   }
 
   function toPixel(r: number, g?: number, b?: number): number {
@@ -93,7 +125,10 @@ export function createFrameBuffer(width: number, height: number, bpp: FrameBuffe
     for (let c = 0; c < w; c++) {
       const bits = font.columns[base + c]!;
       for (let r = 0; r < font.cellH; r++) {
-        if (bits & (1 << r)) fill(x + c * scale, y + r * scale, x + c * scale + scale - 1, y + r * scale + scale - 1, fg);
+        if (!(bits & (1 << r))) continue;
+        // At scale 1 a dot is one pixel: fill(x, y, x, y) is setPixel(x, y), without its set-up.
+        if (scale === 1) setPixel(x + c, y + r, fg);
+        else fill(x + c * scale, y + r * scale, x + c * scale + scale - 1, y + r * scale + scale - 1, fg);
       }
     }
   }
