@@ -22,6 +22,7 @@ import type { ScreenModel } from '../firmware/display/screen-model.ts';
 import { GPF } from './support/ppmid-fake-gpf.ts';
 import { active, eventsFor, graphOptions, input, key } from './support/ppmid-model.ts';
 import type { Path, Snap } from './support/ppmid-model.ts';
+import { onEmitted } from './support/emitted.ts';
 
 /** What must hold in every state: the screen in context agrees with the regions. */
 function invariantViolations(s: Snap): string[] {
@@ -123,9 +124,9 @@ describe('ppmid model (xstate/graph)', () => {
       let screen: ScreenModel | null = null;
       let state: Record<string, unknown> | null = null;
       const out: PpmidEmitted[] = [];
-      actor.on('*', (e) => out.push(e));
-      actor.on('screen', (e) => (screen = e.screen));
-      actor.on('state', (e) => (state = e.state));
+      onEmitted(actor, '*', (e) => out.push(e));
+      onEmitted(actor, 'screen', (e) => (screen = e.screen));
+      onEmitted(actor, 'state', (e) => (state = e.state));
       actor.start();
 
       const check = (expected: Snap, what: string) => {

@@ -17,7 +17,7 @@ import {
 } from '../zcl/index.ts';
 import type { ReadAttributeRecord, ZclFrame } from '../zcl/index.ts';
 import { FLUSH, clusterCommandFrame, defaultResponseFrame, nextSeq, readAttributesResponseFrame } from './han-events.ts';
-import type { FlushEvent, HanFrameEvent, HanSendEmitted, LogEmitted, StateEmitted } from './han-events.ts';
+import type { FlushEvent, HanFrameEvent, HanSendEmitted, LogEmitted, OutboxEmitted, StateEmitted } from './han-events.ts';
 import type { Firmware } from './gsme-config.ts';
 import { commitStaged, emptyMirror, missingClusters, mirrorNumber, readFromMirror, snapshotTimeMs, stageReports } from './gpf-mirror.ts';
 import type { GpfMirror, UnpopulatedSnapshotTime } from './gpf-mirror.ts';
@@ -248,7 +248,7 @@ export const gpfSetup = setup({
     context: {} as GpfContext,
     events: {} as GpfEvent,
     input: {} as GpfInput,
-    emitted: {} as GpfEmitted,
+    emitted: {} as OutboxEmitted<GpfEmitted>,
   },
   actions: {
     stageReport: assign(({ context, event }) => {
@@ -378,9 +378,11 @@ export const gpfSetup = setup({
       const response = buildWanResponse(event, context.mirror, { skewAtReceiptMs: context.skewAtReceiptMs }, context.clock.now(), { toleranceMs: gsmeClockToleranceMs, timeStatus, unreliableGsmeTimeStatus });
       return { outbox: [...context.outbox, response] };
     }),
+    /** The summary last in the outbox, when it changed since the last one that went out. */
     queueState: assign(({ context }) => {
       const state = gpfSummary(context);
-      return { lastStateJson: JSON.stringify(state), outbox: [...context.outbox, { type: 'state' as const, state }] };
+      const json = JSON.stringify(state);
+      return json === context.lastStateJson ? {} : { lastStateJson: json, outbox: [...context.outbox, { type: 'state' as const, state }] };
     }),
     dropDelivered: assign(({ context, event }) => {
       if (event.type !== 'HAN_FRAME' || event.frame.command.kind !== 'defaultResponse') return {};
@@ -392,12 +394,11 @@ export const gpfSetup = setup({
     }),
     persist: assign(({ context }) => persistGpf(context)),
     flush: raise(FLUSH),
-    emitNext: emit(({ context }) => context.outbox[0]!),
-    dropNext: assign(({ context }) => ({ outbox: context.outbox.slice(1) })),
+    emitOutbox: emit(({ context }) => ({ type: 'outbox' as const, items: context.outbox })),
+    clearOutbox: assign(() => ({ outbox: [] })),
   },
   guards: {
-    hasOutbox: ({ context }) => context.outbox.length > 0,
-    stateChanged: ({ context }) => JSON.stringify(gpfSummary(context)) !== context.lastStateJson,
+    hasOutput: ({ context }) => context.outbox.length > 0 || JSON.stringify(gpfSummary(context)) !== context.lastStateJson,
     isForwardAnswer: ({ context, event }) => event.type === 'HAN_FRAME' && event.src === context.gsme && event.clusterId === ClusterId.prepayment && forwardAnswered(context, event.frame) !== undefined,
     isCompleteGsmeReport: ({ context, event }) => isReportFromGsme(context, event) && isCompleteReport(event.frame) && burstMissing(context, event).length === 0,
     isGsmeReport: ({ context, event }) => isReportFromGsme(context, event),
@@ -433,10 +434,7 @@ export const gpfMachine = /* @__PURE__ */ gpfSetup.createMachine({
       { guard: 'isUnansweredRequest', actions: ['refuseRequest', 'flush'] },
     ],
     WAN_REQUEST: { actions: ['answerWan', 'flush'] },
-    'machine.flush': [
-      { guard: 'hasOutbox', actions: ['emitNext', 'dropNext', 'flush'] },
-      { guard: 'stateChanged', actions: ['queueState', 'flush'] },
-    ],
+    'machine.flush': { guard: 'hasOutput', actions: ['queueState', 'emitOutbox', 'clearOutbox'] },
   },
   states: {
     /** No GSME report burst in progress. */

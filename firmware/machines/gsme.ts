@@ -19,7 +19,7 @@ import {
 } from '../zcl/index.ts';
 import type { AttributeReport, ZclFrame } from '../zcl/index.ts';
 import { FLUSH, clusterCommandFrame, defaultResponseFrame, isDefaultResponseTo, nextSeq, readAttributesFrame, reportAttributesFrame } from './han-events.ts';
-import type { FlushEvent, HanFrameEvent, HanSendEmitted, LogEmitted, StateEmitted } from './han-events.ts';
+import type { FlushEvent, HanFrameEvent, HanSendEmitted, LogEmitted, OutboxEmitted, StateEmitted } from './han-events.ts';
 import { moneyPerPenny, resolveGsmeConfig } from './gsme-config.ts';
 import type { Firmware, GsmeConfig, GsmeInput } from './gsme-config.ts';
 import { addBill, addFlow, initialRegisters, rollBillingPeriod } from './gsme-registers.ts';
@@ -310,7 +310,7 @@ export const gsmeSetup = setup({
     context: {} as GsmeContext,
     events: {} as GsmeEvent,
     input: {} as GsmeInput,
-    emitted: {} as GsmeEmitted,
+    emitted: {} as OutboxEmitted<GsmeEmitted>,
   },
   actions: {
     drawWakeDelay: assign(({ context }) => {
@@ -474,19 +474,20 @@ export const gsmeSetup = setup({
       const clockFault = event.unsynchronised ? ('unsynchronised' as const) : ('none' as const);
       return { config: { ...context.config, clockFault }, outbox: [...context.outbox, log('warn', `meter clock ${event.unsynchronised ? 'lost' : 'regained'} its synchronisation`)] };
     }),
+    /** The summary last in the outbox, when it changed since the last one that went out. */
     queueState: assign(({ context }) => {
       const state = gsmeSummary(context);
-      return { lastStateJson: JSON.stringify(state), outbox: [...context.outbox, { type: 'state' as const, state }] };
+      const json = JSON.stringify(state);
+      return json === context.lastStateJson ? {} : { lastStateJson: json, outbox: [...context.outbox, { type: 'state' as const, state }] };
     }),
     persistCommand: assign(({ context, event }) => (event.type === 'HAN_FRAME' ? persistAfterCommand(context, event.frame) : {})),
     persistWake: assign(({ context }) => persistOncePerWake(context)),
     flush: raise(FLUSH),
-    emitNext: emit(({ context }) => context.outbox[0]!),
-    dropNext: assign(({ context }) => ({ outbox: context.outbox.slice(1) })),
+    emitOutbox: emit(({ context }) => ({ type: 'outbox' as const, items: context.outbox })),
+    clearOutbox: assign(() => ({ outbox: [] })),
   },
   guards: {
-    hasOutbox: ({ context }) => context.outbox.length > 0,
-    stateChanged: ({ context }) => JSON.stringify(gsmeSummary(context)) !== context.lastStateJson,
+    hasOutput: ({ context }) => context.outbox.length > 0 || JSON.stringify(gsmeSummary(context)) !== context.lastStateJson,
     canRetry: ({ context }) => context.attempt < context.config.retries,
     changedByCommand: ({ context }) => context.changedByCommand,
     isReportAckNeedingSync: ({ context, event }) => isReportAck(context, event) && wantsClockSync(context),
@@ -516,10 +517,7 @@ export const gsmeMachine = /* @__PURE__ */ gsmeSetup.createMachine({
     GAS_FLOW: { actions: ['applyFlow', 'flush'] },
     METER_BUTTON: { actions: ['pressButton', 'flush'] },
     CLOCK_FAULT: { actions: ['setClockFault', 'flush'] },
-    'machine.flush': [
-      { guard: 'hasOutbox', actions: ['emitNext', 'dropNext', 'flush'] },
-      { guard: 'stateChanged', actions: ['queueState', 'flush'] },
-    ],
+    'machine.flush': { guard: 'hasOutput', actions: ['queueState', 'emitOutbox', 'clearOutbox'] },
   },
   states: {
     sleeping: {
