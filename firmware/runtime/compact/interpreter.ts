@@ -41,20 +41,24 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     for (var r: number[] = [], i = 0; i < active.length; i++) if (S[active[i]!]![1] === n) r.push(active[i]!);
     return r;
   }
-  function merge(a: any, b: any): any {
+  var merge = options.merge || function (a: any, b: any): any {
     var o: any = {}, k: string, own = o.hasOwnProperty;
     for (k in a) if (own.call(a, k)) o[k] = a[k];
     for (k in b) if (own.call(b, k)) o[k] = b[k];
     return o;
+  };
+  function assign(b: any): void { // an assignment that changes nothing leaves the context as it is
+    for (var k in b) if (b.hasOwnProperty(k)) { ctx = merge(ctx, b); return; }
   }
   function later(f: (x: any, y?: any) => void, x: any, y?: any): void { deferred.push([f, x, y]); }
   function call(fn: any, ev: TableEvent, p?: any): any { return typeof fn === 'function' ? fn({ context: ctx, event: ev }, p) : fn; }
-  function pair(r: Ref): [number, any?] { return typeof r === 'number' ? [r] : r; } // [index, params]
+  function index(r: Ref): number { return typeof r === 'number' ? r : r[0]; } // a ref: index, or [index, params]
+  function params(r: Ref): any { return typeof r === 'number' ? undefined : r[1]; }
   function run(list: Ref[] | 0 | undefined, ev: TableEvent): void {
     for (var i = 0; list && i < list.length; i++) {
-      var q = pair(list[i]!), p = q[1], a: any = table.k[q[0]], fn = impl.actions[table.a[q[0]]!]!;
+      var x = index(list[i]!), p = params(list[i]!), a: any = table.k[x], fn = impl.actions[table.a[x]!]!;
       var o = typeof a === 'object', k = o ? a[0] : a, e = o && a[1]; // k absent: assign
-      if (!k) ctx = merge(ctx, call(fn, ev, p));
+      if (!k) assign(call(fn, ev, p));
       else if (k === 'raise') iq.push(e || call(fn, ev, p));
       else if (k === 'emit') later(deliver, e || call(fn, ev, p));
       else if (phase === 1) call(fn, ev, p);
@@ -101,27 +105,31 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     }
     return kept;
   }
-  function own(n: number, ev: TableEvent): Pick[] { // n's first transition for ev whose guard passes
-    var st = S[n]!, ts = (st[5] && st[5][table.e.indexOf(ev.type)]) || []; // -1: no key
-    for (var d in st[7]) if (afterType(n, d) === ev.type) ts = st[7]![d]!;
+  function own(n: number, ev: TableEvent, e: number, timer: boolean): Pick[] { // n's first transition for ev (index e in table.e) whose guard passes
+    var st = S[n]!, ts = (st[5] && st[5][e]) || []; // -1: no key
+    if (timer) for (var d in st[7]) if (afterType(n, d) === ev.type) ts = st[7]![d]!;
     for (var i = 0; i < ts.length; i++) {
-      var q: any = ts[i]![0] === -1 ? 0 : pair(ts[i]![0] as Ref);
-      if (!q || call(impl.guards[table.g[q[0]]!], ev, q[1])) return [[n, ts[i]!]];
+      var g = ts[i]![0] as Ref | -1;
+      if (g === -1 || call(impl.guards[table.g[index(g)]!], ev, params(g))) return [[n, ts[i]!]];
     }
     return [];
   }
   function select(ev: TableEvent): Pick[] {
     // Children first, in activation order; a state's own transitions only when none of its active
-    // children took one. A frame: [state, its active children, the next one, their picks].
-    var stack: [number, number[], number, Pick[]][] = [[0, kids(0), 0, []]], f, r: Pick[] = [];
-    while (stack.length) {
-      f = stack[stack.length - 1]!;
-      if (f[2] < f[1].length) { var c = f[1][f[2]++]!; stack.push([c, kids(c), 0, []]); continue; }
-      stack.pop();
-      r = f[3].length ? f[3] : own(f[0], ev);
-      if (stack.length) { f = stack[stack.length - 1]!; f[3] = f[3].concat(r); }
+    // children took one. The active children of every state, gathered in one pass over `active`;
+    // then a depth-first walk, its stack in three arrays: states, their next child, the picks of
+    // their children so far (0: none).
+    var ch: number[][] = [], i, n, r: Pick[], e = table.e.indexOf(ev.type), timer = ev.type.indexOf('xstate.after.') === 0;
+    for (i = 0; i < active.length; i++) if ((n = S[active[i]!]![1]) >= 0) (ch[n] || (ch[n] = [])).push(active[i]!);
+    var st = [0], at = [0], got: (Pick[] | 0)[] = [0], top = 0;
+    for (;;) {
+      n = st[top]!;
+      if (ch[n] && at[top]! < ch[n]!.length) { i = ch[n]![at[top]!++]!; st[++top] = i; at[top] = 0; got[top] = 0; continue; }
+      r = got[top] || own(n, ev, e, timer);
+      if (!top) return r;
+      if (r.length) got[top - 1] = got[top - 1] ? (got[top - 1] as Pick[]).concat(r) : r;
+      top--;
     }
-    return r;
   }
   function up(a: number, b: number): number { return a - b; }
   function microstep(picks: Pick[], ev: TableEvent): void {
