@@ -96,10 +96,15 @@ export function connectRefusal(rights: AccountRights, clientId: string, username
 
 /** Why a logged-in client's publish is refused (source, ACL, retain, size), or null when it may. */
 export function publishRefusal(rights: AccountRights, clientId: string, topic: string, retain: boolean, bytes: number): string | null {
+  return publishSourceRefusal(rights, clientId, topic) ?? payloadRefusal(topic, retain, bytes);
+}
+
+/** The part of publishRefusal that depends on the client and topic alone (source, ACL). */
+export function publishSourceRefusal(rights: AccountRights, clientId: string, topic: string): string | null {
   const source = hanPublishRefusal(clientId, topic);
   if (source !== null) return source;
   if (!rights.get(clientId)?.write(topic)) return `${clientId} may not publish to ${topic}`;
-  return payloadRefusal(topic, retain, bytes);
+  return null;
 }
 
 /** Whether `clientId` may receive a message on `topic` (its account reads it; a HAN frame only its dst). */

@@ -96,6 +96,12 @@ function setNoDelay(client: HanClient | MqttClient): void {
   if (typeof stream?.setNoDelay === 'function') stream.setNoDelay(true);
 }
 
+/** Topics a device keeps worked out (sending and receiving): far more than a home uses. */
+const TOPIC_CACHE_MAX = 1000;
+
+/** A HAN frame's publish options: QoS 0, never retained. */
+const PUBLISH_FRAME = { qos: 0, retain: false } as const;
+
 function toError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
@@ -195,18 +201,30 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
     }
   };
 
+  // What a topic says, worked out once per topic (a device hears a handful, thousands of times):
+  // the frame's source and cluster and whether it is counted in flight, or why it is ignored.
+  type Heard = { src: Eui64; clusterId: number; counted: boolean } | { ignored: string };
+  const heard = new Map<string, Heard>();
+  const hear = (topic: string): Heard => {
+    let h = heard.get(topic);
+    if (h !== undefined) return h;
+    const parsed = parseHanTopic(topic);
+    if (!parsed.ok) h = { ignored: `HAN device ${eui}: ignoring a message on a malformed topic: ${parsed.error.message}` };
+    else if (parsed.value.dst !== eui || parsed.value.premises !== premises) h = { ignored: `HAN device ${eui}: ignoring a frame for ${parsed.value.dst} at premises ${parsed.value.premises} (${topic})` };
+    else h = { src: parsed.value.src, clusterId: parsed.value.clusterId, counted: isSimDevice(parsed.value.src) };
+    if (heard.size >= TOPIC_CACHE_MAX) heard.clear();
+    heard.set(topic, h);
+    return h;
+  };
+
   client.on('message', (topic, payload, packet) => {
     if (closed) return;
-    const parsed = parseHanTopic(topic);
-    if (!parsed.ok) {
-      report(new Error(`HAN device ${eui}: ignoring a message on a malformed topic: ${parsed.error.message}`));
+    const h = hear(topic);
+    if ('ignored' in h) {
+      report(new Error(h.ignored));
       return;
     }
-    const { src, dst, clusterId } = parsed.value;
-    if (dst !== eui || parsed.value.premises !== premises) {
-      report(new Error(`HAN device ${eui}: ignoring a frame for ${dst} at premises ${parsed.value.premises} (${topic})`));
-      return;
-    }
+    const { src, clusterId, counted } = h;
     const refusal = hanInputRefusal(packet.retain, payload.length);
     if (refusal !== null) {
       counters.refused++;
@@ -214,8 +232,8 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
       return;
     }
     counters.received++;
-    const counted = isSimDevice(src);
-    const frame = Uint8Array.from(payload);
+    // A copy of its own (MQTT.js may hand out a view of a buffer it reuses).
+    const frame = new Uint8Array(payload);
     if (handlers.length === 0) {
       // Held (and still counted) until the device registers its handler.
       waiting.push({ topic, src, clusterId, frame, counted });
@@ -296,6 +314,19 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
     throw err;
   }
 
+  // The topic of each destination and cluster, and whether its frames are counted in flight.
+  const sending = new Map<Eui64, Map<number, { topic: string; counted: boolean }>>();
+  const sendTo = (dst: Eui64, clusterId: number): { topic: string; counted: boolean } => {
+    let byCluster = sending.get(dst);
+    if (byCluster === undefined) {
+      if (sending.size >= TOPIC_CACHE_MAX) sending.clear();
+      sending.set(dst, (byCluster = new Map()));
+    }
+    let to = byCluster.get(clusterId);
+    if (to === undefined) byCluster.set(clusterId, (to = { topic: hanTopic(premises, dst, eui, clusterId), counted: isSimDevice(dst) }));
+    return to;
+  };
+
   const publishJson = (topic: string, model: unknown): void => {
     if (closed) return;
     let text: string;
@@ -326,15 +357,17 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
         report(new Error(`HAN device ${eui}: send to ${dst} after close (frame dropped)`));
         return;
       }
-      const topic = hanTopic(premises, dst, eui, clusterId);
+      const to = sendTo(dst, clusterId);
+      const topic = to.topic;
       if (options.drop?.({ src: eui, dst, clusterId, bytes: frame })) {
         counters.dropped++;
         return;
       }
-      const counted = isSimDevice(dst);
+      const counted = to.counted;
       if (counted) inFlight.add(1, topic);
       counters.sent++;
-      client.publish(topic, Buffer.from(frame), { qos: 0, retain: false }, (err) => {
+      // A view, not a copy: the frame is the encoder's own array, and both clients copy or write it out.
+      client.publish(topic, Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength), PUBLISH_FRAME, (err) => {
         if (!err) return;
         report(new Error(`HAN device ${eui}: publish to ${topic} via ${where} failed (frame lost): ${err.message}`));
         finish(topic, counted);

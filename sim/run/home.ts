@@ -138,7 +138,7 @@ export async function startHome(o: HomeOptions): Promise<Home> {
         // Loss is decided here, once per frame, so the timeline records exactly what the HAN lost.
         send: (dst, clusterId, bytes) => {
           const lost = faults.drop({ src: euis[role], dst, atMs: at() });
-          rec({ kind: 'han', from: role, to: roleOf(dst), cluster: clusterName(clusterId), bytes: bytes.length, command: describeFrame(bytes), ...(lost ? { lost: true } : {}) });
+          o.record(hanEvent(at(), o.label, role, roleOf(dst), clusterId, bytes, lost));
           if (!lost) t.send(dst, clusterId, bytes);
         },
         onFrame: (h) => void (frameHandlers[role] = h),
@@ -370,6 +370,30 @@ export async function startHome(o: HomeOptions): Promise<Home> {
       await Promise.all(ROLES.map((r) => transports[r].close()));
     },
   };
+}
+
+/**
+ * The timeline event of a frame sent. Its `command` (describeFrame) is decoded from the bytes when
+ * first read, not when sent: most runs print the text timeline, which never reads it, and decoding
+ * every frame was a good part of a run's time. Read or not, the event is the same (same keys, same
+ * order, same JSON). The bytes are the encoder's own array, never written after the send.
+ */
+function hanEvent(t: number, home: string, from: DeviceRole, to: DeviceRole | 'other', clusterId: number, bytes: Uint8Array, lost: boolean): TimelineEvent {
+  let command: string | undefined;
+  const e: TimelineEvent & { kind: 'han' } = {
+    t,
+    home,
+    kind: 'han',
+    from,
+    to,
+    cluster: clusterName(clusterId),
+    bytes: bytes.length,
+    get command() {
+      return (command ??= describeFrame(bytes));
+    },
+  };
+  if (lost) e.lost = true;
+  return e;
 }
 
 /** A frame in one line: the command and, per attribute, `id=value` or `id!status`. */

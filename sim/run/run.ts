@@ -98,6 +98,10 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
     const batch = buffered;
     buffered = [];
     if (!options.onEvent) return;
+    if (variants.length === 1) {
+      for (const e of batch) options.onEvent(e);
+      return;
+    }
     const sorted = batch.map((e, i) => [homeIndex.get(e.home)!, i, e] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     for (const [, , e] of sorted) options.onEvent(e);
   };
@@ -148,7 +152,8 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
         }
       }
     };
-    await clock.run(end, settle, { group: (rank) => Math.floor((rank - 1) / RANKS_PER_HOME) });
+    // One home is one group: a timer at a time.
+    await clock.run(end, settle, variants.length > 1 ? { group: (rank) => Math.floor((rank - 1) / RANKS_PER_HOME) } : {});
     flush();
     if (options.realtime) {
       const wait = wallStart + (end - scenario.start) - performance.now();
