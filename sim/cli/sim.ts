@@ -23,7 +23,7 @@ import { checkWritableDirectory } from './writable.ts';
 export const help = `hanlab sim — run a scenario headless, in virtual time, on the HAN stand-in
 
 Usage: hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json]
-                  [--broker embedded|mqtt://HOST:PORT] [--realtime]
+                  [--broker embedded|mqtt://HOST:PORT] [--realtime] [--runtime compact|xstate]
                   [--screenshots DIR [--profile mono128x64|color176]]
                   [--dxi FILE [--db pglite:DIR|postgres://…]]
        hanlab sim --print-broker-files DIR [--scenario NAME|FILE] [--seed N]
@@ -41,6 +41,9 @@ Usage: hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json]
   --broker URL          run it over an external MQTT 3.1.1 broker (e.g. Mosquitto); it must hold
                         the run's accounts (--print-broker-files); none there (refused, or no answer
                         within 5 s): exit 2 at once, as board run and hil say it
+  --runtime NAME        what runs the device machines: compact (default; each machine's state
+                        table on the interpreter the small boards run) or xstate (XState's own
+                        actors); the timeline is the same bytes, compact takes a fraction of the time
   --realtime            pace virtual time at wall-clock speed, on a broker to watch it with an
                         MQTT client (without --broker: the embedded one, its URL printed first,
                         as a {"kind":"broker"} line with --json):
@@ -80,6 +83,7 @@ export async function run(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
       broker: { type: 'string' },
       realtime: { type: 'boolean' },
+      runtime: { type: 'string' },
       screenshots: { type: 'string' },
       profile: { type: 'string' },
       'print-broker-files': { type: 'string' },
@@ -98,6 +102,8 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const until = values.until === undefined ? undefined : parseUntil(values.until, scenario);
+  const runtime = values.runtime;
+  if (runtime !== undefined && runtime !== 'compact' && runtime !== 'xstate') throw new UsageError(`--runtime: expected compact or xstate, found "${runtime}"`);
   if (values.broker !== undefined && values.broker !== 'embedded') {
     checkBrokerUrl('--broker', values.broker);
   }
@@ -154,6 +160,7 @@ export async function run(argv: string[]): Promise<number> {
       ...(values.realtime === true ? { onBroker: announceBroker } : {}),
       ...(until !== undefined ? { until } : {}),
       realtime: values.realtime === true,
+      ...(runtime !== undefined ? { runtime } : {}),
       onEvent: timeline,
       onProgress: progress.update,
       onWarning: (m) => {

@@ -10,6 +10,7 @@ import { homeVariants } from './variants.ts';
 import { simulatedWanCrypto } from '../wan/keys.ts';
 import type { DeviceStarters, Home } from './home.ts';
 import type { HomeMetrics, TimelineEvent } from './timeline.ts';
+import type { MachineRuntime } from '../../firmware/runtime/compact/index.ts';
 
 export interface RunOptions {
   /**
@@ -31,8 +32,10 @@ export interface RunOptions {
   onProgress?(fraction: number): void;
   /** Transport trouble (broker gone…): reported here; the run then fails with a clear error. */
   onWarning?(message: string): void;
-  /** How devices are started, in every home (default: their machines on XState, in process). */
+  /** How devices are started, in every home (default: their machines on `runtime`, in process). */
   start?: DeviceStarters;
+  /** What runs the device machines: 'compact' (the default) or 'xstate'; the timeline is the same bytes. */
+  runtime?: MachineRuntime;
 }
 
 export interface HomeResult {
@@ -121,6 +124,7 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
           record: (e) => buffered.push(e),
           onError,
           ...(options.start ? { start: options.start } : {}),
+          ...(options.runtime ? { runtime: options.runtime } : {}),
         }),
       );
     }
