@@ -9,7 +9,7 @@ import { SIM_DEFAULT_DB, SmiSyncError, writeRunDxi } from '../run/smi-dxi.ts';
 import { DbSpecError } from '../../dcc/db.ts';
 import type { TimelineEvent } from '../run/timeline.ts';
 import { createTextTimeline, formatSummary } from '../report/text.ts';
-import { createProgressBar } from '../report/progress.ts';
+import { createProgressBar, createTimelineOutput } from '../report/progress.ts';
 import { createScreenshotWriter } from '../report/screenshots.ts';
 import type { ScreenshotWriter } from '../report/screenshots.ts';
 import { DISPLAY_PROFILES } from '../../firmware/display/render/layout.ts';
@@ -127,15 +127,18 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   const json = values.json === true;
-  // A 30-day --json run prints hundreds of thousands of lines: write them in chunks.
+  // The timeline goes out as the run reaches it (on a terminal with where the run is on the last
+  // line; stderr's progress bar only when stdout is not a terminal): text lines one by one, a
+  // --json run's hundreds of thousands of lines in chunks and at every progress tick.
+  const output = createTimelineOutput(process.stdout);
   let pending = '';
   const drain = () => {
-    if (pending) process.stdout.write(pending);
+    output.write(pending);
     pending = '';
   };
   const out = (line: string) => {
     pending += line + '\n';
-    if (pending.length > 1 << 16) drain();
+    if (!json || pending.length > 1 << 16) drain();
   };
   const print = json ? (e: TimelineEvent) => out(JSON.stringify({ ...e, t: formatTime(e.t) })) : createTextTimeline('scenario', out);
   const timeline =
@@ -152,7 +155,11 @@ export async function run(argv: string[]): Promise<number> {
   };
   // Last of the checks: the same words and wait as board run and hil --dut mqtt://….
   if (broker !== undefined && broker !== 'embedded') await checkBrokerAnswers('--broker', broker);
-  const progress = createProgressBar(process.stderr);
+  const progress = output.tty ? { update: () => {}, clear: () => {} } : createProgressBar(process.stderr);
+  const clearProgress = () => {
+    output.clear();
+    progress.clear();
+  };
   let result;
   try {
     result = await runSimulation(scenario, {
@@ -162,18 +169,22 @@ export async function run(argv: string[]): Promise<number> {
       realtime: values.realtime === true,
       ...(runtime !== undefined ? { runtime } : {}),
       onEvent: timeline,
-      onProgress: progress.update,
+      onProgress: (fraction, at) => {
+        drain();
+        output.update(fraction, at);
+        progress.update(fraction);
+      },
       onWarning: (m) => {
-        progress.clear();
+        clearProgress();
         process.stderr.write(`hanlab sim: ${m}\n`);
       },
     });
   } catch (err) {
-    progress.clear();
+    clearProgress();
     drain();
     throw new UsageError((err as Error).message);
   }
-  progress.clear();
+  clearProgress();
   if (values.dxi !== undefined) {
     let r;
     try {

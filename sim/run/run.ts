@@ -28,8 +28,11 @@ export interface RunOptions {
   realtime?: boolean;
   /** Every timeline event, in order, as it happens. */
   onEvent?(event: TimelineEvent): void;
-  /** Fraction of the run done, 0..1, at most every `progressEveryMs` wall ms. */
-  onProgress?(fraction: number): void;
+  /**
+   * Fraction of the run done, 0..1, and the virtual time reached (epoch ms), about every 200 wall
+   * ms, after the timeline events so far have gone to `onEvent`; last (1, the end) once it is over.
+   */
+  onProgress?(fraction: number, at: number): void;
   /** Transport trouble (broker gone…): reported here; the run then fails with a clear error. */
   onWarning?(message: string): void;
   /** How devices are started, in every home (default: their machines on `runtime`, in process). */
@@ -145,7 +148,7 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
       }
       if (options.onProgress && wall - lastProgress > 200) {
         lastProgress = wall;
-        options.onProgress((clock.now() - scenario.start) / (end - scenario.start));
+        options.onProgress((clock.now() - scenario.start) / (end - scenario.start), clock.now());
       }
       if (options.realtime) {
         const next = clock.nextDue();
@@ -163,7 +166,7 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
       const wait = wallStart + (end - scenario.start) - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
-    options.onProgress?.(1);
+    options.onProgress?.(1, end);
 
     return {
       scenario: scenario.name,
