@@ -37,9 +37,13 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
   // No recursion and no closure per call here or below: on Espruino a function created per call that
   // recurses 3 deep leaks its code variable (its lock count sticks at 15; docs/decisions.md), and a
   // minifier may turn any local function into one.
-  function kids(n: number): number[] { // active children, in activation order (XState's order of state value keys)
-    for (var r: number[] = [], i = 0; i < active.length; i++) if (S[active[i]!]![1] === n) r.push(active[i]!);
-    return r;
+  // The active children of every state, in activation order (XState's order of state value keys):
+  // gathered in one pass over `active` when first asked for, kept until `active` changes or the
+  // macrostep ends (nothing is kept between events).
+  var kidsOf: number[][] | 0 = 0;
+  function kids(n: number): number[] | undefined {
+    if (!kidsOf) for (var k: number[][] = (kidsOf = []), j = 0, p; j < active.length; j++) if ((p = S[active[j]!]![1]) >= 0) (k[p] || (k[p] = [])).push(active[j]!);
+    return kidsOf[n];
   }
   var merge = options.merge || function (a: any, b: any): any {
     var o: any = {}, k: string, own = o.hasOwnProperty;
@@ -78,7 +82,7 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     for (var d in S[n]![7]) later(cancel, afterType(n, d)); // the table's own objects: no inherited keys
   }
   function enter(n: number, ev: TableEvent): void {
-    if (active.indexOf(n) < 0) active.push(n);
+    if (active.indexOf(n) < 0) { active.push(n); kidsOf = 0; }
     run(S[n]![3], ev);
     for (var d in S[n]![7]) {
       var ms = call(isNaN(+d) ? impl.delays[d] : +d, ev);
@@ -105,30 +109,31 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     }
     return kept;
   }
-  function own(n: number, ev: TableEvent, e: number, timer: boolean): Pick[] { // n's first transition for ev (index e in table.e) whose guard passes
-    var st = S[n]!, ts = (st[5] && st[5][e]) || []; // -1: no key
+  function own(n: number, ev: TableEvent, e: number, timer: boolean): Pick | 0 { // n's first transition for ev (index e in table.e) whose guard passes
+    var st = S[n]!, ts = st[5] && st[5][e], j; // -1: no key
     if (timer) for (var d in st[7]) if (afterType(n, d) === ev.type) ts = st[7]![d]!;
-    for (var i = 0; i < ts.length; i++) {
-      var g = ts[i]![0] as Ref | -1;
-      if (g === -1 || call(impl.guards[table.g[index(g)]!], ev, params(g))) return [[n, ts[i]!]];
+    for (j = 0; ts && j < ts.length; j++) {
+      var g = ts[j]![0] as Ref | -1;
+      if (g === -1 || call(impl.guards[table.g[index(g)]!], ev, params(g))) return [n, ts[j]!];
     }
-    return [];
+    return 0;
   }
+  // The depth-first walk of select: states, the index of their next child, the picks of their
+  // children so far (0: none); kept across calls (select never runs inside itself).
+  var walkState: number[] = [], walkNext: number[] = [], walkPicks: (Pick[] | 0)[] = [];
   function select(ev: TableEvent): Pick[] {
     // Children first, in activation order; a state's own transitions only when none of its active
-    // children took one. The active children of every state, gathered in one pass over `active`;
-    // then a depth-first walk, its stack in three arrays: states, their next child, the picks of
-    // their children so far (0: none).
-    var ch: number[][] = [], i, n, r: Pick[], e = table.e.indexOf(ev.type), timer = ev.type.indexOf('xstate.after.') === 0;
-    for (i = 0; i < active.length; i++) if ((n = S[active[i]!]![1]) >= 0) (ch[n] || (ch[n] = [])).push(active[i]!);
-    var st = [0], at = [0], got: (Pick[] | 0)[] = [0], top = 0;
+    // children took one.
+    var top = 0, n, c, r: Pick[] | 0, p, e = table.e.indexOf(ev.type), timer = ev.type.indexOf('xstate.after.') === 0;
+    walkState[0] = 0; walkNext[0] = 0; walkPicks[0] = 0;
     for (;;) {
-      n = st[top]!;
-      if (ch[n] && at[top]! < ch[n]!.length) { i = ch[n]![at[top]!++]!; st[++top] = i; at[top] = 0; got[top] = 0; continue; }
-      r = got[top] || own(n, ev, e, timer);
-      if (!top) return r;
-      if (r.length) got[top - 1] = got[top - 1] ? (got[top - 1] as Pick[]).concat(r) : r;
+      n = walkState[top]!;
+      c = kids(n);
+      if (c && walkNext[top]! < c.length) { n = c[walkNext[top]!++]!; walkState[++top] = n; walkNext[top] = 0; walkPicks[top] = 0; continue; }
+      r = walkPicks[top] || ((p = own(n, ev, e, timer)) ? [p] : 0);
+      if (!top) return r || [];
       top--;
+      if (r) walkPicks[top] = walkPicks[top] ? (walkPicks[top] as Pick[]).concat(r) : r;
     }
   }
   function up(a: number, b: number): number { return a - b; }
@@ -137,7 +142,7 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     var ex: number[] = [], en: number[] = [], i;
     for (i = 0; i < picks.length; i++) { unite(ex, exitSet(picks[i]![1])); unite(en, picks[i]![1][3]); }
     ex.sort(up);
-    for (i = ex.length; i--;) { leave(ex[i]!, ev); active.splice(active.indexOf(ex[i]!), 1); } // reverse document order
+    for (i = ex.length; i--;) { leave(ex[i]!, ev); active.splice(active.indexOf(ex[i]!), 1); kidsOf = 0; } // reverse document order
     for (i = 0; i < picks.length; i++) run(picks[i]![1][1], ev);
     en.sort(up);
     for (i = 0; i < en.length; i++) enter(en[i]!, ev);
@@ -149,14 +154,14 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
   function value(): StateValue { // filled top down: [state, the object its value goes in, under which key]
     var out: any = {}, todo: [number, any, string][] = [[0, out, 'v']], t, ch, v: any, i;
     while ((t = todo.pop())) {
-      ch = kids(t[0]);
+      ch = kids(t[0]) || [];
       if (S[t[0]]![2] === 1 && ch.length && !S[ch[0]!]![2]) { t[1][t[2]] = S[ch[0]!]![0]; continue; } // a compound's atomic child: its key
       v = t[1][t[2]] = {};
       for (i = 0; i < ch.length; i++) { v[S[ch[i]!]![0]] = 0; todo.push([ch[i]!, v, S[ch[i]!]![0]]); } // keys in activation order
     }
     return out.v;
   }
-  function snapshot(): CompactSnapshot { return { status: status, value: value(), context: ctx, error: error }; }
+  function snapshot(): CompactSnapshot { var v = value(); kidsOf = 0; return { status: status, value: v, context: ctx, error: error }; }
   function halt(complete: boolean, err?: unknown): void {
     var obs = observers, handled = false;
     for (var k in timers) cancel(k);
@@ -183,7 +188,8 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     if (ev.type === 'xstate.stop') { status = 'stopped'; return halt(true); }
     var ctx0 = ctx, active0 = active.concat();
     iq = [];
-    try { macrostep(ev); } catch (err) { ctx = ctx0; active = active0; return fail(err); }
+    try { macrostep(ev); } catch (err) { ctx = ctx0; active = active0; kidsOf = 0; return fail(err); }
+    kidsOf = 0;
     update();
   }
   function drain(): void {
