@@ -16,7 +16,7 @@ import {
   utcTimeFromUnixMs,
 } from '../zcl/index.ts';
 import type { ReadAttributeRecord, ZclFrame } from '../zcl/index.ts';
-import { FLUSH, clusterCommandFrame, defaultResponseFrame, nextSeq, readAttributesResponseFrame } from './han-events.ts';
+import { FLUSH, sameInputs, clusterCommandFrame, defaultResponseFrame, nextSeq, readAttributesResponseFrame } from './han-events.ts';
 import type { FlushEvent, HanFrameEvent, HanSendEmitted, LogEmitted, OutboxEmitted, StateEmitted } from './han-events.ts';
 import type { Firmware } from './gsme-config.ts';
 import { commitStaged, emptyMirror, missingClusters, mirrorNumber, readFromMirror, snapshotTimeMs, stageReports } from './gpf-mirror.ts';
@@ -117,6 +117,8 @@ export interface GpfContext {
   seq: number;
   outbox: GpfEmitted[];
   lastStateJson: string;
+  /** What the last summary was worked out from (summaryInputs), or null before the first. */
+  stateOf: unknown[] | null;
 }
 
 function initialContext(input: GpfInput): GpfContext {
@@ -138,6 +140,7 @@ function initialContext(input: GpfInput): GpfContext {
     seq: 0,
     outbox: [],
     lastStateJson: '',
+    stateOf: null,
   };
   return { ...base, ...restored.fields, outbox: restored.notes };
 }
@@ -171,6 +174,11 @@ export function gpfSummary(context: GpfContext): Record<string, unknown> {
     reportsReceived: context.reportsReceived,
     pendingCommands: context.pending.map((p) => commandName(p.commandId)),
   };
+}
+
+/** Everything gpfSummary reads (see sameInputs). */
+function summaryInputs(c: GpfContext): unknown[] {
+  return [c.firmware, c.config, c.mirror, c.skewAtReceiptMs, c.lastReportAtMs, c.reportsReceived, c.pending];
 }
 
 function isReportFromGsme(context: GpfContext, event: GpfEvent): event is HanFrameEvent {
@@ -380,9 +388,11 @@ export const gpfSetup = setup({
     }),
     /** The summary last in the outbox, when it changed since the last one that went out. */
     queueState: assign(({ context }) => {
+      const stateOf = summaryInputs(context);
+      if (sameInputs(context.stateOf, stateOf)) return {};
       const state = gpfSummary(context);
       const json = JSON.stringify(state);
-      return json === context.lastStateJson ? {} : { lastStateJson: json, outbox: [...context.outbox, { type: 'state' as const, state }] };
+      return json === context.lastStateJson ? { stateOf } : { stateOf, lastStateJson: json, outbox: [...context.outbox, { type: 'state' as const, state }] };
     }),
     dropDelivered: assign(({ context, event }) => {
       if (event.type !== 'HAN_FRAME' || event.frame.command.kind !== 'defaultResponse') return {};
@@ -398,7 +408,7 @@ export const gpfSetup = setup({
     clearOutbox: assign(() => ({ outbox: [] })),
   },
   guards: {
-    hasOutput: ({ context }) => context.outbox.length > 0 || JSON.stringify(gpfSummary(context)) !== context.lastStateJson,
+    hasOutput: ({ context }) => context.outbox.length > 0 || (!sameInputs(context.stateOf, summaryInputs(context)) && JSON.stringify(gpfSummary(context)) !== context.lastStateJson),
     isForwardAnswer: ({ context, event }) => event.type === 'HAN_FRAME' && event.src === context.gsme && event.clusterId === ClusterId.prepayment && forwardAnswered(context, event.frame) !== undefined,
     isCompleteGsmeReport: ({ context, event }) => isReportFromGsme(context, event) && isCompleteReport(event.frame) && burstMissing(context, event).length === 0,
     isGsmeReport: ({ context, event }) => isReportFromGsme(context, event),

@@ -18,7 +18,7 @@ import {
   utcTimeToUnixMs,
 } from '../zcl/index.ts';
 import type { AttributeReport, ZclFrame } from '../zcl/index.ts';
-import { FLUSH, clusterCommandFrame, defaultResponseFrame, isDefaultResponseTo, nextSeq, readAttributesFrame, reportAttributesFrame } from './han-events.ts';
+import { FLUSH, sameInputs, clusterCommandFrame, defaultResponseFrame, isDefaultResponseTo, nextSeq, readAttributesFrame, reportAttributesFrame } from './han-events.ts';
 import type { FlushEvent, HanFrameEvent, HanSendEmitted, LogEmitted, OutboxEmitted, StateEmitted } from './han-events.ts';
 import { moneyPerPenny, resolveGsmeConfig } from './gsme-config.ts';
 import type { Firmware, GsmeConfig, GsmeInput } from './gsme-config.ts';
@@ -116,6 +116,8 @@ export interface GsmeContext {
   nextWakeMs: number;
   outbox: GsmeEmitted[];
   lastStateJson: string;
+  /** What the last summary was worked out from (summaryInputs), or null before the first. */
+  stateOf: unknown[] | null;
   /** wakeCount of the last write to storage (gsme-persist.ts); -1 before any. */
   savedWake: number;
   /** Forwarded commands applied lately (gsme-persist.ts `forwardKey`): a repeat is answered, not applied again. */
@@ -154,6 +156,7 @@ function initialContext(input: GsmeInput): GsmeContext {
     nextWakeMs: config.wakeIntervalMs,
     outbox: [],
     lastStateJson: '',
+    stateOf: null,
     savedWake: -1,
     forwardsApplied: [],
   };
@@ -270,6 +273,11 @@ export function gsmeSummary(context: GsmeContext): Record<string, unknown> {
     wakeCount: context.wakeCount,
     lastReport: context.lastReport,
   };
+}
+
+/** Everything gsmeSummary reads (see sameInputs). */
+function summaryInputs(c: GsmeContext): unknown[] {
+  return [c.firmware, c.config, c.pay, c.registers, c.clockOffsetMs, c.wakeCount, c.lastReport];
 }
 
 function fromGpf(context: GsmeContext, event: GsmeEvent): event is HanFrameEvent {
@@ -476,9 +484,11 @@ export const gsmeSetup = setup({
     }),
     /** The summary last in the outbox, when it changed since the last one that went out. */
     queueState: assign(({ context }) => {
+      const stateOf = summaryInputs(context);
+      if (sameInputs(context.stateOf, stateOf)) return {};
       const state = gsmeSummary(context);
       const json = JSON.stringify(state);
-      return json === context.lastStateJson ? {} : { lastStateJson: json, outbox: [...context.outbox, { type: 'state' as const, state }] };
+      return json === context.lastStateJson ? { stateOf } : { stateOf, lastStateJson: json, outbox: [...context.outbox, { type: 'state' as const, state }] };
     }),
     persistCommand: assign(({ context, event }) => (event.type === 'HAN_FRAME' ? persistAfterCommand(context, event.frame) : {})),
     persistWake: assign(({ context }) => persistOncePerWake(context)),
@@ -487,7 +497,7 @@ export const gsmeSetup = setup({
     clearOutbox: assign(() => ({ outbox: [] })),
   },
   guards: {
-    hasOutput: ({ context }) => context.outbox.length > 0 || JSON.stringify(gsmeSummary(context)) !== context.lastStateJson,
+    hasOutput: ({ context }) => context.outbox.length > 0 || (!sameInputs(context.stateOf, summaryInputs(context)) && JSON.stringify(gsmeSummary(context)) !== context.lastStateJson),
     canRetry: ({ context }) => context.attempt < context.config.retries,
     changedByCommand: ({ context }) => context.changedByCommand,
     isReportAckNeedingSync: ({ context, event }) => isReportAck(context, event) && wantsClockSync(context),

@@ -66,6 +66,17 @@ export interface OutboxEmitted<T> {
 
 export const FLUSH: FlushEvent = { type: 'machine.flush' };
 
+/**
+ * Whether each of `inputs` is the same value (===) as in `last`. A machine's summary is a function
+ * of a few context fields, each replaced (never changed in place) when it changes: the same fields,
+ * the same summary, known without working it out and comparing its JSON at every step.
+ */
+export function sameInputs(last: unknown[] | null, inputs: unknown[]): boolean {
+  if (last === null || last.length !== inputs.length) return false;
+  for (let i = 0; i < inputs.length; i++) if (last[i] !== inputs[i]) return false;
+  return true;
+}
+
 /** ZCL transaction sequence numbers wrap at 8 bits. */
 export function nextSeq(seq: number): number {
   return (seq + 1) & 0xff;
