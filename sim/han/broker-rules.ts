@@ -111,3 +111,39 @@ export function publishSourceRefusal(rights: AccountRights, clientId: string, to
 export function deliveryAllowed(rights: AccountRights, clientId: string, topic: string): boolean {
   return hanDeliveryAllowed(clientId, topic) && rights.get(clientId)?.read(topic) === true;
 }
+
+/** Entries a broker keeps of rememberedRules (far more client-topic pairs than a run uses). */
+const REMEMBERED_MAX = 10_000;
+
+/**
+ * publishRefusal and deliveryAllowed for a broker that asks them for every message: the parts that
+ * depend on the client and topic alone (source, ACL, who may read) are fixed for the broker's life,
+ * so they are worked out once per client and topic (ACL matching was a tenth of a run's CPU).
+ */
+export function rememberedRules(rights: AccountRights): {
+  publishRefusal(clientId: string, topic: string, retain: boolean, bytes: number): string | null;
+  deliveryAllowed(clientId: string, topic: string): boolean;
+} {
+  const sources = new Map<string, string | null>();
+  const readers = new Map<string, boolean>();
+  return {
+    publishRefusal(clientId, topic, retain, bytes) {
+      const key = clientId + ' ' + topic;
+      let source = sources.get(key);
+      if (source === undefined) {
+        if (sources.size >= REMEMBERED_MAX) sources.clear();
+        sources.set(key, (source = publishSourceRefusal(rights, clientId, topic)));
+      }
+      return source ?? payloadRefusal(topic, retain, bytes);
+    },
+    deliveryAllowed(clientId, topic) {
+      const key = clientId + ' ' + topic;
+      let allowed = readers.get(key);
+      if (allowed === undefined) {
+        if (readers.size >= REMEMBERED_MAX) readers.clear();
+        readers.set(key, (allowed = deliveryAllowed(rights, clientId, topic)));
+      }
+      return allowed;
+    },
+  };
+}
