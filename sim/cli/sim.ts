@@ -168,6 +168,10 @@ export async function run(argv: string[]): Promise<number> {
       ...(until !== undefined ? { until } : {}),
       realtime: values.realtime === true,
       ...(runtime !== undefined ? { runtime } : {}),
+      // The devices' retained state and screen models only where someone can read them: an
+      // external broker, or the embedded one whose URL --realtime prints (not the in-process bus,
+      // which takes no client from outside, nor an embedded broker nobody is told of).
+      publishModels: (broker !== undefined && broker !== 'embedded') || values.realtime === true,
       onEvent: timeline,
       onProgress: (fraction, at) => {
         drain();

@@ -62,6 +62,12 @@ export interface HomeOptions {
   start?: DeviceStarters;
   /** What runs the machines a `start` does not cover (default 'compact'; the timeline is the same on both). */
   runtime?: MachineRuntime;
+  /**
+   * Publish each device's state and screen models (retained `hanlab/{premises}/{device}/…`), as
+   * the devices do on a real HAN. Default true; false where nobody can read them (no timeline
+   * line depends on them).
+   */
+  publishModels?: boolean;
 }
 
 /** Starts one device on the platform the home made for it (e.g. on an emulated board). */
@@ -137,6 +143,7 @@ export async function startHome(o: HomeOptions): Promise<Home> {
   });
 
   let screen: ScreenModel | null = null;
+  const publishModels = o.publishModels !== false;
   const platformFor = (role: DeviceRole, rank: number): Platform => {
     const t = transports[role];
     return {
@@ -153,10 +160,12 @@ export async function startHome(o: HomeOptions): Promise<Home> {
         onFrame: (h) => void (frameHandlers[role] = h),
       },
       observe: {
-        state: (model) => t.observe.state(model),
+        state: (model) => {
+          if (publishModels) t.observe.state(model);
+        },
         screen: (model) => {
           screen = model as ScreenModel;
-          t.observe.screen(model);
+          if (publishModels) t.observe.screen(model);
           rec({ kind: 'screen', screen, trueCredit: trueCredit() });
         },
       },

@@ -39,6 +39,11 @@ export interface RunOptions {
   start?: DeviceStarters;
   /** What runs the device machines: 'compact' (the default) or 'xstate'; the timeline is the same bytes. */
   runtime?: MachineRuntime;
+  /**
+   * Publish the devices' state and screen models on the HAN's broker (retained `hanlab/` topics,
+   * for watching with an MQTT client). Default true; the timeline is the same without them.
+   */
+  publishModels?: boolean;
 }
 
 export interface HomeResult {
@@ -128,6 +133,7 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
           onError,
           ...(options.start ? { start: options.start } : {}),
           ...(options.runtime ? { runtime: options.runtime } : {}),
+          ...(options.publishModels === false ? { publishModels: false } : {}),
         }),
       );
     }
