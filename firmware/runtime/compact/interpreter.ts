@@ -51,8 +51,16 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     for (k in b) if (own.call(b, k)) o[k] = b[k];
     return o;
   };
-  function assign(b: any): void { // an assignment that changes nothing leaves the context as it is
-    for (var k in b) if (b.hasOwnProperty(k)) { ctx = merge(ctx, b); return; }
+  // An assignment that changes nothing leaves the context as it is; the first that does in a
+  // macrostep copies it, the later ones write that copy, which nobody outside has seen yet (it
+  // goes out with the macrostep's snapshot; `mine` is cleared whenever the context may be seen).
+  var mine = false;
+  function assign(b: any): void {
+    for (var k in b) if (b.hasOwnProperty(k)) {
+      if (!mine) { ctx = merge(ctx, b); mine = true; return; }
+      for (k in b) if (b.hasOwnProperty(k)) ctx[k] = b[k];
+      return;
+    }
   }
   function later(f: (x: any, y?: any) => void, x: any, y?: any): void { deferred.push([f, x, y]); }
   function call(fn: any, ev: TableEvent, p?: any): any { return typeof fn === 'function' ? fn({ context: ctx, event: ev }, p) : fn; }
@@ -66,7 +74,7 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
       else if (k === 'raise') iq.push(e || call(fn, ev, p));
       else if (k === 'emit') later(deliver, e || call(fn, ev, p));
       else if (phase === 1) call(fn, ev, p);
-      else later(fn, { context: ctx, event: ev }, p); // before start: runs at start, with this context
+      else { later(fn, { context: ctx, event: ev }, p); mine = false; } // before start: runs at start, with this context
     }
   }
   function deliver(e: TableEvent): void {
@@ -161,7 +169,7 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     }
     return out.v;
   }
-  function snapshot(): CompactSnapshot { var v = value(); kidsOf = 0; return { status: status, value: v, context: ctx, error: error }; }
+  function snapshot(): CompactSnapshot { var v = value(); kidsOf = 0; mine = false; return { status: status, value: v, context: ctx, error: error }; }
   function halt(complete: boolean, err?: unknown): void {
     var obs = observers, handled = false;
     for (var k in timers) cancel(k);
@@ -188,8 +196,10 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     if (ev.type === 'xstate.stop') { status = 'stopped'; return halt(true); }
     var ctx0 = ctx, active0 = active.concat();
     iq = [];
-    try { macrostep(ev); } catch (err) { ctx = ctx0; active = active0; kidsOf = 0; return fail(err); }
+    mine = false;
+    try { macrostep(ev); } catch (err) { ctx = ctx0; active = active0; kidsOf = 0; mine = false; return fail(err); }
     kidsOf = 0;
+    mine = false;
     update();
   }
   function drain(): void {
@@ -212,6 +222,7 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     ctx = typeof cf === 'function' ? merge({}, cf({ input: options.input })) : cf || {};
     microstep([[0, [-1, 0, undefined, table.i]]], init);
     macrostep(init);
+    mine = false;
   } catch (err) { status = 'error'; error = err; deferred = []; }
 
   var actor: CompactActor = {
