@@ -194,6 +194,8 @@ export interface PpmidContext {
   /** Hardware clock the current screen is computed for (stamped before every refresh). */
   evalHw: number;
   screen: ScreenModel | null;
+  /** JSON of `screen`, to tell a new screen from it without writing it out again at every poll. */
+  screenJson: string;
   lastStateJson: string;
   outbox: PpmidEmitted[];
   /** The record last written to storage (ppmid-persist.ts). */
@@ -249,6 +251,7 @@ export function initialPpmidContext(input: PpmidInput): PpmidContext {
   base.topUpRefused = null;
   base.evalHw = input.clock.now();
   base.screen = null;
+  base.screenJson = 'null';
   base.lastStateJson = '';
   base.outbox = [];
   base.savedJson = '';
@@ -635,12 +638,13 @@ export function ppmidSummary(context: PpmidContext, screen: ScreenModel): Record
 export function refresh(context: PpmidContext): Partial<PpmidContext> {
   let screen = composeScreen(context);
   const out: PpmidEmitted[] = [];
-  if (JSON.stringify(screen) !== JSON.stringify(context.screen)) out.push({ type: 'screen', screen });
+  const screenJson = JSON.stringify(screen);
+  if (screenJson !== context.screenJson) out.push({ type: 'screen', screen });
   else screen = context.screen!;
   const state = ppmidSummary(context, screen);
   const stateJson = JSON.stringify(state);
   if (stateJson !== context.lastStateJson) out.push({ type: 'state', state });
-  return { screen, lastStateJson: stateJson, outbox: queued(context, out) };
+  return { screen, screenJson, lastStateJson: stateJson, outbox: queued(context, out) };
 }
 
 // ---------------------------------------------------------------------------------------------
