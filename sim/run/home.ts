@@ -201,8 +201,14 @@ export async function startHome(o: HomeOptions): Promise<Home> {
   world.setTimeout(() => start('gsme'), 0);
   world.setTimeout(() => start('ppmid'), 0);
 
+  // The meter's summary is read several times a simulated minute (the metric, each screen's true
+  // credit, the reactive customer): worked out again only for a new context (a machine replaces
+  // its context when anything in it changes, and never changes one in place once it is out).
+  let summarised: { context: unknown; summary: ReturnType<typeof gsmeSummary> } | null = null;
   function gsmeState(): ReturnType<typeof gsmeSummary> {
-    return gsmeSummary(devices.gsme.snapshot().context as GsmeContext);
+    const context = devices.gsme.snapshot().context;
+    if (summarised === null || summarised.context !== context) summarised = { context, summary: gsmeSummary(context as GsmeContext) };
+    return summarised.summary;
   }
   function truth(): MeterTruth | null {
     if (!devices.gsme) return null;
