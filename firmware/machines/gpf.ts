@@ -386,10 +386,9 @@ export const gpfSetup = setup({
       const response = buildWanResponse(event, context.mirror, { skewAtReceiptMs: context.skewAtReceiptMs }, context.clock.now(), { toleranceMs: gsmeClockToleranceMs, timeStatus, unreliableGsmeTimeStatus });
       return { outbox: [...context.outbox, response] };
     }),
-    /** The summary last in the outbox, when it changed since the last one that went out. */
+    /** The summary last in the outbox, when it changed since the last one that went out (only after summaryOutdated). */
     queueState: assign(({ context }) => {
       const stateOf = summaryInputs(context);
-      if (sameInputs(context.stateOf, stateOf)) return {};
       const state = gpfSummary(context);
       const json = JSON.stringify(state);
       return json === context.lastStateJson ? { stateOf } : { stateOf, lastStateJson: json, outbox: [...context.outbox, { type: 'state' as const, state }] };
@@ -408,7 +407,10 @@ export const gpfSetup = setup({
     clearOutbox: assign(() => ({ outbox: [] })),
   },
   guards: {
-    hasOutput: ({ context }) => context.outbox.length > 0 || (!sameInputs(context.stateOf, summaryInputs(context)) && JSON.stringify(gpfSummary(context)) !== context.lastStateJson),
+    hasOutbox: ({ context }) => context.outbox.length > 0,
+    // A field the summary reads was replaced: queueState then tells whether the summary itself
+    // changed (rarely not; the batch may then go out empty).
+    summaryOutdated: ({ context }) => !sameInputs(context.stateOf, summaryInputs(context)),
     isForwardAnswer: ({ context, event }) => event.type === 'HAN_FRAME' && event.src === context.gsme && event.clusterId === ClusterId.prepayment && forwardAnswered(context, event.frame) !== undefined,
     isCompleteGsmeReport: ({ context, event }) => isReportFromGsme(context, event) && isCompleteReport(event.frame) && burstMissing(context, event).length === 0,
     isGsmeReport: ({ context, event }) => isReportFromGsme(context, event),
@@ -444,7 +446,10 @@ export const gpfMachine = /* @__PURE__ */ gpfSetup.createMachine({
       { guard: 'isUnansweredRequest', actions: ['refuseRequest', 'flush'] },
     ],
     WAN_REQUEST: { actions: ['answerWan', 'flush'] },
-    'machine.flush': { guard: 'hasOutput', actions: ['queueState', 'emitOutbox', 'clearOutbox'] },
+    'machine.flush': [
+      { guard: 'summaryOutdated', actions: ['queueState', 'emitOutbox', 'clearOutbox'] },
+      { guard: 'hasOutbox', actions: ['emitOutbox', 'clearOutbox'] },
+    ],
   },
   states: {
     /** No GSME report burst in progress. */

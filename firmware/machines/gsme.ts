@@ -482,10 +482,9 @@ export const gsmeSetup = setup({
       const clockFault = event.unsynchronised ? ('unsynchronised' as const) : ('none' as const);
       return { config: { ...context.config, clockFault }, outbox: [...context.outbox, log('warn', `meter clock ${event.unsynchronised ? 'lost' : 'regained'} its synchronisation`)] };
     }),
-    /** The summary last in the outbox, when it changed since the last one that went out. */
+    /** The summary last in the outbox, when it changed since the last one that went out (only after summaryOutdated). */
     queueState: assign(({ context }) => {
       const stateOf = summaryInputs(context);
-      if (sameInputs(context.stateOf, stateOf)) return {};
       const state = gsmeSummary(context);
       const json = JSON.stringify(state);
       return json === context.lastStateJson ? { stateOf } : { stateOf, lastStateJson: json, outbox: [...context.outbox, { type: 'state' as const, state }] };
@@ -497,7 +496,10 @@ export const gsmeSetup = setup({
     clearOutbox: assign(() => ({ outbox: [] })),
   },
   guards: {
-    hasOutput: ({ context }) => context.outbox.length > 0 || (!sameInputs(context.stateOf, summaryInputs(context)) && JSON.stringify(gsmeSummary(context)) !== context.lastStateJson),
+    hasOutbox: ({ context }) => context.outbox.length > 0,
+    // A field the summary reads was replaced: queueState then tells whether the summary itself
+    // changed (rarely not; the batch may then go out empty).
+    summaryOutdated: ({ context }) => !sameInputs(context.stateOf, summaryInputs(context)),
     canRetry: ({ context }) => context.attempt < context.config.retries,
     changedByCommand: ({ context }) => context.changedByCommand,
     isReportAckNeedingSync: ({ context, event }) => isReportAck(context, event) && wantsClockSync(context),
@@ -527,7 +529,10 @@ export const gsmeMachine = /* @__PURE__ */ gsmeSetup.createMachine({
     GAS_FLOW: { actions: ['applyFlow', 'flush'] },
     METER_BUTTON: { actions: ['pressButton', 'flush'] },
     CLOCK_FAULT: { actions: ['setClockFault', 'flush'] },
-    'machine.flush': { guard: 'hasOutput', actions: ['queueState', 'emitOutbox', 'clearOutbox'] },
+    'machine.flush': [
+      { guard: 'summaryOutdated', actions: ['queueState', 'emitOutbox', 'clearOutbox'] },
+      { guard: 'hasOutbox', actions: ['emitOutbox', 'clearOutbox'] },
+    ],
   },
   states: {
     sleeping: {
