@@ -396,28 +396,34 @@ export async function startHome(o: HomeOptions): Promise<Home> {
   };
 }
 
-/**
- * The timeline event of a frame sent. Its `command` (describeFrame) is decoded from the bytes when
- * first read, not when sent: most runs print the text timeline, which never reads it, and decoding
- * every frame was a good part of a run's time. Read or not, the event is the same (same keys, same
- * order, same JSON). The bytes are the encoder's own array, never written after the send.
- */
+/** The timeline event of a frame sent. */
 function hanEvent(t: number, home: string, from: DeviceRole, to: DeviceRole | 'other', clusterId: number, bytes: Uint8Array, lost: boolean): TimelineEvent {
-  let command: string | undefined;
-  const e: TimelineEvent & { kind: 'han' } = {
-    t,
-    home,
-    kind: 'han',
-    from,
-    to,
-    cluster: clusterName(clusterId),
-    bytes: bytes.length,
-    get command() {
-      return (command ??= describeFrame(bytes));
-    },
-  };
+  const e: TimelineEvent & { kind: 'han' } = { t, home, kind: 'han', from, to, cluster: clusterName(clusterId), bytes: bytes.length, command: frameLine(bytes) };
   if (lost) e.lost = true;
   return e;
+}
+
+/** describeFrame of frames seen lately, by their bytes with the sequence number left out. */
+const frameLines = new Map<string, string>();
+const FRAME_LINES_MAX = 4096;
+
+/**
+ * describeFrame(bytes), remembered: the line never shows the ZCL sequence number, and a run sends
+ * the same few frames over and over but for it (a PPMID's three reads every minute, the GPF's
+ * answers until the next meter report), so with it left out of the key nearly every frame is a
+ * frame seen before, where decoding each one again was a good part of a run's time.
+ */
+function frameLine(bytes: Uint8Array): string {
+  // The sequence number follows the frame control, and the manufacturer code when it has one (bit 2).
+  const seqAt = bytes.length > 0 && (bytes[0]! & 0x04) !== 0 ? 3 : 1;
+  let key = '';
+  for (let i = 0; i < bytes.length; i++) key += String.fromCharCode(i === seqAt ? 0 : bytes[i]!);
+  let line = frameLines.get(key);
+  if (line === undefined) {
+    if (frameLines.size >= FRAME_LINES_MAX) frameLines.clear();
+    frameLines.set(key, (line = describeFrame(bytes)));
+  }
+  return line;
 }
 
 /** A frame in one line: the command and, per attribute, `id=value` or `id!status`. */
