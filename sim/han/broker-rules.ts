@@ -124,25 +124,28 @@ export function rememberedRules(rights: AccountRights): {
   publishRefusal(clientId: string, topic: string, retain: boolean, bytes: number): string | null;
   deliveryAllowed(clientId: string, topic: string): boolean;
 } {
-  const sources = new Map<string, string | null>();
-  const readers = new Map<string, boolean>();
+  // By client, then topic: no key string to build and hash per message.
+  const sources = new Map<string, Map<string, string | null>>();
+  const readers = new Map<string, Map<string, boolean>>();
+  const of = <T>(m: Map<string, Map<string, T>>, clientId: string): Map<string, T> => {
+    let byTopic = m.get(clientId);
+    if (byTopic === undefined) {
+      if (m.size >= REMEMBERED_MAX) m.clear();
+      m.set(clientId, (byTopic = new Map()));
+    } else if (byTopic.size >= REMEMBERED_MAX) byTopic.clear();
+    return byTopic;
+  };
   return {
     publishRefusal(clientId, topic, retain, bytes) {
-      const key = clientId + ' ' + topic;
-      let source = sources.get(key);
-      if (source === undefined) {
-        if (sources.size >= REMEMBERED_MAX) sources.clear();
-        sources.set(key, (source = publishSourceRefusal(rights, clientId, topic)));
-      }
+      const byTopic = of(sources, clientId);
+      let source = byTopic.get(topic);
+      if (source === undefined) byTopic.set(topic, (source = publishSourceRefusal(rights, clientId, topic)));
       return source ?? payloadRefusal(topic, retain, bytes);
     },
     deliveryAllowed(clientId, topic) {
-      const key = clientId + ' ' + topic;
-      let allowed = readers.get(key);
-      if (allowed === undefined) {
-        if (readers.size >= REMEMBERED_MAX) readers.clear();
-        readers.set(key, (allowed = deliveryAllowed(rights, clientId, topic)));
-      }
+      const byTopic = of(readers, clientId);
+      let allowed = byTopic.get(topic);
+      if (allowed === undefined) byTopic.set(topic, (allowed = deliveryAllowed(rights, clientId, topic)));
       return allowed;
     },
   };

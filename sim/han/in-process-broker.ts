@@ -108,13 +108,14 @@ export function startInProcessBroker(options: InProcessBrokerOptions = {}): InPr
 
   // Per publisher and topic, what publishRefusal decides before the payload rules (source and
   // ACL: the same answer every time) and the topic's length in bytes.
-  const publishRules = new Map<string, { refusal: string | null; topicBytes: number }>();
+  const publishRules = new Map<string, Map<string, { refusal: string | null; topicBytes: number }>>();
   const publishRule = (clientId: string, topic: string): { refusal: string | null; topicBytes: number } => {
-    const key = clientId + ' ' + topic;
-    let rule = publishRules.get(key);
+    let byTopic = publishRules.get(clientId);
+    if (byTopic === undefined) publishRules.set(clientId, (byTopic = new Map()));
+    let rule = byTopic.get(topic);
     if (rule === undefined) {
-      if (publishRules.size >= ROUTE_CACHE_MAX) publishRules.clear();
-      publishRules.set(key, (rule = { refusal: publishSourceRefusal(rights, clientId, topic), topicBytes: Buffer.byteLength(topic) }));
+      if (byTopic.size >= ROUTE_CACHE_MAX) byTopic.clear();
+      byTopic.set(topic, (rule = { refusal: publishSourceRefusal(rights, clientId, topic), topicBytes: Buffer.byteLength(topic) }));
     }
     return rule;
   };

@@ -319,16 +319,31 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
     throw err;
   }
 
-  // The topic of each destination and cluster, and whether its frames are counted in flight.
-  const sending = new Map<Eui64, Map<number, { topic: string; counted: boolean }>>();
-  const sendTo = (dst: Eui64, clusterId: number): { topic: string; counted: boolean } => {
+  // The topic of each destination and cluster, whether its frames are counted in flight, and the
+  // callback of their publishes (a frame that fails to go out is reported and no longer in flight).
+  type SendTo = { topic: string; counted: boolean; published: (err?: Error) => void };
+  const sending = new Map<Eui64, Map<number, SendTo>>();
+  const sendTo = (dst: Eui64, clusterId: number): SendTo => {
     let byCluster = sending.get(dst);
     if (byCluster === undefined) {
       if (sending.size >= TOPIC_CACHE_MAX) sending.clear();
       sending.set(dst, (byCluster = new Map()));
     }
     let to = byCluster.get(clusterId);
-    if (to === undefined) byCluster.set(clusterId, (to = { topic: hanTopic(premises, dst, eui, clusterId), counted: isSimDevice(dst) }));
+    if (to === undefined) {
+      const topic = hanTopic(premises, dst, eui, clusterId);
+      const counted = isSimDevice(dst);
+      to = {
+        topic,
+        counted,
+        published: (err) => {
+          if (!err) return;
+          report(new Error(`HAN device ${eui}: publish to ${topic} via ${where} failed (frame lost): ${err.message}`));
+          finish(topic, counted);
+        },
+      };
+      byCluster.set(clusterId, to);
+    }
     return to;
   };
 
@@ -368,15 +383,10 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
         counters.dropped++;
         return;
       }
-      const counted = to.counted;
-      if (counted) inFlight.add(1, topic);
+      if (to.counted) inFlight.add(1, topic);
       counters.sent++;
       // A view, not a copy: the frame is the encoder's own array, and both clients copy or write it out.
-      client.publish(topic, Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength), PUBLISH_FRAME, (err) => {
-        if (!err) return;
-        report(new Error(`HAN device ${eui}: publish to ${topic} via ${where} failed (frame lost): ${err.message}`));
-        finish(topic, counted);
-      });
+      client.publish(topic, Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength), PUBLISH_FRAME, to.published);
     },
     onFrame(handler) {
       handlers.push(handler);

@@ -416,8 +416,8 @@ const FRAME_LINES_MAX = 4096;
 function frameLine(bytes: Uint8Array): string {
   // The sequence number follows the frame control, and the manufacturer code when it has one (bit 2).
   const seqAt = bytes.length > 0 && (bytes[0]! & 0x04) !== 0 ? 3 : 1;
-  let key = '';
-  for (let i = 0; i < bytes.length; i++) key += String.fromCharCode(i === seqAt ? 0 : bytes[i]!);
+  const all = String.fromCharCode.apply(null, bytes as unknown as number[]);
+  const key = all.length > seqAt ? all.slice(0, seqAt) + '\0' + all.slice(seqAt + 1) : all;
   let line = frameLines.get(key);
   if (line === undefined) {
     if (frameLines.size >= FRAME_LINES_MAX) frameLines.clear();
