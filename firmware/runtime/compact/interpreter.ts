@@ -55,6 +55,10 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
   // macrostep copies it, the later ones write that copy, which nobody outside has seen yet (it
   // goes out with the macrostep's snapshot; `mine` is cleared whenever the context may be seen).
   var mine = false;
+  // The configuration likewise: copied before the macrostep's first change, so the one before it
+  // is there to go back to if an action throws (most events change no state).
+  var activeMine = false;
+  function changeActive(): void { if (!activeMine) { active = active.concat(); activeMine = true; } }
   function assign(b: any): void {
     for (var k in b) if (b.hasOwnProperty(k)) {
       if (!mine) { ctx = merge(ctx, b); mine = true; return; }
@@ -90,7 +94,7 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     for (var d in S[n]![7]) later(cancel, afterType(n, d)); // the table's own objects: no inherited keys
   }
   function enter(n: number, ev: TableEvent): void {
-    if (active.indexOf(n) < 0) { active.push(n); kidsOf = 0; }
+    if (active.indexOf(n) < 0) { changeActive(); active.push(n); kidsOf = 0; }
     run(S[n]![3], ev);
     for (var d in S[n]![7]) {
       var ms = call(isNaN(+d) ? impl.delays[d] : +d, ev);
@@ -150,7 +154,7 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     var ex: number[] = [], en: number[] = [], i;
     for (i = 0; i < picks.length; i++) { unite(ex, exitSet(picks[i]![1])); unite(en, picks[i]![1][3]); }
     ex.sort(up);
-    for (i = ex.length; i--;) { leave(ex[i]!, ev); active.splice(active.indexOf(ex[i]!), 1); kidsOf = 0; } // reverse document order
+    for (i = ex.length; i--;) { leave(ex[i]!, ev); changeActive(); active.splice(active.indexOf(ex[i]!), 1); kidsOf = 0; } // reverse document order
     for (i = 0; i < picks.length; i++) run(picks[i]![1][1], ev);
     en.sort(up);
     for (i = 0; i < en.length; i++) enter(en[i]!, ev);
@@ -194,9 +198,10 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
   }
   function process(ev: TableEvent): void {
     if (ev.type === 'xstate.stop') { status = 'stopped'; return halt(true); }
-    var ctx0 = ctx, active0 = active.concat();
+    var ctx0 = ctx, active0 = active;
     iq = [];
     mine = false;
+    activeMine = false;
     try { macrostep(ev); } catch (err) { ctx = ctx0; active = active0; kidsOf = 0; mine = false; return fail(err); }
     kidsOf = 0;
     mine = false;
