@@ -96,13 +96,57 @@ export function connectRefusal(rights: AccountRights, clientId: string, username
 
 /** Why a logged-in client's publish is refused (source, ACL, retain, size), or null when it may. */
 export function publishRefusal(rights: AccountRights, clientId: string, topic: string, retain: boolean, bytes: number): string | null {
+  return publishSourceRefusal(rights, clientId, topic) ?? payloadRefusal(topic, retain, bytes);
+}
+
+/** The part of publishRefusal that depends on the client and topic alone (source, ACL). */
+export function publishSourceRefusal(rights: AccountRights, clientId: string, topic: string): string | null {
   const source = hanPublishRefusal(clientId, topic);
   if (source !== null) return source;
   if (!rights.get(clientId)?.write(topic)) return `${clientId} may not publish to ${topic}`;
-  return payloadRefusal(topic, retain, bytes);
+  return null;
 }
 
 /** Whether `clientId` may receive a message on `topic` (its account reads it; a HAN frame only its dst). */
 export function deliveryAllowed(rights: AccountRights, clientId: string, topic: string): boolean {
   return hanDeliveryAllowed(clientId, topic) && rights.get(clientId)?.read(topic) === true;
+}
+
+/** Entries a broker keeps of rememberedRules (far more client-topic pairs than a run uses). */
+const REMEMBERED_MAX = 10_000;
+
+/**
+ * publishRefusal and deliveryAllowed for a broker that asks them for every message: the parts that
+ * depend on the client and topic alone (source, ACL, who may read) are fixed for the broker's life,
+ * so they are worked out once per client and topic (ACL matching was a tenth of a run's CPU).
+ */
+export function rememberedRules(rights: AccountRights): {
+  publishRefusal(clientId: string, topic: string, retain: boolean, bytes: number): string | null;
+  deliveryAllowed(clientId: string, topic: string): boolean;
+} {
+  // By client, then topic: no key string to build and hash per message.
+  const sources = new Map<string, Map<string, string | null>>();
+  const readers = new Map<string, Map<string, boolean>>();
+  const of = <T>(m: Map<string, Map<string, T>>, clientId: string): Map<string, T> => {
+    let byTopic = m.get(clientId);
+    if (byTopic === undefined) {
+      if (m.size >= REMEMBERED_MAX) m.clear();
+      m.set(clientId, (byTopic = new Map()));
+    } else if (byTopic.size >= REMEMBERED_MAX) byTopic.clear();
+    return byTopic;
+  };
+  return {
+    publishRefusal(clientId, topic, retain, bytes) {
+      const byTopic = of(sources, clientId);
+      let source = byTopic.get(topic);
+      if (source === undefined) byTopic.set(topic, (source = publishSourceRefusal(rights, clientId, topic)));
+      return source ?? payloadRefusal(topic, retain, bytes);
+    },
+    deliveryAllowed(clientId, topic) {
+      const byTopic = of(readers, clientId);
+      let allowed = byTopic.get(topic);
+      if (allowed === undefined) byTopic.set(topic, (allowed = deliveryAllowed(rights, clientId, topic)));
+      return allowed;
+    },
+  };
 }

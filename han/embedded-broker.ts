@@ -30,7 +30,7 @@ import { identityRegistry, observerAccount } from './identities.ts';
 import type { IdentityRegistry } from './identities.ts';
 import { PACKET_MAX_BYTES } from '../firmware/platform/han-limits.ts';
 import { limitPacketSize } from './packet-size-guard.ts';
-import { accountRights, connectRefusal, deliveryAllowed, hanSubscribeRefusal, publishRefusal, REFUSED_PREFIX } from './broker-rules.ts';
+import { accountRights, connectRefusal, hanSubscribeRefusal, REFUSED_PREFIX, rememberedRules } from './broker-rules.ts';
 import type { BrokerStats, Refusal } from './broker-rules.ts';
 
 export interface EmbeddedBrokerOptions {
@@ -63,6 +63,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
   const host = options.host ?? '127.0.0.1';
   const identities = options.identities ?? identityRegistry([observerAccount()]);
   const rights = accountRights(identities);
+  const rules = rememberedRules(rights);
   const stats = { published: 0, refusedConnect: 0, refusedPublish: 0, refusedSubscribe: 0, refusedPacket: 0 };
   const onRefused = options.onRefused;
   const report = (r: Refusal): void => {
@@ -92,7 +93,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
         return;
       }
       if (client !== null) {
-        const reason = publishRefusal(rights, client.id, topic, packet.retain, packet.payload.length);
+        const reason = rules.publishRefusal(client.id, topic, packet.retain, packet.payload.length);
         if (reason !== null) {
           stats.refusedPublish++;
           report({ kind: 'publish', clientId: client.id, topic, reason });
@@ -116,7 +117,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
       callback(null, sub);
     },
     authorizeForward(client, packet) {
-      return deliveryAllowed(rights, client.id, packet.topic) ? packet : null;
+      return rules.deliveryAllowed(client.id, packet.topic) ? packet : null;
     },
   });
 

@@ -32,7 +32,9 @@ export interface InFlightOptions {
 interface Waiter {
   resolve: () => void;
   reject: (err: Error) => void;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  timeoutMs: number;
+  /** performance.now() past which it is rejected (Infinity: never). */
+  deadline: number;
 }
 
 const UNDESCRIBED = '(undescribed)';
@@ -42,6 +44,13 @@ export class InFlight {
   private readonly items = new Map<string, number>();
   private readonly waiters = new Set<Waiter>();
   private failure: Error | undefined;
+  /**
+   * One watchdog timer for all waiters, due at the earliest deadline, left running when they are
+   * settled (unref'd then, so it never keeps a process alive): a run settles thousands of times a
+   * simulated day, and a timer set and cleared per settle was a measurable part of its time.
+   */
+  private watchdog: ReturnType<typeof setTimeout> | undefined;
+  private watchdogDue = Infinity;
   readonly timeoutMs: number;
   private readonly maxListed: number;
 
@@ -140,14 +149,30 @@ export class InFlight {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.count === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, timer: undefined };
-      if (Number.isFinite(timeoutMs)) {
-        waiter.timer = setTimeout(() => {
-          this.settleWaiter(waiter, new InFlightTimeoutError(timeoutMs, this.outstanding()));
-        }, timeoutMs);
-      }
-      this.waiters.add(waiter);
+      const deadline = Number.isFinite(timeoutMs) ? performance.now() + timeoutMs : Infinity;
+      this.waiters.add({ resolve, reject, timeoutMs, deadline });
+      if (deadline < this.watchdogDue) this.armWatchdog(deadline);
+      else if (deadline < Infinity) this.watchdog?.ref();
     });
+  }
+
+  private armWatchdog(due: number): void {
+    if (this.watchdog !== undefined) clearTimeout(this.watchdog);
+    this.watchdogDue = due;
+    this.watchdog = setTimeout(() => this.onWatchdog(), Math.max(0, due - performance.now()));
+  }
+
+  private onWatchdog(): void {
+    this.watchdog = undefined;
+    this.watchdogDue = Infinity;
+    // A timer may fire a fraction of a millisecond before performance.now() says it is due.
+    const now = performance.now() + 1;
+    let next = Infinity;
+    for (const w of [...this.waiters]) {
+      if (w.deadline <= now) this.settleWaiter(w, new InFlightTimeoutError(w.timeoutMs, this.outstanding()));
+      else if (w.deadline < next) next = w.deadline;
+    }
+    if (next < Infinity) this.armWatchdog(next);
   }
 
   /** "han/P/B/A/0702 ×2, han/P/A/B/000A" (at most `maxListed` entries). */
@@ -173,7 +198,7 @@ export class InFlight {
 
   private settleWaiter(w: Waiter, error?: Error): void {
     if (!this.waiters.delete(w)) return;
-    if (w.timer !== undefined) clearTimeout(w.timer);
+    if (this.waiters.size === 0) this.watchdog?.unref();
     if (error === undefined) w.resolve();
     else w.reject(error);
   }

@@ -26,7 +26,7 @@
 import type { IdentityRegistry } from './identities.ts';
 import { identityRegistry, observerAccount } from './identities.ts';
 import { PACKET_MAX_BYTES } from '../firmware/platform/han-limits.ts';
-import { accountRights, connectRefusal, deliveryAllowed, hanSubscribeRefusal, publishRefusal, REFUSED_PREFIX } from './broker-rules.ts';
+import { accountRights, connectRefusal, deliveryAllowed, hanSubscribeRefusal, payloadRefusal, publishSourceRefusal, REFUSED_PREFIX } from './broker-rules.ts';
 import type { BrokerStats, Refusal } from './broker-rules.ts';
 import { InProcessClient } from './in-process-client.ts';
 import type { BusSide, Login } from './in-process-client.ts';
@@ -57,8 +57,8 @@ export interface InProcessBroker {
 export type HanBus = string | InProcessBroker;
 
 /** The MQTT 3.1.1 size of a QoS 0 PUBLISH: fixed header, topic (length-prefixed), payload. */
-function publishPacketBytes(topic: string, payloadBytes: number): number {
-  const remaining = 2 + Buffer.byteLength(topic) + payloadBytes;
+function publishPacketBytes(topicBytes: number, payloadBytes: number): number {
+  const remaining = 2 + topicBytes + payloadBytes;
   const lengthBytes = remaining < 128 ? 1 : remaining < 16_384 ? 2 : remaining < 2_097_152 ? 3 : 4;
   return 1 + lengthBytes + remaining;
 }
@@ -106,6 +106,20 @@ export function startInProcessBroker(options: InProcessBrokerOptions = {}): InPr
     }
   };
 
+  // Per publisher and topic, what publishRefusal decides before the payload rules (source and
+  // ACL: the same answer every time) and the topic's length in bytes.
+  const publishRules = new Map<string, Map<string, { refusal: string | null; topicBytes: number }>>();
+  const publishRule = (clientId: string, topic: string): { refusal: string | null; topicBytes: number } => {
+    let byTopic = publishRules.get(clientId);
+    if (byTopic === undefined) publishRules.set(clientId, (byTopic = new Map()));
+    let rule = byTopic.get(topic);
+    if (rule === undefined) {
+      if (byTopic.size >= ROUTE_CACHE_MAX) byTopic.clear();
+      byTopic.set(topic, (rule = { refusal: publishSourceRefusal(rights, clientId, topic), topicBytes: Buffer.byteLength(topic) }));
+    }
+    return rule;
+  };
+
   const recipients = (topic: string): InProcessClient[] => {
     let to = routes.get(topic);
     if (to !== undefined) return to;
@@ -150,7 +164,8 @@ export function startInProcessBroker(options: InProcessBrokerOptions = {}): InPr
           client.dropped();
           return done(new Error(`${topic}: topics starting with $ are reserved`));
         }
-        const size = publishPacketBytes(topic, payload.length);
+        const rule = publishRule(id, topic);
+        const size = publishPacketBytes(rule.topicBytes, payload.length);
         if (size > PACKET_MAX_BYTES) {
           stats.refusedPacket++;
           report({ kind: 'packet', clientId: id, topic: '', reason: `packet of ${size} bytes over the limit of ${PACKET_MAX_BYTES}: connection closed` });
@@ -158,7 +173,7 @@ export function startInProcessBroker(options: InProcessBrokerOptions = {}): InPr
           client.dropped();
           return done(new Error('connection closed'));
         }
-        const reason = publishRefusal(rights, id, topic, retain, payload.length);
+        const reason = rule.refusal ?? payloadRefusal(topic, retain, payload.length);
         if (reason !== null) {
           stats.refusedPublish++;
           report({ kind: 'publish', clientId: id, topic, reason });

@@ -57,13 +57,12 @@ export class InProcessClient extends EventEmitter {
   }
 
   publish(topic: string, payload: string | Uint8Array, options: PublishOptions = {}, callback?: (err?: Error) => void): this {
-    const done = (err: Error | undefined): void => callback?.(err);
     if (this.state === 'ending' || this.state === 'closed') {
-      queueMicrotask(() => done(new Error('client disconnecting')));
+      queueMicrotask(() => callback?.(new Error('client disconnecting')));
       return this;
     }
     const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : Buffer.from(payload);
-    this.bus.publish(this, topic, bytes, options.retain === true, done);
+    this.bus.publish(this, topic, bytes, options.retain === true, callback ?? ignore);
     return this;
   }
 
@@ -141,3 +140,5 @@ export class InProcessClient extends EventEmitter {
     }
   }
 }
+
+function ignore(): void {}

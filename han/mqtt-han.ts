@@ -96,6 +96,14 @@ function setNoDelay(client: HanClient | MqttClient): void {
   if (typeof stream?.setNoDelay === 'function') stream.setNoDelay(true);
 }
 
+/** Topics a device keeps worked out (sending and receiving): far more than a home uses. */
+const TOPIC_CACHE_MAX = 1000;
+
+function noLog(): void {}
+
+/** A HAN frame's publish options: QoS 0, never retained. */
+const PUBLISH_FRAME = { qos: 0, retain: false } as const;
+
 function toError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
@@ -136,6 +144,9 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
     reconnectPeriod: options.reconnectPeriodMs ?? 1000,
     connectTimeout: connectTimeoutMs,
     queueQoSZero: true,
+    // MQTT.js's debug log costs a call per packet even when it is off: left to it only when
+    // DEBUG asks for it.
+    ...(process.env['DEBUG'] ? {} : { log: noLog }),
   };
   const client: HanClient =
     typeof url === 'string' ? connect(url, mqttOptions) : url.connect({ clientId: eui, username: eui, password: options.secret });
@@ -195,18 +206,30 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
     }
   };
 
+  // What a topic says, worked out once per topic (a device hears a handful, thousands of times):
+  // the frame's source and cluster and whether it is counted in flight, or why it is ignored.
+  type Heard = { src: Eui64; clusterId: number; counted: boolean } | { ignored: string };
+  const heard = new Map<string, Heard>();
+  const hear = (topic: string): Heard => {
+    let h = heard.get(topic);
+    if (h !== undefined) return h;
+    const parsed = parseHanTopic(topic);
+    if (!parsed.ok) h = { ignored: `HAN device ${eui}: ignoring a message on a malformed topic: ${parsed.error.message}` };
+    else if (parsed.value.dst !== eui || parsed.value.premises !== premises) h = { ignored: `HAN device ${eui}: ignoring a frame for ${parsed.value.dst} at premises ${parsed.value.premises} (${topic})` };
+    else h = { src: parsed.value.src, clusterId: parsed.value.clusterId, counted: isSimDevice(parsed.value.src) };
+    if (heard.size >= TOPIC_CACHE_MAX) heard.clear();
+    heard.set(topic, h);
+    return h;
+  };
+
   client.on('message', (topic, payload, packet) => {
     if (closed) return;
-    const parsed = parseHanTopic(topic);
-    if (!parsed.ok) {
-      report(new Error(`HAN device ${eui}: ignoring a message on a malformed topic: ${parsed.error.message}`));
+    const h = hear(topic);
+    if ('ignored' in h) {
+      report(new Error(h.ignored));
       return;
     }
-    const { src, dst, clusterId } = parsed.value;
-    if (dst !== eui || parsed.value.premises !== premises) {
-      report(new Error(`HAN device ${eui}: ignoring a frame for ${dst} at premises ${parsed.value.premises} (${topic})`));
-      return;
-    }
+    const { src, clusterId, counted } = h;
     const refusal = hanInputRefusal(packet.retain, payload.length);
     if (refusal !== null) {
       counters.refused++;
@@ -214,8 +237,8 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
       return;
     }
     counters.received++;
-    const counted = isSimDevice(src);
-    const frame = Uint8Array.from(payload);
+    // A copy of its own (MQTT.js may hand out a view of a buffer it reuses).
+    const frame = new Uint8Array(payload);
     if (handlers.length === 0) {
       // Held (and still counted) until the device registers its handler.
       waiting.push({ topic, src, clusterId, frame, counted });
@@ -296,6 +319,34 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
     throw err;
   }
 
+  // The topic of each destination and cluster, whether its frames are counted in flight, and the
+  // callback of their publishes (a frame that fails to go out is reported and no longer in flight).
+  type SendTo = { topic: string; counted: boolean; published: (err?: Error) => void };
+  const sending = new Map<Eui64, Map<number, SendTo>>();
+  const sendTo = (dst: Eui64, clusterId: number): SendTo => {
+    let byCluster = sending.get(dst);
+    if (byCluster === undefined) {
+      if (sending.size >= TOPIC_CACHE_MAX) sending.clear();
+      sending.set(dst, (byCluster = new Map()));
+    }
+    let to = byCluster.get(clusterId);
+    if (to === undefined) {
+      const topic = hanTopic(premises, dst, eui, clusterId);
+      const counted = isSimDevice(dst);
+      to = {
+        topic,
+        counted,
+        published: (err) => {
+          if (!err) return;
+          report(new Error(`HAN device ${eui}: publish to ${topic} via ${where} failed (frame lost): ${err.message}`));
+          finish(topic, counted);
+        },
+      };
+      byCluster.set(clusterId, to);
+    }
+    return to;
+  };
+
   const publishJson = (topic: string, model: unknown): void => {
     if (closed) return;
     let text: string;
@@ -326,19 +377,16 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
         report(new Error(`HAN device ${eui}: send to ${dst} after close (frame dropped)`));
         return;
       }
-      const topic = hanTopic(premises, dst, eui, clusterId);
+      const to = sendTo(dst, clusterId);
+      const topic = to.topic;
       if (options.drop?.({ src: eui, dst, clusterId, bytes: frame })) {
         counters.dropped++;
         return;
       }
-      const counted = isSimDevice(dst);
-      if (counted) inFlight.add(1, topic);
+      if (to.counted) inFlight.add(1, topic);
       counters.sent++;
-      client.publish(topic, Buffer.from(frame), { qos: 0, retain: false }, (err) => {
-        if (!err) return;
-        report(new Error(`HAN device ${eui}: publish to ${topic} via ${where} failed (frame lost): ${err.message}`));
-        finish(topic, counted);
-      });
+      // A view, not a copy: the frame is the encoder's own array, and both clients copy or write it out.
+      client.publish(topic, Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength), PUBLISH_FRAME, to.published);
     },
     onFrame(handler) {
       handlers.push(handler);

@@ -14,6 +14,7 @@ import { gpfMachine } from '../firmware/machines/gpf.ts';
 import type { GpfConfig, WanDateTime, WanRespondEmitted } from '../firmware/machines/gpf.ts';
 import { createNodeGbcsCrypto, extendKeystore, loadKeystore, simulatedDeviceKey } from '../sim/crypto/index.ts';
 import { loadVectors } from '../bench/fuzz/gbcs-arbitraries.ts';
+import { onEmitted } from './support/emitted.ts';
 
 const keystore = extendKeystore(loadKeystore(new URL('keystore/', RTDS_VECTORS)), [simulatedDeviceKey('00DB1234567890A3', 1)]);
 const crypto = createNodeGbcsCrypto(keystore);
@@ -91,7 +92,7 @@ describe('GPF time status against the RTDS vectors', () => {
     let now = snapshot ? snapshot.arrivedMs : chNowMs;
     const actor = createActor(gpfMachine, { clock: new SimulatedClock(), input: { eui: '00DB1234567890B0', peers: { gsme: GSME }, firmware: 'secmp0015', config, clock: { now: () => now }, seed: 1 } });
     const out: WanRespondEmitted[] = [];
-    actor.on('wan.respond', (e) => out.push(e));
+    onEmitted(actor, 'wan.respond', (e) => out.push(e));
     actor.start();
     if (snapshot) {
       const report = (seq: number, reports: AttributeReport[], last: boolean) =>

@@ -12,6 +12,7 @@ import { EPOCH, GPF_EUI, GSME_EUI, PPMID_EUI, readRecord } from './machines-harn
 import { testUtrn } from './support/utrn.ts';
 import { encodeConsumerTopUpResponse, TopUpResult } from '../firmware/machines/gsme-topup.ts';
 import { HANLAB_MANUFACTURER_CODE, HELD_COMMANDS } from '../firmware/machines/held-commands.ts';
+import { onEmitted } from './support/emitted.ts';
 
 const IHD_EUI = '00124B0000000004';
 const STRANGER_EUI = '00124B00000000EE';
@@ -25,11 +26,11 @@ function lone(firmware: Firmware = 'secmp0015', config: Partial<GpfConfig> = {})
   const logs: LogEmitted[] = [];
   const states: Record<string, unknown>[] = [];
   const all: GpfEmitted[] = [];
-  actor.on('han.send', (e) => sent.push(e));
-  actor.on('wan.respond', (e) => wan.push(e));
-  actor.on('log', (e) => logs.push(e));
-  actor.on('state', (e) => states.push(e.state));
-  actor.on('*', (e) => all.push(e));
+  onEmitted(actor, 'han.send', (e) => sent.push(e));
+  onEmitted(actor, 'wan.respond', (e) => wan.push(e));
+  onEmitted(actor, 'log', (e) => logs.push(e));
+  onEmitted(actor, 'state', (e) => states.push(e.state));
+  onEmitted(actor, '*', (e) => all.push(e));
   actor.start();
   let seq = 0;
   const frame = (src: string, clusterId: number, f: ZclFrame) => actor.send({ type: 'HAN_FRAME', src, clusterId, frame: f });

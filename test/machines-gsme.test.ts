@@ -11,6 +11,7 @@ import type { ZclFrame } from '../firmware/zcl/index.ts';
 import { EPOCH, GPF_EUI, GSME_EUI, Home, reportedValue } from './machines-harness.ts';
 import { TEST_TOP_UP_KEY, testUtrn } from './support/utrn.ts';
 import { decodeConsumerTopUpResponse, TopUpResult } from '../firmware/machines/gsme-topup.ts';
+import { onEmitted } from './support/emitted.ts';
 
 const MONEY = 100_000; // £1 at PriceTrailingDigit 0x50
 
@@ -22,9 +23,9 @@ function lone(config: Partial<GsmeConfig> = {}, firmware: 'secmp0015' | 'legacy'
   const sent: (HanSendEmitted & { at: number })[] = [];
   const logs: LogEmitted[] = [];
   const all: GsmeEmitted[] = [];
-  actor.on('han.send', (e) => sent.push({ ...e, at: clock.now() }));
-  actor.on('log', (e) => logs.push(e));
-  actor.on('*', (e) => all.push(e));
+  onEmitted(actor, 'han.send', (e) => sent.push({ ...e, at: clock.now() }));
+  onEmitted(actor, 'log', (e) => logs.push(e));
+  onEmitted(actor, '*', (e) => all.push(e));
   actor.start();
   const advance = (ms: number, flow = 0) => {
     for (let t = 0; t < ms; t += 1000) {

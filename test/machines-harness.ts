@@ -9,10 +9,11 @@ import { gpfMachine } from '../firmware/machines/gpf.ts';
 import type { GpfConfig, GpfEmitted, WanRespondEmitted, WanUseCase } from '../firmware/machines/gpf.ts';
 import { gsmeMachine } from '../firmware/machines/gsme.ts';
 import type { Firmware, GsmeConfig, GsmeEmitted } from '../firmware/machines/gsme.ts';
-import type { HanSendEmitted, LogEmitted } from '../firmware/machines/han-events.ts';
+import type { HanSendEmitted, LogEmitted, OutboxEmitted } from '../firmware/machines/han-events.ts';
 import { ZclGeneralCommand } from '../firmware/zcl/index.ts';
 import type { ZclFrame } from '../firmware/zcl/index.ts';
 import { TEST_TOP_UP_KEY } from './support/utrn.ts';
+import { onEmitted } from './support/emitted.ts';
 
 /** Hardware clocks read EPOCH + simulated time. 2025-01-15T00:00:00Z. */
 export const EPOCH = Date.UTC(2025, 0, 15, 0, 0, 0);
@@ -68,20 +69,19 @@ export class Home {
     });
     this.wire(this.gpf, GPF_EUI, this.gpfLogs, this.gpfStates);
     this.wire(this.gsme, GSME_EUI, this.gsmeLogs, this.gsmeStates);
-    this.gpf.on('wan.respond', (e) => this.wan.push(e));
+    onEmitted(this.gpf, 'wan.respond', (e) => this.wan.push(e));
     this.gpf.start();
     if (options.start !== false) this.gsme.start();
   }
 
   private wire(actor: Actor<typeof gpfMachine> | Actor<typeof gsmeMachine>, src: string, logs: LogEmitted[], states: Record<string, unknown>[]): void {
-    const a = actor as unknown as { on(type: string, fn: (e: GsmeEmitted | GpfEmitted) => void): void };
-    a.on('han.send', (e) => {
-      const s = e as HanSendEmitted;
+    const a = actor as unknown as { on(type: 'outbox', fn: (e: OutboxEmitted<GsmeEmitted | GpfEmitted>) => void): void };
+    onEmitted(a, 'han.send', (s) => {
       this.queue.push({ at: this.clock.now(), src, dst: s.dst, clusterId: s.clusterId, frame: s.frame });
       this.pump();
     });
-    a.on('log', (e) => logs.push(e as LogEmitted));
-    a.on('state', (e) => states.push((e as { state: Record<string, unknown> }).state));
+    onEmitted(a, 'log', (e) => logs.push(e));
+    onEmitted(a, 'state', (e) => states.push(e.state));
   }
 
   private pump(): void {

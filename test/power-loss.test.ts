@@ -25,6 +25,8 @@ import type { ScreenModel } from '../firmware/display/screen-model.ts';
 import { ZclDataType, ZclStatus } from '../firmware/zcl/index.ts';
 import type { ZclFrame } from '../firmware/zcl/index.ts';
 import { EPOCH, GPF_EUI, GSME_EUI, PPMID_EUI } from './machines-harness.ts';
+import { onEmitted } from './support/emitted.ts';
+import type { OutboxEmitted } from '../firmware/machines/han-events.ts';
 
 const MONEY = 100_000;
 const FAKE_PPMID = '00124B00000000AA';
@@ -90,7 +92,7 @@ class PoweredHome {
 
   start(role: Role): void {
     const actor = createActor(MACHINES[role], { input: this.input(role) as never, clock: this.clock });
-    actor.on('*', (e: { type: string; [k: string]: unknown }) => {
+    onEmitted(actor as unknown as { on(t: 'outbox', fn: (e: OutboxEmitted<{ type: string; [k: string]: unknown }>) => void): void }, '*', (e) => {
       if (e.type === 'persist') {
         this.storage[role] = e['record'] as string;
         this.writes[role]++;
@@ -236,7 +238,7 @@ describe('GSME writes: bounded flash wear', () => {
     const wakes = h.context<GsmeContext>('gsme').wakeCount;
     expect(h.writes.gsme).toBe(wakes);
     const order: string[] = [];
-    h.actors.gsme!.on('*', (e: { type: string; frame?: ZclFrame; clusterId?: number }) => {
+    onEmitted(h.actors.gsme! as unknown as { on(t: 'outbox', fn: (e: OutboxEmitted<{ type: string; frame?: ZclFrame; clusterId?: number }>) => void): void }, '*', (e) => {
       if (e.type === 'persist') order.push('persist');
       // A top-up's answer is its ConsumerTopUpResponse (an EC request's a Default Response).
       if (e.type === 'han.send' && e.clusterId === 0x0705 && (e.frame?.command.kind === 'defaultResponse' || (e.frame?.header.direction === 'toClient' && e.frame.command.kind === 'other'))) order.push('answer');

@@ -16,6 +16,8 @@ import { classifyMinute, isCreditMisleading, warnsDataMayBeOld } from '../firmwa
 import type { MeterTruth, MinuteClass } from '../firmware/display/metric.ts';
 import { gsmeSummary } from '../firmware/machines/gsme.ts';
 import type { ZclFrame } from '../firmware/zcl/index.ts';
+import { onEmitted } from './support/emitted.ts';
+import type { HanSendEmitted, OutboxEmitted } from '../firmware/machines/han-events.ts';
 
 const EPOCH = Date.UTC(2025, 0, 15, 6, 0, 0);
 const MIN = 60_000;
@@ -39,7 +41,7 @@ function home(opts: { gsme?: Firmware; gpf?: Firmware; ppmid?: Firmware; ppmidCo
   const gpf = createActor(gpfMachine, { clock, input: { eui: GPF, peers: { gsme: GSME, ppmid: PPMID }, firmware: opts.gpf ?? 'secmp0015', clock: hw, seed: 4 } });
   const ppmid = createActor(ppmidMachine, { clock, input: { eui: PPMID, peers: { gpf: GPF }, firmware: opts.ppmid ?? 'secmp0015', config: opts.ppmidConfig ?? {}, clock: hw, seed: 5 } });
   let screen: ScreenModel | null = null;
-  ppmid.on('screen', (e) => (screen = e.screen));
+  onEmitted(ppmid, 'screen', (e) => (screen = e.screen));
   /** Return true to lose a frame. */
   let drop: (f: Frame) => boolean = () => false;
   const queue: Frame[] = [];
@@ -62,7 +64,7 @@ function home(opts: { gsme?: Firmware; gpf?: Firmware; ppmid?: Firmware; ppmidCo
     [gpf, GPF],
     [ppmid, PPMID],
   ] as const) {
-    (actor as unknown as { on(t: string, fn: (e: { dst: string; clusterId: number; frame: ZclFrame }) => void): void }).on('han.send', (e) => {
+    onEmitted(actor as unknown as { on(t: 'outbox', fn: (e: OutboxEmitted<HanSendEmitted>) => void): void }, 'han.send', (e) => {
       queue.push({ src, dst: e.dst, clusterId: e.clusterId, frame: e.frame });
       pump();
     });

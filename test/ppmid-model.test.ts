@@ -26,6 +26,7 @@ import { active, eventsFor, input, key, ppmidGraph } from './support/ppmid-model
 import { childFor, describeNode, eventsTo, prefixRoot, walkPrefixTree } from './support/prefix-tree.ts';
 import type { PrefixNode } from './support/prefix-tree.ts';
 import type { Path, Snap } from './support/ppmid-model.ts';
+import { onEmitted } from './support/emitted.ts';
 
 /** What must hold in every state: the screen in context agrees with the regions. */
 function invariantViolations(s: Snap): string[] {
@@ -175,9 +176,9 @@ describe('ppmid model (xstate/graph)', () => {
       let screen: ScreenModel | null = null;
       let state: Record<string, unknown> | null = null;
       const out: PpmidEmitted[] = [];
-      actor.on('*', (e) => out.push(e));
-      actor.on('screen', (e) => (screen = e.screen));
-      actor.on('state', (e) => (state = e.state));
+      onEmitted(actor, '*', (e) => out.push(e));
+      onEmitted(actor, 'screen', (e) => (screen = e.screen));
+      onEmitted(actor, 'state', (e) => (state = e.state));
       actor.start();
 
       const check = (expected: Snap, what: string) => {

@@ -16,8 +16,8 @@ import {
   utcTimeFromUnixMs,
 } from '../zcl/index.ts';
 import type { ReadAttributeRecord, ZclFrame } from '../zcl/index.ts';
-import { FLUSH, clusterCommandFrame, defaultResponseFrame, nextSeq, readAttributesResponseFrame } from './han-events.ts';
-import type { FlushEvent, HanFrameEvent, HanSendEmitted, LogEmitted, StateEmitted } from './han-events.ts';
+import { FLUSH, sameInputs, clusterCommandFrame, defaultResponseFrame, nextSeq, readAttributesResponseFrame } from './han-events.ts';
+import type { FlushEvent, HanFrameEvent, HanSendEmitted, LogEmitted, OutboxEmitted, StateEmitted } from './han-events.ts';
 import type { Firmware } from './gsme-config.ts';
 import { commitStaged, emptyMirror, missingClusters, mirrorNumber, readFromMirror, snapshotTimeMs, stageReports } from './gpf-mirror.ts';
 import type { GpfMirror, UnpopulatedSnapshotTime } from './gpf-mirror.ts';
@@ -117,6 +117,8 @@ export interface GpfContext {
   seq: number;
   outbox: GpfEmitted[];
   lastStateJson: string;
+  /** What the last summary was worked out from (summaryInputs), or null before the first. */
+  stateOf: unknown[] | null;
 }
 
 function initialContext(input: GpfInput): GpfContext {
@@ -138,6 +140,7 @@ function initialContext(input: GpfInput): GpfContext {
     seq: 0,
     outbox: [],
     lastStateJson: '',
+    stateOf: null,
   };
   return { ...base, ...restored.fields, outbox: restored.notes };
 }
@@ -171,6 +174,11 @@ export function gpfSummary(context: GpfContext): Record<string, unknown> {
     reportsReceived: context.reportsReceived,
     pendingCommands: context.pending.map((p) => commandName(p.commandId)),
   };
+}
+
+/** Everything gpfSummary reads (see sameInputs). */
+function summaryInputs(c: GpfContext): unknown[] {
+  return [c.firmware, c.config, c.mirror, c.skewAtReceiptMs, c.lastReportAtMs, c.reportsReceived, c.pending];
 }
 
 function isReportFromGsme(context: GpfContext, event: GpfEvent): event is HanFrameEvent {
@@ -248,7 +256,7 @@ export const gpfSetup = setup({
     context: {} as GpfContext,
     events: {} as GpfEvent,
     input: {} as GpfInput,
-    emitted: {} as GpfEmitted,
+    emitted: {} as OutboxEmitted<GpfEmitted>,
   },
   actions: {
     stageReport: assign(({ context, event }) => {
@@ -378,9 +386,12 @@ export const gpfSetup = setup({
       const response = buildWanResponse(event, context.mirror, { skewAtReceiptMs: context.skewAtReceiptMs }, context.clock.now(), { toleranceMs: gsmeClockToleranceMs, timeStatus, unreliableGsmeTimeStatus });
       return { outbox: [...context.outbox, response] };
     }),
+    /** The summary last in the outbox, when it changed since the last one that went out (only after summaryOutdated). */
     queueState: assign(({ context }) => {
+      const stateOf = summaryInputs(context);
       const state = gpfSummary(context);
-      return { lastStateJson: JSON.stringify(state), outbox: [...context.outbox, { type: 'state' as const, state }] };
+      const json = JSON.stringify(state);
+      return json === context.lastStateJson ? { stateOf } : { stateOf, lastStateJson: json, outbox: [...context.outbox, { type: 'state' as const, state }] };
     }),
     dropDelivered: assign(({ context, event }) => {
       if (event.type !== 'HAN_FRAME' || event.frame.command.kind !== 'defaultResponse') return {};
@@ -392,12 +403,14 @@ export const gpfSetup = setup({
     }),
     persist: assign(({ context }) => persistGpf(context)),
     flush: raise(FLUSH),
-    emitNext: emit(({ context }) => context.outbox[0]!),
-    dropNext: assign(({ context }) => ({ outbox: context.outbox.slice(1) })),
+    emitOutbox: emit(({ context }) => ({ type: 'outbox' as const, items: context.outbox })),
+    clearOutbox: assign(() => ({ outbox: [] })),
   },
   guards: {
     hasOutbox: ({ context }) => context.outbox.length > 0,
-    stateChanged: ({ context }) => JSON.stringify(gpfSummary(context)) !== context.lastStateJson,
+    // A field the summary reads was replaced: queueState then tells whether the summary itself
+    // changed (rarely not; the batch may then go out empty).
+    summaryOutdated: ({ context }) => !sameInputs(context.stateOf, summaryInputs(context)),
     isForwardAnswer: ({ context, event }) => event.type === 'HAN_FRAME' && event.src === context.gsme && event.clusterId === ClusterId.prepayment && forwardAnswered(context, event.frame) !== undefined,
     isCompleteGsmeReport: ({ context, event }) => isReportFromGsme(context, event) && isCompleteReport(event.frame) && burstMissing(context, event).length === 0,
     isGsmeReport: ({ context, event }) => isReportFromGsme(context, event),
@@ -434,8 +447,8 @@ export const gpfMachine = /* @__PURE__ */ gpfSetup.createMachine({
     ],
     WAN_REQUEST: { actions: ['answerWan', 'flush'] },
     'machine.flush': [
-      { guard: 'hasOutbox', actions: ['emitNext', 'dropNext', 'flush'] },
-      { guard: 'stateChanged', actions: ['queueState', 'flush'] },
+      { guard: 'summaryOutdated', actions: ['queueState', 'emitOutbox', 'clearOutbox'] },
+      { guard: 'hasOutbox', actions: ['emitOutbox', 'clearOutbox'] },
     ],
   },
   states: {

@@ -18,8 +18,8 @@ import {
   utcTimeToUnixMs,
 } from '../zcl/index.ts';
 import type { AttributeReport, ZclFrame } from '../zcl/index.ts';
-import { FLUSH, clusterCommandFrame, defaultResponseFrame, isDefaultResponseTo, nextSeq, readAttributesFrame, reportAttributesFrame } from './han-events.ts';
-import type { FlushEvent, HanFrameEvent, HanSendEmitted, LogEmitted, StateEmitted } from './han-events.ts';
+import { FLUSH, sameInputs, clusterCommandFrame, defaultResponseFrame, isDefaultResponseTo, nextSeq, readAttributesFrame, reportAttributesFrame } from './han-events.ts';
+import type { FlushEvent, HanFrameEvent, HanSendEmitted, LogEmitted, OutboxEmitted, StateEmitted } from './han-events.ts';
 import { moneyPerPenny, resolveGsmeConfig } from './gsme-config.ts';
 import type { Firmware, GsmeConfig, GsmeInput } from './gsme-config.ts';
 import { addBill, addFlow, initialRegisters, rollBillingPeriod } from './gsme-registers.ts';
@@ -116,6 +116,8 @@ export interface GsmeContext {
   nextWakeMs: number;
   outbox: GsmeEmitted[];
   lastStateJson: string;
+  /** What the last summary was worked out from (summaryInputs), or null before the first. */
+  stateOf: unknown[] | null;
   /** wakeCount of the last write to storage (gsme-persist.ts); -1 before any. */
   savedWake: number;
   /** Forwarded commands applied lately (gsme-persist.ts `forwardKey`): a repeat is answered, not applied again. */
@@ -154,6 +156,7 @@ function initialContext(input: GsmeInput): GsmeContext {
     nextWakeMs: config.wakeIntervalMs,
     outbox: [],
     lastStateJson: '',
+    stateOf: null,
     savedWake: -1,
     forwardsApplied: [],
   };
@@ -272,6 +275,11 @@ export function gsmeSummary(context: GsmeContext): Record<string, unknown> {
   };
 }
 
+/** Everything gsmeSummary reads (see sameInputs). */
+function summaryInputs(c: GsmeContext): unknown[] {
+  return [c.firmware, c.config, c.pay, c.registers, c.clockOffsetMs, c.wakeCount, c.lastReport];
+}
+
 function fromGpf(context: GsmeContext, event: GsmeEvent): event is HanFrameEvent {
   return event.type === 'HAN_FRAME' && event.src === context.gpf;
 }
@@ -310,7 +318,7 @@ export const gsmeSetup = setup({
     context: {} as GsmeContext,
     events: {} as GsmeEvent,
     input: {} as GsmeInput,
-    emitted: {} as GsmeEmitted,
+    emitted: {} as OutboxEmitted<GsmeEmitted>,
   },
   actions: {
     drawWakeDelay: assign(({ context }) => {
@@ -474,19 +482,24 @@ export const gsmeSetup = setup({
       const clockFault = event.unsynchronised ? ('unsynchronised' as const) : ('none' as const);
       return { config: { ...context.config, clockFault }, outbox: [...context.outbox, log('warn', `meter clock ${event.unsynchronised ? 'lost' : 'regained'} its synchronisation`)] };
     }),
+    /** The summary last in the outbox, when it changed since the last one that went out (only after summaryOutdated). */
     queueState: assign(({ context }) => {
+      const stateOf = summaryInputs(context);
       const state = gsmeSummary(context);
-      return { lastStateJson: JSON.stringify(state), outbox: [...context.outbox, { type: 'state' as const, state }] };
+      const json = JSON.stringify(state);
+      return json === context.lastStateJson ? { stateOf } : { stateOf, lastStateJson: json, outbox: [...context.outbox, { type: 'state' as const, state }] };
     }),
     persistCommand: assign(({ context, event }) => (event.type === 'HAN_FRAME' ? persistAfterCommand(context, event.frame) : {})),
     persistWake: assign(({ context }) => persistOncePerWake(context)),
     flush: raise(FLUSH),
-    emitNext: emit(({ context }) => context.outbox[0]!),
-    dropNext: assign(({ context }) => ({ outbox: context.outbox.slice(1) })),
+    emitOutbox: emit(({ context }) => ({ type: 'outbox' as const, items: context.outbox })),
+    clearOutbox: assign(() => ({ outbox: [] })),
   },
   guards: {
     hasOutbox: ({ context }) => context.outbox.length > 0,
-    stateChanged: ({ context }) => JSON.stringify(gsmeSummary(context)) !== context.lastStateJson,
+    // A field the summary reads was replaced: queueState then tells whether the summary itself
+    // changed (rarely not; the batch may then go out empty).
+    summaryOutdated: ({ context }) => !sameInputs(context.stateOf, summaryInputs(context)),
     canRetry: ({ context }) => context.attempt < context.config.retries,
     changedByCommand: ({ context }) => context.changedByCommand,
     isReportAckNeedingSync: ({ context, event }) => isReportAck(context, event) && wantsClockSync(context),
@@ -517,8 +530,8 @@ export const gsmeMachine = /* @__PURE__ */ gsmeSetup.createMachine({
     METER_BUTTON: { actions: ['pressButton', 'flush'] },
     CLOCK_FAULT: { actions: ['setClockFault', 'flush'] },
     'machine.flush': [
-      { guard: 'hasOutbox', actions: ['emitNext', 'dropNext', 'flush'] },
-      { guard: 'stateChanged', actions: ['queueState', 'flush'] },
+      { guard: 'summaryOutdated', actions: ['queueState', 'emitOutbox', 'clearOutbox'] },
+      { guard: 'hasOutbox', actions: ['emitOutbox', 'clearOutbox'] },
     ],
   },
   states: {

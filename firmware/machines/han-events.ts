@@ -45,16 +45,37 @@ export interface LogEmitted {
 }
 
 /**
- * Internal event: emit the oldest queued output. A machine queues what a step produces in
- * `context.outbox` (by `assign`) and `raise`s this; the handler emits one entry and raises it
- * again until the outbox is empty. That keeps every action either an `assign` or an `emit` of
- * one event, which a table interpreter can run, while a step may produce any number of frames.
+ * Internal event: emit what the step queued. A machine queues what a step produces in
+ * `context.outbox` (by `assign`) and `raise`s this; the handler emits the whole outbox (with the
+ * `state` summary last, when it changed) as one `OutboxEmitted` and empties it. That keeps every
+ * action either an `assign` or an `emit` of one event, which a table interpreter can run, while a
+ * step may produce any number of outputs, and the context is copied once per step, not per output.
  */
 export interface FlushEvent {
   type: 'machine.flush';
 }
 
+/**
+ * The one event a machine emits: the outputs of a step, in the order they were queued. The runtime
+ * (firmware/runtime/device-core.ts) takes them one by one, as if each had been emitted alone.
+ */
+export interface OutboxEmitted<T> {
+  type: 'outbox';
+  items: T[];
+}
+
 export const FLUSH: FlushEvent = { type: 'machine.flush' };
+
+/**
+ * Whether each of `inputs` is the same value (===) as in `last`. A machine's summary is a function
+ * of a few context fields, each replaced (never changed in place) when it changes: the same fields,
+ * the same summary, known without working it out and comparing its JSON at every step.
+ */
+export function sameInputs(last: unknown[] | null, inputs: unknown[]): boolean {
+  if (last === null || last.length !== inputs.length) return false;
+  for (let i = 0; i < inputs.length; i++) if (last[i] !== inputs[i]) return false;
+  return true;
+}
 
 /** ZCL transaction sequence numbers wrap at 8 bits. */
 export function nextSeq(seq: number): number {

@@ -1,7 +1,7 @@
 import { assign, emit, raise, setup } from 'xstate';
 import type { Freshness } from '../display/freshness.ts';
 import { FLUSH } from './han-events.ts';
-import type { FlushEvent, HanFrameEvent, LogEmitted } from './han-events.ts';
+import type { FlushEvent, HanFrameEvent, LogEmitted, OutboxEmitted } from './han-events.ts';
 import type { PpmidInput } from './ppmid-config.ts';
 import {
   SELECT_EC,
@@ -132,7 +132,7 @@ const failTopUp = (reason: string) =>
  *   or a poll that finds it no longer held by the GPF (HeldCommands) settles it; no timer drops
  *   it while the GPF holds it. A failure stays shown until the next code (or the GPF lists it
  *   after all: back to atHub); an applied top-up or the meter's refusal for pendingTimeout.
- * Output only through `emit`, one entry of `context.outbox` per `machine.flush` (han-events.ts).
+ * Output only through `emit`: the whole of `context.outbox` as one event per `machine.flush` (han-events.ts).
  *
  * `ppmidSetup` holds the named actions, guards and delays (XState's `setup`) apart from the state
  * structure (`ppmidMachine`): a compact board build takes these and the precompiled table, not the
@@ -140,7 +140,7 @@ const failTopUp = (reason: string) =>
  */
 export const ppmidSetup = setup({
   // Types only: an empty object at run time.
-  types: {} as { context: PpmidContext; events: PpmidEvent; input: PpmidInput; emitted: PpmidEmitted },
+  types: {} as { context: PpmidContext; events: PpmidEvent; input: PpmidInput; emitted: OutboxEmitted<PpmidEmitted> },
   actions: {
     startPoll: assign((a) => startPoll(a.context)),
     applyResponse: assign((a) => (isFrame(a.event) ? applyPollResponse(a.context, a.event, a.context.clock.now()) : {})),
@@ -205,9 +205,8 @@ export const ppmidSetup = setup({
     raisePollDone: raise({ type: 'ppmid.pollDone' } as PollDoneEvent),
     raiseRefresh: raise({ type: 'ppmid.refresh' } as RefreshEvent),
     flush: raise(FLUSH),
-    emitNext: emit((a) => a.context.outbox[0]!),
-    // filter, not slice: a bundle with no `.slice()` needs no Uint8Array.slice polyfill.
-    dropNext: assign((a) => ({ outbox: a.context.outbox.filter((_, i) => i > 0) })),
+    emitOutbox: emit((a) => ({ type: 'outbox' as const, items: a.context.outbox })),
+    clearOutbox: assign(() => ({ outbox: [] })),
   },
   guards: {
     hasOutbox: (a) => a.context.outbox.length > 0,
@@ -256,7 +255,7 @@ export const ppmidMachine = /* @__PURE__ */ ppmidSetup.createMachine({
   entry: ['stampNow', 'raiseRefresh', 'flush'],
   on: {
     // Root handlers run only when no region takes the event.
-    'machine.flush': { guard: 'hasOutbox', actions: ['emitNext', 'dropNext', 'flush'] },
+    'machine.flush': { guard: 'hasOutbox', actions: ['emitOutbox', 'clearOutbox'] },
     HAN_FRAME: [
       { guard: 'isForeignFrame', actions: ['logForeignFrame', 'flush'] },
       { actions: ['logUnexpectedFrame', 'flush'] },

@@ -54,13 +54,24 @@ export interface RunningDevice {
  * carries only the one its device needs (a PPMID sends no typed values: encodeZclUntypedFrame).
  */
 export function runDevice(actor: DeviceActor, platform: Platform, encodeFrame: (frame: ZclFrame) => Uint8Array, storageKey?: string): RunningDevice {
+  // `on` subscribers by output type (a '$' before it: no inherited key), told before the platform
+  // as XState tells a type's listeners before '*' ones.
+  const listeners: Record<string, ((event: DeviceEvent) => void)[]> = {};
   actor.on('*', (event) => {
-    try {
-      deliver(event as unknown as Emitted);
-    } catch (err) {
-      // An output the platform could not take (a full queue, a closed socket) is that output
-      // lost, as a radio frame can be; the device goes on.
-      platform.log.warn('device output failed', { type: event.type, error: errorText(err) });
+    // A machine emits a step's outputs as one batch (firmware/machines/han-events.ts OutboxEmitted);
+    // each is taken as if it had been emitted alone.
+    const items = event.type === 'outbox' ? (event['items'] as DeviceEvent[]) : [event];
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      const hs = listeners['$' + item.type];
+      for (let j = 0; hs && j < hs.length; j++) hs[j]!(item);
+      try {
+        deliver(item as unknown as Emitted);
+      } catch (err) {
+        // An output the platform could not take (a full queue, a closed socket) is that output
+        // lost, as a radio frame can be; the device goes on.
+        platform.log.warn('device output failed', { type: item.type, error: errorText(err) });
+      }
     }
   });
   function deliver(e: Emitted): void {
@@ -105,7 +116,7 @@ export function runDevice(actor: DeviceActor, platform: Platform, encodeFrame: (
     send: (event) => actor.send(event),
     snapshot: () => actor.getSnapshot(),
     on: (type, handler) => {
-      actor.on(type, handler);
+      (listeners['$' + type] || (listeners['$' + type] = [])).push(handler);
     },
     stop: () => actor.stop(),
   };

@@ -1,4 +1,4 @@
-import { checkRange, copyBytes, readEnd, readRest, readU8, readUintLE, readerDone, readerOffset, writeBytes, writeU8, writeUintLE } from '../codec/bytes.ts';
+import { checkRange, copyBytes, isInt, readEnd, readRest, readU8, readUintLE, readerDone, readerOffset, writeBytes, writeU8, writeUintLE } from '../codec/bytes.ts';
 import type { Reader, Writer } from '../codec/bytes.ts';
 import { DecodeError, EncodeError } from '../codec/errors.ts';
 import { hex2, hex4 } from '../codec/hex.ts';
@@ -50,7 +50,8 @@ export function decodeZclPayload(r: Reader, header: ZclHeader): ZclCommand {
       const attributeId = readAttributeId(r);
       let record: { attributeId: number; status?: number } = { attributeId };
       if (id === 0x01) {
-        const status = readU8(r, `the status of attribute ${hex4(attributeId)}`);
+        // Its description only for the error it is made for (a string per attribute otherwise).
+        const status = readU8(r, readerDone(r) ? `the status of attribute ${hex4(attributeId)}` : '');
         record = { attributeId, status };
         if (status !== 0) {
           records.push(record as ReadAttributeRecord);
@@ -119,7 +120,9 @@ function writeTypedCommand(w: Writer, command: TypedCommand): void {
   if (command.kind === 'readAttributesResponse') {
     for (const record of command.records) {
       writeAttributeId(w, record.attributeId);
-      writeU8(w, checkRange(record.status, 0xff, 'status of attribute ' + hex4(record.attributeId)));
+      const status = record.status;
+      // checkRange's message made only when it throws (a string per record otherwise).
+      writeU8(w, isInt(status) && status >= 0 && status <= 0xff ? status : checkRange(status, 0xff, 'status of attribute ' + hex4(record.attributeId)));
       const typed = 'type' in record;
       if (record.status === 0 && typed) {
         writeTyped(w, record.type, record.value);
@@ -137,7 +140,7 @@ function writeTypedCommand(w: Writer, command: TypedCommand): void {
 
 function readDataType(r: Reader, attributeId: number): ZclDataTypeId {
   const at = readerOffset(r);
-  const type = readU8(r, `the data type of attribute ${hex4(attributeId)}`);
+  const type = readU8(r, readerDone(r) ? `the data type of attribute ${hex4(attributeId)}` : '');
   if (!isKnownDataType(type)) throw new DecodeError(at, `a known ZCL data type for attribute ${hex4(attributeId)}`, dataTypeName(type));
   return type;
 }

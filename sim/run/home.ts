@@ -8,6 +8,7 @@ import type { GsmeContext } from '../../firmware/machines/index.ts';
 import type { Eui64, Platform, Storage } from '../../firmware/platform/index.ts';
 import { startDevice } from '../../firmware/runtime/device.ts';
 import type { RunningDevice } from '../../firmware/runtime/device.ts';
+import type { MachineRuntime } from '../../firmware/runtime/compact/index.ts';
 import { decodeZclFrame } from '../../firmware/zcl/index.ts';
 import { clusterName } from '../../firmware/zcl/clusters/index.ts';
 import type { AnyEventObject } from 'xstate';
@@ -32,6 +33,12 @@ import { gpfInput, gsmeInput, ppmidInput } from './devices.ts';
 import type { HomeMetrics, TimelineBody, TimelineEvent } from './timeline.ts';
 
 export type DeviceRole = 'gsme' | 'gpf' | 'ppmid';
+
+/**
+ * The simulator's machines run on the compact interpreter unless told otherwise: the same timeline
+ * byte for byte as on XState (test/sim-runtime.test.ts), in a fraction of the time.
+ */
+export const DEFAULT_SIM_RUNTIME: MachineRuntime = 'compact';
 const ROLES: readonly DeviceRole[] = ['gsme', 'gpf', 'ppmid'];
 
 export interface HomeOptions {
@@ -51,8 +58,16 @@ export interface HomeOptions {
   crypto: GbcsCrypto;
   record(event: TimelineEvent): void;
   onError(err: Error): void;
-  /** How a device is started (default: its machine on XState, in this process). */
+  /** How a device is started (default: its machine on `runtime`, in this process). */
   start?: DeviceStarters;
+  /** What runs the machines a `start` does not cover (default 'compact'; the timeline is the same on both). */
+  runtime?: MachineRuntime;
+  /**
+   * Publish each device's state and screen models (retained `hanlab/{premises}/{device}/…`), as
+   * the devices do on a real HAN. Default true; false where nobody can read them (no timeline
+   * line depends on them).
+   */
+  publishModels?: boolean;
 }
 
 /** Starts one device on the platform the home made for it (e.g. on an emulated board). */
@@ -128,6 +143,7 @@ export async function startHome(o: HomeOptions): Promise<Home> {
   });
 
   let screen: ScreenModel | null = null;
+  const publishModels = o.publishModels !== false;
   const platformFor = (role: DeviceRole, rank: number): Platform => {
     const t = transports[role];
     return {
@@ -138,16 +154,18 @@ export async function startHome(o: HomeOptions): Promise<Home> {
         // Loss is decided here, once per frame, so the timeline records exactly what the HAN lost.
         send: (dst, clusterId, bytes) => {
           const lost = faults.drop({ src: euis[role], dst, atMs: at() });
-          rec({ kind: 'han', from: role, to: roleOf(dst), cluster: clusterName(clusterId), bytes: bytes.length, command: describeFrame(bytes), ...(lost ? { lost: true } : {}) });
+          o.record(hanEvent(at(), o.label, role, roleOf(dst), clusterId, bytes, lost));
           if (!lost) t.send(dst, clusterId, bytes);
         },
         onFrame: (h) => void (frameHandlers[role] = h),
       },
       observe: {
-        state: (model) => t.observe.state(model),
+        state: (model) => {
+          if (publishModels) t.observe.state(model);
+        },
         screen: (model) => {
           screen = model as ScreenModel;
-          t.observe.screen(model);
+          if (publishModels) t.observe.screen(model);
           rec({ kind: 'screen', screen, trueCredit: trueCredit() });
         },
       },
@@ -176,15 +194,21 @@ export async function startHome(o: HomeOptions): Promise<Home> {
   const start = (role: DeviceRole): void => {
     const platform = platformFor(role, ranks[role]);
     const starter = o.start?.[role];
-    devices[role] = starter ? starter(platform, inputs[role]) : startDevice(machines[role], platform, inputs[role]);
+    devices[role] = starter ? starter(platform, inputs[role]) : startDevice(machines[role], platform, inputs[role], o.runtime ?? DEFAULT_SIM_RUNTIME);
     for (const [t, h] of listeners[role]) devices[role].on(t, h);
   };
   world.setTimeout(() => start('gpf'), 0);
   world.setTimeout(() => start('gsme'), 0);
   world.setTimeout(() => start('ppmid'), 0);
 
+  // The meter's summary is read several times a simulated minute (the metric, each screen's true
+  // credit, the reactive customer): worked out again only for a new context (a machine replaces
+  // its context when anything in it changes, and never changes one in place once it is out).
+  let summarised: { context: unknown; summary: ReturnType<typeof gsmeSummary> } | null = null;
   function gsmeState(): ReturnType<typeof gsmeSummary> {
-    return gsmeSummary(devices.gsme.snapshot().context as GsmeContext);
+    const context = devices.gsme.snapshot().context;
+    if (summarised === null || summarised.context !== context) summarised = { context, summary: gsmeSummary(context as GsmeContext) };
+    return summarised.summary;
   }
   function truth(): MeterTruth | null {
     if (!devices.gsme) return null;
@@ -370,6 +394,36 @@ export async function startHome(o: HomeOptions): Promise<Home> {
       await Promise.all(ROLES.map((r) => transports[r].close()));
     },
   };
+}
+
+/** The timeline event of a frame sent. */
+function hanEvent(t: number, home: string, from: DeviceRole, to: DeviceRole | 'other', clusterId: number, bytes: Uint8Array, lost: boolean): TimelineEvent {
+  const e: TimelineEvent & { kind: 'han' } = { t, home, kind: 'han', from, to, cluster: clusterName(clusterId), bytes: bytes.length, command: frameLine(bytes) };
+  if (lost) e.lost = true;
+  return e;
+}
+
+/** describeFrame of frames seen lately, by their bytes with the sequence number left out. */
+const frameLines = new Map<string, string>();
+const FRAME_LINES_MAX = 4096;
+
+/**
+ * describeFrame(bytes), remembered: the line never shows the ZCL sequence number, and a run sends
+ * the same few frames over and over but for it (a PPMID's three reads every minute, the GPF's
+ * answers until the next meter report), so with it left out of the key nearly every frame is a
+ * frame seen before, where decoding each one again was a good part of a run's time.
+ */
+function frameLine(bytes: Uint8Array): string {
+  // The sequence number follows the frame control, and the manufacturer code when it has one (bit 2).
+  const seqAt = bytes.length > 0 && (bytes[0]! & 0x04) !== 0 ? 3 : 1;
+  const all = String.fromCharCode.apply(null, bytes as unknown as number[]);
+  const key = all.length > seqAt ? all.slice(0, seqAt) + '\0' + all.slice(seqAt + 1) : all;
+  let line = frameLines.get(key);
+  if (line === undefined) {
+    if (frameLines.size >= FRAME_LINES_MAX) frameLines.clear();
+    frameLines.set(key, (line = describeFrame(bytes)));
+  }
+  return line;
 }
 
 /** A frame in one line: the command and, per attribute, `id=value` or `id!status`. */

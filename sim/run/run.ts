@@ -10,6 +10,7 @@ import { homeVariants } from './variants.ts';
 import { simulatedWanCrypto } from '../wan/keys.ts';
 import type { DeviceStarters, Home } from './home.ts';
 import type { HomeMetrics, TimelineEvent } from './timeline.ts';
+import type { MachineRuntime } from '../../firmware/runtime/compact/index.ts';
 
 export interface RunOptions {
   /**
@@ -27,12 +28,22 @@ export interface RunOptions {
   realtime?: boolean;
   /** Every timeline event, in order, as it happens. */
   onEvent?(event: TimelineEvent): void;
-  /** Fraction of the run done, 0..1, at most every `progressEveryMs` wall ms. */
-  onProgress?(fraction: number): void;
+  /**
+   * Fraction of the run done, 0..1, and the virtual time reached (epoch ms), about every 200 wall
+   * ms, after the timeline events so far have gone to `onEvent`; last (1, the end) once it is over.
+   */
+  onProgress?(fraction: number, at: number): void;
   /** Transport trouble (broker gone…): reported here; the run then fails with a clear error. */
   onWarning?(message: string): void;
-  /** How devices are started, in every home (default: their machines on XState, in process). */
+  /** How devices are started, in every home (default: their machines on `runtime`, in process). */
   start?: DeviceStarters;
+  /** What runs the device machines: 'compact' (the default) or 'xstate'; the timeline is the same bytes. */
+  runtime?: MachineRuntime;
+  /**
+   * Publish the devices' state and screen models on the HAN's broker (retained `hanlab/` topics,
+   * for watching with an MQTT client). Default true; the timeline is the same without them.
+   */
+  publishModels?: boolean;
 }
 
 export interface HomeResult {
@@ -98,6 +109,10 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
     const batch = buffered;
     buffered = [];
     if (!options.onEvent) return;
+    if (variants.length === 1) {
+      for (const e of batch) options.onEvent(e);
+      return;
+    }
     const sorted = batch.map((e, i) => [homeIndex.get(e.home)!, i, e] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     for (const [, , e] of sorted) options.onEvent(e);
   };
@@ -117,6 +132,8 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
           record: (e) => buffered.push(e),
           onError,
           ...(options.start ? { start: options.start } : {}),
+          ...(options.runtime ? { runtime: options.runtime } : {}),
+          ...(options.publishModels === false ? { publishModels: false } : {}),
         }),
       );
     }
@@ -137,7 +154,7 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
       }
       if (options.onProgress && wall - lastProgress > 200) {
         lastProgress = wall;
-        options.onProgress((clock.now() - scenario.start) / (end - scenario.start));
+        options.onProgress((clock.now() - scenario.start) / (end - scenario.start), clock.now());
       }
       if (options.realtime) {
         const next = clock.nextDue();
@@ -148,13 +165,14 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
         }
       }
     };
-    await clock.run(end, settle, { group: (rank) => Math.floor((rank - 1) / RANKS_PER_HOME) });
+    // One home is one group: a timer at a time.
+    await clock.run(end, settle, variants.length > 1 ? { group: (rank) => Math.floor((rank - 1) / RANKS_PER_HOME) } : {});
     flush();
     if (options.realtime) {
       const wait = wallStart + (end - scenario.start) - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
-    options.onProgress?.(1);
+    options.onProgress?.(1, end);
 
     return {
       scenario: scenario.name,

@@ -11,6 +11,7 @@ import type { LogEmitted } from '../../firmware/machines/han-events.ts';
 import { ZclDataType, ZclGeneralCommand, ZclStatus, utcTimeFromUnixMs, UTC_TIME_INVALID } from '../../firmware/zcl/index.ts';
 import type { ReadAttributeRecord, ZclDataTypeId, ZclFrame } from '../../firmware/zcl/index.ts';
 import { HANLAB_MANUFACTURER_CODE, HELD_COMMANDS } from '../../firmware/machines/held-commands.ts';
+import { onEmitted } from './emitted.ts';
 
 /** True time at simulated 0: 2025-01-15T12:00:00Z. */
 export const BASE = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -162,11 +163,11 @@ export function startPpmid(opts: StartOptions = {}) {
   const logs: (LogEmitted & { at: number })[] = [];
   const sent: Sent[] = [];
   const emitted: PpmidEmitted[] = [];
-  actor.on('*', (e) => emitted.push(e));
-  actor.on('screen', (e) => screens.push({ at: clock.now(), screen: e.screen }));
-  actor.on('state', (e) => states.push({ at: clock.now(), state: e.state }));
-  actor.on('log', (e) => logs.push({ ...e, at: clock.now() }));
-  actor.on('han.send', (e) => {
+  onEmitted(actor, '*', (e) => emitted.push(e));
+  onEmitted(actor, 'screen', (e) => screens.push({ at: clock.now(), screen: e.screen }));
+  onEmitted(actor, 'state', (e) => states.push({ at: clock.now(), state: e.state }));
+  onEmitted(actor, 'log', (e) => logs.push({ ...e, at: clock.now() }));
+  onEmitted(actor, 'han.send', (e) => {
     sent.push({ at: clock.now(), clusterId: e.clusterId, frame: e.frame });
     if (e.dst !== GPF) return;
     const reply = gpf.answer(e.clusterId, e.frame);

@@ -37,28 +37,48 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
   // No recursion and no closure per call here or below: on Espruino a function created per call that
   // recurses 3 deep leaks its code variable (its lock count sticks at 15; docs/decisions.md), and a
   // minifier may turn any local function into one.
-  function kids(n: number): number[] { // active children, in activation order (XState's order of state value keys)
-    for (var r: number[] = [], i = 0; i < active.length; i++) if (S[active[i]!]![1] === n) r.push(active[i]!);
-    return r;
+  // The active children of every state, in activation order (XState's order of state value keys):
+  // gathered in one pass over `active` when first asked for, kept until `active` changes or the
+  // macrostep ends (nothing is kept between events).
+  var kidsOf: number[][] | 0 = 0;
+  function kids(n: number): number[] | undefined {
+    if (!kidsOf) for (var k: number[][] = (kidsOf = []), j = 0, p; j < active.length; j++) if ((p = S[active[j]!]![1]) >= 0) (k[p] || (k[p] = [])).push(active[j]!);
+    return kidsOf[n];
   }
-  function merge(a: any, b: any): any {
+  var merge = options.merge || function (a: any, b: any): any {
     var o: any = {}, k: string, own = o.hasOwnProperty;
     for (k in a) if (own.call(a, k)) o[k] = a[k];
     for (k in b) if (own.call(b, k)) o[k] = b[k];
     return o;
+  };
+  // An assignment that changes nothing leaves the context as it is; the first that does in a
+  // macrostep copies it, the later ones write that copy, which nobody outside has seen yet (it
+  // goes out with the macrostep's snapshot; `mine` is cleared whenever the context may be seen).
+  var mine = false;
+  // The configuration likewise: copied before the macrostep's first change, so the one before it
+  // is there to go back to if an action throws (most events change no state).
+  var activeMine = false;
+  function changeActive(): void { if (!activeMine) { active = active.concat(); activeMine = true; } }
+  function assign(b: any): void {
+    for (var k in b) if (b.hasOwnProperty(k)) {
+      if (!mine) { ctx = merge(ctx, b); mine = true; return; }
+      for (k in b) if (b.hasOwnProperty(k)) ctx[k] = b[k];
+      return;
+    }
   }
   function later(f: (x: any, y?: any) => void, x: any, y?: any): void { deferred.push([f, x, y]); }
   function call(fn: any, ev: TableEvent, p?: any): any { return typeof fn === 'function' ? fn({ context: ctx, event: ev }, p) : fn; }
-  function pair(r: Ref): [number, any?] { return typeof r === 'number' ? [r] : r; } // [index, params]
+  function index(r: Ref): number { return typeof r === 'number' ? r : r[0]; } // a ref: index, or [index, params]
+  function params(r: Ref): any { return typeof r === 'number' ? undefined : r[1]; }
   function run(list: Ref[] | 0 | undefined, ev: TableEvent): void {
     for (var i = 0; list && i < list.length; i++) {
-      var q = pair(list[i]!), p = q[1], a: any = table.k[q[0]], fn = impl.actions[table.a[q[0]]!]!;
+      var x = index(list[i]!), p = params(list[i]!), a: any = table.k[x], fn = impl.actions[table.a[x]!]!;
       var o = typeof a === 'object', k = o ? a[0] : a, e = o && a[1]; // k absent: assign
-      if (!k) ctx = merge(ctx, call(fn, ev, p));
+      if (!k) assign(call(fn, ev, p));
       else if (k === 'raise') iq.push(e || call(fn, ev, p));
       else if (k === 'emit') later(deliver, e || call(fn, ev, p));
       else if (phase === 1) call(fn, ev, p);
-      else later(fn, { context: ctx, event: ev }, p); // before start: runs at start, with this context
+      else { later(fn, { context: ctx, event: ev }, p); mine = false; } // before start: runs at start, with this context
     }
   }
   function deliver(e: TableEvent): void {
@@ -74,7 +94,7 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     for (var d in S[n]![7]) later(cancel, afterType(n, d)); // the table's own objects: no inherited keys
   }
   function enter(n: number, ev: TableEvent): void {
-    if (active.indexOf(n) < 0) active.push(n);
+    if (active.indexOf(n) < 0) { changeActive(); active.push(n); kidsOf = 0; }
     run(S[n]![3], ev);
     for (var d in S[n]![7]) {
       var ms = call(isNaN(+d) ? impl.delays[d] : +d, ev);
@@ -101,27 +121,32 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     }
     return kept;
   }
-  function own(n: number, ev: TableEvent): Pick[] { // n's first transition for ev whose guard passes
-    var st = S[n]!, ts = (st[5] && st[5][table.e.indexOf(ev.type)]) || []; // -1: no key
-    for (var d in st[7]) if (afterType(n, d) === ev.type) ts = st[7]![d]!;
-    for (var i = 0; i < ts.length; i++) {
-      var q: any = ts[i]![0] === -1 ? 0 : pair(ts[i]![0] as Ref);
-      if (!q || call(impl.guards[table.g[q[0]]!], ev, q[1])) return [[n, ts[i]!]];
+  function own(n: number, ev: TableEvent, e: number, timer: boolean): Pick | 0 { // n's first transition for ev (index e in table.e) whose guard passes
+    var st = S[n]!, ts = st[5] && st[5][e], j; // -1: no key
+    if (timer) for (var d in st[7]) if (afterType(n, d) === ev.type) ts = st[7]![d]!;
+    for (j = 0; ts && j < ts.length; j++) {
+      var g = ts[j]![0] as Ref | -1;
+      if (g === -1 || call(impl.guards[table.g[index(g)]!], ev, params(g))) return [n, ts[j]!];
     }
-    return [];
+    return 0;
   }
+  // The depth-first walk of select: states, the index of their next child, the picks of their
+  // children so far (0: none); kept across calls (select never runs inside itself).
+  var walkState: number[] = [], walkNext: number[] = [], walkPicks: (Pick[] | 0)[] = [];
   function select(ev: TableEvent): Pick[] {
     // Children first, in activation order; a state's own transitions only when none of its active
-    // children took one. A frame: [state, its active children, the next one, their picks].
-    var stack: [number, number[], number, Pick[]][] = [[0, kids(0), 0, []]], f, r: Pick[] = [];
-    while (stack.length) {
-      f = stack[stack.length - 1]!;
-      if (f[2] < f[1].length) { var c = f[1][f[2]++]!; stack.push([c, kids(c), 0, []]); continue; }
-      stack.pop();
-      r = f[3].length ? f[3] : own(f[0], ev);
-      if (stack.length) { f = stack[stack.length - 1]!; f[3] = f[3].concat(r); }
+    // children took one.
+    var top = 0, n, c, r: Pick[] | 0, p, e = table.e.indexOf(ev.type), timer = ev.type.indexOf('xstate.after.') === 0;
+    walkState[0] = 0; walkNext[0] = 0; walkPicks[0] = 0;
+    for (;;) {
+      n = walkState[top]!;
+      c = kids(n);
+      if (c && walkNext[top]! < c.length) { n = c[walkNext[top]!++]!; walkState[++top] = n; walkNext[top] = 0; walkPicks[top] = 0; continue; }
+      r = walkPicks[top] || ((p = own(n, ev, e, timer)) ? [p] : 0);
+      if (!top) return r || [];
+      top--;
+      if (r) walkPicks[top] = walkPicks[top] ? (walkPicks[top] as Pick[]).concat(r) : r;
     }
-    return r;
   }
   function up(a: number, b: number): number { return a - b; }
   function microstep(picks: Pick[], ev: TableEvent): void {
@@ -129,7 +154,7 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     var ex: number[] = [], en: number[] = [], i;
     for (i = 0; i < picks.length; i++) { unite(ex, exitSet(picks[i]![1])); unite(en, picks[i]![1][3]); }
     ex.sort(up);
-    for (i = ex.length; i--;) { leave(ex[i]!, ev); active.splice(active.indexOf(ex[i]!), 1); } // reverse document order
+    for (i = ex.length; i--;) { leave(ex[i]!, ev); changeActive(); active.splice(active.indexOf(ex[i]!), 1); kidsOf = 0; } // reverse document order
     for (i = 0; i < picks.length; i++) run(picks[i]![1][1], ev);
     en.sort(up);
     for (i = 0; i < en.length; i++) enter(en[i]!, ev);
@@ -141,14 +166,14 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
   function value(): StateValue { // filled top down: [state, the object its value goes in, under which key]
     var out: any = {}, todo: [number, any, string][] = [[0, out, 'v']], t, ch, v: any, i;
     while ((t = todo.pop())) {
-      ch = kids(t[0]);
+      ch = kids(t[0]) || [];
       if (S[t[0]]![2] === 1 && ch.length && !S[ch[0]!]![2]) { t[1][t[2]] = S[ch[0]!]![0]; continue; } // a compound's atomic child: its key
       v = t[1][t[2]] = {};
       for (i = 0; i < ch.length; i++) { v[S[ch[i]!]![0]] = 0; todo.push([ch[i]!, v, S[ch[i]!]![0]]); } // keys in activation order
     }
     return out.v;
   }
-  function snapshot(): CompactSnapshot { return { status: status, value: value(), context: ctx, error: error }; }
+  function snapshot(): CompactSnapshot { var v = value(); kidsOf = 0; mine = false; return { status: status, value: v, context: ctx, error: error }; }
   function halt(complete: boolean, err?: unknown): void {
     var obs = observers, handled = false;
     for (var k in timers) cancel(k);
@@ -173,9 +198,13 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
   }
   function process(ev: TableEvent): void {
     if (ev.type === 'xstate.stop') { status = 'stopped'; return halt(true); }
-    var ctx0 = ctx, active0 = active.concat();
+    var ctx0 = ctx, active0 = active;
     iq = [];
-    try { macrostep(ev); } catch (err) { ctx = ctx0; active = active0; return fail(err); }
+    mine = false;
+    activeMine = false;
+    try { macrostep(ev); } catch (err) { ctx = ctx0; active = active0; kidsOf = 0; mine = false; return fail(err); }
+    kidsOf = 0;
+    mine = false;
     update();
   }
   function drain(): void {
@@ -198,6 +227,7 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     ctx = typeof cf === 'function' ? merge({}, cf({ input: options.input })) : cf || {};
     microstep([[0, [-1, 0, undefined, table.i]]], init);
     macrostep(init);
+    mine = false;
   } catch (err) { status = 'error'; error = err; deferred = []; }
 
   var actor: CompactActor = {
