@@ -23,10 +23,11 @@ import { checkWritableDirectory } from './writable.ts';
 export const help = `hanlab sim — run a scenario headless, in virtual time, on the HAN stand-in
 
 Usage: hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json]
-                  [--broker embedded|mqtt://HOST:PORT] [--realtime] [--runtime compact|xstate]
+                  [--broker embedded|mqtt://HOST:PORT] [--realtime | --speed X]
+                  [--compare | --no-compare] [--runtime compact|xstate]
                   [--screenshots DIR [--profile mono128x64|color176]]
                   [--dxi FILE [--db pglite:DIR|postgres://…]]
-       hanlab sim --print-broker-files DIR [--scenario NAME|FILE] [--seed N]
+       hanlab sim --print-broker-files DIR [--scenario NAME|FILE] [--seed N] [--compare | --no-compare]
 
   --scenario NAME|FILE  a built-in scenario (default ${DEFAULT_SCENARIO}) or a YAML / JSON file
   --seed N              override the scenario's seed (same scenario + seed = same timeline)
@@ -48,6 +49,15 @@ Usage: hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json]
                         MQTT client (without --broker: the embedded one, its URL printed first,
                         as a {"kind":"broker"} line with --json):
                         mosquitto_sub -h HOST -p PORT -i hanlab-observer -u hanlab-observer -P hanlab -t 'hanlab/#' -v
+                        (the same as --speed 1)
+  --speed X             as --realtime, at X times wall-clock speed: a positive number (0.5 = half
+                        speed, 60 = an hour of simulated time per wall minute, 3600 = an hour per
+                        wall second); only the scenario's own home is run unless --compare
+  --no-compare          run only the scenario's own home, even if its scenario says compare: true
+  --compare             also run one home per firmware combination (compare: true), named
+                        PREMISES-legacy-gsme, PREMISES-legacy-gpf-no-fallback… after what they run
+                        (PREMISES-secmp0015: every device SECMP0015, fallback on); the default is the
+                        scenario's compare setting, or no comparison with --realtime / --speed
   --screenshots DIR     write a PNG of the PPMID's screen every time it changes visibly
                         (not when only its age ticks): DIR/NNNN-YYYYMMDDTHHMMZZZ-FRESHNESS.png,
                         numbered from 0001, virtual UK time with its zone (GMT/BST); DIR is
@@ -83,6 +93,9 @@ export async function run(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
       broker: { type: 'string' },
       realtime: { type: 'boolean' },
+      speed: { type: 'string' },
+      compare: { type: 'boolean' },
+      'no-compare': { type: 'boolean' },
       runtime: { type: 'string' },
       screenshots: { type: 'string' },
       profile: { type: 'string' },
@@ -97,6 +110,13 @@ export async function run(argv: string[]): Promise<number> {
     if (!/^\d+$/.test(values.seed) || Number(values.seed) > 0xffffffff) throw new UsageError(`--seed: expected a whole number 0…4294967295, found "${values.seed}"`);
     scenario = { ...scenario, seed: Number(values.seed) };
   }
+  const speed = parseSpeed(values.speed, values.realtime === true);
+  const paced = speed !== undefined;
+  if (values.compare === true && values['no-compare'] === true) throw new UsageError('--compare and --no-compare: give one of them', { seeHelp: true });
+  // Before --print-broker-files: the accounts are those of the homes this run would have.
+  // A person watching a paced run follows one home; the flags say otherwise when given.
+  const compare = values.compare === true ? true : values['no-compare'] === true || paced ? false : scenario.compare;
+  if (compare !== scenario.compare) scenario = { ...scenario, compare };
   if (values['print-broker-files'] !== undefined) {
     for (const line of writeBrokerFiles(values['print-broker-files'], simulationIdentities(scenario))) process.stdout.write(line + '\n');
     return 0;
@@ -107,8 +127,8 @@ export async function run(argv: string[]): Promise<number> {
   if (values.broker !== undefined && values.broker !== 'embedded') {
     checkBrokerUrl('--broker', values.broker);
   }
-  // Real time is for watching over MQTT: it needs a broker (the in-process bus has no door).
-  const broker = values.broker ?? (values.realtime === true ? 'embedded' : undefined);
+  // A paced run is for watching over MQTT: it needs a broker (the in-process bus has no door).
+  const broker = values.broker ?? (paced ? 'embedded' : undefined);
 
   const screenshots = values.screenshots === undefined ? null : screenshotWriter(values.screenshots, values.profile);
   if (screenshots === null && values.profile !== undefined) throw new UsageError('--profile: only with --screenshots DIR');
@@ -164,14 +184,14 @@ export async function run(argv: string[]): Promise<number> {
   try {
     result = await runSimulation(scenario, {
       ...(broker !== undefined ? { broker } : {}),
-      ...(values.realtime === true ? { onBroker: announceBroker } : {}),
+      ...(paced ? { onBroker: announceBroker } : {}),
       ...(until !== undefined ? { until } : {}),
-      realtime: values.realtime === true,
+      ...(speed !== undefined ? { speed } : {}),
       ...(runtime !== undefined ? { runtime } : {}),
       // The devices' retained state and screen models only where someone can read them: an
-      // external broker, or the embedded one whose URL --realtime prints (not the in-process bus,
-      // which takes no client from outside, nor an embedded broker nobody is told of).
-      publishModels: (broker !== undefined && broker !== 'embedded') || values.realtime === true,
+      // external broker, or the embedded one whose URL --realtime / --speed prints (not the
+      // in-process bus, which takes no client from outside, nor an embedded broker nobody is told of).
+      publishModels: (broker !== undefined && broker !== 'embedded') || paced,
       onEvent: timeline,
       onProgress: (fraction, at) => {
         drain();
@@ -214,6 +234,16 @@ function screenshotWriter(dir: string, profile: string | undefined): ScreenshotW
   if (!Object.hasOwn(DISPLAY_PROFILES, name)) throw new UsageError(`--profile: expected ${Object.keys(DISPLAY_PROFILES).join(' or ')}, found "${name}"`);
   checkWritableDirectory('--screenshots', dir);
   return createScreenshotWriter(dir, name as DisplayProfile);
+}
+
+/** --speed X (a positive number) or --realtime (= --speed 1); undefined: not paced. */
+function parseSpeed(text: string | undefined, realtime: boolean): number | undefined {
+  if (text === undefined) return realtime ? 1 : undefined;
+  if (realtime) throw new UsageError('--realtime and --speed: give one of them (--realtime is --speed 1)', { seeHelp: true });
+  // A plain decimal: '1e3', 'Infinity', '0x10' and '' are refused, not read as numbers.
+  const x = /^\d+(\.\d+)?$|^\.\d+$/.test(text) ? Number(text) : NaN;
+  if (!(x > 0) || !Number.isFinite(x)) throw new UsageError(`--speed: expected a positive number (0.5, 60, 3600), found "${text}"`, { seeHelp: true });
+  return x;
 }
 
 function loadScenario(ref: string): Scenario {

@@ -10,7 +10,8 @@ export const MAIN_HELP = `hanlab — GB smart-metering HAN firmware runtime and 
 Usage:
   hanlab decode <HEX | @FILE | @-> [--xml] [--keystore DIR]
                                  decode a GBCS message (Parse & Correlate)
-  hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json] [--broker URL] [--realtime]
+  hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json] [--broker URL] [--realtime | --speed X]
+             [--compare | --no-compare]
              [--screenshots DIR [--profile mono128x64|color176]]
                                  run a scenario headless in virtual time (default: han-outage-prepay)
   hanlab build --board ID --device gsme|gpf|ppmid [--runtime xstate|compact] [--no-stale-detection]

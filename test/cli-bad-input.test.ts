@@ -121,6 +121,18 @@ const cases: Case[] = [
     ['--scenario', file('proto.json', '{ "name": "x", "__proto__": { "seed": 5 } }')],
     new RegExp(`^hanlab sim: ${esc(join(dir, 'proto.json'))}:1: __proto__: unknown key '__proto__'; known keys: name, `),
   ],
+  ...(['0', '-5', 'fast', '1e3', 'Infinity', '', '60x', '0.0'] as const).map((x): Case => [
+    `--speed ${JSON.stringify(x)}`,
+    ['--scenario', pinned, `--speed=${x}`],
+    `hanlab sim: --speed: expected a positive number (0.5, 60, 3600), found "${x}" (see hanlab sim --help)`,
+  ]),
+  ['--speed without a value', ['--scenario', pinned, '--speed'], 'hanlab sim: --speed: expected a value, found nothing (see hanlab sim --help)'],
+  [
+    '--realtime and --speed together',
+    ['--scenario', pinned, '--realtime', '--speed', '60'],
+    'hanlab sim: --realtime and --speed: give one of them (--realtime is --speed 1) (see hanlab sim --help)',
+  ],
+  ['--compare and --no-compare together', ['--scenario', pinned, '--compare', '--no-compare'], 'hanlab sim: --compare and --no-compare: give one of them (see hanlab sim --help)'],
   [
     'a file far bigger than any scenario',
     ['--scenario', file('big.yaml', bigText)],

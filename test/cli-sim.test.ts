@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../han/mosquitto.ts';
@@ -69,7 +69,7 @@ describe('hanlab sim: bad input exits 2 with one line naming what and where', ()
   it('--help describes every flag', async () => {
     const r = await sim('--help');
     expect(r.code).toBe(0);
-    for (const flag of ['--scenario', '--seed', '--until', '--json', '--broker', '--realtime', '--dxi', '--db']) expect(r.stdout).toContain(flag);
+    for (const flag of ['--scenario', '--seed', '--until', '--json', '--broker', '--realtime', '--speed', '--compare', '--no-compare', '--dxi', '--db']) expect(r.stdout).toContain(flag);
   });
 });
 
@@ -95,4 +95,59 @@ describe('hanlab sim --realtime', () => {
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toMatch(/^Embedded MQTT broker at mqtt:\/\/127\.0\.0\.1:\d+ /);
   }, 30_000);
+});
+
+/** The homes of a --json run's summary line. */
+function summaryHomes(stdout: string): { label: string; premises: string }[] {
+  return JSON.parse(stdout.trim().split('\n').at(-1)!).homes;
+}
+
+describe('hanlab sim --speed, --compare, --no-compare', () => {
+  it('--speed X paces virtual time at X times wall-clock speed, one home, on the embedded broker', async () => {
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    // Half an hour of the default (comparison) scenario at 1800×: one wall second.
+    const r = await sim('--until', '+30m', '--speed', '1800', '--json');
+    const wall = performance.now() - t0;
+    expect(r.code, r.stderr).toBe(0);
+    // Not before its time (a little slack for timer rounding); the upper bound only catches a run
+    // that is not paced at that speed (1× would take 30 minutes): a loaded 2-core machine can be
+    // several seconds slow starting the broker and the home.
+    expect(wall).toBeGreaterThan(950);
+    expect(wall, `CPU ${JSON.stringify(process.cpuUsage(cpu0))}`).toBeLessThan(20_000);
+    expect(r.stdout.split('\n')[0]).toMatch(/^\{"kind":"broker","url":"mqtt:\/\/127\.0\.0\.1:\d+"\}$/);
+    // A person watching follows one home: a paced run compares nothing unless told to.
+    expect(summaryHomes(r.stdout).map((h) => [h.label, h.premises])).toEqual([['scenario', 'home-1']]);
+  }, 60_000);
+
+  it('--speed with --compare runs the comparison homes too', async () => {
+    const r = await sim('--until', '+10m', '--speed', '3600', '--compare', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(summaryHomes(r.stdout)).toHaveLength(13);
+  }, 60_000);
+
+  it('--no-compare runs only the scenario\'s own home; without it the comparison homes are named by their firmware', async () => {
+    const one = await sim('--until', '+10m', '--no-compare', '--json');
+    expect(one.code, one.stderr).toBe(0);
+    expect(summaryHomes(one.stdout).map((h) => h.premises)).toEqual(['home-1']);
+    expect(one.stdout).not.toContain('gsme=legacy');
+
+    const all = await sim('--until', '+10m', '--json');
+    expect(all.code, all.stderr).toBe(0);
+    const homes = summaryHomes(all.stdout);
+    expect(homes).toHaveLength(13);
+    expect(homes.find((h) => h.label === 'gsme=legacy gpf=legacy ppmid=legacy')?.premises).toBe('home-1-legacy-gsme-legacy-gpf-legacy-ppmid');
+    expect(homes.find((h) => h.label === 'gsme=secmp0015 gpf=legacy ppmid=secmp0015 fallback=off')?.premises).toBe('home-1-legacy-gpf-no-fallback');
+    expect(new Set(homes.map((h) => h.premises)).size).toBe(13);
+  }, 60_000);
+
+  it('--print-broker-files holds the accounts of the homes the same flags run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hanlab-bf-'));
+    const r = await sim('--print-broker-files', join(dir, 'a'), '--no-compare');
+    const c = await sim('--print-broker-files', join(dir, 'b'), '--compare');
+    expect([r.code, c.code]).toEqual([0, 0]);
+    const files = (d: string) => readdirSync(d).map((f) => readFileSync(join(d, f), 'utf8')).join('\n');
+    expect(files(join(dir, 'a'))).not.toContain('home-1-legacy-gsme');
+    expect(files(join(dir, 'b'))).toContain('home-1-legacy-gsme');
+  }, 60_000);
 });

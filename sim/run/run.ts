@@ -24,8 +24,13 @@ export interface RunOptions {
   onBroker?(url: string): void;
   /** Stop early at this epoch ms (must lie inside the scenario). */
   until?: number;
-  /** Pace virtual time at wall-clock speed (for watching with an MQTT client). */
-  realtime?: boolean;
+  /**
+   * Pace virtual time at this many times wall-clock speed (1 = real time, 60 = an hour per wall
+   * minute), for watching with an MQTT client. Unset: as fast as the machine goes.
+   */
+  speed?: number;
+  /** The wall clock `speed` paces against (default: performance.now and setTimeout); tests give a fake one. */
+  wallClock?: WallClock;
   /** Every timeline event, in order, as it happens. */
   onEvent?(event: TimelineEvent): void;
   /**
@@ -46,8 +51,21 @@ export interface RunOptions {
   publishModels?: boolean;
 }
 
+/** Wall time for pacing a run: now in ms, and a wait of ms. */
+export interface WallClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const realWallClock: WallClock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+};
+
 export interface HomeResult {
   label: string;
+  /** Its premises on the HAN (its topics `han/{premises}/…`, `hanlab/{premises}/…`): where to watch it. */
+  premises: string;
   firmware: { gsme: string; gpf: string; ppmid: string; changeTimeFallback: boolean };
   metrics: HomeMetrics;
 }
@@ -77,6 +95,9 @@ const IN_FLIGHT_TIMEOUT_MS = 10_000;
  */
 export async function runSimulation(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
   const end = Math.min(options.until ?? scenario.end, scenario.end);
+  const speed = options.speed;
+  if (speed !== undefined && !(Number.isFinite(speed) && speed > 0)) throw new RangeError(`speed must be a positive number, got ${speed}`);
+  const wallClock = options.wallClock ?? realWallClock;
   const kind = options.broker ?? 'in-process';
   let url: HanBus = kind;
   let broker: { close(): Promise<void> } | null = null;
@@ -139,6 +160,12 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
     }
 
     const wallStart = performance.now();
+    const paceStart = wallClock.now();
+    // Virtual ms since the start, as the wall ms at which it is due at `speed`.
+    const paceUntil = async (at: number) => {
+      const wait = paceStart + (at - scenario.start) / speed! - wallClock.now();
+      if (wait > 0) await wallClock.sleep(wait);
+    };
     let lastProgress = 0;
     let lastYield = wallStart;
     const settle = async () => {
@@ -156,22 +183,15 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
         lastProgress = wall;
         options.onProgress((clock.now() - scenario.start) / (end - scenario.start), clock.now());
       }
-      if (options.realtime) {
+      if (speed !== undefined) {
         const next = clock.nextDue();
-        if (next !== undefined && next <= end) {
-          const due = wallStart + (next - scenario.start);
-          const wait = due - performance.now();
-          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        }
+        if (next !== undefined && next <= end) await paceUntil(next);
       }
     };
     // One home is one group: a timer at a time.
     await clock.run(end, settle, variants.length > 1 ? { group: (rank) => Math.floor((rank - 1) / RANKS_PER_HOME) } : {});
     flush();
-    if (options.realtime) {
-      const wait = wallStart + (end - scenario.start) - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    }
+    if (speed !== undefined) await paceUntil(end);
     options.onProgress?.(1, end);
 
     return {
@@ -183,6 +203,7 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
         const d = variants[i]!.scenario.devices;
         return {
           label: h.label,
+          premises: variants[i]!.premises,
           firmware: { gsme: d.gsme.firmware, gpf: d.gpf.firmware, ppmid: d.ppmid.firmware, changeTimeFallback: d.ppmid.changeTimeFallback },
           metrics: h.metrics(),
         };

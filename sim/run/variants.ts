@@ -17,8 +17,22 @@ export function homeVariants(scenario: Scenario): HomeVariant[] {
   const compared = scenario.compare ? compareVariants(scenario) : [];
   return [
     { label: 'scenario', scenario, premises: scenario.premises },
-    ...compared.map((v, i) => ({ label: v.label, scenario: withHomeEuis(v.scenario, i + 1), premises: `${scenario.premises}-c${i + 1}` })),
+    ...compared.map((v, i) => ({ label: v.label, scenario: withHomeEuis(v.scenario, i + 1), premises: `${scenario.premises}-${firmwareName(v.scenario)}` })),
   ];
+}
+
+/**
+ * What a comparison home runs, as a premises suffix one can read in a topic or broker account:
+ * its legacy devices and a SECMP0015 PPMID without the change-time fallback ('legacy-gsme-legacy-gpf',
+ * 'no-fallback'); 'secmp0015' when it is all SECMP0015 with the fallback on. Named from the firmware
+ * alone, not from how it differs from the scenario's own home, so a name means the same in every
+ * scenario; one name per combination, lower-case words and hyphens like any premises.
+ */
+export function firmwareName(s: Scenario): string {
+  const d = s.devices;
+  const parts = (['gsme', 'gpf', 'ppmid'] as const).filter((role) => d[role].firmware === 'legacy').map((role) => `legacy-${role}`);
+  if (d.ppmid.firmware === 'secmp0015' && !d.ppmid.changeTimeFallback) parts.push('no-fallback');
+  return parts.length === 0 ? 'secmp0015' : parts.join('-');
 }
 
 /**
