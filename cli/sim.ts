@@ -24,10 +24,11 @@ export const help = `hanlab sim — run a scenario headless, in virtual time, on
 
 Usage: hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json]
                   [--broker embedded|mqtt://HOST:PORT] [--realtime | --speed X]
-                  [--compare | --no-compare] [--runtime compact|xstate]
+                  [--ha-discovery] [--compare | --no-compare] [--runtime compact|xstate]
                   [--screenshots DIR [--profile mono128x64|color176]]
                   [--dxi FILE [--db pglite:DIR|postgres://…]]
        hanlab sim --print-broker-files DIR [--scenario NAME|FILE] [--seed N] [--compare | --no-compare]
+                  [--ha-discovery]
 
   --scenario NAME|FILE  a built-in scenario (default ${DEFAULT_SCENARIO}) or a YAML / JSON file
   --seed N              override the scenario's seed (same scenario + seed = same timeline)
@@ -53,6 +54,15 @@ Usage: hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json]
   --speed X             as --realtime, at X times wall-clock speed: a positive number (0.5 = half
                         speed, 60 = an hour of simulated time per wall minute, 3600 = an hour per
                         wall second); only the scenario's own home is run unless --compare
+  --ha-discovery        on a broker only (--broker, --realtime or --speed): Home Assistant MQTT
+                        discovery. Retained sensor configs homeassistant/sensor/NODE/OBJECT/config
+                        for each home's PPMID (credit shown in GBP, reading time, freshness,
+                        supply shown) and GSME (gas volume in m³), read from the devices'
+                        hanlab/PREMISES/DEVICE/state|screen JSON; each device's connection
+                        publishes hanlab/PREMISES/DEVICE/availability online, and offline on a
+                        clean stop and as its MQTT last will. Home Assistant logs in as
+                        hanlab-observer (client id hanlab-observer too), which may then also read
+                        homeassistant/#; with --print-broker-files, the accounts' rights for it
   --no-compare          run only the scenario's own home, even if its scenario says compare: true
   --compare             also run one home per firmware combination (compare: true), named
                         PREMISES-legacy-gsme, PREMISES-legacy-gpf-no-fallback… after what they run
@@ -96,6 +106,7 @@ export async function run(argv: string[]): Promise<number> {
       speed: { type: 'string' },
       compare: { type: 'boolean' },
       'no-compare': { type: 'boolean' },
+      'ha-discovery': { type: 'boolean' },
       runtime: { type: 'string' },
       screenshots: { type: 'string' },
       profile: { type: 'string' },
@@ -117,8 +128,9 @@ export async function run(argv: string[]): Promise<number> {
   // A person watching a paced run follows one home; the flags say otherwise when given.
   const compare = values.compare === true ? true : values['no-compare'] === true || paced ? false : scenario.compare;
   if (compare !== scenario.compare) scenario = { ...scenario, compare };
+  const haDiscovery = values['ha-discovery'] === true;
   if (values['print-broker-files'] !== undefined) {
-    for (const line of writeBrokerFiles(values['print-broker-files'], simulationIdentities(scenario))) process.stdout.write(line + '\n');
+    for (const line of writeBrokerFiles(values['print-broker-files'], simulationIdentities(scenario, [], { haDiscovery }))) process.stdout.write(line + '\n');
     return 0;
   }
   const until = values.until === undefined ? undefined : parseUntil(values.until, scenario);
@@ -129,6 +141,11 @@ export async function run(argv: string[]): Promise<number> {
   }
   // A paced run is for watching over MQTT: it needs a broker (the in-process bus has no door).
   const broker = values.broker ?? (paced ? 'embedded' : undefined);
+  if (haDiscovery && broker === undefined) {
+    throw new UsageError('--ha-discovery: only on a broker (--broker embedded|URL, --realtime or --speed X), not the in-process bus', { seeHelp: true });
+  }
+  // Someone is to read this broker: its URL is printed first, its devices publish their models.
+  const watched = paced || haDiscovery;
 
   const screenshots = values.screenshots === undefined ? null : screenshotWriter(values.screenshots, values.profile);
   if (screenshots === null && values.profile !== undefined) throw new UsageError('--profile: only with --screenshots DIR');
@@ -184,14 +201,15 @@ export async function run(argv: string[]): Promise<number> {
   try {
     result = await runSimulation(scenario, {
       ...(broker !== undefined ? { broker } : {}),
-      ...(paced ? { onBroker: announceBroker } : {}),
+      ...(watched ? { onBroker: announceBroker } : {}),
+      ...(haDiscovery ? { haDiscovery } : {}),
       ...(until !== undefined ? { until } : {}),
       ...(speed !== undefined ? { speed } : {}),
       ...(runtime !== undefined ? { runtime } : {}),
       // The devices' retained state and screen models only where someone can read them: an
-      // external broker, or the embedded one whose URL --realtime / --speed prints (not the
+      // external broker, or the embedded one whose URL --realtime / --speed / --ha-discovery prints (not the
       // in-process bus, which takes no client from outside, nor an embedded broker nobody is told of).
-      publishModels: (broker !== undefined && broker !== 'embedded') || paced,
+      publishModels: (broker !== undefined && broker !== 'embedded') || watched,
       onEvent: timeline,
       onProgress: (fraction, at) => {
         drain();

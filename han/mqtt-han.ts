@@ -29,7 +29,7 @@ import type { InFlight } from './in-flight.ts';
 import { hanInputRefusal } from '../firmware/platform/han-limits.ts';
 import type { HanBus } from './in-process-broker.ts';
 import type { Granted } from './in-process-client.ts';
-import { hanSubscription, hanTopic, isEui64, isTopicLevel, observeTopic, parseHanTopic } from './topics.ts';
+import { availabilityTopic, hanSubscription, hanTopic, isEui64, isTopicLevel, observeTopic, parseHanTopic } from './topics.ts';
 
 export interface DropContext {
   src: Eui64;
@@ -60,6 +60,14 @@ export interface HanDeviceOptions {
   connectTimeoutMs?: number;
   /** Pause between reconnection attempts, ms. Default 1000. */
   reconnectPeriodMs?: number;
+  /**
+   * Publish `hanlab/{premises}/{device}/availability`: `online` (retained) on every connection,
+   * `offline` (retained) on close, and `offline` as the connection's MQTT last will (retained),
+   * so a watcher sees a device whose process died. Default false.
+   */
+  availability?: boolean;
+  /** Retained publications made on every connection, before `online` (e.g. Home Assistant discovery configs). */
+  announce?: readonly { topic: string; payload: string }[];
 }
 
 export interface HanDevice extends HanTransport {
@@ -124,6 +132,7 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
   const stateTopic = observeTopic(premises, device, 'state');
   const screenTopic = observeTopic(premises, device, 'screen');
   const subscription = hanSubscription(premises, eui);
+  const availability = options.availability === true ? availabilityTopic(premises, device) : null;
   const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
   const report = (err: Error): void => {
     try {
@@ -144,6 +153,7 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
     reconnectPeriod: options.reconnectPeriodMs ?? 1000,
     connectTimeout: connectTimeoutMs,
     queueQoSZero: true,
+    ...(availability !== null ? { will: { topic: availability, payload: Buffer.from('offline'), qos: 0, retain: true } } : {}),
     // MQTT.js's debug log costs a call per packet even when it is off: left to it only when
     // DEBUG asks for it.
     ...(process.env['DEBUG'] ? {} : { log: noLog }),
@@ -247,12 +257,25 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
     dispatch(topic, src, clusterId, frame, counted);
   });
 
+  // Retained, on every connection (a restarted broker without persistence has lost them).
+  const announce = (): void => {
+    if (closed) return;
+    for (const a of options.announce ?? []) retained(a.topic, a.payload);
+    if (availability !== null) retained(availability, 'online');
+  };
+  const retained = (topic: string, payload: string): void => {
+    client.publish(topic, payload, { qos: 0, retain: true }, (err) => {
+      if (err) report(new Error(`HAN device ${eui}: publish to ${topic} via ${where} failed: ${err.message}`));
+    });
+  };
+
   client.on('connect', () => {
     // Small frames in quick succession (a report is several frames): no Nagle delay.
     setNoDelay(client);
     // After an outage MQTT.js re-subscribes by itself (clean session + resubscribe).
     everConnected = true;
     troubleReported = false;
+    announce();
   });
   client.on('offline', () => {
     if (closed || !everConnected || troubleReported) return;
@@ -399,6 +422,10 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
       if (closed) return;
       closed = true;
       for (const w of waiting.splice(0)) finish(w.topic, w.counted);
+      // A clean stop says so itself (the will is only for a connection that breaks).
+      if (availability !== null && client.connected) {
+        await client.publishAsync(availability, 'offline', { qos: 0, retain: true }).catch((err: unknown) => report(toError(err)));
+      }
       await client.endAsync(false).catch((err: unknown) => report(toError(err)));
     },
   };

@@ -4,6 +4,8 @@
  * - `han/{premises}/{dstEui}/{srcEui}/{clusterId}`: one ZCL frame per message, cluster id as 4
  *   upper-case hex digits; EUI-64s as 16 upper-case hex digits.
  * - `hanlab/{premises}/{device}/state|screen`: observability (JSON, retained).
+ * - `hanlab/{premises}/{device}/availability`: `online` / `offline` (retained; `offline` is also
+ *   the device connection's MQTT last will), with `hanlab sim --ha-discovery`.
  * - `wan/{premises}/{chEui}/command|response`: the WAN stand-in (GBCS message bytes).
  *
  * Builders throw on bad input (a bug in the caller); parsers return a result with a typed error
@@ -116,6 +118,13 @@ export function observeTopic(premises: string, device: string, kind: ObserveKind
   requireLevel('device', device);
   if (kind !== 'state' && kind !== 'screen') throw new TypeError(`observe kind must be state or screen, got ${String(kind)}`);
   return `${OBSERVE_ROOT}/${premises}/${device}/${kind}`;
+}
+
+/** `hanlab/{premises}/{device}/availability`: `online` / `offline`, retained (its will says `offline`). */
+export function availabilityTopic(premises: string, device: string): string {
+  requireLevel('premises', premises);
+  requireLevel('device', device);
+  return `${OBSERVE_ROOT}/${premises}/${device}/availability`;
 }
 
 /** `wan/{premises}/{chEui}/{command|response}`. */

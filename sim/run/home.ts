@@ -25,6 +25,7 @@ import type { InFlight } from '../../han/in-flight.ts';
 import { connectHanDevice } from '../../han/mqtt-han.ts';
 import type { HanDevice } from '../../han/mqtt-han.ts';
 import type { HanBus } from '../../han/in-process-broker.ts';
+import { haDiscoveryConfigs } from '../../han/ha-discovery.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { gasFlowForMinute, MINUTE_MS } from '../world/consumption.ts';
 import { createFaultModel } from '../world/faults.ts';
@@ -68,6 +69,12 @@ export interface HomeOptions {
    * line depends on them).
    */
   publishModels?: boolean;
+  /**
+   * Home Assistant MQTT discovery (han/ha-discovery.ts): each device's connection publishes its
+   * `availability` (online, offline, and offline as its last will) and the PPMID and GSME their
+   * retained sensor configs. Default false; the timeline is the same with it.
+   */
+  haDiscovery?: boolean;
 }
 
 /** Starts one device on the platform the home made for it (e.g. on an emulated board). */
@@ -119,6 +126,9 @@ export async function startHome(o: HomeOptions): Promise<Home> {
       eui: euis[role],
       secret: o.secretFor(euis[role]),
       device: role,
+      ...(o.haDiscovery === true
+        ? { availability: true, announce: role === 'gpf' ? [] : haDiscoveryConfigs({ premises: o.premises, device: role, eui: euis[role], firmware: s.devices[role].firmware }) }
+        : {}),
       inFlight: o.inFlight,
       isSimDevice: (eui) => roleOf(eui) !== 'other',
       onError: o.onError,

@@ -7,6 +7,7 @@
  */
 import { deviceAccount, identityRegistry, observerAccount, simulatedSecret } from '../../han/identities.ts';
 import type { Account, IdentityRegistry } from '../../han/identities.ts';
+import { HA_DISCOVERY_PREFIX, haWriteFilter } from '../../han/ha-discovery.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { hubWanAccount, supplierAccount, supplierClientId } from '../wan/parties.ts';
 import { homeVariants } from './variants.ts';
@@ -18,12 +19,21 @@ export function simulationSecret(scenario: Scenario, username: string): string {
   return simulatedSecret(scenario.seed, username);
 }
 
-/** Every account of a run of `scenario`, plus `extra` (e.g. a tool's). */
-export function simulationIdentities(scenario: Scenario, extra: readonly Account[] = []): IdentityRegistry {
-  const accounts: Account[] = [observerAccount()];
+/**
+ * Every account of a run of `scenario`, plus `extra` (e.g. a tool's). With `haDiscovery`
+ * (han/ha-discovery.ts) each device may also write its own Home Assistant discovery configs and
+ * the observer (Home Assistant logs in as it) may read `homeassistant/#`.
+ */
+export function simulationIdentities(scenario: Scenario, extra: readonly Account[] = [], options: { haDiscovery?: boolean } = {}): IdentityRegistry {
+  const ha = options.haDiscovery === true;
+  const observer = observerAccount();
+  const accounts: Account[] = [ha ? { ...observer, read: [...observer.read, `${HA_DISCOVERY_PREFIX}/#`] } : observer];
   for (const v of homeVariants(scenario)) {
     const d = v.scenario.devices;
-    for (const role of ROLES) accounts.push(deviceAccount({ eui: d[role].eui, secret: simulationSecret(scenario, d[role].eui), premises: v.premises, device: role }));
+    for (const role of ROLES) {
+      const account = deviceAccount({ eui: d[role].eui, secret: simulationSecret(scenario, d[role].eui), premises: v.premises, device: role });
+      accounts.push(ha ? { ...account, write: [...account.write, haWriteFilter(v.premises, role)] } : account);
+    }
     accounts.push(hubWanAccount(v.premises, d.gpf.eui, simulationSecret(scenario, d.gpf.eui)));
     accounts.push(supplierAccount(v.premises, d.gpf.eui, simulationSecret(scenario, supplierClientId(v.premises))));
   }

@@ -49,6 +49,12 @@ export interface RunOptions {
    * for watching with an MQTT client). Default true; the timeline is the same without them.
    */
   publishModels?: boolean;
+  /**
+   * Home Assistant MQTT discovery on the broker (han/ha-discovery.ts): retained sensor configs
+   * under `homeassistant/`, each device's availability and last will. Only on a broker (the
+   * in-process bus takes no client from outside): refused there. The timeline is the same.
+   */
+  haDiscovery?: boolean;
 }
 
 /** Wall time for pacing a run: now in ms, and a wait of ms. */
@@ -99,13 +105,16 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
   if (speed !== undefined && !(Number.isFinite(speed) && speed > 0)) throw new RangeError(`speed must be a positive number, got ${speed}`);
   const wallClock = options.wallClock ?? realWallClock;
   const kind = options.broker ?? 'in-process';
+  const haDiscovery = options.haDiscovery === true;
+  if (haDiscovery && kind === 'in-process') throw new Error('Home Assistant discovery needs a broker (embedded or a URL), not the in-process bus');
+  const identities = simulationIdentities(scenario, [], { haDiscovery });
   let url: HanBus = kind;
   let broker: { close(): Promise<void> } | null = null;
   if (kind === 'in-process') {
-    url = startInProcessBroker({ identities: simulationIdentities(scenario) });
+    url = startInProcessBroker({ identities });
     broker = url;
   } else if (kind === 'embedded') {
-    const embedded = await startEmbeddedBroker({ identities: simulationIdentities(scenario) });
+    const embedded = await startEmbeddedBroker({ identities });
     broker = embedded;
     url = embedded.url;
     options.onBroker?.(url);
@@ -155,6 +164,7 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
           ...(options.start ? { start: options.start } : {}),
           ...(options.runtime ? { runtime: options.runtime } : {}),
           ...(options.publishModels === false ? { publishModels: false } : {}),
+          ...(haDiscovery ? { haDiscovery } : {}),
         }),
       );
     }
