@@ -24,11 +24,12 @@ export const help = `hanlab sim — run a scenario headless, in virtual time, on
 
 Usage: hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json]
                   [--broker embedded|mqtt://HOST:PORT] [--realtime | --speed X]
-                  [--ha-discovery] [--compare | --no-compare] [--runtime compact|xstate]
+                  [--ha-discovery] [--han-json] [--compare | --no-compare]
+                  [--runtime compact|xstate]
                   [--screenshots DIR [--profile mono128x64|color176]]
                   [--dxi FILE [--db pglite:DIR|postgres://…]]
        hanlab sim --print-broker-files DIR [--scenario NAME|FILE] [--seed N] [--compare | --no-compare]
-                  [--ha-discovery]
+                  [--ha-discovery] [--han-json]
 
   --scenario NAME|FILE  a built-in scenario (default ${DEFAULT_SCENARIO}) or a YAML / JSON file
   --seed N              override the scenario's seed (same scenario + seed = same timeline)
@@ -63,6 +64,10 @@ Usage: hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json]
                         clean stop and as its MQTT last will. Home Assistant logs in as
                         hanlab-observer (client id hanlab-observer too), which may then also read
                         homeassistant/#; with --print-broker-files, the accounts' rights for it
+  --han-json            on a broker only: every HAN frame that goes out (not those the HAN
+                        loses) also as JSON on hanlab/PREMISES/han, not retained, for MQTT
+                        Explorer and the like: time, from/to (role and EUI), cluster id and name,
+                        the timeline's one-line description, the decoded ZCL frame and its hex
   --no-compare          run only the scenario's own home, even if its scenario says compare: true
   --compare             also run one home per firmware combination (compare: true), named
                         PREMISES-legacy-gsme, PREMISES-legacy-gpf-no-fallback… after what they run
@@ -107,6 +112,7 @@ export async function run(argv: string[]): Promise<number> {
       compare: { type: 'boolean' },
       'no-compare': { type: 'boolean' },
       'ha-discovery': { type: 'boolean' },
+      'han-json': { type: 'boolean' },
       runtime: { type: 'string' },
       screenshots: { type: 'string' },
       profile: { type: 'string' },
@@ -129,8 +135,9 @@ export async function run(argv: string[]): Promise<number> {
   const compare = values.compare === true ? true : values['no-compare'] === true || paced ? false : scenario.compare;
   if (compare !== scenario.compare) scenario = { ...scenario, compare };
   const haDiscovery = values['ha-discovery'] === true;
+  const hanJson = values['han-json'] === true;
   if (values['print-broker-files'] !== undefined) {
-    for (const line of writeBrokerFiles(values['print-broker-files'], simulationIdentities(scenario, [], { haDiscovery }))) process.stdout.write(line + '\n');
+    for (const line of writeBrokerFiles(values['print-broker-files'], simulationIdentities(scenario, [], { haDiscovery, hanJson }))) process.stdout.write(line + '\n');
     return 0;
   }
   const until = values.until === undefined ? undefined : parseUntil(values.until, scenario);
@@ -144,8 +151,11 @@ export async function run(argv: string[]): Promise<number> {
   if (haDiscovery && broker === undefined) {
     throw new UsageError('--ha-discovery: only on a broker (--broker embedded|URL, --realtime or --speed X), not the in-process bus', { seeHelp: true });
   }
+  if (hanJson && broker === undefined) {
+    throw new UsageError('--han-json: only on a broker (--broker embedded|URL, --realtime or --speed X), not the in-process bus', { seeHelp: true });
+  }
   // Someone is to read this broker: its URL is printed first, its devices publish their models.
-  const watched = paced || haDiscovery;
+  const watched = paced || haDiscovery || hanJson;
 
   const screenshots = values.screenshots === undefined ? null : screenshotWriter(values.screenshots, values.profile);
   if (screenshots === null && values.profile !== undefined) throw new UsageError('--profile: only with --screenshots DIR');
@@ -203,12 +213,14 @@ export async function run(argv: string[]): Promise<number> {
       ...(broker !== undefined ? { broker } : {}),
       ...(watched ? { onBroker: announceBroker } : {}),
       ...(haDiscovery ? { haDiscovery } : {}),
+      ...(hanJson ? { hanJson } : {}),
       ...(until !== undefined ? { until } : {}),
       ...(speed !== undefined ? { speed } : {}),
       ...(runtime !== undefined ? { runtime } : {}),
       // The devices' retained state and screen models only where someone can read them: an
-      // external broker, or the embedded one whose URL --realtime / --speed / --ha-discovery prints (not the
-      // in-process bus, which takes no client from outside, nor an embedded broker nobody is told of).
+      // external broker, or the embedded one whose URL --realtime / --speed / --ha-discovery /
+      // --han-json prints (not the in-process bus, which takes no client from outside, nor an
+      // embedded broker nobody is told of).
       publishModels: (broker !== undefined && broker !== 'embedded') || watched,
       onEvent: timeline,
       onProgress: (fraction, at) => {

@@ -6,6 +6,8 @@
  * - `hanlab/{premises}/{device}/state|screen`: observability (JSON, retained).
  * - `hanlab/{premises}/{device}/availability`: `online` / `offline` (retained; `offline` is also
  *   the device connection's MQTT last will), with `hanlab sim --ha-discovery`.
+ * - `hanlab/{premises}/han`: every HAN frame of the premises as JSON (not retained), with
+ *   `hanlab sim --han-json`.
  * - `wan/{premises}/{chEui}/command|response`: the WAN stand-in (GBCS message bytes).
  *
  * Builders throw on bad input (a bug in the caller); parsers return a result with a typed error
@@ -125,6 +127,12 @@ export function availabilityTopic(premises: string, device: string): string {
   requireLevel('premises', premises);
   requireLevel('device', device);
   return `${OBSERVE_ROOT}/${premises}/${device}/availability`;
+}
+
+/** `hanlab/{premises}/han`: the HAN's frames as JSON, for people's MQTT tools (not retained). */
+export function hanMirrorTopic(premises: string): string {
+  requireLevel('premises', premises);
+  return `${OBSERVE_ROOT}/${premises}/han`;
 }
 
 /** `wan/{premises}/{chEui}/{command|response}`. */

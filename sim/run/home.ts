@@ -26,6 +26,8 @@ import { connectHanDevice } from '../../han/mqtt-han.ts';
 import type { HanDevice } from '../../han/mqtt-han.ts';
 import type { HanBus } from '../../han/in-process-broker.ts';
 import { haDiscoveryConfigs } from '../../han/ha-discovery.ts';
+import { hanMirrorTopic } from '../../han/topics.ts';
+import { formatTime } from '../scenario/schema.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { gasFlowForMinute, MINUTE_MS } from '../world/consumption.ts';
 import { createFaultModel } from '../world/faults.ts';
@@ -75,6 +77,12 @@ export interface HomeOptions {
    * retained sensor configs. Default false; the timeline is the same with it.
    */
   haDiscovery?: boolean;
+  /**
+   * Mirror every HAN frame that goes out (not those the HAN loses) as JSON on
+   * `hanlab/{premises}/han` (not retained), from the sending device's connection. Default false;
+   * the timeline is the same with it.
+   */
+  hanJson?: boolean;
 }
 
 /** Starts one device on the platform the home made for it (e.g. on an emulated board). */
@@ -154,6 +162,7 @@ export async function startHome(o: HomeOptions): Promise<Home> {
 
   let screen: ScreenModel | null = null;
   const publishModels = o.publishModels !== false;
+  const mirror = o.hanJson === true ? hanMirrorTopic(o.premises) : null;
   const platformFor = (role: DeviceRole, rank: number): Platform => {
     const t = transports[role];
     return {
@@ -165,7 +174,10 @@ export async function startHome(o: HomeOptions): Promise<Home> {
         send: (dst, clusterId, bytes) => {
           const lost = faults.drop({ src: euis[role], dst, atMs: at() });
           o.record(hanEvent(at(), o.label, role, roleOf(dst), clusterId, bytes, lost));
-          if (!lost) t.send(dst, clusterId, bytes);
+          if (!lost) {
+            t.send(dst, clusterId, bytes);
+            if (mirror !== null) t.client.publish(mirror, hanFrameJson(at(), role, roleOf(dst), euis[role], dst, clusterId, bytes), MIRROR_PUBLISH);
+          }
         },
         onFrame: (h) => void (frameHandlers[role] = h),
       },
@@ -411,6 +423,29 @@ function hanEvent(t: number, home: string, from: DeviceRole, to: DeviceRole | 'o
   const e: TimelineEvent & { kind: 'han' } = { t, home, kind: 'han', from, to, cluster: clusterName(clusterId), bytes: bytes.length, command: frameLine(bytes) };
   if (lost) e.lost = true;
   return e;
+}
+
+/** The --han-json mirror's publishes: QoS 0, never retained (a frame is an event, not a state). */
+const MIRROR_PUBLISH = { qos: 0, retain: false } as const;
+
+/**
+ * A HAN frame as `hanlab/{premises}/han` carries it: when (virtual UTC), who to whom (role and
+ * EUI), the cluster (id as 4 hex digits, and name), the timeline's one-line description, the
+ * decoded ZCL frame (header and command, attribute values as decoded; byte strings as hex) and
+ * the frame's bytes in hex.
+ */
+export function hanFrameJson(t: number, from: DeviceRole, to: DeviceRole | 'other', src: Eui64, dst: Eui64, clusterId: number, bytes: Uint8Array): string {
+  let zcl: unknown = null;
+  try {
+    zcl = decodeZclFrame(bytes);
+  } catch {
+    // A frame the decoder refuses is still mirrored: its bytes say what it was.
+  }
+  const hex = (b: Uint8Array) => Array.from(b, (x) => hex2(x)).join('');
+  return JSON.stringify(
+    { t: formatTime(t), from, to, src, dst, clusterId: hex4(clusterId), cluster: clusterName(clusterId), command: frameLine(bytes), zcl, hex: hex(bytes) },
+    (_key, value: unknown) => (value instanceof Uint8Array ? hex(value) : value),
+  );
 }
 
 /** describeFrame of frames seen lately, by their bytes with the sequence number left out. */

@@ -8,6 +8,7 @@
 import { deviceAccount, identityRegistry, observerAccount, simulatedSecret } from '../../han/identities.ts';
 import type { Account, IdentityRegistry } from '../../han/identities.ts';
 import { HA_DISCOVERY_PREFIX, haWriteFilter } from '../../han/ha-discovery.ts';
+import { hanMirrorTopic } from '../../han/topics.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { hubWanAccount, supplierAccount, supplierClientId } from '../wan/parties.ts';
 import { homeVariants } from './variants.ts';
@@ -22,17 +23,20 @@ export function simulationSecret(scenario: Scenario, username: string): string {
 /**
  * Every account of a run of `scenario`, plus `extra` (e.g. a tool's). With `haDiscovery`
  * (han/ha-discovery.ts) each device may also write its own Home Assistant discovery configs and
- * the observer (Home Assistant logs in as it) may read `homeassistant/#`.
+ * the observer (Home Assistant logs in as it) may read `homeassistant/#`. With `hanJson` each
+ * device may also write its home's HAN mirror `hanlab/{premises}/han`.
  */
-export function simulationIdentities(scenario: Scenario, extra: readonly Account[] = [], options: { haDiscovery?: boolean } = {}): IdentityRegistry {
+export function simulationIdentities(scenario: Scenario, extra: readonly Account[] = [], options: { haDiscovery?: boolean; hanJson?: boolean } = {}): IdentityRegistry {
   const ha = options.haDiscovery === true;
+  const mirror = options.hanJson === true;
   const observer = observerAccount();
   const accounts: Account[] = [ha ? { ...observer, read: [...observer.read, `${HA_DISCOVERY_PREFIX}/#`] } : observer];
   for (const v of homeVariants(scenario)) {
     const d = v.scenario.devices;
     for (const role of ROLES) {
       const account = deviceAccount({ eui: d[role].eui, secret: simulationSecret(scenario, d[role].eui), premises: v.premises, device: role });
-      accounts.push(ha ? { ...account, write: [...account.write, haWriteFilter(v.premises, role)] } : account);
+      const write = [...account.write, ...(ha ? [haWriteFilter(v.premises, role)] : []), ...(mirror ? [hanMirrorTopic(v.premises)] : [])];
+      accounts.push({ ...account, write });
     }
     accounts.push(hubWanAccount(v.premises, d.gpf.eui, simulationSecret(scenario, d.gpf.eui)));
     accounts.push(supplierAccount(v.premises, d.gpf.eui, simulationSecret(scenario, supplierClientId(v.premises))));

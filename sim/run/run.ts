@@ -55,6 +55,8 @@ export interface RunOptions {
    * in-process bus takes no client from outside): refused there. The timeline is the same.
    */
   haDiscovery?: boolean;
+  /** Mirror each HAN frame as JSON on `hanlab/{premises}/han` (home.ts `hanJson`); only on a broker. */
+  hanJson?: boolean;
 }
 
 /** Wall time for pacing a run: now in ms, and a wait of ms. */
@@ -107,7 +109,9 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
   const kind = options.broker ?? 'in-process';
   const haDiscovery = options.haDiscovery === true;
   if (haDiscovery && kind === 'in-process') throw new Error('Home Assistant discovery needs a broker (embedded or a URL), not the in-process bus');
-  const identities = simulationIdentities(scenario, [], { haDiscovery });
+  const hanJson = options.hanJson === true;
+  if (hanJson && kind === 'in-process') throw new Error('the HAN JSON mirror needs a broker (embedded or a URL), not the in-process bus');
+  const identities = simulationIdentities(scenario, [], { haDiscovery, hanJson });
   let url: HanBus = kind;
   let broker: { close(): Promise<void> } | null = null;
   if (kind === 'in-process') {
@@ -165,6 +169,7 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
           ...(options.runtime ? { runtime: options.runtime } : {}),
           ...(options.publishModels === false ? { publishModels: false } : {}),
           ...(haDiscovery ? { haDiscovery } : {}),
+          ...(hanJson ? { hanJson } : {}),
         }),
       );
     }
