@@ -194,14 +194,10 @@ export interface PpmidContext {
   /** Hardware clock the current screen is computed for (stamped before every refresh). */
   evalHw: number;
   screen: ScreenModel | null;
-  /** JSON of `screen`, to tell a new screen from it without writing it out again at every poll. */
-  screenJson: string;
   lastStateJson: string;
   outbox: PpmidEmitted[];
   /** The record last written to storage (ppmid-persist.ts). */
   savedJson: string;
-  /** The kept fields the last record was made from (ppmid-persist.ts), or null before the first. */
-  savedOf: unknown[] | null;
 }
 
 export function initialPpmidContext(input: PpmidInput): PpmidContext {
@@ -253,11 +249,9 @@ export function initialPpmidContext(input: PpmidInput): PpmidContext {
   base.topUpRefused = null;
   base.evalHw = input.clock.now();
   base.screen = null;
-  base.screenJson = 'null';
   base.lastStateJson = '';
   base.outbox = [];
   base.savedJson = '';
-  base.savedOf = null;
   // Written over it, not merged into a new object (which would be a dictionary, as above).
   const fields = restored.fields as Record<string, unknown>;
   for (const k in fields) (base as unknown as Record<string, unknown>)[k] = fields[k];
@@ -346,15 +340,6 @@ function readSnapshot(records: ReadAttributeRecord[]): SnapshotRead {
   return ms === null ? 'invalid' : ms;
 }
 
-/**
- * `d` with `values` over it: `d` itself when they are what it holds already (most polls read what
- * the last one did), so the record written after a poll can tell nothing changed (ppmid-persist.ts).
- */
-function changed(d: PpmidData, values: Partial<PpmidData>): PpmidData {
-  for (const k in values) if (values[k as keyof PpmidData] !== d[k as keyof PpmidData]) return merge(d, values);
-  return d;
-}
-
 /** Applies one answered read of the current poll at hardware time `hw`. */
 export function applyPollResponse(context: PpmidContext, event: HanFrameEvent, hw: number): Partial<PpmidContext> {
   const match = matchPollResponse(context, event);
@@ -378,12 +363,12 @@ export function applyPollResponse(context: PpmidContext, event: HanFrameEvent, h
   const r = command.records;
   const d = context.data;
   if (id === METERING) {
-    out.data = changed(d, { summation: num(r, SUMMATION), supplyStatus: num(r, SUPPLY_STATUS), snapshot: context.firmware === 'secmp0015' ? readSnapshot(r) : ('notRead' as SnapshotRead) });
+    out.data = merge(d, { summation: num(r, SUMMATION), supplyStatus: num(r, SUPPLY_STATUS), snapshot: context.firmware === 'secmp0015' ? readSnapshot(r) : ('notRead' as SnapshotRead) });
   } else if (id === PREPAYMENT) {
     out.lastPrepayPoll = context.pollIndex;
-    out.data = changed(d, { credit: num(r, CREDIT), emergencyCredit: num(r, EMERGENCY_CREDIT), creditStatus: num(r, CREDIT_STATUS), debt: num(r, DEBT) });
+    out.data = merge(d, { credit: num(r, CREDIT), emergencyCredit: num(r, EMERGENCY_CREDIT), creditStatus: num(r, CREDIT_STATUS), debt: num(r, DEBT) });
   } else if (id === PRICE) {
-    out.data = changed(d, { currency: num(r, CURRENCY) ?? d.currency, trailingDigit: num(r, TRAILING_DIGIT) ?? d.trailingDigit });
+    out.data = merge(d, { currency: num(r, CURRENCY) ?? d.currency, trailingDigit: num(r, TRAILING_DIGIT) ?? d.trailingDigit });
   } else if (id === TIME) {
     applyTime(context, r, hw, out);
   }
@@ -650,13 +635,12 @@ export function ppmidSummary(context: PpmidContext, screen: ScreenModel): Record
 export function refresh(context: PpmidContext): Partial<PpmidContext> {
   let screen = composeScreen(context);
   const out: PpmidEmitted[] = [];
-  const screenJson = JSON.stringify(screen);
-  if (screenJson !== context.screenJson) out.push({ type: 'screen', screen });
+  if (JSON.stringify(screen) !== JSON.stringify(context.screen)) out.push({ type: 'screen', screen });
   else screen = context.screen!;
   const state = ppmidSummary(context, screen);
   const stateJson = JSON.stringify(state);
   if (stateJson !== context.lastStateJson) out.push({ type: 'state', state });
-  return { screen, screenJson, lastStateJson: stateJson, outbox: queued(context, out) };
+  return { screen, lastStateJson: stateJson, outbox: queued(context, out) };
 }
 
 // ---------------------------------------------------------------------------------------------

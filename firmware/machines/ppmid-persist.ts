@@ -12,7 +12,6 @@
  * changes nothing writes nothing, so the flash sees a write per GSME update, not per poll.
  */
 import type { PpmidContext } from './ppmid-logic.ts';
-import { sameInputs } from './han-events.ts';
 import { TOP_UP_NO_ANSWER } from '../display/top-up-reasons.ts';
 import { decodeRecord, encodeRecord, isBool, isNum, isStr, orNull, pickFields, restoreNote, shape } from './persist-record.ts';
 import type { FieldCheck, PersistEmitted } from './persist-record.ts';
@@ -82,13 +81,8 @@ export function restorePpmid(restored: unknown, eui: string): { fields: Partial<
 
 /** After a poll: the record first in the outbox, when it changed since the last write. */
 export function persistReading(c: PpmidContext): Partial<PpmidContext> {
-  // The kept fields, each the same value (or object: replaced, never changed in place) as when the
-  // last record was made: the same record, known without writing it out at every poll.
-  const savedOf: unknown[] = [];
-  for (const k in PPMID_KEPT) savedOf.push(c[k as keyof PpmidContext]);
-  if (sameInputs(c.savedOf, savedOf)) return {};
   const record = ppmidRecord(c);
-  if (record === c.savedJson) return { savedOf };
+  if (record === c.savedJson) return {};
   const p: PersistEmitted = { type: 'persist', record: record };
-  return { savedJson: record, savedOf, outbox: [p as PpmidContext['outbox'][number]].concat(c.outbox) };
+  return { savedJson: record, outbox: [p as PpmidContext['outbox'][number]].concat(c.outbox) };
 }

@@ -130,14 +130,12 @@ export function createCompactActor(table: StateTable, impl: CompactImplementatio
     }
     return 0;
   }
-  // The depth-first walk of select: states, the index of their next child, the picks of their
-  // children so far (0: none); kept across calls (select never runs inside itself).
-  var walkState: number[] = [], walkNext: number[] = [], walkPicks: (Pick[] | 0)[] = [];
   function select(ev: TableEvent): Pick[] {
     // Children first, in activation order; a state's own transitions only when none of its active
-    // children took one.
+    // children took one. A depth-first walk: states, the index of their next child, the picks of
+    // their children so far (0: none).
     var top = 0, n, c, r: Pick[] | 0, p, e = table.e.indexOf(ev.type), timer = ev.type.indexOf('xstate.after.') === 0;
-    walkState[0] = 0; walkNext[0] = 0; walkPicks[0] = 0;
+    var walkState: number[] = [0], walkNext: number[] = [0], walkPicks: (Pick[] | 0)[] = [0];
     for (;;) {
       n = walkState[top]!;
       c = kids(n);
