@@ -46,7 +46,7 @@ Usage: hanlab hil --dut TARGET --device ppmid|gpf|gsme [--suite NAME] [--junit F
                       accounts (the DUT, the harness's devices, its observer) into DIR
 
 The harness starts an embedded MQTT broker for emulator and node; for mqtt://… it uses that
-broker, which must hold the run's accounts (--print-broker-files; spec section 5). Time moves through the GPF's Time cluster:
+broker, which must hold the run's accounts (--print-broker-files; docs/han-protocol.md). Time moves through the GPF's Time cluster:
 the harness jumps the hub clock by hours, so a suite takes about a minute. Step by step for a
 flashed board: docs/hil.md.
 A DUT at mqtt://… is looked for first: no broker there (refused, or no answer within 5 s), or no

@@ -90,7 +90,7 @@ Usage: hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json]
                         scenario and seed's accounts into DIR (for --broker), and run nothing
 
 Prints the PPMID's timeline (what it shows, its freshness, shown vs true credit) and a summary
-of credit-misleading, supply-misleading and false-alarm minutes (spec section 6) per device
+of credit-misleading, supply-misleading and false-alarm minutes (docs/glossary.md) per device
 combination. Times a person reads (timeline, summary, screen, screenshot names) are UK civil time
 with the zone ("2026-07-01 17:59 BST"); --until, scenario files and --json use UTC (ISO 8601).
 A scenario may give its home a postcode: its comms hub then answers the supplier only once the

@@ -116,17 +116,7 @@ export async function runBoard(o: RunBoardOptions): Promise<RunningBoard> {
     const han =
       typeof broker === 'string'
         ? undefined
-        : await connectHanDevice({
-            url: broker,
-            premises: config.premises,
-            eui: config.eui,
-            ...(config.secret !== undefined ? { secret: config.secret } : {}),
-            device: o.device,
-            inFlight: new InFlight(),
-            isSimDevice: () => false,
-            onError: (e) => nodeLog.warn(e.message),
-            log: nodeLog,
-          });
+        : await connectBoardHan(broker, o.device, config, nodeLog);
     const options: NodeBoardOptions = {
       broker: typeof broker === 'string' ? broker : broker.url,
       ...(han ? { han } : {}),
@@ -173,20 +163,7 @@ export async function runBoard(o: RunBoardOptions): Promise<RunningBoard> {
   // The emulator: the bundle in QuickJS, this process as its hardware.
   const built = await buildDevice({ board: board.id, device: o.device, runtime, ...(o.flags ? { flags: o.flags } : {}) });
   const log = stderrLog(`${o.device} ${config.eui}`, err);
-  const transport = await connectHanDevice({
-    url: o.broker,
-    premises: config.premises,
-    eui: config.eui,
-    // The emulated board's radio is this process: it logs in with the board's secret.
-    ...(config.secret !== undefined ? { secret: config.secret } : {}),
-    device: o.device,
-    inFlight: new InFlight(),
-    // A board keeps no lockstep: nothing it sends or hears is counted.
-    isSimDevice: () => false,
-    onError: (e) => log.warn(e.message),
-    log,
-    connectTimeoutMs,
-  }).catch((e: unknown) => {
+  const transport = await connectBoardHan(o.broker, o.device, config, log, connectTimeoutMs).catch((e: unknown) => {
     throw noBroker(e);
   });
   const screen = o.device === 'ppmid' && board.display ? createScreenOutput({ write: out, profile: board.display, ...(o.screenshotsDir ? { screenshotsDir: o.screenshotsDir } : {}) }) : null;
@@ -245,4 +222,21 @@ export async function runBoard(o: RunBoardOptions): Promise<RunningBoard> {
       await transport.close();
     },
   };
+}
+
+/** A board's radio when this process is the board: it logs in with the board's own secret. */
+function connectBoardHan(url: HanBus, device: DeviceKind, config: BoardDeviceConfig, log: { info(m: string): void; warn(m: string): void }, connectTimeoutMs?: number) {
+  return connectHanDevice({
+    url,
+    premises: config.premises,
+    eui: config.eui,
+    ...(config.secret !== undefined ? { secret: config.secret } : {}),
+    device,
+    inFlight: new InFlight(),
+    // A board keeps no lockstep: nothing it sends or hears is counted.
+    isSimDevice: () => false,
+    onError: (e) => log.warn(e.message),
+    log,
+    ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
+  });
 }
