@@ -15,7 +15,9 @@
  *   /proc on Linux). The run's HAN frames per wall second are set against the broker's own rate
  *   for one home's lockstep pattern, measured the same way (warm-up, median of 3): one frame of the
  *   run's mean size published, wait until it is delivered, the next (`measureBrokerThroughput`
- *   with a window of 1; not a pipelined flood). Budget: the run reaches ≥ 0.5 of that rate.
+ *   with a window of 1; not a pipelined flood). Budget: the run reaches ≥ 0.5 of that rate. The
+ *   lockstep clients connect over TCP; a run's devices reach the embedded broker over in-memory
+ *   links (no socket), so its share says what the broker's code allows, not the loopback.
  * - `npm start` (`node bin/hanlab.js sim --broker embedded`: the default scenario, its 13 homes
  *   over 36 hours, on Aedes) spawned as a child, its own CPU (user + system, read by the child at
  *   exit) and wall time: median of 3. Budget: under 5 s of CPU.

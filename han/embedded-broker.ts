@@ -24,7 +24,9 @@
  *   Mosquitto's per-message read check.
  * Publishing to `$…` topics is refused (Aedes' default; that one does close the connection).
  */
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Server } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { duplexPair } from './duplex-pair.ts';
 import { Aedes, type Client, type PublishPacket, type Subscription } from 'aedes';
 import { identityRegistry, observerAccount } from './identities.ts';
 import type { IdentityRegistry } from './identities.ts';
@@ -54,6 +56,12 @@ export interface EmbeddedBroker {
   identities: IdentityRegistry;
   close(): Promise<void>;
   stats(): BrokerStats;
+  /**
+   * A connection to this broker inside the process: one end of an in-memory stream pair, the
+   * other handled by the broker as a socket is (the same packets, rules and limits). For the
+   * simulator's own devices; everyone else connects to `url`.
+   */
+  link(): Duplex;
 }
 
 export { hanDeliveryAllowed, hanPublishRefusal, hanSubscribeRefusal, payloadRefusal, REFUSED_PREFIX } from './broker-rules.ts';
@@ -121,18 +129,19 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
     },
   });
 
-  const sockets = new Set<Socket>();
-  const server: Server = createServer({ noDelay: true }, (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+  const streams = new Set<Duplex>();
+  const accept = (stream: Duplex, peer: string): void => {
+    streams.add(stream);
+    stream.on('close', () => streams.delete(stream));
     broker.handle(
-      limitPacketSize(socket, PACKET_MAX_BYTES, (bytes) => {
+      limitPacketSize(stream, PACKET_MAX_BYTES, (bytes) => {
         stats.refusedPacket++;
         report({ kind: 'packet', clientId: peer, topic: '', reason: `packet of ${bytes} bytes over the limit of ${PACKET_MAX_BYTES}: connection closed` });
       }),
     );
-  });
+  };
+  const server: Server = createServer({ noDelay: true }, (socket) => accept(socket, `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`));
+  let links = 0;
   // Client-side trouble (a peer resetting its socket) is the client's business, not a crash.
   broker.on('clientError', () => {});
   broker.on('connectionError', () => {});
@@ -161,10 +170,16 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
     port,
     identities,
     stats: () => ({ ...stats, clients: broker.connectedClients ?? 0 }),
+    link() {
+      const [client, server] = duplexPair();
+      if (closing !== undefined) client.destroy(new Error('embedded MQTT broker closed'));
+      else accept(server, `in-process link ${++links}`);
+      return client;
+    },
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => broker.close(() => resolve()));
-        for (const s of sockets) s.destroy();
+        for (const s of streams) s.destroy();
         await new Promise<void>((resolve) => server.close(() => resolve()));
       })();
       return closing;

@@ -23,6 +23,7 @@
  * one FIFO queue, run after the caller's call has returned (never re-entrantly inside it), on a
  * microtask. A publish is delivered, in queue order, to the subscribers of the moment it is run.
  */
+import type { Duplex } from 'node:stream';
 import type { IdentityRegistry } from './identities.ts';
 import { identityRegistry, observerAccount } from './identities.ts';
 import { PACKET_MAX_BYTES } from '../firmware/platform/han-limits.ts';
@@ -55,6 +56,22 @@ export interface InProcessBroker {
 
 /** A broker URL (mqtt://HOST:PORT) or the in-process bus: what the HAN and WAN clients connect to. */
 export type HanBus = string | InProcessBroker;
+
+/**
+ * Where the simulator's devices connect: a HanBus, or a broker of this process reached over an
+ * in-memory link (embedded-broker.ts `link`; still MQTT, no socket).
+ */
+export type DeviceBus = HanBus | LinkedBroker;
+
+export interface LinkedBroker {
+  readonly url: string;
+  link(): Duplex;
+}
+
+/** The broker's URL, or null for the in-process bus (which has none). */
+export function mqttUrlOf(bus: DeviceBus): string | null {
+  return typeof bus === 'string' ? bus : 'link' in bus ? bus.url : null;
+}
 
 /** The MQTT 3.1.1 size of a QoS 0 PUBLISH: fixed header, topic (length-prefixed), payload. */
 function publishPacketBytes(topicBytes: number, payloadBytes: number): number {

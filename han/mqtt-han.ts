@@ -20,14 +20,15 @@
  * throws or rejects is a device bug: it goes to `inFlight.fail`, so the run rejects at its next
  * settle.
  */
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import { connect, MqttClient, type IClientOptions } from 'mqtt';
 import type { Eui64, FrameHandler, HanTransport } from '../firmware/platform/han.ts';
 import type { Log, Observer } from '../firmware/platform/observe.ts';
 import { deviceAccount, simulatedSecret } from './identities.ts';
 import type { Account } from './identities.ts';
 import type { InFlight } from './in-flight.ts';
 import { hanInputRefusal } from '../firmware/platform/han-limits.ts';
-import type { HanBus } from './in-process-broker.ts';
+import { mqttUrlOf } from './in-process-broker.ts';
+import type { DeviceBus } from './in-process-broker.ts';
 import type { Granted } from './in-process-client.ts';
 import { availabilityTopic, hanSubscription, hanTopic, isEui64, isTopicLevel, observeTopic, parseHanTopic } from './topics.ts';
 
@@ -40,7 +41,7 @@ export interface DropContext {
 
 export interface HanDeviceOptions {
   /** Broker URL, e.g. mqtt://127.0.0.1:18830, or the in-process bus. */
-  url: HanBus;
+  url: DeviceBus;
   premises: string;
   eui: Eui64;
   /** The device's secret, its MQTT password (username = client id = eui). None: no password sent. */
@@ -158,10 +159,15 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
     // DEBUG asks for it.
     ...(process.env['DEBUG'] ? {} : { log: noLog }),
   };
+  const brokerUrl = mqttUrlOf(url);
   const client: HanClient =
-    typeof url === 'string' ? connect(url, mqttOptions) : url.connect({ clientId: eui, username: eui, password: options.secret });
+    typeof url === 'string'
+      ? connect(url, mqttOptions)
+      : 'link' in url
+        ? new MqttClient(() => url.link(), mqttOptions)
+        : url.connect({ clientId: eui, username: eui, password: options.secret });
   // Who messages name: the broker by its URL, or the bus.
-  const where = typeof url === 'string' ? `the MQTT broker at ${url}` : 'the in-process HAN bus';
+  const where = brokerUrl !== null ? `the MQTT broker at ${brokerUrl}` : 'the in-process HAN bus';
 
   const handlers: FrameHandler[] = [];
   const waiting: Array<{ topic: string; src: Eui64; clusterId: number; frame: Uint8Array; counted: boolean }> = [];
@@ -280,7 +286,7 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
   client.on('offline', () => {
     if (closed || !everConnected || troubleReported) return;
     troubleReported = true;
-    report(new Error(`HAN device ${eui}: lost its connection to ${where}${typeof url === 'string' ? '; reconnecting' : ' (no reconnection in-process)'}`));
+    report(new Error(`HAN device ${eui}: lost its connection to ${where}${brokerUrl !== null ? '; reconnecting' : ' (no reconnection in-process)'}`));
   });
   client.on('error', (err) => {
     if (closed) return;

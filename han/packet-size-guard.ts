@@ -8,7 +8,6 @@
  * sits between the socket and Aedes. Everything else passes through untouched.
  */
 import { Duplex } from 'node:stream';
-import type { Socket } from 'node:net';
 
 /** Tracks packet boundaries in an MQTT byte stream; `feed` returns the first oversized length, or null. */
 export interface PacketScanner {
@@ -57,10 +56,10 @@ export function createPacketScanner(maxPacketBytes: number): PacketScanner {
 }
 
 /**
- * `socket` as a stream for Aedes, with the packet limit applied. `onTooBig` is told the announced
- * size of the packet that closed the connection.
+ * `socket` (a TCP socket, or one end of an in-memory pair) as a stream for Aedes, with the packet
+ * limit applied. `onTooBig` is told the announced size of the packet that closed the connection.
  */
-export function limitPacketSize(socket: Socket, maxPacketBytes: number, onTooBig: (bytes: number) => void): Duplex {
+export function limitPacketSize(socket: Duplex, maxPacketBytes: number, onTooBig: (bytes: number) => void): Duplex {
   const scanner = createPacketScanner(maxPacketBytes);
   const guarded = new Duplex({
     read() {

@@ -24,7 +24,7 @@ import type { VirtualClock } from '../clock/virtual-clock.ts';
 import type { InFlight } from '../../han/in-flight.ts';
 import { connectHanDevice } from '../../han/mqtt-han.ts';
 import type { HanDevice } from '../../han/mqtt-han.ts';
-import type { HanBus } from '../../han/in-process-broker.ts';
+import type { DeviceBus } from '../../han/in-process-broker.ts';
 import { haDiscoveryConfigs } from '../../han/ha-discovery.ts';
 import { hanMirrorTopic } from '../../han/topics.ts';
 import { formatTime } from '../scenario/schema.ts';
@@ -50,7 +50,7 @@ export interface HomeOptions {
   label: string;
   premises: string;
   /** A broker URL, or the in-process bus. */
-  brokerUrl: HanBus;
+  brokerUrl: DeviceBus;
   /** The broker password of each of the home's accounts (its devices' EUIs, the hub's WAN side, the supplier). */
   secretFor(username: string): string;
   clock: VirtualClock;

@@ -1,7 +1,7 @@
 import { VirtualClock } from '../clock/virtual-clock.ts';
 import { startEmbeddedBroker } from '../../han/embedded-broker.ts';
 import { startInProcessBroker } from '../../han/in-process-broker.ts';
-import type { HanBus } from '../../han/in-process-broker.ts';
+import type { DeviceBus } from '../../han/in-process-broker.ts';
 import { InFlight } from '../../han/in-flight.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { startHome } from './home.ts';
@@ -112,7 +112,7 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
   const hanJson = options.hanJson === true;
   if (hanJson && kind === 'in-process') throw new Error('the HAN JSON mirror needs a broker (embedded or a URL), not the in-process bus');
   const identities = simulationIdentities(scenario, [], { haDiscovery, hanJson });
-  let url: HanBus = kind;
+  let url: DeviceBus = kind;
   let broker: { close(): Promise<void> } | null = null;
   if (kind === 'in-process') {
     url = startInProcessBroker({ identities });
@@ -120,8 +120,10 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
   } else if (kind === 'embedded') {
     const embedded = await startEmbeddedBroker({ identities });
     broker = embedded;
-    url = embedded.url;
-    options.onBroker?.(url);
+    // The devices over in-memory links (same packets and rules, no loopback socket); anyone
+    // watching connects to the URL.
+    url = embedded;
+    options.onBroker?.(embedded.url);
   }
   const clock = new VirtualClock(scenario.start);
   const inFlight = new InFlight({ timeoutMs: IN_FLIGHT_TIMEOUT_MS });

@@ -1,5 +1,6 @@
 import mqtt from 'mqtt';
-import type { HanBus } from '../../han/in-process-broker.ts';
+import { mqttUrlOf } from '../../han/in-process-broker.ts';
+import type { DeviceBus } from '../../han/in-process-broker.ts';
 
 /** What a WAN endpoint does with its client: send, and log out. */
 export interface WanClient {
@@ -16,12 +17,14 @@ export interface WanClient {
  * A message delivered with the retain flag is a replay from the broker's store, not a command or
  * response sent now: it is ignored, as a device's HAN input ignores a retained frame.
  */
-export async function connectWanClient(url: HanBus, account: { username: string; password?: string | undefined }, subscribeTo: string, onMessage: (payload: Uint8Array) => void): Promise<WanClient> {
+export async function connectWanClient(url: DeviceBus, account: { username: string; password?: string | undefined }, subscribeTo: string, onMessage: (payload: Uint8Array) => void): Promise<WanClient> {
   const onPublish = (topic: string, payload: Buffer, packet: { retain: boolean }): void => {
     if (topic === subscribeTo && !packet.retain) onMessage(new Uint8Array(payload));
   };
   const login = { clientId: account.username, username: account.username, ...(account.password !== undefined ? { password: account.password } : {}) };
-  if (typeof url !== 'string') {
+  // The supplier's and hub's few WAN messages go over TCP even to a broker of this process.
+  const brokerUrl = mqttUrlOf(url);
+  if (typeof url !== 'string' && !('link' in url)) {
     let client;
     try {
       client = await url.connectAsync(login);
@@ -34,9 +37,9 @@ export async function connectWanClient(url: HanBus, account: { username: string;
   }
   let client: mqtt.MqttClient;
   try {
-    client = await mqtt.connectAsync(url, { protocolVersion: 4, ...login, clean: true, reconnectPeriod: 1000, connectTimeout: 5000 });
+    client = await mqtt.connectAsync(brokerUrl!, { protocolVersion: 4, ...login, clean: true, reconnectPeriod: 1000, connectTimeout: 5000 });
   } catch (err) {
-    throw new Error(`WAN endpoint ${account.username}: cannot connect to the MQTT broker at ${url}: ${(err as Error).message}`);
+    throw new Error(`WAN endpoint ${account.username}: cannot connect to the MQTT broker at ${brokerUrl}: ${(err as Error).message}`);
   }
   client.on('message', onPublish);
   await client.subscribeAsync(subscribeTo, { qos: 0 });

@@ -11,7 +11,7 @@ import type { Log } from '../../firmware/platform/index.ts';
 import type { RunningDevice } from '../../firmware/runtime/device.ts';
 import type { InFlight } from '../../han/in-flight.ts';
 import { wanTopic } from '../../han/topics.ts';
-import type { HanBus } from '../../han/in-process-broker.ts';
+import type { DeviceBus } from '../../han/in-process-broker.ts';
 import { connectWanClient } from './client.ts';
 import { hubWanClientId } from './parties.ts';
 
@@ -19,7 +19,7 @@ import { hubWanClientId } from './parties.ts';
 export const ACCESS_CONTROL_BROKER = fromHex('90B3D51F30000002');
 
 export interface HubWanOptions {
-  url: HanBus;
+  url: DeviceBus;
   premises: string;
   hubEui: string;
   gpf: RunningDevice;

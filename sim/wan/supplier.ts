@@ -12,7 +12,7 @@ import type { GbcsUseCaseName } from '../../firmware/gbcs/use-cases.ts';
 import { encodeZclFrame, ZclGeneralCommand } from '../../firmware/zcl/index.ts';
 import type { InFlight } from '../../han/in-flight.ts';
 import { wanTopic } from '../../han/topics.ts';
-import type { HanBus } from '../../han/in-process-broker.ts';
+import type { DeviceBus } from '../../han/in-process-broker.ts';
 import { connectWanClient } from './client.ts';
 import { ACCESS_CONTROL_BROKER } from './hub.ts';
 import { SUPPLIER, supplierClientId } from './parties.ts';
@@ -20,7 +20,7 @@ import { SUPPLIER, supplierClientId } from './parties.ts';
 export { SUPPLIER };
 
 export interface SupplierOptions {
-  url: HanBus;
+  url: DeviceBus;
   premises: string;
   hubEui: string;
   /** The device the requests are about (the GSME): the command's recipient. */
