@@ -1,6 +1,7 @@
 import type { Freshness, FreshnessAssessment } from './freshness.ts';
 import { formatDuration, formatHhmm, formatIsoUtc, formatPounds, formatWhen } from './format.ts';
 import { ukOffsetMinutes } from './uk-time.ts';
+import { sameJson } from '../codec/same-json.ts';
 
 export type WarningCode =
   | 'stale'
@@ -234,7 +235,7 @@ export function buildScreen(input: ScreenInput): ScreenModel {
 
 /** Structural equality for "emit only when the screen changed" (the model is plain JSON). */
 export function sameScreen(a: ScreenModel | null, b: ScreenModel | null): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return sameJson(a, b);
 }
 
 /** The screen without the age text that counts up every minute (what "changed visibly" compares). */

@@ -34,6 +34,7 @@ import { resolvePpmidConfig } from './ppmid-config.ts';
 import { TOP_UP_GONE, TOP_UP_UNCONFIRMED } from '../display/top-up-reasons.ts';
 import { HANLAB_MANUFACTURER_CODE, HELD_COMMANDS, holdsCommand } from './held-commands.ts';
 import { restorePpmid } from './ppmid-persist.ts';
+import { sameJson } from '../codec/same-json.ts';
 import type { PersistEmitted } from './persist-record.ts';
 import type { PpmidConfig, PpmidFirmware, PpmidInput } from './ppmid-config.ts';
 
@@ -635,7 +636,7 @@ export function ppmidSummary(context: PpmidContext, screen: ScreenModel): Record
 export function refresh(context: PpmidContext): Partial<PpmidContext> {
   let screen = composeScreen(context);
   const out: PpmidEmitted[] = [];
-  if (JSON.stringify(screen) !== JSON.stringify(context.screen)) out.push({ type: 'screen', screen });
+  if (!sameJson(screen, context.screen)) out.push({ type: 'screen', screen });
   else screen = context.screen!;
   const state = ppmidSummary(context, screen);
   const stateJson = JSON.stringify(state);
