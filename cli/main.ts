@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<{ run: Command; help: string }>> = 
   coverage: () => import('./coverage.ts'),
   serve: () => import('./serve.ts'),
   cluster: () => import('./cluster.ts'),
+  fleet: () => import('./fleet.ts'),
 };
 
 /** Runs the CLI; returns the exit status instead of exiting so tests can call it in-process. */

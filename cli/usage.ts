@@ -29,6 +29,8 @@ Usage:
                                  the SSI's SM WAN coverage answer (DP146)
   hanlab serve [--port N] [--host HOST]
                                  the SSI coverage checker web page and its JSON API
+  hanlab fleet [--homes N] [--population NAME|FILE] [--seed N] [--workers W] [--json] [--chart FILE.svg]
+                                 many homes drawn from a population in virtual time; misled customer-minutes
   hanlab cluster up [--nodes N] [--dir DIR] | down [--dir DIR]
                                  a local NATS cluster (MQTT over JetStream) for fleets; prints mqtt:// URLs
   hanlab help [COMMAND]          this text, or a command's own help

@@ -18,7 +18,7 @@ export const FLOORS: Record<string, number> = {
   han: 1, // the HAN topic scheme and its MQTT transports (brokers, in-process bus, identities)
   dcc: 1, // the DCC's side: SMI database, E45/E46 files, DP146 coverage
   sim: 2, // the simulator: scenario, world, clock, supplier (WAN), run, report
-  fleet: 2, // many homes: the NATS cluster behind MQTT
+  fleet: 3, // many homes: populations, fleet runs and their workers, the NATS cluster behind MQTT
   boards: 3, // one folder per board, and their tooling: config, bundler, runner
   hil: 4, // hardware in the loop: conformance suites against a device under test
   cli: 5, // the hanlab command

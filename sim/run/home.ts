@@ -248,6 +248,7 @@ export async function startHome(o: HomeOptions): Promise<Home> {
     minutes: 0,
     creditMisleadingMinutes: 0,
     supplyMisleadingMinutes: 0,
+    misledMinutes: 0,
     falseAlarmMinutes: 0,
     shownMinutes: { fresh: 0, late: 0, stale: 0, unknown: 0, clockProblem: 0, hanLost: 0, noData: 0 },
   };
@@ -262,6 +263,7 @@ export async function startHome(o: HomeOptions): Promise<Home> {
       metrics.minutes++;
       if (isCreditMisleading(c)) metrics.creditMisleadingMinutes++;
       if (isSupplyMisleading(c)) metrics.supplyMisleadingMinutes++;
+      if (isCreditMisleading(c) || isSupplyMisleading(c)) metrics.misledMinutes++;
       if (c === 'falseAlarm') metrics.falseAlarmMinutes++;
       metrics.shownMinutes[screen.freshness]++;
       if (c !== lastClass) {

@@ -26,6 +26,8 @@ export interface HomeMetrics {
   creditMisleadingMinutes: number;
   /** Gas really off or on emergency credit, and the screen showed neither that nor "supply may be off". */
   supplyMisleadingMinutes: number;
+  /** Credit- or supply-misleading, or both: the minutes the customer was misled (a fleet's customer-minutes). */
+  misledMinutes: number;
   /** A may-be-old or supply-may-be-off warning while the credit shown was within tolerance and the gas on, not on EC. */
   falseAlarmMinutes: number;
   /** Minutes each display state was shown (fresh, late, stale, unknown, clockProblem, hanLost, noData). */

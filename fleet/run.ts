@@ -1,0 +1,64 @@
+/**
+ * A fleet run in one process: homes `first … first + count − 1` of a population, each drawn from
+ * the seed (population/draw.ts) and run as its own simulation in virtual time (homes never talk
+ * to each other), one after another. The outcome of a home depends on the population, the seed
+ * and its index alone: the same on any worker, in any order.
+ */
+import { runSimulation } from '../sim/run/run.ts';
+import type { RunOptions } from '../sim/run/run.ts';
+import type { HomeMetrics } from '../sim/run/timeline.ts';
+import { drawHome } from './population/draw.ts';
+import type { FaultKind, Population } from './population/schema.ts';
+
+export interface HomeOutcome {
+  index: number;
+  premises: string;
+  /** sim/run/variants.ts firmwareName: 'secmp0015', 'legacy-gpf', 'no-fallback', … */
+  firmware: string;
+  faults: FaultKind[];
+  /** Simulated days the home ran. */
+  days: number;
+  metrics: HomeMetrics;
+}
+
+export interface FleetRunOptions {
+  seed: number;
+  first: number;
+  count: number;
+  /** Where each home's HAN runs: the in-process bus (default) or an embedded broker of its own. */
+  broker?: 'in-process' | 'embedded';
+  runtime?: RunOptions['runtime'];
+  /** Stop each home at this many ms after the population's start (default its whole duration). */
+  untilMs?: number;
+  /** Told of each home as it completes, in index order. */
+  onHome?(outcome: HomeOutcome): void;
+  /** Asked before each home: true ends the run early (the homes done so far are returned). */
+  stopped?(): boolean;
+}
+
+export async function runFleetRange(pop: Population, o: FleetRunOptions): Promise<HomeOutcome[]> {
+  const out: HomeOutcome[] = [];
+  for (let index = o.first; index < o.first + o.count; index++) {
+    if (o.stopped?.()) break;
+    out.push(await runHome(pop, o, index));
+    o.onHome?.(out[out.length - 1]!);
+  }
+  return out;
+}
+
+export async function runHome(pop: Population, o: Pick<FleetRunOptions, 'seed' | 'broker' | 'runtime' | 'untilMs'>, index: number): Promise<HomeOutcome> {
+  const home = drawHome(pop, o.seed, index);
+  const s = home.scenario;
+  const until = o.untilMs === undefined ? s.end : Math.min(s.end, s.start + o.untilMs);
+  let warning: string | null = null;
+  const result = await runSimulation(s, {
+    broker: o.broker ?? 'in-process',
+    ...(o.runtime !== undefined ? { runtime: o.runtime } : {}),
+    until,
+    publishModels: false,
+    onWarning: (m) => (warning ??= m),
+  });
+  const h = result.homes[0];
+  if (h === undefined) throw new Error(`home ${index}: the simulation returned no home${warning ? ` (${warning})` : ''}`);
+  return { index, premises: home.premises, firmware: home.firmware, faults: home.faults, days: (until - s.start) / 86_400_000, metrics: h.metrics };
+}

@@ -1,0 +1,26 @@
+/**
+ * The child side of fleet/workers.ts (`hanlab fleet --worker`, started by the fleet with an IPC
+ * channel): one job, its homes run in order, each outcome sent as it completes.
+ */
+import { resolvePopulation } from './population/load.ts';
+import { runHome } from './run.ts';
+import type { WorkerJob, WorkerMessage } from './workers.ts';
+
+export async function workerMain(): Promise<number> {
+  const send = process.send?.bind(process);
+  if (send === undefined) throw new Error('--worker: only for a worker process the fleet starts (it needs the IPC channel)');
+  const job = await new Promise<WorkerJob>((resolve) => process.once('message', (m) => resolve(m as WorkerJob)));
+  const post = (m: WorkerMessage) => new Promise<void>((resolve, reject) => send(m, (err: Error | null) => (err ? reject(err) : resolve())));
+  try {
+    const pop = resolvePopulation(job.population, job.label);
+    for (const index of job.homes) {
+      const outcome = await runHome(pop, { seed: job.seed, broker: job.broker, runtime: job.runtime, ...(job.untilMs !== undefined ? { untilMs: job.untilMs } : {}) }, index);
+      await post({ type: 'home', outcome });
+    }
+    await post({ type: 'done' });
+  } catch (err) {
+    await post({ type: 'error', message: (err as Error).message });
+  }
+  process.disconnect?.();
+  return 0;
+}
