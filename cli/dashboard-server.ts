@@ -1,22 +1,11 @@
 /**
  * The dashboard's web server as both commands start it (`hanlab dashboard FILE`, `hanlab sim
- * --dashboard`): the port checked with zod, the URL said on stderr before anything else, a port
- * already taken said as a usage error, and the wait for Ctrl-C once there is nothing more to do.
+ * --dashboard`): the URL said on stderr before anything else, a port already taken said as a
+ * usage error, and the wait for Ctrl-C once there is nothing more to do.
  */
-import { z } from 'zod';
 import { startDashboardServer } from '../live/index.ts';
 import type { DashboardServer, Feed } from '../live/index.ts';
 import { UsageError } from './usage.ts';
-
-const portText = z.string().regex(/^\d{1,5}$/).transform(Number).pipe(z.number().max(65535));
-
-/** `--port N`: 0…65535, 0 (the default) a free port chosen by the system. */
-export function parsePort(flag: string, value: string | undefined): number {
-  if (value === undefined) return 0;
-  const p = portText.safeParse(value);
-  if (!p.success) throw new UsageError(`${flag}: expected a port number 0…65535 (0: any free port), found ${JSON.stringify(value)}`, { seeHelp: true });
-  return p.data;
-}
 
 /** Listens on 127.0.0.1:port and says where on stderr, first. */
 export async function listen(feed: Feed, flag: string, port: number, say: (line: string) => void): Promise<DashboardServer> {

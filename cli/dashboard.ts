@@ -1,8 +1,7 @@
-import { DISPLAY_PROFILES } from '../firmware/display/render/layout.ts';
-import type { DisplayProfile } from '../firmware/display/render/layout.ts';
 import { readRecording, recordingFeed, RecordingError } from '../live/index.ts';
 import { parseCommandArgs } from './args.ts';
-import { listen, parsePort, untilStopped } from './dashboard-server.ts';
+import { parsePort, parseProfile } from './dashboard-args.ts';
+import { listen, untilStopped } from './dashboard-server.ts';
 import { UsageError } from './usage.ts';
 
 export const help = `hanlab dashboard — open a past run in the dashboard, to scrub through it
@@ -39,10 +38,4 @@ export async function run(argv: string[]): Promise<number> {
   await untilStopped();
   await server.close();
   return 0;
-}
-
-export function parseProfile(name: string | undefined): DisplayProfile {
-  const p = name ?? 'mono128x64';
-  if (!Object.hasOwn(DISPLAY_PROFILES, p)) throw new UsageError(`--profile: expected ${Object.keys(DISPLAY_PROFILES).join(' or ')}, found "${p}"`);
-  return p as DisplayProfile;
 }

@@ -19,10 +19,8 @@ import { writeBrokerFiles } from './broker-files.ts';
 import { checkBrokerAnswers, checkBrokerUrl } from './broker-url.ts';
 import { UsageError } from './usage.ts';
 import { checkWritableDirectory } from './writable.ts';
-import { createFeed } from '../live/index.ts';
 import type { DashboardServer, Feed } from '../live/index.ts';
-import { listen, parsePort, untilStopped } from './dashboard-server.ts';
-import { parseProfile } from './dashboard.ts';
+import { parsePort, parseProfile } from './dashboard-args.ts';
 
 export const help = `hanlab sim — run a scenario headless, in virtual time, on the HAN stand-in
 
@@ -214,6 +212,8 @@ export async function run(argv: string[]): Promise<number> {
   let feed: Feed | null = null;
   let server: DashboardServer | null = null;
   if (dashboard) {
+    const { createFeed } = await import('../live/index.ts');
+    const { listen } = await import('./dashboard-server.ts');
     const end = until ?? scenario.end;
     feed = createFeed({ mode: 'live', scenario: scenario.name, seed: scenario.seed, start: formatTime(scenario.start), end: formatTime(end), startMs: scenario.start, endMs: end, speed: speed ?? null, profile });
     server = await listen(feed, '--dashboard-port', dashboardPort, (line) => process.stderr.write(line + '\n'));
@@ -296,6 +296,7 @@ export async function run(argv: string[]): Promise<number> {
   drain();
   if (server !== null) {
     process.stderr.write(`Dashboard: the run is over; the page stays at ${server.url} to scrub through it (Ctrl-C stops it)\n`);
+    const { untilStopped } = await import('./dashboard-server.ts');
     await untilStopped();
     await server.close();
   }
