@@ -5,8 +5,9 @@
  * the device's drawing, not a second layout in the browser.
  *
  * A run draws a screen a minute but few distinct pictures (the age ticks once a minute while a
- * reading is old): each distinct framebuffer is kept once, as a PNG, under a number given in the
- * order first drawn (so the same run gives the same numbers).
+ * reading is old): each distinct framebuffer is kept once, under a number given in the order
+ * first drawn (so the same run gives the same numbers), and made a PNG only when a page asks for
+ * it (a long recording has thousands the page may never show).
  */
 import { createFrameBuffer } from '../firmware/display/render/framebuffer.ts';
 import { DISPLAY_PROFILES, drawScreen } from '../firmware/display/render/layout.ts';
@@ -28,7 +29,9 @@ export function createScreenImages(profile: DisplayProfile): ScreenImages {
   const p = DISPLAY_PROFILES[profile];
   const fb = createFrameBuffer(p.width, p.height, p.bpp);
   const ids = new Map<string, number>();
-  const pngs: Buffer[] = [];
+  const pixels: Uint8Array[] = [];
+  const pngs = new Map<number, Buffer>();
+  const picture = createFrameBuffer(p.width, p.height, p.bpp);
   return {
     profile,
     draw(screen) {
@@ -36,15 +39,24 @@ export function createScreenImages(profile: DisplayProfile): ScreenImages {
       const key = Buffer.from(fb.buffer).toString('base64');
       let id = ids.get(key);
       if (id === undefined) {
-        id = pngs.length;
+        id = pixels.length;
         ids.set(key, id);
-        pngs.push(framebufferToPng(fb, PNG_SCALE[profile]));
+        pixels.push(fb.buffer.slice());
       }
       return id;
     },
-    png: (id) => pngs[id],
+    png(id) {
+      const px = pixels[id];
+      if (px === undefined) return undefined;
+      let png = pngs.get(id);
+      if (png === undefined) {
+        picture.buffer.set(px);
+        pngs.set(id, (png = framebufferToPng(picture, PNG_SCALE[profile])));
+      }
+      return png;
+    },
     get count() {
-      return pngs.length;
+      return pixels.length;
     },
   };
 }

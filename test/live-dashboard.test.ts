@@ -202,7 +202,7 @@ describe.runIf(CHROMIUM !== undefined)('dashboard in headless Chromium: a past r
     await page.waitForFunction(() => document.getElementById('scrub-time')!.textContent === '2026-01-15 19:58 GMT', null, PAGE_WAIT);
     const warnings = await page.locator(`${scenarioCard} ul.warnings li`).allInnerTexts();
     expect(warnings).toEqual(['Balance last confirmed at 17:23, 2 h 34 min ago — may be lower now', 'Supply may already be off — check the meter', 'Low credit']);
-    expect(await page.locator(`${scenarioCard} .credit`).innerText()).toBe('shows £0.59 · true £0.05 · screen of 2026-01-15 19:58 GMT');
+    expect(await page.locator(`${scenarioCard} .credit`).innerText()).toBe('shows £0.59 · true credit then £0.05 · drawn 2026-01-15 19:58 GMT');
     // The chart holds the whole run; the cursor is where the scrubber is.
     const chart = await page.evaluate(() => {
       const u = (window as unknown as { hanlabChart: { data: (number | null)[][]; hanlabCursor: number; hanlabSpans: { alarm: number[][] } } }).hanlabChart;
@@ -212,5 +212,59 @@ describe.runIf(CHROMIUM !== undefined)('dashboard in headless Chromium: a past r
     expect(chart.cursor).toBe(at('19:58') / 1000);
     expect(chart.alarm).toEqual([[at('18:29') / 1000, at('19:47') / 1000]]);
     if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: false });
+  });
+});
+
+describe.runIf(CHROMIUM !== undefined)('dashboard in headless Chromium: a past run of every firmware combination (--compare)', () => {
+  const LEGACY = 'gsme=legacy gpf=legacy ppmid=legacy';
+  let browser: Browser;
+  let page: Page;
+  let server: DashboardServer;
+  let dir: string;
+  /** The all-legacy home's misleading spans [from, to] in s, as its metric lines give them. */
+  const misleading: number[][] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hanlab-dashboard-'));
+    const r = await hanlab('sim', '--json', '--until', '+22h');
+    expect(r.code).toBe(0);
+    const file = join(dir, 'run.json');
+    writeFileSync(file, r.stdout);
+    const metrics = r.stdout
+      .split('\n')
+      .filter((l) => l.includes('"kind":"metric"') && l.includes(`"home":"${LEGACY}"`))
+      .map((l) => JSON.parse(l) as { t: string; minute: string });
+    metrics.forEach((m, i) => {
+      if (m.minute !== 'ok' && m.minute !== 'falseAlarm') misleading.push([Date.parse(m.t) / 1000, Date.parse(metrics[i + 1]?.t ?? '2026-01-15T22:00:00Z') / 1000]);
+    });
+    server = await startDashboardServer(recordingFeed(readRecording(file), 'mono128x64'), { port: 0, host: '127.0.0.1' });
+    browser = await launch();
+    page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, locale: 'en-GB' });
+    await page.goto(server.url);
+    await page.waitForSelector('#status[data-done="true"]', PAGE_WAIT);
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('every home drawn; the all-legacy one chosen: its misleading minutes marked on its chart, said on its card', async () => {
+    await page.waitForFunction(() => document.querySelectorAll('.home').length === 13, null, PAGE_WAIT);
+    expect(misleading.length).toBeGreaterThan(0);
+    await page.click(`.home[data-home="${LEGACY}"]`);
+    await page.waitForFunction((label) => document.getElementById('chart-home')!.textContent === `(${label})`, LEGACY, PAGE_WAIT);
+    const spans = await page.evaluate(() => (window as unknown as { hanlabChart: { hanlabSpans: { misleading: number[][] } } }).hanlabChart.hanlabSpans.misleading);
+    expect(spans).toEqual(misleading);
+    await page.evaluate((v) => {
+      const s = document.getElementById('scrub') as HTMLInputElement;
+      s.value = String(v);
+      s.dispatchEvent(new Event('input'));
+    }, misleading[0]![0]! * 1000 + 60_000);
+    const card = page.locator(`.home[data-home="${LEGACY}"]`);
+    await card.locator('.verdict:not([data-minute="ok"])').waitFor(PAGE_WAIT);
+    expect(await card.locator('.verdict').innerText()).toMatch(/^metric: MISLEADING/);
+    // A legacy display cannot tell its balance is old: no stale warning while it misleads.
+    expect(await card.locator('li[data-code="stale"]').count()).toBe(0);
   });
 });

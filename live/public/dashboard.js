@@ -40,6 +40,7 @@ function home(label) {
     h = { screens: [], han: [], wan: [], faults: [], metrics: [], notes: [] };
     homes.set(label, h);
     order.push(label);
+    document.querySelector('main').classList.toggle('many', order.length > 1);
     if (selected === null) selected = label;
   }
   return h;
@@ -118,7 +119,7 @@ function drawHomes(t) {
       el('img', { class: 'screen', src: `/screen/${s.img}.png`, alt: s.lines.join(' / ') }),
       el('div', { class: 'fresh-badge', 'data-freshness': s.freshness }, FRESHNESS[s.freshness] || s.freshness),
       el('ul', { class: 'warnings' }, ...s.warnings.map((w) => el('li', { 'data-code': w.code }, w.text))),
-      el('div', { class: 'credit' }, `shows ${pounds(s.credit)} · true ${pounds(s.trueCredit)} · screen of ${s.uk}`),
+      el('div', { class: 'credit' }, `shows ${pounds(s.credit)} · true credit then ${pounds(s.trueCredit)} · drawn ${s.uk}`),
     );
     if (m) card.append(el('div', { class: 'verdict', 'data-minute': m.minute }, `metric: ${MINUTE[m.minute] || m.minute}`));
   }
@@ -208,6 +209,15 @@ function drawChart(t) {
     shown.push(s.credit);
     truth.push(s.trueCredit);
   }
+  // A display draws again only when its screen changes (a legacy one shows no age): its last
+  // screen stays up until now, the true credit at that time is not in the timeline.
+  const now = Math.min(Math.max(status.atMs, latestMs), status.endMs) / 1000;
+  const last = h.screens[h.screens.length - 1];
+  if (last && last.ms / 1000 < now) {
+    xs.push(now);
+    shown.push(last.credit);
+    truth.push(null);
+  }
   const data = [xs, shown, truth];
   if (!chart || chartHome !== selected) {
     chart?.destroy();
@@ -217,7 +227,7 @@ function drawChart(t) {
       {
         width,
         height: 260,
-        padding: [8, 28, 0, 0], // room for the last tick's date
+        padding: [8, 44, 0, 0], // room for the last tick's date
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'Europe/London'),
         scales: { x: { time: true, range: () => [status.startMs / 1000, status.endMs / 1000] } },
         series: [
