@@ -52,7 +52,7 @@ export interface Feed {
   progress(atMs: number): void;
   finish(homes: HomeSummary[], endMs: number): void;
   status(): DashboardStatus;
-  /** Items from index `from` on, then every new one as it comes; returns the unsubscribe. */
+  /** Items from index `from` on and the status, then every new item and status as they come; returns the unsubscribe. */
   subscribe(from: number, listener: FeedListener): () => void;
   readonly length: number;
 }
@@ -88,8 +88,9 @@ export function createFeed(init: Omit<DashboardStatus, 'atMs' | 'done' | 'homes'
     },
     status: () => status,
     subscribe(from, listener) {
-      listener.status(status);
+      // The items so far, then the status they add up to.
       for (let i = Math.max(0, from); i < items.length; i += CATCH_UP_CHUNK) listener.items(items.slice(i, i + CATCH_UP_CHUNK));
+      listener.status(status);
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
