@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<{ run: Command; help: string }>> = 
   dcc: () => import('./dcc.ts'),
   coverage: () => import('./coverage.ts'),
   serve: () => import('./serve.ts'),
+  dashboard: () => import('./dashboard.ts'),
   cluster: () => import('./cluster.ts'),
   fleet: () => import('./fleet.ts'),
 };

@@ -19,14 +19,16 @@ import { writeBrokerFiles } from './broker-files.ts';
 import { checkBrokerAnswers, checkBrokerUrl } from './broker-url.ts';
 import { UsageError } from './usage.ts';
 import { checkWritableDirectory } from './writable.ts';
+import type { DashboardServer, Feed } from '../live/index.ts';
+import { parsePort, parseProfile } from './dashboard-args.ts';
 
 export const help = `hanlab sim — run a scenario headless, in virtual time, on the HAN stand-in
 
 Usage: hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json]
                   [--broker embedded|mqtt://HOST:PORT] [--realtime | --speed X]
                   [--ha-discovery] [--han-json] [--compare | --no-compare]
-                  [--runtime compact|xstate]
-                  [--screenshots DIR [--profile mono128x64|color176]]
+                  [--runtime compact|xstate] [--dashboard [--dashboard-port N]]
+                  [--screenshots DIR] [--profile mono128x64|color176]
                   [--dxi FILE [--db pglite:DIR|postgres://…]]
        hanlab sim --print-broker-files DIR [--scenario NAME|FILE] [--seed N] [--compare | --no-compare]
                   [--ha-discovery] [--han-json]
@@ -72,14 +74,25 @@ Usage: hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json]
   --compare             also run one home per firmware combination (compare: true), named
                         PREMISES-legacy-gsme, PREMISES-legacy-gpf-no-fallback… after what they run
                         (PREMISES-secmp0015: every device SECMP0015, fallback on); the default is the
-                        scenario's compare setting, or no comparison with --realtime / --speed
+                        scenario's compare setting, or no comparison with --realtime / --speed /
+                        --dashboard
+  --dashboard           also serve a live web page of the run from this process: each home's
+                        PPMID screen as the device draws it, its freshness and warnings, credit
+                        shown vs true credit (outages shaded, misleading minutes marked), the HAN
+                        frames decoded, the supplier's reads with Parse & Correlate's verdict.
+                        Its URL is the first line on stderr, before the run starts. The run does
+                        not wait for the page: a page opened late is sent the run from its start.
+                        At full speed the page shows the whole run a moment later; with
+                        --realtime or --speed X it follows the run as it happens. When the run
+                        is over the page stays up, to scrub through it, until Ctrl-C
+  --dashboard-port N    the page's port on 127.0.0.1 (default 0: any free port)
   --screenshots DIR     write a PNG of the PPMID's screen every time it changes visibly
                         (not when only its age ticks): DIR/NNNN-YYYYMMDDTHHMMZZZ-FRESHNESS.png,
                         numbered from 0001, virtual UK time with its zone (GMT/BST); DIR is
                         created if missing and same-named files of an earlier run are
                         overwritten
-  --profile NAME        the display drawn for --screenshots: mono128x64 (default; 128x64 OLED,
-                        PNG x3) or color176 (176x176 3-bit colour LCD, PNG x2)
+  --profile NAME        the display drawn for --screenshots and --dashboard: mono128x64 (default;
+                        128x64 OLED, PNG x3) or color176 (176x176 3-bit colour LCD, PNG x2)
   --dxi FILE            after the run, apply the scenario's SMI state changes (its smi: list,
                         history and those of the run up to where it stopped) to the DCC's
                         Smart Metering Inventory and write the DXI they caused: one E45 record
@@ -119,6 +132,8 @@ export async function run(argv: string[]): Promise<number> {
       'print-broker-files': { type: 'string' },
       dxi: { type: 'string' },
       db: { type: 'string' },
+      dashboard: { type: 'boolean' },
+      'dashboard-port': { type: 'string' },
     },
     false,
   );
@@ -132,11 +147,15 @@ export async function run(argv: string[]): Promise<number> {
   if (values.compare === true && values['no-compare'] === true) throw new UsageError('--compare and --no-compare: give one of them', { seeHelp: true });
   // Before --print-broker-files: the accounts are those of the homes this run would have.
   // A person watching a paced run follows one home; the flags say otherwise when given.
-  const compare = values.compare === true ? true : values['no-compare'] === true || paced ? false : scenario.compare;
+  const dashboard = values.dashboard === true;
+  if (values['dashboard-port'] !== undefined && !dashboard) throw new UsageError('--dashboard-port: only with --dashboard', { seeHelp: true });
+  const dashboardPort = parsePort('--dashboard-port', values['dashboard-port']);
+  const compare = values.compare === true ? true : values['no-compare'] === true || paced || dashboard ? false : scenario.compare;
   if (compare !== scenario.compare) scenario = { ...scenario, compare };
   const haDiscovery = values['ha-discovery'] === true;
   const hanJson = values['han-json'] === true;
   if (values['print-broker-files'] !== undefined) {
+    if (dashboard) throw new UsageError('--dashboard: not with --print-broker-files, which runs nothing', { seeHelp: true });
     for (const line of writeBrokerFiles(values['print-broker-files'], simulationIdentities(scenario, [], { haDiscovery, hanJson }))) process.stdout.write(line + '\n');
     return 0;
   }
@@ -158,7 +177,8 @@ export async function run(argv: string[]): Promise<number> {
   const watched = paced || haDiscovery || hanJson;
 
   const screenshots = values.screenshots === undefined ? null : screenshotWriter(values.screenshots, values.profile);
-  if (screenshots === null && values.profile !== undefined) throw new UsageError('--profile: only with --screenshots DIR');
+  if (screenshots === null && !dashboard && values.profile !== undefined) throw new UsageError('--profile: only with --screenshots DIR or --dashboard');
+  const profile = parseProfile(values.profile);
 
   if (values.db !== undefined && values.dxi === undefined) throw new UsageError('--db: only with --dxi FILE');
   if (values.db !== undefined && !/^(pglite:.|postgres(ql)?:\/\/)/.test(values.db)) {
@@ -188,20 +208,35 @@ export async function run(argv: string[]): Promise<number> {
     if (!json || pending.length > 1 << 16) drain();
   };
   const print = json ? (e: TimelineEvent) => out(JSON.stringify({ ...e, t: formatTime(e.t) })) : createTextTimeline('scenario', out);
-  const timeline =
-    screenshots === null
-      ? print
-      : (e: TimelineEvent) => {
-          print(e);
-          screenshots.onEvent(e);
-        };
+  // The dashboard's page, listening (its URL on stderr) before the run starts.
+  let feed: Feed | null = null;
+  let server: DashboardServer | null = null;
+  if (dashboard) {
+    const { createFeed } = await import('../live/index.ts');
+    const { listen } = await import('./dashboard-server.ts');
+    const end = until ?? scenario.end;
+    feed = createFeed({ mode: 'live', scenario: scenario.name, seed: scenario.seed, start: formatTime(scenario.start), end: formatTime(end), startMs: scenario.start, endMs: end, speed: speed ?? null, profile });
+    server = await listen(feed, '--dashboard-port', dashboardPort, (line) => process.stderr.write(line + '\n'));
+  }
+  const timeline = (e: TimelineEvent) => {
+    print(e);
+    screenshots?.onEvent(e);
+    feed?.push(e);
+  };
   // Where to watch a real-time run: the first line on stdout, before the timeline.
   const announceBroker = (url: string) => {
     out(json ? JSON.stringify({ kind: 'broker', url }) : `Embedded MQTT broker at ${url} (watch hanlab/# as hanlab-observer, password hanlab)`);
     drain();
   };
   // Last of the checks: the same words and wait as board run and hil --dut mqtt://….
-  if (broker !== undefined && broker !== 'embedded') await checkBrokerAnswers('--broker', broker);
+  if (broker !== undefined && broker !== 'embedded') {
+    try {
+      await checkBrokerAnswers('--broker', broker);
+    } catch (err) {
+      await server?.close();
+      throw err;
+    }
+  }
   const progress = output.tty ? { update: () => {}, clear: () => {} } : createProgressBar(process.stderr);
   const clearProgress = () => {
     output.clear();
@@ -224,6 +259,7 @@ export async function run(argv: string[]): Promise<number> {
       publishModels: (broker !== undefined && broker !== 'embedded') || watched,
       onEvent: timeline,
       onProgress: (fraction, at) => {
+        feed?.progress(at);
         drain();
         output.update(fraction, at);
         progress.update(fraction);
@@ -236,15 +272,18 @@ export async function run(argv: string[]): Promise<number> {
   } catch (err) {
     clearProgress();
     drain();
+    await server?.close();
     throw new UsageError((err as Error).message);
   }
   clearProgress();
+  feed?.finish(result.homes, result.end);
   if (values.dxi !== undefined) {
     let r;
     try {
       r = await writeRunDxi(scenario, result.end, values.dxi, values.db ?? SIM_DEFAULT_DB);
     } catch (err) {
       drain();
+      await server?.close();
       if (err instanceof DbSpecError || err instanceof SmiSyncError) throw new UsageError(err.message);
       if ((err as NodeJS.ErrnoException).code) throw new UsageError(`--dxi ${values.dxi}: cannot write: ${(err as NodeJS.ErrnoException).code}`);
       throw err;
@@ -255,6 +294,12 @@ export async function run(argv: string[]): Promise<number> {
   if (json) out(JSON.stringify({ kind: 'summary', scenario: result.scenario, seed: result.seed, start: formatTime(result.start), end: formatTime(result.end), tolerance: scenario.metric.tolerance, homes: result.homes }));
   else out('\n' + formatSummary(result, scenario.metric.tolerance));
   drain();
+  if (server !== null) {
+    process.stderr.write(`Dashboard: the run is over; the page stays at ${server.url} to scrub through it (Ctrl-C stops it)\n`);
+    const { untilStopped } = await import('./dashboard-server.ts');
+    await untilStopped();
+    await server.close();
+  }
   return 0;
 }
 

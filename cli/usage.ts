@@ -11,7 +11,7 @@ Usage:
   hanlab decode <HEX | @FILE | @-> [--xml] [--keystore DIR]
                                  decode a GBCS message (Parse & Correlate)
   hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json] [--broker URL] [--realtime | --speed X]
-             [--compare | --no-compare]
+             [--compare | --no-compare] [--dashboard [--dashboard-port N]]
              [--screenshots DIR [--profile mono128x64|color176]]
                                  run a scenario headless in virtual time (default: han-outage-prepay)
   hanlab build --board ID --device gsme|gpf|ppmid [--runtime xstate|compact] [--no-stale-detection]
@@ -29,6 +29,8 @@ Usage:
                                  the SSI's SM WAN coverage answer (DP146)
   hanlab serve [--port N] [--host HOST]
                                  the SSI coverage checker web page and its JSON API
+  hanlab dashboard FILE [--port N] [--profile mono128x64|color176]
+                                 open a past \`sim --json\` run in the dashboard web page, to scrub through it
   hanlab fleet [--homes N] [--population NAME|FILE] [--seed N] [--workers W] [--json] [--chart FILE.svg]
                                  many homes drawn from a population in virtual time; misled customer-minutes
   hanlab cluster up [--nodes N] [--dir DIR] | down [--dir DIR]

@@ -33,8 +33,8 @@ describe('hanlab (no command, --version, help)', () => {
   });
 
   const bad: [string, string[], string][] = [
-    ['help of an unknown command', ['help', 'nope'], 'hanlab help: expected a command (build, decode, flash, hil, sim, board, dcc, coverage, serve, cluster, fleet), found "nope" (see hanlab --help)'],
-    ['an unknown command', ['nope'], 'hanlab: expected a command (build, decode, flash, hil, sim, board, dcc, coverage, serve, cluster, fleet), found "nope" (see hanlab --help)'],
+    ['help of an unknown command', ['help', 'nope'], 'hanlab help: expected a command (build, decode, flash, hil, sim, board, dcc, coverage, serve, dashboard, cluster, fleet), found "nope" (see hanlab --help)'],
+    ['an unknown command', ['nope'], 'hanlab: expected a command (build, decode, flash, hil, sim, board, dcc, coverage, serve, dashboard, cluster, fleet), found "nope" (see hanlab --help)'],
     ['an unknown option', ['sim', '--bogus'], 'hanlab sim: --bogus: unknown option (see hanlab sim --help)'],
     ['an option without its value', ['sim', '--seed'], 'hanlab sim: --seed: expected a value, found nothing (see hanlab sim --help)'],
     ['a value for a flag', ['sim', '--json=yes'], 'hanlab sim: --json: takes no value, found "yes" (see hanlab sim --help)'],

@@ -48,7 +48,7 @@ describe('hanlab sim --screenshots', () => {
     // A regular file in the path: no directory can be made there (whoever runs the test).
     ['a directory that cannot be made', ['--screenshots', join(tmp, 'file', 'shots')], /^hanlab sim: --screenshots: cannot write to directory ".*file\/shots" \(ENOTDIR\)$/],
     ['an unknown profile', ['--screenshots', join(tmp, 'x'), '--profile', 'vga'], /^hanlab sim: --profile: expected mono128x64 or color176, found "vga"$/],
-    ['--profile alone', ['--profile', 'color176'], /^hanlab sim: --profile: only with --screenshots DIR$/],
+    ['--profile alone', ['--profile', 'color176'], /^hanlab sim: --profile: only with --screenshots DIR or --dashboard$/],
   ];
   writeFileSync(join(tmp, 'file'), '');
   for (const [what, args, message] of bad) {

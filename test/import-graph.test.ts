@@ -21,6 +21,7 @@ export const FLOORS: Record<string, number> = {
   fleet: 3, // many homes: populations, fleet runs and their workers, the NATS cluster behind MQTT
   boards: 3, // one folder per board, and their tooling: config, bundler, runner
   hil: 4, // hardware in the loop: conformance suites against a device under test
+  live: 4, // the dashboard: a run's web page (a live run or a recording), served to a browser
   cli: 5, // the hanlab command
   bin: 6, // the executable that starts the CLI
 };
