@@ -13,6 +13,13 @@ import { workerMain } from '../fleet/worker-main.ts';
 import { fleetReport, formatFleetReport } from '../fleet/results.ts';
 import { fleetChartSvg } from '../fleet/chart.ts';
 import { drawHome, MAX_HOMES } from '../fleet/population/draw.ts';
+import { coordinateFleet } from '../fleet/coordinator.ts';
+import { runRemoteWorker } from '../fleet/remote-worker.ts';
+import { connectNats, NatsUrlError, parseNatsUrls } from '../fleet/nats-link.ts';
+import type { NatsTarget } from '../fleet/nats-link.ts';
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { parseCommandArgs } from './args.ts';
 import { UsageError } from './usage.ts';
 import { checkWritableFile } from './writable.ts';
@@ -20,8 +27,10 @@ import { checkWritableFile } from './writable.ts';
 export const help = `hanlab fleet — many homes drawn from a population, each run in virtual time; the fleet's misled customer-minutes
 
 Usage: hanlab fleet [--homes N] [--population NAME|FILE] [--seed N] [--until DURATION]
-                    [--workers W] [--broker in-process|embedded] [--runtime compact|xstate]
+                    [--workers W] [--nats nats://[USER:PASS@]HOST:PORT[,…] [--run ID]]
+                    [--broker in-process|embedded] [--runtime compact|xstate]
                     [--json] [--out FILE] [--chart FILE.svg]
+       hanlab fleet worker --coordinator nats://[USER:PASS@]HOST:PORT[,…] [--run ID]
 
   --homes N             how many homes (default 100): home i is drawn from the population and the
                         seed alone, so a home is the same in any run, on any worker
@@ -35,6 +44,15 @@ Usage: hanlab fleet [--homes N] [--population NAME|FILE] [--seed N] [--until DUR
                         population's duration)
   --workers W           run the homes on W local worker processes (default 1: in this process);
                         a worker that dies is replaced and its unfinished homes rerun
+  --nats URL            coordinate the run over this NATS server (or cluster, comma-separated):
+                        W local workers (default 1; 0 for none) and any number of
+                        \`hanlab fleet worker\` on other machines take homes a few at a time;
+                        a worker silent for 5 s is lost and its unreported homes rerun elsewhere
+  --run ID              the run's name on NATS (default a random one, printed with the command
+                        that joins it)
+
+  worker                join a fleet run as a worker: --coordinator names the NATS server(s)
+                        the coordinator uses; --run a run (default whichever answers first)
   --broker in-process|embedded  each home's HAN: the in-process bus (default) or an embedded
                         MQTT broker of its own
   --runtime compact|xstate  the devices' machine runtime (default compact)
@@ -56,8 +74,47 @@ const whole = (flag: string, text: string | undefined, dflt: number, min: number
   return n;
 };
 
+const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+function natsTarget(flag: string, text: string): NatsTarget {
+  try {
+    return parseNatsUrls(text);
+  } catch (err) {
+    if (err instanceof NatsUrlError) throw new UsageError(`--${flag}: ${err.message}`, { seeHelp: true });
+    throw err;
+  }
+}
+
+async function worker(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(argv, { coordinator: { type: 'string' }, run: { type: 'string' } }, false);
+  if (values.coordinator === undefined) throw new UsageError('worker: --coordinator nats://HOST:PORT is required', { seeHelp: true });
+  const target = natsTarget('coordinator', values.coordinator);
+  if (values.run !== undefined && !RUN_ID.test(values.run)) throw new UsageError(`--run: expected letters, digits, '-' or '_' (at most 64), found "${values.run}"`, { seeHelp: true });
+  let nc;
+  try {
+    nc = await connectNats(target, 'hanlab fleet worker');
+  } catch (err) {
+    process.stderr.write(`hanlab fleet worker: ${(err as Error).message}\n`);
+    return 1;
+  }
+  try {
+    const ran = await runRemoteWorker(nc, {
+      ...(values.run !== undefined ? { run: values.run } : {}),
+      onJoined: (job) => process.stderr.write(`hanlab fleet worker: joined run ${job.run} (${job.label}, seed ${job.seed})\n`),
+    });
+    process.stderr.write(`hanlab fleet worker: ran ${ran} home${ran === 1 ? '' : 's'}; the run is over\n`);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`hanlab fleet worker: ${(err as Error).message}\n`);
+    return 1;
+  } finally {
+    await nc.close().catch(() => {});
+  }
+}
+
 export async function run(argv: string[]): Promise<number> {
   if (argv[0] === '--worker' && argv.length === 1) return workerMain();
+  if (argv[0] === 'worker') return worker(argv.slice(1));
   const { values } = parseCommandArgs(
     argv,
     {
@@ -71,12 +128,17 @@ export async function run(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
       out: { type: 'string' },
       chart: { type: 'string' },
+      nats: { type: 'string' },
+      run: { type: 'string' },
     },
     false,
   );
   const homes = whole('homes', values.homes, 100, 1, MAX_HOMES - 1);
   const seed = whole('seed', values.seed, 1, 0, 0xffff_ffff);
-  const workers = whole('workers', values.workers, 1, 1, 256);
+  const nats = values.nats === undefined ? null : natsTarget('nats', values.nats);
+  if (values.run !== undefined && nats === null) throw new UsageError('--run: only with --nats', { seeHelp: true });
+  if (values.run !== undefined && !RUN_ID.test(values.run)) throw new UsageError(`--run: expected letters, digits, '-' or '_' (at most 64), found "${values.run}"`, { seeHelp: true });
+  const workers = whole('workers', values.workers, 1, nats === null ? 1 : 0, 256);
   const broker = values.broker ?? 'in-process';
   if (broker !== 'in-process' && broker !== 'embedded') throw new UsageError(`--broker: expected in-process or embedded, found "${broker}"`, { seeHelp: true });
   const runtime = values.runtime ?? 'compact';
@@ -107,24 +169,83 @@ export async function run(argv: string[]): Promise<number> {
     said = Date.now();
     process.stderr.write(`hanlab fleet: ${count}/${homes} homes (home ${o.index}: ${o.firmware}, ${o.metrics.misledMinutes} misled minutes)\n`);
   };
+  const common = { seed, broker, runtime, ...(untilMs !== undefined ? { untilMs } : {}) } as const;
   const outcomes =
-    workers === 1
-      ? await runFleetRange(pop, { seed, first: 0, count: homes, broker, runtime, ...(untilMs !== undefined ? { untilMs } : {}), onHome: progress })
-      : await runFleetOnWorkers(pop, {
-          workers,
-          homes,
-          seed,
-          label: loaded.label,
-          broker,
-          runtime,
-          ...(untilMs !== undefined ? { untilMs } : {}),
-          onHome: progress,
-          onWorkerLost: (w) => process.stderr.write(`hanlab fleet: worker pid ${w.pid} lost (${w.reason}); its ${w.homesLeft} unfinished homes go to a new worker\n`),
-        });
+    nats !== null
+      ? await coordinated(nats, values.nats!, values.run ?? `r${randomBytes(4).toString('hex')}`, workers, homes, { ...common, population: pop, label: loaded.label }, progress)
+      : workers === 1
+        ? await runFleetRange(pop, { ...common, first: 0, count: homes, onHome: progress })
+        : await runFleetOnWorkers(pop, {
+            ...common,
+            workers,
+            homes,
+            label: loaded.label,
+            onHome: progress,
+            onWorkerLost: (w) => process.stderr.write(`hanlab fleet: worker pid ${w.pid} lost (${w.reason}); its ${w.homesLeft} unfinished homes go to a new worker\n`),
+          });
+  if (outcomes === null) return 1;
   const report = fleetReport(pop.name, seed, first.start, outcomes);
   const text = values.json ? JSON.stringify(report, null, 2) + '\n' : formatFleetReport(report) + '\n';
   if (values.out !== undefined) writeFileSync(values.out, text);
   else process.stdout.write(text);
   if (values.chart !== undefined) writeFileSync(values.chart, fleetChartSvg(report));
   return 0;
+}
+
+const BIN = fileURLToPath(new URL('../bin/hanlab.js', import.meta.url));
+
+/** The run coordinated over NATS, with `local` worker processes of this machine joining it; null when NATS cannot be reached. */
+async function coordinated(
+  target: NatsTarget,
+  urlText: string,
+  runId: string,
+  local: number,
+  homes: number,
+  job: Parameters<typeof coordinateFleet>[1]['job'],
+  progress: (o: HomeOutcome) => void,
+): Promise<HomeOutcome[] | null> {
+  let nc;
+  try {
+    nc = await connectNats(target, 'hanlab fleet coordinator');
+  } catch (err) {
+    process.stderr.write(`hanlab fleet: ${(err as Error).message}\n`);
+    return null;
+  }
+  process.stderr.write(`hanlab fleet: run ${runId} coordinated on NATS ${target.servers.join(',')}; more workers join with: hanlab fleet worker --coordinator ${urlText} --run ${runId}\n`);
+  const children = new Set<import('node:child_process').ChildProcess>();
+  let over = false;
+  let restarts = 0;
+  const start = () => {
+    const child = fork(BIN, ['fleet', 'worker', '--coordinator', urlText, '--run', runId], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    children.add(child);
+    let tail = '';
+    child.stderr!.on('data', (d: Buffer) => (tail = (tail + d.toString()).slice(-500)));
+    child.on('exit', (code, signal) => {
+      children.delete(child);
+      if (over || code === 0) return;
+      const why = signal ? `killed by ${signal}` : `exit status ${code}: ${tail.trim().split('\n').at(-1) ?? ''}`;
+      if (++restarts > 3 * Math.max(1, local)) {
+        process.stderr.write(`hanlab fleet: local worker pid ${child.pid} lost (${why}); not replaced (${restarts - 1} replaced already)\n`);
+        return;
+      }
+      process.stderr.write(`hanlab fleet: local worker pid ${child.pid} lost (${why}); a new one joins\n`);
+      start();
+    });
+  };
+  try {
+    const run = coordinateFleet(nc, {
+      run: runId,
+      homes,
+      job,
+      onHome: progress,
+      onWorkerJoined: (w) => process.stderr.write(`hanlab fleet: worker ${w} joined\n`),
+      onWorkerLost: (w) => process.stderr.write(`hanlab fleet: worker ${w.worker} lost (silent 5 s); its ${w.homesLeft} unreported homes go back to the queue\n`),
+    });
+    for (let i = 0; i < local; i++) start();
+    return await run;
+  } finally {
+    over = true;
+    for (const c of children) c.kill();
+    await nc.close().catch(() => {});
+  }
 }

@@ -1,0 +1,73 @@
+/**
+ * `hanlab fleet worker --coordinator nats://…`: joins a fleet run over NATS (coordinator.ts), takes
+ * homes, runs each in virtual time in this process and sends its outcome, a heartbeat all along,
+ * until the coordinator says the run is done.
+ */
+import { hostname } from 'node:os';
+import { resolvePopulation } from './population/load.ts';
+import { runHome } from './run.ts';
+import type { HomeOutcome } from './run.ts';
+import { FLEET_PROTOCOL, subject } from './coordinator.ts';
+import type { FleetJob, TakeReply } from './coordinator.ts';
+import type { NatsConnection } from './nats-link.ts';
+
+export interface RemoteWorkerOptions {
+  /** Join this run only (default: whichever coordinator answers). */
+  run?: string;
+  /** How long to wait for a coordinator to answer the join (default 10 s). */
+  joinTimeoutMs?: number;
+  onHome?(o: HomeOutcome): void;
+  onJoined?(job: FleetJob): void;
+}
+
+const decode = (d: Uint8Array) => JSON.parse(new TextDecoder().decode(d)) as unknown;
+
+/** The homes this worker ran. */
+export async function runRemoteWorker(nc: NatsConnection, o: RemoteWorkerOptions = {}): Promise<number> {
+  const name = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  let job: FleetJob;
+  try {
+    const reply = await nc.request(o.run === undefined ? 'hanlab.fleet.join' : subject(o.run, 'join'), JSON.stringify({ worker: name }), { timeout: o.joinTimeoutMs ?? 10_000 });
+    job = decode(reply.data) as FleetJob;
+  } catch (err) {
+    throw new Error(`no fleet coordinator answered${o.run === undefined ? '' : ` for run ${o.run}`} (${(err as Error).message})`);
+  }
+  if (job.protocol !== FLEET_PROTOCOL) throw new Error(`the coordinator speaks fleet protocol ${job.protocol}, this worker ${FLEET_PROTOCOL}: run the same hanlab version`);
+  const pop = resolvePopulation(job.population, job.label);
+  o.onJoined?.(job);
+  let over = false;
+  const end = nc.subscribe(subject(job.run, 'end'), { callback: () => void (over = true) });
+  const beat = () => nc.publish(subject(job.run, 'alive'), JSON.stringify({ worker: name }));
+  beat();
+  const heart = setInterval(beat, job.heartbeatMs);
+  let ran = 0;
+  try {
+    while (!over) {
+      let reply: TakeReply;
+      try {
+        reply = decode((await nc.request(subject(job.run, 'take'), JSON.stringify({ worker: name }), { timeout: 10_000 })).data) as TakeReply;
+      } catch (err) {
+        if (over) break;
+        throw new Error(`the fleet coordinator of run ${job.run} stopped answering (${(err as Error).message})`);
+      }
+      if ('done' in reply) break;
+      if ('wait' in reply) {
+        await new Promise((r) => setTimeout(r, reply.wait));
+        continue;
+      }
+      for (const index of reply.homes) {
+        // The heartbeat runs between homes: a home's run is one long task on this thread.
+        beat();
+        const outcome = await runHome(pop, { seed: job.seed, broker: job.broker, runtime: job.runtime, ...(job.untilMs !== undefined ? { untilMs: job.untilMs } : {}) }, index);
+        nc.publish(subject(job.run, 'result'), JSON.stringify({ worker: name, outcome }));
+        ran++;
+        o.onHome?.(outcome);
+      }
+    }
+  } finally {
+    clearInterval(heart);
+    end.unsubscribe();
+    await nc.flush().catch(() => {});
+  }
+  return ran;
+}

@@ -1,0 +1,146 @@
+/**
+ * A fleet coordinated over NATS (fleet/coordinator.ts, `hanlab fleet worker`): a lone nats-server
+ * of the test's own (fleet/cluster, a free port, its admin login; stopped by PID), two worker
+ * processes joining a 200-home virtual-time run, one killed by SIGKILL mid-run. The report equals
+ * that of an undisturbed run in one process: the lost worker's unreported homes went back to the
+ * queue and were run again from the seed. Real processes and sockets, so limits are generous; the
+ * homes themselves run in virtual time.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findNatsServer, startCluster, stopCluster } from '../fleet/cluster/nats-cluster.ts';
+import type { ClusterInfo } from '../fleet/cluster/nats-cluster.ts';
+import { identityRegistry } from '../han/identities.ts';
+import { coordinateFleet } from '../fleet/coordinator.ts';
+import { connectNats, parseNatsUrls } from '../fleet/nats-link.ts';
+import { resolvePopulation } from '../fleet/population/load.ts';
+import { runFleetRange } from '../fleet/run.ts';
+import { fleetReport } from '../fleet/results.ts';
+import { hanlab } from './support/cli.ts';
+
+const BIN = fileURLToPath(new URL('../bin/hanlab.js', import.meta.url));
+const HOMES = 200;
+const SEED = 4;
+const UNTIL = { untilMs: 2 * 3_600_000 };
+
+/** Dear gas (30 p/kWh, 3 kWh/h) and frequent outages: legacy displays mislead within the 2 hours. */
+const POPULATION = resolvePopulation(
+  {
+    name: 'nats-test',
+    start: '2026-01-15T15:00:00Z',
+    duration: '4h',
+    home: {
+      tariff: { unitPrice: 30 },
+      prepayment: { credit: 1.2, emergencyCreditLimit: 5, lowCreditThreshold: 1, debt: 0 },
+      consumption: { profile: [{ from: '00:00', kwhPerHour: 3 }], noise: 0.1 },
+    },
+    firmware: [
+      { share: 2, gsme: 'secmp0015', gpf: 'secmp0015', ppmid: 'secmp0015' },
+      { share: 1, gsme: 'secmp0015', gpf: 'legacy', ppmid: 'legacy' },
+    ],
+    draw: { credit: { uniform: [2, 6] } },
+    faults: { hanOutage: { share: 0.5, link: { 'gsme-gpf': 2, 'gpf-ppmid': 1 }, startHours: { uniform: [0, 0.5] }, minutes: { uniform: [60, 100] } } },
+  },
+  'nats-test',
+);
+
+describe.runIf(findNatsServer() !== null)('a fleet over NATS', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hanlab-fleet-nats-'));
+  let info: ClusterInfo;
+  let url: string;
+  beforeAll(async () => {
+    info = await startCluster({ nodes: 1, dir, identities: identityRegistry([]), startTimeoutMs: 60_000 });
+    const n = info.nodes[0]!;
+    url = n.natsUrl.replace('nats://', `nats://${info.admin.username}:${info.admin.password}@`);
+  }, 90_000);
+  afterAll(async () => {
+    await stopCluster(dir);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loses no home when a worker is killed mid-run: the report equals an undisturbed run', async () => {
+    const alone = await runFleetRange(POPULATION, { seed: SEED, first: 0, count: HOMES, ...UNTIL });
+    expect(alone.some((h) => h.metrics.misledMinutes > 0)).toBe(true);
+
+    const nc = await connectNats(parseNatsUrls(url), 'test coordinator');
+    const workers: ChildProcess[] = [];
+    const exits: Promise<number | null>[] = [];
+    const join = () => {
+      const child = spawn(process.execPath, [BIN, 'fleet', 'worker', '--coordinator', url, '--run', 'killtest'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      workers.push(child);
+      exits.push(new Promise((resolve) => child.on('exit', (code) => resolve(code))));
+    };
+    const lost: { worker: string; homesLeft: number }[] = [];
+    let reported = 0;
+    try {
+      const run = coordinateFleet(nc, {
+        run: 'killtest',
+        homes: HOMES,
+        job: { population: POPULATION, label: 'nats-test', seed: SEED, broker: 'in-process', runtime: 'compact', ...UNTIL },
+        chunk: 4,
+        heartbeatMs: 200,
+        lostAfterMs: 2000,
+        onHome: () => {
+          if (++reported === 30) workers[0]!.kill('SIGKILL');
+        },
+        onWorkerLost: (w) => lost.push(w),
+      });
+      join();
+      join();
+      const outcomes = await run;
+      expect(lost).toHaveLength(1);
+      expect(lost[0]!.homesLeft).toBeGreaterThan(0);
+      expect(outcomes).toEqual(alone);
+      expect(fleetReport('nats-test', SEED, 0, outcomes)).toEqual(fleetReport('nats-test', SEED, 0, alone));
+      // The survivor hears the end of the run and exits 0; the killed one did not.
+      expect(await exits[1]).toBe(0);
+      expect(await exits[0]).toBe(null);
+    } finally {
+      for (const w of workers) w.kill('SIGKILL');
+      await nc.close();
+    }
+  }, 300_000);
+
+  it('hanlab fleet --nats runs with its own local workers, the same report as in one process', async () => {
+    const one = await hanlab('fleet', '--homes', '6', '--until', '3h', '--json');
+    const coordinated = await hanlab('fleet', '--homes', '6', '--until', '3h', '--json', '--nats', url, '--workers', '2', '--run', 'cli');
+    expect(coordinated.code).toBe(0);
+    expect(coordinated.stderr).toMatch(/run cli coordinated on NATS nats:\/\/127\.0\.0\.1:\d+; more workers join with: hanlab fleet worker --coordinator nats:\/\/.* --run cli/);
+    expect(coordinated.stdout).toBe(one.stdout);
+  }, 180_000);
+
+  it('a worker with no coordinator to join says so and exits 1', async () => {
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [BIN, 'fleet', 'worker', '--coordinator', url, '--run', 'nobody-here'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('exit', (code) => resolve({ code, stderr }));
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no fleet coordinator answered for run nobody-here/);
+  }, 60_000);
+});
+
+describe('hanlab fleet over NATS: bad input', () => {
+  it.each([
+    [['--nats', 'http://x:1'], /--nats: expected nats:\/\/\[USER:PASS@\]HOST:PORT/],
+    [['--run', 'a'], /--run: only with --nats/],
+    [['--nats', 'nats://127.0.0.1:1', '--run', 'a b'], /--run: expected letters, digits/],
+    [['worker'], /worker: --coordinator nats:\/\/HOST:PORT is required/],
+    [['worker', '--coordinator', 'nats://h'], /--coordinator: expected nats:\/\//],
+  ])('refuses %j with exit status 2', async (args, message) => {
+    const r = await hanlab('fleet', ...args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+  it('says NATS cannot be reached, exit 1', async () => {
+    const r = await hanlab('fleet', '--homes', '1', '--nats', 'nats://127.0.0.1:9');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/hanlab fleet: cannot reach NATS at nats:\/\/127\.0\.0\.1:9/);
+  });
+});
