@@ -23,12 +23,13 @@ import { fileURLToPath } from 'node:url';
 import { parseCommandArgs } from './args.ts';
 import { UsageError } from './usage.ts';
 import { checkWritableFile } from './writable.ts';
+import { checkBrokerUrl } from './broker-url.ts';
 
 export const help = `hanlab fleet — many homes drawn from a population, each run in virtual time; the fleet's misled customer-minutes
 
 Usage: hanlab fleet [--homes N] [--population NAME|FILE] [--seed N] [--until DURATION]
                     [--workers W] [--nats nats://[USER:PASS@]HOST:PORT[,…] [--run ID]]
-                    [--broker in-process|embedded] [--runtime compact|xstate]
+                    [--broker in-process|embedded|mqtt://HOST:PORT[,…]] [--runtime compact|xstate]
                     [--json] [--out FILE] [--chart FILE.svg]
        hanlab fleet worker --coordinator nats://[USER:PASS@]HOST:PORT[,…] [--run ID]
 
@@ -53,8 +54,10 @@ Usage: hanlab fleet [--homes N] [--population NAME|FILE] [--seed N] [--until DUR
 
   worker                join a fleet run as a worker: --coordinator names the NATS server(s)
                         the coordinator uses; --run a run (default whichever answers first)
-  --broker in-process|embedded  each home's HAN: the in-process bus (default) or an embedded
-                        MQTT broker of its own
+  --broker in-process|embedded|mqtt://HOST:PORT[,…]  each home's HAN: the in-process bus
+                        (default), an embedded MQTT broker of its own, or MQTT brokers holding the
+                        fleet's accounts (hanlab cluster up --population … --homes N --seed S):
+                        home i's devices start on the (i mod k)-th URL and fail over to the rest
   --runtime compact|xstate  the devices' machine runtime (default compact)
   --json                the report as JSON (every home's metric, the totals, percentiles and
                         tables) instead of text
@@ -140,7 +143,10 @@ export async function run(argv: string[]): Promise<number> {
   if (values.run !== undefined && !RUN_ID.test(values.run)) throw new UsageError(`--run: expected letters, digits, '-' or '_' (at most 64), found "${values.run}"`, { seeHelp: true });
   const workers = whole('workers', values.workers, 1, nats === null ? 1 : 0, 256);
   const broker = values.broker ?? 'in-process';
-  if (broker !== 'in-process' && broker !== 'embedded') throw new UsageError(`--broker: expected in-process or embedded, found "${broker}"`, { seeHelp: true });
+  if (broker !== 'in-process' && broker !== 'embedded') {
+    if (!/^mqtt/.test(broker)) throw new UsageError(`--broker: expected in-process, embedded or mqtt://HOST:PORT[,mqtt://HOST:PORT…], found "${broker}"`, { seeHelp: true });
+    for (const u of broker.split(',')) checkBrokerUrl('--broker', u);
+  }
   const runtime = values.runtime ?? 'compact';
   if (runtime !== 'compact' && runtime !== 'xstate') throw new UsageError(`--runtime: expected compact or xstate, found "${runtime}"`, { seeHelp: true });
   let loaded: LoadedPopulation;
@@ -170,7 +176,9 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`hanlab fleet: ${count}/${homes} homes (home ${o.index}: ${o.firmware}, ${o.metrics.misledMinutes} misled minutes)\n`);
   };
   const common = { seed, broker, runtime, ...(untilMs !== undefined ? { untilMs } : {}) } as const;
-  const outcomes =
+  let outcomes;
+  try {
+    outcomes =
     nats !== null
       ? await coordinated(nats, values.nats!, values.run ?? `r${randomBytes(4).toString('hex')}`, workers, homes, { ...common, population: pop, label: loaded.label }, progress)
       : workers === 1
@@ -183,6 +191,11 @@ export async function run(argv: string[]): Promise<number> {
             onHome: progress,
             onWorkerLost: (w) => process.stderr.write(`hanlab fleet: worker pid ${w.pid} lost (${w.reason}); its ${w.homesLeft} unfinished homes go to a new worker\n`),
           });
+  } catch (err) {
+    // A home that could not run (its broker gone, say): one line, not a stack.
+    process.stderr.write(`hanlab fleet: ${(err as Error).message}\n`);
+    return 1;
+  }
   if (outcomes === null) return 1;
   const report = fleetReport(pop.name, seed, first.start, outcomes);
   const text = values.json ? JSON.stringify(report, null, 2) + '\n' : formatFleetReport(report) + '\n';

@@ -23,7 +23,7 @@ export interface FleetJob {
   population: Population;
   label: string;
   seed: number;
-  broker: 'in-process' | 'embedded';
+  broker: string;
   runtime: 'compact' | 'xstate';
   untilMs?: number;
   heartbeatMs: number;

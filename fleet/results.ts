@@ -34,6 +34,8 @@ export interface FleetReport {
   misledMinutesPerDay: { p50: number; p90: number; p99: number; max: number };
   byFirmware: FleetRow[];
   byFault: FleetRow[];
+  /** Homes a dying broker node reached (connections lost, frames given up), and what it cost. */
+  broker: { homes: number[]; connectionsLost: number; framesLost: number };
   perHome: HomeOutcome[];
 }
 
@@ -82,6 +84,11 @@ export function fleetReport(population: string, seed: number, start: number, out
     misledMinutesPerDay: { p50: round(percentile(perDay, 50), 1), p90: round(percentile(perDay, 90), 1), p99: round(percentile(perDay, 99), 1), max: round(perDay.at(-1) ?? 0, 1) },
     byFirmware,
     byFault,
+    broker: {
+      homes: homes.filter((h) => h.broker !== undefined).map((h) => h.index),
+      connectionsLost: homes.reduce((n, h) => n + (h.broker?.connectionsLost ?? 0), 0),
+      framesLost: homes.reduce((n, h) => n + (h.broker?.framesLost ?? 0), 0),
+    },
     perHome: homes,
   };
 }
@@ -105,6 +112,9 @@ export function formatFleetReport(r: FleetReport): string {
     '',
     table('fault', r.byFault),
     '',
+    ...(r.broker.homes.length > 0
+      ? [`Broker trouble: ${r.broker.homes.length} home${r.broker.homes.length === 1 ? '' : 's'} lost ${r.broker.connectionsLost} device connection${r.broker.connectionsLost === 1 ? '' : 's'} and ${r.broker.framesLost} HAN frame${r.broker.framesLost === 1 ? '' : 's'} to a broker node (homes ${r.broker.homes.join(', ')}); their minutes are in the figures above, as their displays showed them.`, '']
+      : []),
     'misled/day/10k = misled customer-minutes per day per 10,000 homes; a home with several faults counts under each.',
   ].join('\n');
 }

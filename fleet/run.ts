@@ -8,6 +8,7 @@ import { runSimulation } from '../sim/run/run.ts';
 import type { RunOptions } from '../sim/run/run.ts';
 import type { HomeMetrics } from '../sim/run/timeline.ts';
 import { drawHome } from './population/draw.ts';
+import { rotateBrokers } from '../han/broker-list.ts';
 import type { FaultKind, Population } from './population/schema.ts';
 
 export interface HomeOutcome {
@@ -19,14 +20,23 @@ export interface HomeOutcome {
   /** Simulated days the home ran. */
   days: number;
   metrics: HomeMetrics;
+  /**
+   * What a dying broker node cost the home, when it cost anything (a cluster with failover): its
+   * devices' lost connections and the HAN frames given up as lost on the broker.
+   */
+  broker?: { connectionsLost: number; framesLost: number };
 }
 
 export interface FleetRunOptions {
   seed: number;
   first: number;
   count: number;
-  /** Where each home's HAN runs: the in-process bus (default) or an embedded broker of its own. */
-  broker?: 'in-process' | 'embedded';
+  /**
+   * Where each home's HAN runs: the in-process bus (default), an embedded broker of its own, or
+   * MQTT brokers `mqtt://…[,mqtt://…]` holding the fleet's accounts (fleet/identities.ts): home i
+   * starts at the (i mod k)-th and fails over to the others.
+   */
+  broker?: string;
   runtime?: RunOptions['runtime'];
   /** Stop each home at this many ms after the population's start (default its whole duration). */
   untilMs?: number;
@@ -51,8 +61,16 @@ export async function runHome(pop: Population, o: Pick<FleetRunOptions, 'seed' |
   const s = home.scenario;
   const until = o.untilMs === undefined ? s.end : Math.min(s.end, s.start + o.untilMs);
   let warning: string | null = null;
+  const onCluster = o.broker !== undefined && o.broker.startsWith('mqtt');
+  const broker = { connectionsLost: 0, framesLost: 0 };
   const result = await runSimulation(s, {
-    broker: o.broker ?? 'in-process',
+    ...(onCluster ? { brokerFailover: true } : {}),
+    onEvent: (e) => {
+      if (e.kind !== 'fault') return;
+      if (e.fault === 'brokerConnectionLost') broker.connectionsLost++;
+      else if (e.fault === 'brokerLostFrames') broker.framesLost += typeof e['frames'] === 'number' ? e['frames'] : 0;
+    },
+    broker: o.broker === undefined ? 'in-process' : o.broker.startsWith('mqtt') ? rotateBrokers(o.broker, index) : o.broker,
     ...(o.runtime !== undefined ? { runtime: o.runtime } : {}),
     until,
     publishModels: false,
@@ -60,5 +78,13 @@ export async function runHome(pop: Population, o: Pick<FleetRunOptions, 'seed' |
   });
   const h = result.homes[0];
   if (h === undefined) throw new Error(`home ${index}: the simulation returned no home${warning ? ` (${warning})` : ''}`);
-  return { index, premises: home.premises, firmware: home.firmware, faults: home.faults, days: (until - s.start) / 86_400_000, metrics: h.metrics };
+  return {
+    index,
+    premises: home.premises,
+    firmware: home.firmware,
+    faults: home.faults,
+    days: (until - s.start) / 86_400_000,
+    metrics: h.metrics,
+    ...(broker.connectionsLost + broker.framesLost > 0 ? { broker } : {}),
+  };
 }

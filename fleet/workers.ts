@@ -14,7 +14,7 @@ export interface WorkerJob {
   population: unknown;
   label: string;
   seed: number;
-  broker: 'in-process' | 'embedded';
+  broker: string;
   runtime: 'compact' | 'xstate';
   untilMs?: number;
   homes: number[];
@@ -27,7 +27,7 @@ export interface WorkerFleetOptions {
   homes: number;
   seed: number;
   label: string;
-  broker: 'in-process' | 'embedded';
+  broker: string;
   runtime: 'compact' | 'xstate';
   untilMs?: number;
   onHome?(o: HomeOutcome): void;

@@ -44,6 +44,7 @@ export class InFlight {
   private readonly items = new Map<string, number>();
   private readonly waiters = new Set<Waiter>();
   private failure: Error | undefined;
+  private readonly abandoned = new Map<string, number>();
   /**
    * One watchdog timer for all waiters, due at the earliest deadline, left running when they are
    * settled (unref'd then, so it never keeps a process alive): a run settles thousands of times a
@@ -86,6 +87,13 @@ export class InFlight {
    * and never blocks). A `done()` with nothing outstanding is a bookkeeping bug: it throws.
    */
   done(what: string = UNDESCRIBED): void {
+    // A unit given up for lost (abandon) that turns up after all: already accounted for.
+    const late = this.abandoned.get(what);
+    if (late !== undefined && (this.count === 0 || !this.items.has(what))) {
+      if (late <= 1) this.abandoned.delete(what);
+      else this.abandoned.set(what, late - 1);
+      return;
+    }
     if (this.count === 0) {
       throw new Error(`InFlight.done(${JSON.stringify(what)}) with nothing in flight (a done() without its add())`);
     }
@@ -131,11 +139,26 @@ export class InFlight {
     return this.failure;
   }
 
+  /**
+   * Gives up on everything outstanding as lost (a broker node died with frames on it): the
+   * count is zero again, and a unit that turns up later after all is taken as one of these.
+   * Returns what was outstanding.
+   */
+  abandon(): Map<string, number> {
+    const gone = new Map(this.items);
+    for (const [k, n] of gone) this.abandoned.set(k, (this.abandoned.get(k) ?? 0) + n);
+    this.items.clear();
+    this.count = 0;
+    this.wake();
+    return gone;
+  }
+
   /** Forgets counts, descriptions and a recorded failure; pending waiters are rejected. */
   reset(): void {
     const pending = [...this.waiters];
     this.count = 0;
     this.items.clear();
+    this.abandoned.clear();
     this.failure = undefined;
     for (const w of pending) this.settleWaiter(w, new Error('InFlight.reset() while waiting for idle'));
   }

@@ -28,6 +28,7 @@ import type { Account } from './identities.ts';
 import type { InFlight } from './in-flight.ts';
 import { hanInputRefusal } from '../firmware/platform/han-limits.ts';
 import { mqttUrlOf } from './in-process-broker.ts';
+import { brokerList } from './broker-list.ts';
 import type { DeviceBus } from './in-process-broker.ts';
 import type { Granted } from './in-process-client.ts';
 import { availabilityTopic, hanSubscription, hanTopic, isEui64, isTopicLevel, observeTopic, parseHanTopic } from './topics.ts';
@@ -85,6 +86,18 @@ export interface HanDevice extends HanTransport {
   close(): Promise<void>;
 }
 
+/** A device's connection to its broker dropped (it reconnects on its own, to another node if it has a list). */
+export class HanConnectionLostError extends Error {
+  override readonly name = 'HanConnectionLostError';
+  constructor(
+    message: string,
+    readonly eui: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
 /** What the transport needs of a client: MQTT.js's `MqttClient` and the in-process bus's both have it. */
 export interface HanClient {
   readonly connected: boolean;
@@ -109,6 +122,12 @@ function setNoDelay(client: HanClient | MqttClient): void {
 const TOPIC_CACHE_MAX = 1000;
 
 function noLog(): void {}
+
+/** `url` may be a comma-separated list: the first, failing over to the rest (broker-list.ts). */
+function connectList(url: string, options: IClientOptions): MqttClient {
+  const list = brokerList(url);
+  return connect(list.url, list.servers ? { ...options, servers: list.servers } : options);
+}
 
 /** A HAN frame's publish options: QoS 0, never retained. */
 const PUBLISH_FRAME = { qos: 0, retain: false } as const;
@@ -162,7 +181,7 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
   const brokerUrl = mqttUrlOf(url);
   const client: HanClient =
     typeof url === 'string'
-      ? connect(url, mqttOptions)
+      ? connectList(url, mqttOptions)
       : 'link' in url
         ? new MqttClient(() => url.link(), mqttOptions)
         : url.connect({ clientId: eui, username: eui, password: options.secret });
@@ -286,14 +305,15 @@ export async function connectHanDevice(options: HanDeviceOptions): Promise<HanDe
   client.on('offline', () => {
     if (closed || !everConnected || troubleReported) return;
     troubleReported = true;
-    report(new Error(`HAN device ${eui}: lost its connection to ${where}${brokerUrl !== null ? '; reconnecting' : ' (no reconnection in-process)'}`));
+    report(new HanConnectionLostError(`HAN device ${eui}: lost its connection to ${where}${brokerUrl !== null ? '; reconnecting' : ' (no reconnection in-process)'}`, eui));
   });
   client.on('error', (err) => {
     if (closed) return;
     if (!everConnected) return; // the initial connection reports through connectHanDevice's rejection
     if (troubleReported && /ECONNREFUSED|ECONNRESET|EPIPE/.test(err.message)) return; // one report per outage
     troubleReported = true;
-    report(new Error(`HAN device ${eui}: MQTT error with ${where}: ${err.message}`, { cause: err }));
+    const text = `HAN device ${eui}: MQTT error with ${where}: ${err.message}`;
+    report(/ECONNREFUSED|ECONNRESET|EPIPE/.test(err.message) ? new HanConnectionLostError(text, eui, { cause: err }) : new Error(text, { cause: err }));
   });
 
   // Initial connection and SUBACK.

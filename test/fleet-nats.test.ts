@@ -15,10 +15,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findNatsServer, startCluster, stopCluster } from '../fleet/cluster/nats-cluster.ts';
 import type { ClusterInfo } from '../fleet/cluster/nats-cluster.ts';
-import { identityRegistry } from '../han/identities.ts';
+import { fleetIdentities } from '../fleet/identities.ts';
 import { coordinateFleet } from '../fleet/coordinator.ts';
 import { connectNats, parseNatsUrls } from '../fleet/nats-link.ts';
-import { resolvePopulation } from '../fleet/population/load.ts';
+import { loadPopulation, resolvePopulation } from '../fleet/population/load.ts';
 import { runFleetRange } from '../fleet/run.ts';
 import { fleetReport } from '../fleet/results.ts';
 import { hanlab } from './support/cli.ts';
@@ -54,7 +54,8 @@ describe.runIf(findNatsServer() !== null)('a fleet over NATS', () => {
   let info: ClusterInfo;
   let url: string;
   beforeAll(async () => {
-    info = await startCluster({ nodes: 1, dir, identities: identityRegistry([]), startTimeoutMs: 60_000 });
+    // The accounts of the first 6 homes of the built-in population (seed 1), for --broker.
+    info = await startCluster({ nodes: 1, dir, identities: fleetIdentities(loadPopulation('gb-prepay').population, 1, 6), startTimeoutMs: 60_000 });
     const n = info.nodes[0]!;
     url = n.natsUrl.replace('nats://', `nats://${info.admin.username}:${info.admin.password}@`);
   }, 90_000);
@@ -112,6 +113,11 @@ describe.runIf(findNatsServer() !== null)('a fleet over NATS', () => {
     expect(coordinated.code).toBe(0);
     expect(coordinated.stderr).toMatch(/run cli coordinated on NATS nats:\/\/127\.0\.0\.1:\d+; more workers join with: hanlab fleet worker --coordinator nats:\/\/.* --run cli/);
     expect(coordinated.stdout).toBe(one.stdout);
+    // The homes' devices as MQTT clients of the NATS node (MQTT over JetStream): the same report.
+    const onNats = await hanlab('fleet', '--homes', '6', '--until', '3h', '--json', '--broker', info.nodes[0]!.mqttUrl);
+    expect(onNats.stderr).not.toMatch(/error|lost/i);
+    expect(onNats.code).toBe(0);
+    expect(onNats.stdout).toBe(one.stdout);
   }, 180_000);
 
   it('a worker with no coordinator to join says so and exits 1', async () => {

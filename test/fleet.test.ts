@@ -194,12 +194,23 @@ describe('hanlab fleet', () => {
   }, 120_000);
 
   it.each([
+    [['cluster', 'up', '--homes', '5'], /hanlab cluster: --population: needed with --homes/],
+    [['cluster', 'up', '--population', 'gb-prepay', '--homes', '5', '--scenario', 'x'], /hanlab cluster: --scenario: not with --population/],
+    [['cluster', 'up', '--population', 'nope', '--homes', '5'], /hanlab cluster: --population: population "nope": no such built-in population/],
+  ])('cluster up for a fleet refuses %j with exit status 2', async (args, message) => {
+    const r = await hanlab(...args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it.each([
     [['--homes', '0'], /--homes: expected a whole number 1…/],
     [['--workers', 'two'], /--workers: expected a whole number 1…256, found "two"/],
-    [['--broker', 'nats://x'], /--broker: expected in-process or embedded, found "nats:\/\/x"/],
+    [["--broker", "nats://x"], /--broker: expected in-process, embedded or mqtt:\/\/HOST:PORT\[,mqtt:\/\/HOST:PORT…\], found "nats:\/\/x"/],
     [['--population', 'nope'], /--population: population "nope": no such built-in population/],
     [['--until', '30h'], /--until: expected a duration after the start and within the population's 24 h/],
     [['--bogus'], /--bogus: unknown option \(see hanlab fleet --help\)/],
+    [['--broker', 'mqtt://h:1,mqtt://h'], /--broker: expected mqtt:\/\/HOST:PORT, found "mqtt:\/\/h"/],
   ])('refuses %j with exit status 2', async (args, message) => {
     const r = await hanlab('fleet', ...args);
     expect(r.code).toBe(2);

@@ -51,6 +51,8 @@ export interface HomeOptions {
   premises: string;
   /** A broker URL, or the in-process bus. */
   brokerUrl: DeviceBus;
+  /** How long a device waits for its first connection (default connectHanDevice's 5 s). */
+  connectTimeoutMs?: number;
   /** The broker password of each of the home's accounts (its devices' EUIs, the hub's WAN side, the supplier). */
   secretFor(username: string): string;
   clock: VirtualClock;
@@ -130,6 +132,7 @@ export async function startHome(o: HomeOptions): Promise<Home> {
   for (const role of ROLES) {
     transports[role] = await connectHanDevice({
       url: o.brokerUrl,
+      ...(o.connectTimeoutMs !== undefined ? { connectTimeoutMs: o.connectTimeoutMs } : {}),
       premises: o.premises,
       eui: euis[role],
       secret: o.secretFor(euis[role]),

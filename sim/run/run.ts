@@ -2,7 +2,8 @@ import { VirtualClock } from '../clock/virtual-clock.ts';
 import { startEmbeddedBroker } from '../../han/embedded-broker.ts';
 import { startInProcessBroker } from '../../han/in-process-broker.ts';
 import type { DeviceBus } from '../../han/in-process-broker.ts';
-import { InFlight } from '../../han/in-flight.ts';
+import { InFlight, InFlightTimeoutError } from '../../han/in-flight.ts';
+import { HanConnectionLostError } from '../../han/mqtt-han.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { startHome } from './home.ts';
 import { simulationIdentities, simulationSecret } from './identities.ts';
@@ -55,6 +56,14 @@ export interface RunOptions {
    * in-process bus takes no client from outside): refused there. The timeline is the same.
    */
   haDiscovery?: boolean;
+  /**
+   * The broker is a cluster whose nodes may die (`mqtt://A,mqtt://B,…`, devices failing over):
+   * a device's lost connection is a `fault` event (`brokerConnectionLost`), not the end of the
+   * run, and frames still in flight after IN_FLIGHT_TIMEOUT_MS are given up as lost to the broker
+   * (a `fault` event `brokerLostFrames` naming them) and the run goes on. Off: either ends the
+   * run with an error (a lone broker that fails has lost the run's HAN).
+   */
+  brokerFailover?: boolean;
   /** Mirror each HAN frame as JSON on `hanlab/{premises}/han` (home.ts `hanJson`); only on a broker. */
   hanJson?: boolean;
 }
@@ -95,6 +104,12 @@ const YIELD_EVERY_MS = 50;
 /** The HAN frames of one home never wait longer than this on loopback; past it something is lost. */
 const IN_FLIGHT_TIMEOUT_MS = 10_000;
 
+/** With brokerFailover, how many settles in a row may give frames up before the run fails. */
+const MAX_GIVE_UPS = 3;
+
+/** With brokerFailover, a device's first connection may wait this long (a NATS cluster re-electing). */
+const FAILOVER_CONNECT_MS = 30_000;
+
 /**
  * Runs a scenario: every home (the scenario itself, and with `compare` one per firmware
  * combination) on one HAN (the in-process bus or a broker), in one virtual time that moves to
@@ -128,18 +143,25 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
   const clock = new VirtualClock(scenario.start);
   const inFlight = new InFlight({ timeoutMs: IN_FLIGHT_TIMEOUT_MS });
   let transportError: Error | null = null;
+  const variants = homeVariants(scenario);
+  const failover = options.brokerFailover === true && kind !== 'in-process' && kind !== 'embedded';
+  // Whose device an EUI is, and which home premises is whose, for the failover's fault events.
+  const deviceOf = new Map(variants.flatMap((v) => (['gsme', 'gpf', 'ppmid'] as const).map((role) => [v.scenario.devices[role].eui, { home: v.label, device: role }] as const)));
+  const homeOfPremises = new Map(variants.map((v) => [v.premises, v.label]));
   const onError = (err: Error) => {
     options.onWarning?.(err.message);
-    transportError ??= err;
+    const who = err instanceof HanConnectionLostError ? deviceOf.get(err.eui) : undefined;
+    if (failover && who !== undefined) buffered.push({ t: clock.now(), home: who.home, kind: 'fault', fault: 'brokerConnectionLost', device: who.device, detail: err.message });
+    else transportError ??= err;
   };
 
-  const variants = homeVariants(scenario);
   const homes: Home[] = [];
   const crypto = simulatedWanCrypto(scenario.seed, variants.map((v) => v.scenario.devices.gsme.eui));
   // Homes run side by side (one timer of each per settle); their events are put back in home
   // order after every settle, so the timeline is the same whatever order the broker delivered in.
   const homeIndex = new Map(variants.map((v, i) => [v.label, i]));
   let buffered: TimelineEvent[] = [];
+  let givenUp = 0;
   const flush = () => {
     if (buffered.length === 0) return;
     const batch = buffered;
@@ -160,6 +182,8 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
           label: v.label,
           premises: v.premises,
           brokerUrl: url,
+          // A cluster that lost a node elects JetStream's leader again before it takes MQTT logins.
+          ...(failover ? { connectTimeoutMs: FAILOVER_CONNECT_MS } : {}),
           secretFor: (username) => simulationSecret(scenario, username),
           clock,
           inFlight,
@@ -186,7 +210,20 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
     let lastProgress = 0;
     let lastYield = wallStart;
     const settle = async () => {
-      await inFlight.whenIdle();
+      try {
+        await inFlight.whenIdle();
+        givenUp = 0;
+      } catch (err) {
+        if (!failover || !(err instanceof InFlightTimeoutError)) throw err;
+        // A broker node died with frames on it: recorded as lost, per home, and the run goes on.
+        if (++givenUp > MAX_GIVE_UPS) throw new Error(`HAN transport failed: frames still lost after ${MAX_GIVE_UPS} waits of ${IN_FLIGHT_TIMEOUT_MS / 1000} s (no broker node left?): ${err.message}`);
+        const lost = new Map<string, string[]>();
+        for (const [topic, n] of inFlight.abandon()) {
+          const home = homeOfPremises.get(topic.split('/')[1] ?? '') ?? variants[0]!.label;
+          for (let i = 0; i < n; i++) lost.set(home, [...(lost.get(home) ?? []), topic]);
+        }
+        for (const [home, topics] of lost) buffered.push({ t: clock.now(), home, kind: 'fault', fault: 'brokerLostFrames', frames: topics.length, topics });
+      }
       if (transportError) throw new Error(`HAN transport failed: ${transportError.message}`);
       flush();
       const wall = performance.now();

@@ -1,5 +1,6 @@
 import mqtt from 'mqtt';
 import { mqttUrlOf } from '../../han/in-process-broker.ts';
+import { brokerList } from '../../han/broker-list.ts';
 import type { DeviceBus } from '../../han/in-process-broker.ts';
 
 /** What a WAN endpoint does with its client: send, and log out. */
@@ -37,7 +38,8 @@ export async function connectWanClient(url: DeviceBus, account: { username: stri
   }
   let client: mqtt.MqttClient;
   try {
-    client = await mqtt.connectAsync(brokerUrl!, { protocolVersion: 4, ...login, clean: true, reconnectPeriod: 1000, connectTimeout: 5000 });
+    const list = brokerList(brokerUrl!);
+    client = await mqtt.connectAsync(list.url, { protocolVersion: 4, ...login, clean: true, reconnectPeriod: 1000, connectTimeout: 5000, ...(list.servers ? { servers: list.servers } : {}) });
   } catch (err) {
     throw new Error(`WAN endpoint ${account.username}: cannot connect to the MQTT broker at ${brokerUrl}: ${(err as Error).message}`);
   }
