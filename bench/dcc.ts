@@ -20,6 +20,7 @@ import { generate } from '../dcc/generate.ts';
 import { listModels, withdrawModel } from '../dcc/smi.ts';
 import { ingestDxi, writeDxi } from '../dcc/dxi.ts';
 import { startPostgres } from '../dcc/pg-server.ts';
+import { progress } from './progress.ts';
 
 const { values } = parseArgs({
   options: { 'meter-points': { type: 'string', default: '3000000' }, db: { type: 'string', default: 'both' }, seed: { type: 'string', default: '1' } },
@@ -65,12 +66,16 @@ function cpuSeconds(): number {
   return (u.user + u.system) / 1e6 + backend;
 }
 let lastCpu = 0;
-async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
-  const t = performance.now();
-  const c = cpuSeconds();
-  const r = await fn();
-  lastCpu = cpuSeconds() - c;
-  return [r, (performance.now() - t) / 1000];
+/** Progress on stderr: each step starts and ends with a line, and says it is still going every 10 s. */
+const { step } = progress('dcc');
+async function timed<T>(what: string, fn: () => Promise<T>): Promise<[T, number]> {
+  return step(what, async () => {
+    const t = performance.now();
+    const c = cpuSeconds();
+    const r = await fn();
+    lastCpu = cpuSeconds() - c;
+    return [r, (performance.now() - t) / 1000];
+  });
 }
 function line(db: string, step: string, s: number, records: number, what: string) {
   console.log(
@@ -80,18 +85,18 @@ function line(db: string, step: string, s: number, records: number, what: string
 
 async function runOn(kind: string, db: Db, dir: string): Promise<boolean> {
   backendPid = kind === 'postgres' ? (await db.query<{ p: number }>('SELECT pg_backend_pid() AS p'))[0]!.p : 0;
-  const [g, tg] = await timed(() => generate(db, { meterPoints: N, seed: SEED }));
+  const [g, tg] = await timed(`${kind} generate ${fmt(N)} meter points`, () => generate(db, { meterPoints: N, seed: SEED }));
   line(kind, 'generate', tg, g.meterPoints, 'meter points');
   const models = (await listModels(db)).filter((m) => m.deviceType === 'GSME').sort((a, b) => b.inService - a.inService);
   const model = models[0]!.model;
-  const [w, tw] = await timed(() => withdrawModel(db, model, WITHDRAW_ON));
+  const [w, tw] = await timed(`${kind} withdraw ${model}`, () => withdrawModel(db, model, WITHDRAW_ON));
   line(kind, 'withdraw', tw, w.devices, `devices of ${model}`);
   const cpuOf = { withdraw: lastCpu, dxi: 0, ingest: 0 };
   const dxiPath = join(dir, 'dxi.txt');
-  const [n, td] = await timed(() => writeDxi(db, WITHDRAW_ON, dxiPath));
+  const [n, td] = await timed(`${kind} dxi`, () => writeDxi(db, WITHDRAW_ON, dxiPath));
   line(kind, 'dxi', td, n, 'E45 records');
   cpuOf.dxi = lastCpu;
-  const [r, ti] = await timed(() => ingestDxi(db, dxiPath, join(dir, 'e46.txt'), () => {}));
+  const [r, ti] = await timed(`${kind} ingest`, () => ingestDxi(db, dxiPath, join(dir, 'e46.txt'), () => {}));
   line(kind, 'ingest', ti, r.records, 'records');
   cpuOf.ingest = lastCpu;
   const toDxi = tw + td;
@@ -109,7 +114,7 @@ let ok = true;
 console.log(`bench:dcc — ${fmt(N)} meter points, seed ${SEED}`);
 for (const kind of WHICH) {
   const dir = mkdtempSync(join(tmpdir(), 'hanlab-bench-dcc-'));
-  const server = kind === 'postgres' ? await startPostgres({ settings: SERVER_SETTINGS }) : undefined;
+  const server = kind === 'postgres' ? await step('start PostgreSQL', () => startPostgres({ settings: SERVER_SETTINGS })) : undefined;
   try {
     const db = await openDb(server ? server.url : `pglite:${join(dir, 'db')}`);
     try {

@@ -11,9 +11,11 @@ import { fromHex } from '../firmware/codec/hex.ts';
 import { parseResponse } from '../firmware/gbcs/parse.ts';
 import type { ParseOptions } from '../firmware/gbcs/parse.ts';
 import { createNodeGbcsCrypto, loadKeystore } from '../sim/crypto/index.ts';
+import { progress } from './progress.ts';
 
 const VECTORS = RTDS_VECTORS;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+const { step } = progress('decode');
 
 function loadVectors(): Uint8Array[] {
   const out: Uint8Array[] = [];
@@ -54,5 +56,5 @@ const check = await Promise.all(messages.map((m) => parseResponse(m, keyed)));
 if (!check.every((p) => p.mac === 'valid' && p.components.every((c) => !c.encrypted || c.decryption === 'ok'))) throw new Error('keyed parse did not verify/decrypt every vector');
 
 console.log(`hanlab bench:decode — parseResponse over ${messages.length} RTDS 4.5.0 vectors, ~${SECONDS} s each (Node ${process.versions.node})`);
-await measure('plain (no keys: structure + ZCL + scaling)', messages, {});
-await measure('keyed (MAC check + decryption)', messages, keyed);
+await step(`plain, ~${SECONDS} s`, () => measure('plain (no keys: structure + ZCL + scaling)', messages, {}));
+await step(`keyed, ~${SECONDS} s`, () => measure('keyed (MAC check + decryption)', messages, keyed));

@@ -45,9 +45,12 @@ import { bootCode } from './espruino/boot-code.ts';
 import { startEspruino, writeStorage } from './espruino/interpreter.ts';
 import { MEASURED_FILE, readMeasured, summarise, withRun } from './espruino/measured.ts';
 import type { DeviceMeasure, Sample } from './espruino/measured.ts';
+import { progress } from './progress.ts';
 
 const BOARD = 'espruino-wifi';
 const SAMPLE_MS = 10_000;
+/** Progress on stderr: each device's start and end, and every sample (one each SAMPLE_MS). */
+const { say, step } = progress('espruino');
 const MEM = /^MEM (\d+) (\d+) (\S+)$/;
 
 /** What counts as one cycle of `device`, from a frame it sent (topic han/{premises}/{dst}/{src}/{cluster}). */
@@ -109,7 +112,7 @@ async function measure(device: DeviceKind, espruino: string, modules: string, cy
       version = m[3]!;
       if (boot === null) boot = +m[1]!;
       samples.push({ cycle: count, usage: +m[1]! });
-      if (samples.length % 12 === 0) process.stderr.write(`  ${device}: ${count}/${cycles} cycles, ${m[1]} variables in use, ${Math.round((performance.now() - t0) / 1000)} s\n`);
+      say(`${device}: ${count}/${cycles} cycles, ${m[1]} variables in use, ${Math.round((performance.now() - t0) / 1000)} s`);
       if (count === 0 && performance.now() - t0 > 60_000) throw new Error(`${device}: no cycle in a minute (the bundle did not start?): ${e.lines().slice(-5).map((l) => l.text).join(' | ')}`);
     }
     const problems = e.lines().filter((l) => /Uncaught|ASSERT|OUT OF MEMORY|ERROR/.test(l.text)).map((l) => l.text);
@@ -159,8 +162,7 @@ async function main(): Promise<number> {
   }
   const results: DeviceMeasure[] = [];
   const one = (device: DeviceKind) => {
-    process.stderr.write(`${device}: ${cycles} cycles on ${values.espruino}\n`);
-    return measure(device, values.espruino!, values.modules!, cycles);
+    return step(`${device}: ${cycles} cycles on ${values.espruino}`, () => measure(device, values.espruino!, values.modules!, cycles));
   };
   // --parallel: each device in its own home on its own broker at once. The figures are variables
   // counted by the interpreter, not times: a shared CPU slows the cycles, not what they hold.

@@ -45,6 +45,7 @@ import { runSimulation } from '../sim/run/run.ts';
 import { builtinScenario, DEFAULT_SCENARIO } from '../sim/scenario/load.ts';
 import { bundleComposition } from './composition.ts';
 import { growthPer1000, readMeasured } from './espruino/measured.ts';
+import { progress } from './progress.ts';
 
 const ESPRUINO_BOARD = 'espruino-wifi';
 const ESPRUINO_IN_USE_BUDGET = 4_900;
@@ -57,6 +58,8 @@ const outDir = mkdtempSync(join(tmpdir(), 'hanlab-footprint-')) + '/';
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 const pad = (s: string, n: number) => s.padEnd(n);
 const lpad = (s: string, n: number) => s.padStart(n);
+/** Progress on stderr: the builds and each heap run start and end with a line, and say where they are every 10 s. */
+const { step, tick } = progress('footprint');
 
 interface SizeRow {
   device: DeviceKind;
@@ -78,6 +81,7 @@ async function sizes(): Promise<SizeRow[]> {
       for (const runtime of RUNTIMES) {
         if (spec.engine === 'espruino' && runtime === 'xstate') continue; // refused: bundle.ts checkRuntime
         try {
+          tick(() => `bundles: ${rows.length} built, now ${device} for ${board} (${runtime})`);
           const b = await buildDevice({ board, device, runtime, outDir });
           rows.push({ device, board, runtime, bytes: b.bytes, gzipBytes: b.gzipBytes, note: '', code: b.code });
         } catch (err) {
@@ -99,6 +103,7 @@ async function steadyHeap(engine: EmulatorEngine, device: DeviceKind, runtime: R
   let fault: string | null = null;
   await runSimulation(s, {
     until: s.start + 20 * 3_600_000,
+    onProgress: (fraction) => tick(() => `${device} ${runtime}: ${Math.round(fraction * 100)} % of ${INTERVAL}`),
     start: {
       [device]: (platform: Parameters<typeof startEmulatorBoard>[1]['platform'], input: Record<string, unknown>) => {
         // Room to measure: the reading, not the limit, says whether the board's budget holds.
@@ -196,7 +201,7 @@ function espruinoVariables(rows: SizeRow[]): string[] {
 }
 
 async function main(): Promise<number> {
-  const rows = await sizes();
+  const rows = await step('bundles: every device × board × runtime', sizes);
   console.log('bundles (minified; gzip -9)');
   console.log(`${pad('device', 7)}${pad('board', 15)}${pad('runtime', 9)}${lpad('bytes', 10)}${lpad('gzip', 10)}`);
   for (const r of rows) {
@@ -209,9 +214,9 @@ async function main(): Promise<number> {
   console.log(`${pad('device', 7)}${lpad('xstate', 11)}${lpad('compact', 11)}${lpad('baseline', 11)}${lpad('xstate Δ', 11)}${lpad('compact Δ', 11)}${lpad('Δ ratio', 9)}`);
   const failures: string[] = [];
   for (const device of DEVICES) {
-    const x = await steadyHeap(engine, device, 'xstate');
-    const c = await steadyHeap(engine, device, 'compact');
-    const base = await baselineHeap(engine, device);
+    const x = await step(`${device} xstate: heap after ${INTERVAL} on the emulator`, () => steadyHeap(engine, device, 'xstate'));
+    const c = await step(`${device} compact: heap after ${INTERVAL} on the emulator`, () => steadyHeap(engine, device, 'compact'));
+    const base = await step(`${device}: baseline heap`, () => baselineHeap(engine, device));
     const ratio = (c - base) / (x - base);
     console.log(`${pad(device, 7)}${lpad(kb(x), 11)}${lpad(kb(c), 11)}${lpad(kb(base), 11)}${lpad(kb(x - base), 11)}${lpad(kb(c - base), 11)}${lpad(ratio.toFixed(2), 9)}`);
     if (!(ratio <= HEAP_RATIO_BUDGET)) failures.push(`${device}: the compact runtime's heap share is ${ratio.toFixed(2)} of XState's (budget ≤ ${HEAP_RATIO_BUDGET})`);

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { HANG_MS, runFuzz, splitInputs } from './fuzz/engine.ts';
 import type { FuzzTarget, TargetResult } from './fuzz/engine.ts';
 import { FUZZ_TARGETS, targetByName } from './fuzz/registry.ts';
+import { progress } from './progress.ts';
 
 const USAGE = `usage: npm run bench:fuzz -- [--inputs N] [--seed S] [--target NAME[,NAME…]]
   --inputs N   inputs over all the targets, split by each target's share (default 1000000)
@@ -96,8 +97,19 @@ function report(r: TargetResult): void {
   }
 }
 
+// Progress on stderr: each target's start and end, and where it is every 10 s.
+const { say, tick } = progress('fuzz');
 const started = performance.now();
-const results = await runFuzz({ inputs, seed, targets, onProgress: report });
+const results = await runFuzz({
+  inputs,
+  seed,
+  targets,
+  onInputs: (name, done, count) => (done === 0 ? say(`${name}: ${fmt(count)} inputs …`) : tick(() => `${name}: ${fmt(done)} of ${fmt(count)} inputs`)),
+  onProgress: (r) => {
+    say(`${r.name}: done, ${fmt(r.inputs)} inputs, ${fmt(r.crashes)} crashes`);
+    report(r);
+  },
+});
 const crashes = results.reduce((s, r) => s + r.crashes, 0);
 const total = results.reduce((s, r) => s + r.inputs, 0);
 console.log('');

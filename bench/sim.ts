@@ -45,6 +45,7 @@ import type { RunOptions } from '../sim/run/run.ts';
 import type { TimelineEvent } from '../sim/run/timeline.ts';
 import { builtinScenario } from '../sim/scenario/load.ts';
 import type { Scenario } from '../sim/scenario/schema.ts';
+import { progress } from './progress.ts';
 
 const SCENARIO = 'han-outage-prepay';
 const DAY_MS = 86_400_000;
@@ -67,7 +68,7 @@ const BUDGET = {
 
 type Runtime = NonNullable<RunOptions['runtime']>;
 
-const say = (line: string): void => void process.stderr.write(`bench:sim: ${line}\n`);
+const { say } = progress('sim');
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const MiB = 1024 * 1024;
 

@@ -28,8 +28,9 @@ with FILE (checked first) as Storage file hanlab.json, using the espruino CLI
   --device NAME   gsme, gpf or ppmid
   --port PORT     the board's serial port (/dev/ttyACM0, /dev/ttyUSB0, COM3…)
   --config FILE   hanlab.json: the device config (its "secret" is the board's MQTT password)
-                  plus wifi {ssid, password} and mqtt {host, port}; copy docs/hanlab.sample.json,
-                  or add wifi and mqtt to what hanlab hil --print-config prints
+                  plus wifi {ssid, password} and mqtt {host, port}; copy and edit
+                  boards/ID/hanlab.example.json, or for a HIL run use what
+                  hanlab hil --print-config --dut mqtt://HOST:PORT#EUI --wifi SSID prints
   --dry-run       print the espruino command, the files and their sizes; send nothing`;
 
 const flashSchema = z.strictObject({ espruinoBoard: z.string().min(1), baud: z.number().int().positive() });
@@ -64,7 +65,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (values.port === undefined || values.port === '') throw new UsageError('--port: required (the board\'s serial port, e.g. /dev/ttyACM0)');
   const spec = loadFlashSpec(board);
-  const config = values.config !== undefined ? loadEspruinoConfig(values.config, device) : null;
+  const config = values.config !== undefined ? loadEspruinoConfig(values.config, device, board.id) : null;
 
   const built = await buildDevice({ board: board.id, device });
   const args = ['--port', values.port, '-b', String(spec.baud), '--board', spec.espruinoBoard, '--config', 'SAVE_ON_SEND=1', '--config', 'RESET_BEFORE_SEND=true'];

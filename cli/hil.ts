@@ -21,6 +21,7 @@ Usage: hanlab hil --dut TARGET --device ppmid|gpf|gsme [--suite NAME] [--junit F
                   [--premises ID] [--firmware secmp0015|legacy] [--console serial:/dev/PORT]
                   [--screens DIR] [--case TEXT] [--no-stale-detection]
        hanlab hil --print-config --device ppmid|gpf|gsme [--dut mqtt://HOST:PORT#EUI] [--premises ID]
+                  [--wifi SSID [--wifi-password PW]]
        hanlab hil --print-broker-files DIR --device ppmid|gpf|gsme [--dut mqtt://HOST:PORT#EUI] [--premises ID]
 
   --dut TARGET        emulator   the QuickJS board, started by the harness (hanlab board run)
@@ -41,7 +42,12 @@ Usage: hanlab hil --dut TARGET --device ppmid|gpf|gsme [--suite NAME] [--junit F
   --no-stale-detection  start the emulator / node DUT built without stale detection (the
                       harness must then fail exactly the freshness cases)
   --print-config      print the DUT config (JSON) the harness expects, to put on a flashed board
-                      (its "secret" is the board's MQTT password)
+                      (its "secret" is the board's MQTT password); alone, what hanlab board run
+                      --config takes
+  --wifi SSID         with --print-config and --dut mqtt://HOST:PORT#EUI: print the whole
+                      hanlab.json hanlab flash --config takes, the board's network added: "wifi"
+                      (SSID, --wifi-password PW, default none) and "mqtt" (HOST and PORT of --dut,
+                      so give the broker's address as the board reaches it)
   --print-broker-files DIR  write the Mosquitto password file, ACL and config lines of the run's
                       accounts (the DUT, the harness's devices, its observer) into DIR
 
@@ -52,6 +58,12 @@ flashed board: docs/hil.md.
 A DUT at mqtt://… is looked for first: no broker there (refused, or no answer within 5 s), or no
 state or screen from the DUT within 10 s (--dut-wait), ends the run before any case with one line, status 2.
 Exit status: 0 every case passed (or skipped), 1 a case failed, 2 bad usage, no broker or DUT not seen.`;
+
+/** A flashed board's hanlab.json network sections: its WiFi, and the DUT's broker (mqtt://HOST:PORT, as parseTarget took it). */
+function boardNetwork(url: string, ssid: string, password: string): { wifi: { ssid: string; password: string }; mqtt: { host: string; port: number } } {
+  const u = new URL(url);
+  return { wifi: { ssid, password }, mqtt: { host: u.hostname, port: Number(u.port) } };
+}
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(
@@ -69,6 +81,8 @@ export async function run(argv: string[]): Promise<number> {
       'dut-wait': { type: 'string' },
       'no-stale-detection': { type: 'boolean' },
       'print-config': { type: 'boolean' },
+      wifi: { type: 'string' },
+      'wifi-password': { type: 'string' },
       'print-broker-files': { type: 'string' },
     },
     false,
@@ -82,9 +96,15 @@ export async function run(argv: string[]): Promise<number> {
   const target = values.dut === undefined ? null : parseTarget(values.dut);
   if (typeof target === 'string') throw new UsageError(target);
 
+  if (values['wifi-password'] !== undefined && values.wifi === undefined) throw new UsageError('--wifi-password: only with --wifi SSID');
+  if (values.wifi !== undefined) {
+    if (!values['print-config']) throw new UsageError('--wifi: only with --print-config (the board\'s network goes into the hanlab.json it prints)');
+    if (target?.kind !== 'mqtt') throw new UsageError('--wifi: needs --dut mqtt://HOST:PORT#EUI, the broker the board is to reach');
+    if (values.wifi === '') throw new UsageError('--wifi: expected the WiFi network\'s name, found ""');
+  }
   if (values['print-config'] || values['print-broker-files'] !== undefined) {
     const config = dutConfig({ device, premises: values.premises, firmware, ...(target?.kind === 'mqtt' ? { eui: target.eui } : {}) });
-    if (values['print-config']) process.stdout.write(JSON.stringify(config, null, 2) + '\n');
+    if (values['print-config']) process.stdout.write(JSON.stringify(values.wifi !== undefined && target?.kind === 'mqtt' ? { ...config, ...boardNetwork(target.url, values.wifi, values['wifi-password'] ?? '') } : config, null, 2) + '\n');
     if (values['print-broker-files'] !== undefined) for (const line of writeBrokerFiles(values['print-broker-files'], hilIdentities(config))) process.stdout.write(line + '\n');
     return EXIT_OK;
   }

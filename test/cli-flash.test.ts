@@ -21,12 +21,19 @@ function configFile(name: string, content: unknown): string {
 }
 
 describe('hanlab flash --dry-run', () => {
-  it('accepts the sample config the README points at (docs/hanlab.sample.json)', async () => {
-    const sample = new URL('../docs/hanlab.sample.json', import.meta.url).pathname;
-    const r = await hanlab('flash', '--board', 'espruino-wifi', '--device', 'ppmid', '--port', '/dev/hanlab-no-such-port', '--config', sample, '--dry-run');
+  it("takes what hanlab hil --print-config --wifi prints for a flashed board as it is", async () => {
+    const printed = await hanlab('hil', '--print-config', '--device', 'gsme', '--dut', 'mqtt://192.168.1.20:1884#00DB48FFFE00B001', '--premises', 'bench1', '--wifi', 'lab', '--wifi-password', 'secret-pw');
+    expect(printed.code).toBe(0);
+    const config = JSON.parse(printed.stdout);
+    expect(config).toMatchObject({ device: 'gsme', eui: '00DB48FFFE00B001', premises: 'bench1', profile: 'hil', wifi: { ssid: 'lab', password: 'secret-pw' }, mqtt: { host: '192.168.1.20', port: 1884 } });
+    const file = configFile('printed-whole.json', printed.stdout);
+    const r = await hanlab('flash', '--board', 'esp32', '--device', 'gsme', '--port', '/dev/null', '--config', file, '--dry-run');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Storage hanlab\.json: \d+ bytes /m);
+    expect(r.stdout).toContain(`Storage hanlab.json: ${Buffer.byteLength(JSON.stringify(config))} bytes  {"device":"gsme","premises":"bench1","eui":"00DB48FFFE00B001"`);
+    expect(r.stdout).toContain('"mqtt":{"host":"192.168.1.20","port":1884}');
+    // Neither the WiFi password, the broker secret nor the top-up key is shown.
+    for (const hidden of ['secret-pw', config.secret, config.config.topUpKey]) expect(r.stdout).not.toContain(hidden);
   }, 60_000);
 
   it('prints the espruino command, the boot code and the Storage config with their sizes, and sends nothing', async () => {
@@ -70,15 +77,15 @@ describe('hanlab flash: bad input exits 2 with one line', () => {
     [
       'a config without wifi',
       () => ['--board', 'esp32', '--device', 'ppmid', '--port', 'x', '--config', configFile('nowifi.json', { ...good, wifi: undefined }), '--dry-run'],
-      /--config \S+nowifi\.json: wifi: missing: a board needs the device config \(what hanlab hil --print-config prints\) plus "wifi": \{"ssid": "…", "password": "…"\}, as in docs\/hanlab\.sample\.json$/,
+      /--config \S+nowifi\.json: wifi: missing: a board needs the device config plus "wifi": \{"ssid": "…", "password": "…"\}, as in boards\/esp32\/hanlab\.example\.json \(hanlab hil --print-config --dut mqtt:\/\/HOST:PORT#EUI --wifi SSID prints both\)$/,
     ],
     [
-      'hil --print-config output as it is (no wifi, no mqtt)',
+      'hil --print-config output without --wifi (no wifi, no mqtt)',
       () => {
         const { wifi: _w, mqtt: _m, ...device } = good;
         return ['--board', 'espruino-wifi', '--device', 'ppmid', '--port', 'x', '--config', configFile('printed.json', device), '--dry-run'];
       },
-      /^hanlab flash: --config \S+printed\.json: wifi and mqtt: missing: .* plus "wifi": \{"ssid": "…", "password": "…"\} and "mqtt": \{"host": "…", "port": 1883\}, as in docs\/hanlab\.sample\.json$/,
+      /^hanlab flash: --config \S+printed\.json: wifi and mqtt: missing: .* plus "wifi": \{"ssid": "…", "password": "…"\} and "mqtt": \{"host": "…", "port": 1883\}, as in boards\/espruino-wifi\/hanlab\.example\.json \(hanlab hil --print-config --dut mqtt:\/\/HOST:PORT#EUI --wifi SSID prints both\)$/,
     ],
     [
       'a config for another device',

@@ -69,6 +69,10 @@ describe('hanlab hil: bad flags exit 2 with one line', () => {
     ['--dut-wait not a number', ['--dut', 'mqtt://127.0.0.1:1883#00DB48FFFE00A003', '--device', 'ppmid', '--dut-wait', '10s'], /^hanlab hil: --dut-wait: expected seconds, more than 0 and at most 3600, found "10s"$/],
     ['--dut-wait 0', ['--dut', 'mqtt://127.0.0.1:1883#00DB48FFFE00A003', '--device', 'ppmid', '--dut-wait', '0'], /--dut-wait: expected seconds, more than 0 and at most 3600, found "0"$/],
     ['--dut-wait for a DUT the harness starts', ['--dut', 'node', '--device', 'ppmid', '--dut-wait', '5'], /^hanlab hil: --dut-wait: only for a DUT at mqtt:\/\/…/],
+    ['--wifi without --print-config', ['--dut', 'mqtt://127.0.0.1:1883#00DB48FFFE00A003', '--device', 'ppmid', '--wifi', 'lab'], /^hanlab hil: --wifi: only with --print-config/],
+    ['--wifi for a DUT the harness starts', ['--print-config', '--dut', 'node', '--device', 'ppmid', '--wifi', 'lab'], /^hanlab hil: --wifi: needs --dut mqtt:\/\/HOST:PORT#EUI, the broker the board is to reach$/],
+    ['--wifi ""', ['--print-config', '--dut', 'mqtt://127.0.0.1:1883#00DB48FFFE00A003', '--device', 'ppmid', '--wifi', ''], /^hanlab hil: --wifi: expected the WiFi network's name, found ""$/],
+    ['--wifi-password without --wifi', ['--print-config', '--dut', 'mqtt://127.0.0.1:1883#00DB48FFFE00A003', '--device', 'ppmid', '--wifi-password', 'pw'], /^hanlab hil: --wifi-password: only with --wifi SSID$/],
     ['--no-stale-detection on a flashed board', ['--dut', 'mqtt://127.0.0.1:1883#00DB48FFFE00A003', '--device', 'ppmid', '--no-stale-detection'], /only for emulator and node/],
   ];
   for (const [what, args, pattern] of cases) {
@@ -85,6 +89,19 @@ describe('hanlab hil: bad flags exit 2 with one line', () => {
     expect(r.code).toBe(0);
     const c = JSON.parse(r.stdout);
     expect(c).toMatchObject({ device: 'ppmid', premises: 'bench1', eui: '00DB48FFFE00B003', profile: 'hil', peers: { gpf: '00DB48FFFE00A002' } });
+    // Alone, the device config hanlab board run --config takes: no network sections.
+    expect(c).not.toHaveProperty('wifi');
+    expect(c).not.toHaveProperty('mqtt');
+  });
+
+  it('--print-config --wifi: the whole hanlab.json, the board\'s WiFi and the --dut broker added to the same config', async () => {
+    const args = ['--print-config', '--device', 'ppmid', '--dut', 'mqtt://10.0.0.5:1883#00DB48FFFE00B003', '--premises', 'bench1'];
+    const alone = JSON.parse((await hil(...args)).stdout);
+    const open = JSON.parse((await hil(...args, '--wifi', 'bench net')).stdout);
+    expect(open).toEqual({ ...alone, wifi: { ssid: 'bench net', password: '' }, mqtt: { host: '10.0.0.5', port: 1883 } });
+    const r = await hil(...args, '--wifi', 'lab', '--wifi-password', 'pw');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ ...alone, wifi: { ssid: 'lab', password: 'pw' }, mqtt: { host: '10.0.0.5', port: 1883 } });
   });
 });
 

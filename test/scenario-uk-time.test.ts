@@ -136,7 +136,7 @@ describe('uk-summer-time: a BST afternoon', () => {
     expect(r.text).toContain('2026-07-01 16:40 BST  ── HAN outage start (gsme-gpf, both, loss 1)');
     expect(r.text.some((l) => /^2026-07-01 17:3\d BST {2}stale +£\d+\.\d\d {3}updated 16:[23]\d/.test(l))).toBe(true);
     expect(r.text.join('\n')).not.toMatch(/UTC/);
-    expect(formatSummary(r.result, 0.5).split('\n')[0]).toBe('Summary: uk-summer-time, seed 11, 2026-07-01 16:00 BST → 2026-07-01 19:00 BST; minutes of simulated time (spec section 6):');
+    expect(formatSummary(r.result, 0.5).split('\n')[0]).toBe('Summary: uk-summer-time, seed 11, 2026-07-01 16:00 BST → 2026-07-01 19:00 BST; minutes of simulated time (the spec\'s core metric):');
     for (const e of r.screens) if (e.screen.lastUpdate) expect(e.screen.lastUpdate.at).toMatch(/Z$/);
   });
 });
@@ -231,6 +231,6 @@ describe('uk-clocks-back: 02:00 BST becomes 01:00 GMT (25 October 2026)', () => 
   it('the text timeline shows the repeated hour with its zone', () => {
     expect(r.text).toContain('2026-10-25 01:40 GMT  ── HAN outage end (gsme-gpf, both, loss 1)');
     expect(r.text.some((l) => /^2026-10-25 00:00 BST {2}fresh +£\d+\.\d\d {3}updated Sat 23:[23]\d/.test(l))).toBe(true);
-    expect(formatSummary(r.result, 0.5).split('\n')[0]).toBe('Summary: uk-clocks-back, seed 13, 2026-10-24 23:00 BST → 2026-10-25 02:30 GMT; minutes of simulated time (spec section 6):');
+    expect(formatSummary(r.result, 0.5).split('\n')[0]).toBe('Summary: uk-clocks-back, seed 13, 2026-10-24 23:00 BST → 2026-10-25 02:30 GMT; minutes of simulated time (the spec\'s core metric):');
   });
 });

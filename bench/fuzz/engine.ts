@@ -67,6 +67,8 @@ export interface FuzzOptions {
   /** One input over this many ms is a hang (default HANG_MS). */
   hangMs?: number;
   onProgress?: (r: TargetResult) => void;
+  /** Called before a target's first input and after every 1,024th, outside the decoder's time: for progress lines. */
+  onInputs?: (target: string, done: number, count: number) => void;
 }
 
 /** Each target's number of inputs: `total` split by share, the remainder to the first targets. */
@@ -109,7 +111,14 @@ function bump(m: Map<string, number>, k: string): void {
   m.set(k, (m.get(k) ?? 0) + 1);
 }
 
-export async function runTarget(target: FuzzTarget, count: number, seed: number, keep = 5, hangMs = HANG_MS): Promise<TargetResult> {
+export async function runTarget(
+  target: FuzzTarget,
+  count: number,
+  seed: number,
+  keep = 5,
+  hangMs = HANG_MS,
+  onInputs?: (target: string, done: number, count: number) => void,
+): Promise<TargetResult> {
   const rng = new Rng(targetSeed(seed, target.name));
   const corpus = target.corpus();
   const result: TargetResult = { name: target.name, what: target.what, inputs: 0, ok: 0, errors: new Map(), crashKinds: new Map(), crashes: 0, samples: [], decodeMs: 0, slowestMs: 0, slowestInput: undefined };
@@ -119,6 +128,7 @@ export async function runTarget(target: FuzzTarget, count: number, seed: number,
     if (result.samples.length < keep) result.samples.push({ input, error, stack });
   };
   for (let i = 0; i < count; i++) {
+    if (onInputs && (i & 1023) === 0) onInputs(target.name, i, count);
     const input = target.input(rng, corpus);
     const start = performance.now();
     let kind: string | void = undefined;
@@ -162,7 +172,7 @@ export async function runFuzz(o: FuzzOptions): Promise<TargetResult[]> {
   const counts = splitInputs(o.inputs, o.targets);
   const out: TargetResult[] = [];
   for (let i = 0; i < o.targets.length; i++) {
-    const r = await runTarget(o.targets[i]!, counts[i]!, o.seed, o.keep, o.hangMs);
+    const r = await runTarget(o.targets[i]!, counts[i]!, o.seed, o.keep, o.hangMs, o.onInputs);
     o.onProgress?.(r);
     out.push(r);
   }

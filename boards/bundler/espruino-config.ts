@@ -11,8 +11,10 @@ import { parseConfig, readConfigJson } from '../config/config-file.ts';
 import { deviceConfigShape, strictConfigObject } from '../config/device-config-schema.ts';
 
 const PORT = 'a port from 1 to 65535';
-/** A hanlab.json that passes, to copy and edit. */
-export const SAMPLE_CONFIG = 'docs/hanlab.sample.json';
+/** A hanlab.json for `board` that passes, to copy and edit (boards/BOARD/hanlab.example.json). */
+export function sampleConfig(board: string): string {
+  return `boards/${board}/hanlab.example.json`;
+}
 
 /** The device config a board runs with, plus how it reaches the HAN's broker. */
 export function espruinoConfigSchema(device: DeviceKind) {
@@ -36,17 +38,20 @@ export function espruinoConfigSchema(device: DeviceKind) {
 }
 export type EspruinoConfig = z.output<ReturnType<typeof espruinoConfigSchema>>;
 
-/** Reads and checks FILE for `device`; every problem is a UsageError naming the file and the field. */
-export function loadEspruinoConfig(file: string, device: DeviceKind): EspruinoConfig {
+/**
+ * Reads and checks FILE for `device` on `board`; every problem is a UsageError naming the file and
+ * the field (a missing wifi or mqtt section: how to add it, and the board's example).
+ */
+export function loadEspruinoConfig(file: string, device: DeviceKind, board: string): EspruinoConfig {
   const label = `--config ${file}`;
   const data = readConfigJson(file);
-  // The usual way to get here: hil --print-config's output, which is the device config alone.
+  // The usual way to get here: the device config alone (hil --print-config without --wifi, a board run config).
   if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
     const missing = (['wifi', 'mqtt'] as const).filter((k) => !Object.hasOwn(data, k));
     if (missing.length > 0) {
       const how = { wifi: '"wifi": {"ssid": "…", "password": "…"}', mqtt: '"mqtt": {"host": "…", "port": 1883}' };
       throw new UsageError(
-        `${label}: ${missing.join(' and ')}: missing: a board needs the device config (what hanlab hil --print-config prints) plus ${missing.map((k) => how[k]).join(' and ')}, as in ${SAMPLE_CONFIG}`,
+        `${label}: ${missing.join(' and ')}: missing: a board needs the device config plus ${missing.map((k) => how[k]).join(' and ')}, as in ${sampleConfig(board)} (hanlab hil --print-config --dut mqtt://HOST:PORT#EUI --wifi SSID prints both)`,
       );
     }
   }

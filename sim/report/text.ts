@@ -114,7 +114,7 @@ export function formatSummary(r: RunResult, tolerance: number): string {
   const [main, ...compared] = rows;
   const tol = `£${tolerance.toFixed(2)}`;
   return [
-    `Summary: ${r.scenario}, seed ${r.seed}, ${when(r.start)} → ${when(r.end)}; minutes of simulated time (spec section 6):`,
+    `Summary: ${r.scenario}, seed ${r.seed}, ${when(r.start)} → ${when(r.end)}; minutes of simulated time (the spec's core metric):`,
     `credit-misl  = the PPMID showed a credit more than ${tol} off the meter's with no "may be old" warning (stale, no change seen, HAN lost);`,
     `supply-misl  = the gas was really off (valve closed), or the meter on emergency credit, and the PPMID showed neither that nor "supply may be off";`,
     `false-alarm  = a "may be old" or "supply may be off" warning while the credit shown was within ${tol} and the gas on, not on emergency credit;`,
