@@ -104,6 +104,23 @@ interface Mapping {
   run: () => Promise<void>;
 }
 
+/** A lone nats-server (no login) on a free port for `fn`, stopped by its PID after. */
+async function withNats(fn: (url: string) => Promise<void>): Promise<void> {
+  const port = await freePort();
+  const server = spawn('/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  server.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  try {
+    for (let i = 0; !/Server is ready/.test(log); i++) {
+      if (i > 200 || server.exitCode !== null) throw new Error(`nats-server did not start: ${log}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await fn(`nats://127.0.0.1:${port}`);
+  } finally {
+    server.kill('SIGKILL');
+  }
+}
+
 const COMMANDS: Record<string, Mapping> = {
   'npm ci && npm start': {
     why: 'npm ci is what made this tree; npm start is hanlab sim --broker embedded, cut to 3 simulated hours',
@@ -214,6 +231,33 @@ const COMMANDS: Record<string, Mapping> = {
       const out = join(tmp, 'fleet.json');
       await ok('fleet', '--homes', '4', '--until', '6h', '--population', join(tmp, 'my-homes.yaml'), '--seed', '7', '--json', '--out', out);
       expect(JSON.parse(readFileSync(out, 'utf8'))).toHaveProperty('homes');
+    },
+  },
+  'npx hanlab fleet --homes 10000 --nats nats://USER:PASS@HOST:4222 --workers 2': {
+    why: "a lone nats-server of the test's own on a free port (no login, so no USER:PASS), 4 homes of 3 simulated hours",
+    run: async () => {
+      if (!existsSync('/usr/sbin/nats-server')) return void console.warn('readme-commands: fleet --nats not run: no /usr/sbin/nats-server');
+      await withNats(async (url) => {
+        const err = (await hanlab('fleet', '--homes', '4', '--until', '3h', '--nats', url, '--workers', '2', '--run', 'readme')).stderr;
+        expect(err).toMatch(/run readme coordinated on NATS/);
+        expect(err).toMatch(/4\/4 homes/);
+      });
+    },
+  },
+  'npx hanlab fleet worker --coordinator nats://USER:PASS@HOST:4222 --run ID': {
+    why: 'joins a run the test coordinates with no local worker (--workers 0) on its own nats-server; it runs all 3 homes and exits 0',
+    run: async () => {
+      if (!existsSync('/usr/sbin/nats-server')) return void console.warn('readme-commands: fleet worker not run: no /usr/sbin/nats-server');
+      await withNats(async (url) => {
+        const coordinator = hanlab('fleet', '--homes', '3', '--until', '3h', '--nats', url, '--workers', '0', '--run', 'joinme');
+        const worker = spawn(process.execPath, [join(ROOT, 'bin/hanlab.js'), 'fleet', 'worker', '--coordinator', url, '--run', 'joinme'], { stdio: ['ignore', 'ignore', 'pipe'] });
+        let said = '';
+        worker.stderr!.on('data', (d: Buffer) => (said += d.toString()));
+        const code = await new Promise<number | null>((resolve) => worker.on('exit', resolve));
+        expect((await coordinator).code).toBe(0);
+        expect(code, said).toBe(0);
+        expect(said).toMatch(/joined run joinme[\s\S]*ran 3 homes; the run is over/);
+      });
     },
   },
   'npx hanlab cluster up --nodes 3 [--dir DIR]': {
