@@ -42,6 +42,8 @@ export interface FleetRunOptions {
   untilMs?: number;
   /** Told of each home as it completes, in index order. */
   onHome?(outcome: HomeOutcome): void;
+  /** How far home `index` is (0…1), now and then as it runs. */
+  onProgress?(index: number, fraction: number): void;
   /** Asked before each home: true ends the run early (the homes done so far are returned). */
   stopped?(): boolean;
 }
@@ -56,7 +58,7 @@ export async function runFleetRange(pop: Population, o: FleetRunOptions): Promis
   return out;
 }
 
-export async function runHome(pop: Population, o: Pick<FleetRunOptions, 'seed' | 'broker' | 'runtime' | 'untilMs'>, index: number): Promise<HomeOutcome> {
+export async function runHome(pop: Population, o: Pick<FleetRunOptions, 'seed' | 'broker' | 'runtime' | 'untilMs' | 'onProgress'>, index: number): Promise<HomeOutcome> {
   const home = drawHome(pop, o.seed, index);
   const s = home.scenario;
   const until = o.untilMs === undefined ? s.end : Math.min(s.end, s.start + o.untilMs);
@@ -65,6 +67,7 @@ export async function runHome(pop: Population, o: Pick<FleetRunOptions, 'seed' |
   const broker = { connectionsLost: 0, framesLost: 0 };
   const result = await runSimulation(s, {
     ...(onCluster ? { brokerFailover: true } : {}),
+    ...(o.onProgress ? { onProgress: (fraction: number) => o.onProgress!(index, fraction) } : {}),
     onEvent: (e) => {
       if (e.kind !== 'fault') return;
       if (e.fault === 'brokerConnectionLost') broker.connectionsLost++;

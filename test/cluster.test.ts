@@ -75,6 +75,8 @@ describe('natsSubjects', () => {
     const ports = { clientPort: 1, clusterPort: 2, mqttPort: 3, httpPort: 4 };
     const base = { name: 'n', cluster: 'c', host: '127.0.0.1', ports, storeDir: '/s', authorization: auth };
     expect(natsNodeConfig({ ...base, routes: [] })).not.toContain('cluster {');
+    expect(natsNodeConfig({ ...base, routes: [] })).not.toContain('stream_replicas');
+    expect(natsNodeConfig({ ...base, routes: ['nats-route://127.0.0.1:9'], mqttReplicas: 3 })).toMatch(/mqtt \{ listen: "[^"]+", stream_replicas: 3 \}/);
     expect(natsNodeConfig({ ...base, routes: ['nats-route://127.0.0.1:9'] })).toContain('routes: ["nats-route://127.0.0.1:9"]');
   });
 });

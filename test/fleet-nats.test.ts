@@ -150,3 +150,51 @@ describe('hanlab fleet over NATS: bad input', () => {
     expect(r.stderr).toMatch(/hanlab fleet: cannot reach NATS at nats:\/\/127\.0\.0\.1:9/);
   });
 });
+
+describe.runIf(findNatsServer() !== null)('a fleet on a 3-node NATS cluster that loses a node', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hanlab-fleet-nodeloss-'));
+  const HOMES_HERE = 12;
+  const pop = loadPopulation('gb-prepay').population;
+  let info: ClusterInfo;
+  beforeAll(async () => {
+    info = await startCluster({ nodes: 3, dir, identities: fleetIdentities(pop, SEED, HOMES_HERE), startTimeoutMs: 60_000 });
+  }, 90_000);
+  afterAll(async () => {
+    await stopCluster(dir);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('completes every home; a home whose result differs from the undisturbed run is one the dead node reached, and says so', async () => {
+    const until = { untilMs: 6 * 3_600_000 };
+    const alone = await runFleetRange(pop, { seed: SEED, first: 0, count: HOMES_HERE, ...until });
+    const brokers = info.nodes.map((n) => n.mqttUrl).join(',');
+    let killed = false;
+    const outcomes = await runFleetRange(pop, {
+      seed: SEED,
+      first: 0,
+      count: HOMES_HERE,
+      broker: brokers,
+      ...until,
+      onProgress: (index, fraction) => {
+        // Node 1 dies a third of the way through home 3, whose devices are on it; homes 6 and 9
+        // start on node 1 after it is gone.
+        if (index === 3 && fraction > 0.3 && !killed) {
+          killed = true;
+          process.kill(info.nodes[0]!.pid, 'SIGKILL');
+        }
+      },
+    });
+    expect(killed).toBe(true);
+    expect(outcomes.map((o) => o.index)).toEqual(alone.map((o) => o.index));
+    for (let i = 0; i < HOMES_HERE; i++) {
+      const { broker, ...rest } = outcomes[i]!;
+      if (JSON.stringify(rest) !== JSON.stringify(alone[i])) expect(broker, `home ${i} differs from the undisturbed run without saying why`).toBeDefined();
+    }
+    // Home 3's devices lost their node: said in its outcome and the report.
+    expect(outcomes[3]!.broker?.connectionsLost).toBeGreaterThanOrEqual(3);
+    // Homes that started on the dead node after it died failed over at their first connection.
+    for (const i of [6, 9]) expect(outcomes[i]!.metrics.minutes).toBe(alone[i]!.metrics.minutes);
+    const report = fleetReport('gb-prepay', SEED, 0, outcomes);
+    expect(report.broker.homes).toEqual(outcomes.filter((o) => o.broker !== undefined).map((o) => o.index));
+  }, 300_000);
+});
