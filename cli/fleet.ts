@@ -27,11 +27,11 @@ import { checkBrokerUrl } from './broker-url.ts';
 
 export const help = `hanlab fleet — many homes drawn from a population, each run in virtual time; the fleet's misled customer-minutes
 
-Usage: hanlab fleet [--homes N] [--population NAME|FILE] [--seed N] [--until DURATION]
+Usage: hanlab fleet [--homes N] [--population NAME|FILE] [--seed N] [--until DURATION] [--speed X]
                     [--workers W] [--nats nats://[USER:PASS@]HOST:PORT[,…] [--run ID]]
                     [--broker in-process|embedded|mqtt://HOST:PORT[,…]] [--runtime compact|xstate]
                     [--json] [--out FILE] [--chart FILE.svg]
-       hanlab fleet worker --coordinator nats://[USER:PASS@]HOST:PORT[,…] [--run ID]
+       hanlab fleet worker --coordinator nats://[USER:PASS@]HOST:PORT[,…] [--run ID] [--capacity N]
 
   --homes N             how many homes (default 100): home i is drawn from the population and the
                         seed alone, so a home is the same in any run, on any worker
@@ -43,6 +43,8 @@ Usage: hanlab fleet [--homes N] [--population NAME|FILE] [--seed N] [--until DUR
   --seed N              the fleet's seed (default 1): same population + seed = same report
   --until DURATION      run each home only this long from its start (e.g. 12h; default the
                         population's duration)
+  --speed X             pace every home at X × real time (1: real cadence), all homes live at
+                        once; default: virtual time, each home as fast as it runs, one after another
   --workers W           run the homes on W local worker processes (default 1: in this process);
                         a worker that dies is replaced and its unfinished homes rerun
   --nats URL            coordinate the run over this NATS server (or cluster, comma-separated):
@@ -53,7 +55,8 @@ Usage: hanlab fleet [--homes N] [--population NAME|FILE] [--seed N] [--until DUR
                         that joins it)
 
   worker                join a fleet run as a worker: --coordinator names the NATS server(s)
-                        the coordinator uses; --run a run (default whichever answers first)
+                        the coordinator uses; --run a run (default whichever answers first);
+                        --capacity at most N paced homes live on this worker (default 1000)
   --broker in-process|embedded|mqtt://HOST:PORT[,…]  each home's HAN: the in-process bus
                         (default), an embedded MQTT broker of its own, or MQTT brokers holding the
                         fleet's accounts (hanlab cluster up --population … --homes N --seed S):
@@ -89,7 +92,8 @@ function natsTarget(flag: string, text: string): NatsTarget {
 }
 
 async function worker(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs(argv, { coordinator: { type: 'string' }, run: { type: 'string' } }, false);
+  const { values } = parseCommandArgs(argv, { coordinator: { type: 'string' }, run: { type: 'string' }, capacity: { type: 'string' } }, false);
+  const capacity = whole('capacity', values.capacity, 1000, 1, 100_000);
   if (values.coordinator === undefined) throw new UsageError('worker: --coordinator nats://HOST:PORT is required', { seeHelp: true });
   const target = natsTarget('coordinator', values.coordinator);
   if (values.run !== undefined && !RUN_ID.test(values.run)) throw new UsageError(`--run: expected letters, digits, '-' or '_' (at most 64), found "${values.run}"`, { seeHelp: true });
@@ -103,6 +107,7 @@ async function worker(argv: string[]): Promise<number> {
   try {
     const ran = await runRemoteWorker(nc, {
       ...(values.run !== undefined ? { run: values.run } : {}),
+      capacity,
       onJoined: (job) => process.stderr.write(`hanlab fleet worker: joined run ${job.run} (${job.label}, seed ${job.seed})\n`),
     });
     process.stderr.write(`hanlab fleet worker: ran ${ran} home${ran === 1 ? '' : 's'}; the run is over\n`);
@@ -133,6 +138,7 @@ export async function run(argv: string[]): Promise<number> {
       chart: { type: 'string' },
       nats: { type: 'string' },
       run: { type: 'string' },
+      speed: { type: 'string' },
     },
     false,
   );
@@ -164,6 +170,11 @@ export async function run(argv: string[]): Promise<number> {
     if (ms === undefined || ms <= 0 || ms > first.duration) throw new UsageError(`--until: expected a duration after the start and within the population's ${first.duration / 3_600_000} h (like 12h), found "${values.until}"`, { seeHelp: true });
     untilMs = ms;
   }
+  let speed: number | undefined;
+  if (values.speed !== undefined) {
+    speed = Number(values.speed);
+    if (!/^\d+(\.\d+)?$/.test(values.speed) || !(speed > 0) || speed > 1_000_000) throw new UsageError(`--speed: expected a number above 0 (1 = real time), found "${values.speed}"`, { seeHelp: true });
+  }
   if (values.out !== undefined) checkWritableFile('--out', values.out);
   if (values.chart !== undefined) checkWritableFile('--chart', values.chart);
 
@@ -175,7 +186,7 @@ export async function run(argv: string[]): Promise<number> {
     said = Date.now();
     process.stderr.write(`hanlab fleet: ${count}/${homes} homes (home ${o.index}: ${o.firmware}, ${o.metrics.misledMinutes} misled minutes)\n`);
   };
-  const common = { seed, broker, runtime, ...(untilMs !== undefined ? { untilMs } : {}) } as const;
+  const common = { seed, broker, runtime, ...(untilMs !== undefined ? { untilMs } : {}), ...(speed !== undefined ? { speed } : {}) } as const;
   let outcomes;
   try {
     outcomes =

@@ -26,6 +26,7 @@ export interface FleetJob {
   broker: string;
   runtime: 'compact' | 'xstate';
   untilMs?: number;
+  speed?: number;
   heartbeatMs: number;
 }
 

@@ -18,6 +18,8 @@ export interface RemoteWorkerOptions {
   joinTimeoutMs?: number;
   onHome?(o: HomeOutcome): void;
   onJoined?(job: FleetJob): void;
+  /** Paced runs: at most this many homes live at once here (default 1,000: 5 MQTT clients each). */
+  capacity?: number;
 }
 
 const decode = (d: Uint8Array) => JSON.parse(new TextDecoder().decode(d)) as unknown;
@@ -41,8 +43,23 @@ export async function runRemoteWorker(nc: NatsConnection, o: RemoteWorkerOptions
   beat();
   const heart = setInterval(beat, job.heartbeatMs);
   let ran = 0;
+  const homeOptions = { seed: job.seed, broker: job.broker, runtime: job.runtime, ...(job.untilMs !== undefined ? { untilMs: job.untilMs } : {}), ...(job.speed !== undefined ? { speed: job.speed } : {}) };
+  const runOne = async (index: number) => {
+    const outcome = await runHome(pop, homeOptions, index);
+    nc.publish(subject(job.run, 'result'), JSON.stringify({ worker: name, outcome }));
+    ran++;
+    o.onHome?.(outcome);
+  };
+  // Paced homes run side by side, up to `capacity` live here; virtual ones one after another.
+  const capacity = job.speed === undefined ? 1 : (o.capacity ?? 1000);
+  const live = new Set<Promise<void>>();
+  let failure: Error | null = null;
   try {
-    while (!over) {
+    while (!over && failure === null) {
+      if (live.size >= capacity) {
+        await Promise.race(live);
+        continue;
+      }
       let reply: TakeReply;
       try {
         reply = decode((await nc.request(subject(job.run, 'take'), JSON.stringify({ worker: name }), { timeout: 10_000 })).data) as TakeReply;
@@ -52,18 +69,25 @@ export async function runRemoteWorker(nc: NatsConnection, o: RemoteWorkerOptions
       }
       if ('done' in reply) break;
       if ('wait' in reply) {
-        await new Promise((r) => setTimeout(r, reply.wait));
+        await Promise.race([new Promise((r) => setTimeout(r, reply.wait)), ...live]);
         continue;
       }
       for (const index of reply.homes) {
-        // The heartbeat runs between homes: a home's run is one long task on this thread.
+        // The heartbeat runs between homes: a virtual home's run is one long task on this thread.
         beat();
-        const outcome = await runHome(pop, { seed: job.seed, broker: job.broker, runtime: job.runtime, ...(job.untilMs !== undefined ? { untilMs: job.untilMs } : {}) }, index);
-        nc.publish(subject(job.run, 'result'), JSON.stringify({ worker: name, outcome }));
-        ran++;
-        o.onHome?.(outcome);
+        const p: Promise<void> = runOne(index).then(
+          () => void live.delete(p),
+          (err: unknown) => {
+            live.delete(p);
+            failure ??= err as Error;
+          },
+        );
+        live.add(p);
+        if (capacity === 1) await p;
       }
     }
+    await Promise.all(live);
+    if (failure !== null) throw failure;
   } finally {
     clearInterval(heart);
     end.unsubscribe();

@@ -1,7 +1,8 @@
 /**
  * A fleet run in one process: homes `first … first + count − 1` of a population, each drawn from
- * the seed (population/draw.ts) and run as its own simulation in virtual time (homes never talk
- * to each other), one after another. The outcome of a home depends on the population, the seed
+ * the seed (population/draw.ts) and run as its own simulation: in virtual time one after another
+ * (homes never talk to each other), or, paced at `speed` × real time, all at once (a fleet at real
+ * cadence is every home live together). The outcome of a home depends on the population, the seed
  * and its index alone: the same on any worker, in any order.
  */
 import { runSimulation } from '../sim/run/run.ts';
@@ -19,6 +20,8 @@ export interface HomeOutcome {
   faults: FaultKind[];
   /** Simulated days the home ran. */
   days: number;
+  /** HAN frames its devices sent (those its faults lost included). */
+  frames: number;
   metrics: HomeMetrics;
   /**
    * What a dying broker node cost the home, when it cost anything (a cluster with failover): its
@@ -42,6 +45,8 @@ export interface FleetRunOptions {
   untilMs?: number;
   /** Told of each home as it completes, in index order. */
   onHome?(outcome: HomeOutcome): void;
+  /** Pace every home at this many times real time, all homes at once (default: virtual time, one after another). */
+  speed?: number;
   /** How far home `index` is (0…1), now and then as it runs. */
   onProgress?(index: number, fraction: number): void;
   /** Asked before each home: true ends the run early (the homes done so far are returned). */
@@ -49,6 +54,16 @@ export interface FleetRunOptions {
 }
 
 export async function runFleetRange(pop: Population, o: FleetRunOptions): Promise<HomeOutcome[]> {
+  if (o.speed !== undefined) {
+    const all = await Promise.all(
+      Array.from({ length: o.count }, async (_, k) => {
+        const outcome = await runHome(pop, o, o.first + k);
+        o.onHome?.(outcome);
+        return outcome;
+      }),
+    );
+    return all.sort((a, b) => a.index - b.index);
+  }
   const out: HomeOutcome[] = [];
   for (let index = o.first; index < o.first + o.count; index++) {
     if (o.stopped?.()) break;
@@ -58,17 +73,20 @@ export async function runFleetRange(pop: Population, o: FleetRunOptions): Promis
   return out;
 }
 
-export async function runHome(pop: Population, o: Pick<FleetRunOptions, 'seed' | 'broker' | 'runtime' | 'untilMs' | 'onProgress'>, index: number): Promise<HomeOutcome> {
+export async function runHome(pop: Population, o: Pick<FleetRunOptions, 'seed' | 'broker' | 'runtime' | 'untilMs' | 'onProgress' | 'speed'>, index: number): Promise<HomeOutcome> {
   const home = drawHome(pop, o.seed, index);
   const s = home.scenario;
   const until = o.untilMs === undefined ? s.end : Math.min(s.end, s.start + o.untilMs);
   let warning: string | null = null;
   const onCluster = o.broker !== undefined && o.broker.startsWith('mqtt');
   const broker = { connectionsLost: 0, framesLost: 0 };
+  let frames = 0;
   const result = await runSimulation(s, {
     ...(onCluster ? { brokerFailover: true } : {}),
+    ...(o.speed !== undefined ? { speed: o.speed } : {}),
     ...(o.onProgress ? { onProgress: (fraction: number) => o.onProgress!(index, fraction) } : {}),
     onEvent: (e) => {
+      if (e.kind === 'han') frames++;
       if (e.kind !== 'fault') return;
       if (e.fault === 'brokerConnectionLost') broker.connectionsLost++;
       else if (e.fault === 'brokerLostFrames') broker.framesLost += typeof e['frames'] === 'number' ? e['frames'] : 0;
@@ -87,6 +105,7 @@ export async function runHome(pop: Population, o: Pick<FleetRunOptions, 'seed' |
     firmware: home.firmware,
     faults: home.faults,
     days: (until - s.start) / 86_400_000,
+    frames,
     metrics: h.metrics,
     ...(broker.connectionsLost + broker.framesLost > 0 ? { broker } : {}),
   };

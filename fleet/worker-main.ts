@@ -13,10 +13,12 @@ export async function workerMain(): Promise<number> {
   const post = (m: WorkerMessage) => new Promise<void>((resolve, reject) => send(m, (err: Error | null) => (err ? reject(err) : resolve())));
   try {
     const pop = resolvePopulation(job.population, job.label);
-    for (const index of job.homes) {
-      const outcome = await runHome(pop, { seed: job.seed, broker: job.broker, runtime: job.runtime, ...(job.untilMs !== undefined ? { untilMs: job.untilMs } : {}) }, index);
-      await post({ type: 'home', outcome });
-    }
+    const o = { seed: job.seed, broker: job.broker, runtime: job.runtime, ...(job.untilMs !== undefined ? { untilMs: job.untilMs } : {}), ...(job.speed !== undefined ? { speed: job.speed } : {}) };
+    // Paced homes run all at once (real cadence); virtual ones one after another.
+    if (job.speed !== undefined) await Promise.all(job.homes.map(async (index) => post({ type: 'home', outcome: await runHome(pop, o, index) })));
+    else for (const index of job.homes) await post({ type: 'home', outcome: await runHome(pop, o, index) });
+    const cpu = process.cpuUsage();
+    await post({ type: 'stats', stats: { pid: process.pid, homes: job.homes.length, cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssMiB: process.resourceUsage().maxRSS / 1024 } });
     await post({ type: 'done' });
   } catch (err) {
     await post({ type: 'error', message: (err as Error).message });

@@ -17,10 +17,19 @@ export interface WorkerJob {
   broker: string;
   runtime: 'compact' | 'xstate';
   untilMs?: number;
+  speed?: number;
   homes: number[];
 }
 
-export type WorkerMessage = { type: 'home'; outcome: HomeOutcome } | { type: 'done' } | { type: 'error'; message: string };
+/** What a worker process cost: its CPU (user + system) and its peak resident memory. */
+export interface WorkerStats {
+  pid: number;
+  homes: number;
+  cpuSeconds: number;
+  maxRssMiB: number;
+}
+
+export type WorkerMessage = { type: 'home'; outcome: HomeOutcome } | { type: 'stats'; stats: WorkerStats } | { type: 'done' } | { type: 'error'; message: string };
 
 export interface WorkerFleetOptions {
   workers: number;
@@ -30,9 +39,12 @@ export interface WorkerFleetOptions {
   broker: string;
   runtime: 'compact' | 'xstate';
   untilMs?: number;
+  speed?: number;
   onHome?(o: HomeOutcome): void;
   /** A worker died and its unfinished homes go to a new one. */
   onWorkerLost?(info: { pid: number | undefined; homesLeft: number; reason: string }): void;
+  /** Told what each worker process cost, as it finishes its range. */
+  onStats?(stats: WorkerStats): void;
   /** For tests: told of each worker as it starts. */
   onWorker?(child: ChildProcess): void;
   /** Replacements allowed in all before the run fails (default 3 per worker). */
@@ -70,7 +82,8 @@ export async function runFleetOnWorkers(pop: Population, o: WorkerFleetOptions):
             done.set(m.outcome.index, m.outcome);
             o.onHome?.(m.outcome);
           }
-        } else if (m.type === 'done') finished = true;
+        } else if (m.type === 'stats') o.onStats?.(m.stats);
+        else if (m.type === 'done') finished = true;
         else failure = m.message;
       });
       child.on('error', (err) => (failure ??= err.message));
@@ -83,7 +96,7 @@ export async function runFleetOnWorkers(pop: Population, o: WorkerFleetOptions):
         o.onWorkerLost?.({ pid: child.pid, homesLeft: left.length, reason });
         runRange(left).then(resolve, reject);
       });
-      const job: WorkerJob = { population: pop, label: o.label, seed: o.seed, broker: o.broker, runtime: o.runtime, ...(o.untilMs !== undefined ? { untilMs: o.untilMs } : {}), homes };
+      const job: WorkerJob = { population: pop, label: o.label, seed: o.seed, broker: o.broker, runtime: o.runtime, ...(o.untilMs !== undefined ? { untilMs: o.untilMs } : {}), ...(o.speed !== undefined ? { speed: o.speed } : {}), homes };
       child.send(job);
     });
   await Promise.all(splitHomes(o.homes, o.workers).map(runRange));

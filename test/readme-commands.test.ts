@@ -290,6 +290,10 @@ const COMMANDS: Record<string, Mapping> = {
     why: 'needs your Espruino interpreter: the script is checked, not run',
     run: async () => script('bench:espruino', /^node bin\/run-ts\.js bench\/espruino\.ts$/),
   },
+  'npm run bench:fleet -- [--homes N] [--minutes M] [--nodes K] [--workers W] [--speed-homes H] [--speeds LIST]': {
+    why: 'a benchmark of half an hour on a NATS cluster: the script is checked, not run',
+    run: async () => script('bench:fleet', /^node bin\/run-ts\.js bench\/fleet\.ts$/),
+  },
   'npm run bench:fuzz -- [--inputs N] [--seed S] [--target NAME]': {
     why: 'a million inputs take minutes: the script is checked, not run (test/fuzz.test.ts runs its engine)',
     run: async () => script('bench:fuzz', /^node bin\/run-ts\.js bench\/fuzz\.ts$/),
