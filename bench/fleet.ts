@@ -43,7 +43,7 @@ const HOMES = Number(values.homes);
 const MINUTES = Number(values.minutes);
 const NODES = Number(values.nodes);
 const WORKERS = Number(values.workers);
-const SPEEDS = values.speeds!.split(',').map(Number).filter((x) => x > 0);
+const SPEEDS = values.speeds === 'none' ? [] : values.speeds!.split(',').map(Number).filter((x) => x > 0);
 const SPEED_HOMES = Number(values['speed-homes']);
 const SEED = Number(values.seed);
 const SPEED_MINUTES = 30;
@@ -136,7 +136,7 @@ try {
     if (!ok) break;
     best = speed;
   }
-  console.log(`  highest sustained: ${best > 0 ? `${best}×` : `below ${SPEEDS[0]}×`}`);
+  if (SPEEDS.length > 0) console.log(`  highest sustained: ${best > 0 ? `${best}×` : `below ${SPEEDS[0]}×`}`);
   console.log(`\nbudget: ${HOMES} homes at real cadence for ${MINUTES} min, no frame or connection lost: ${failures.length === 0 ? 'ok' : 'BROKEN'}`);
   for (const f of failures) console.log(`BUDGET BROKEN: ${f}`);
   console.log(`(this process: peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB; ${(process.memoryUsage().rss / MiB).toFixed(0)} MiB now)`);

@@ -5,7 +5,7 @@
  */
 import { hostname } from 'node:os';
 import { resolvePopulation } from './population/load.ts';
-import { runHome } from './run.ts';
+import { launchGate, runHome, START_RATE } from './run.ts';
 import type { HomeOutcome } from './run.ts';
 import { FLEET_PROTOCOL, subject } from './coordinator.ts';
 import type { FleetJob, TakeReply } from './coordinator.ts';
@@ -45,6 +45,7 @@ export async function runRemoteWorker(nc: NatsConnection, o: RemoteWorkerOptions
   let ran = 0;
   const homeOptions = { seed: job.seed, broker: job.broker, runtime: job.runtime, ...(job.untilMs !== undefined ? { untilMs: job.untilMs } : {}), ...(job.speed !== undefined ? { speed: job.speed } : {}) };
   const runOne = async (index: number) => {
+    if (job.speed !== undefined) await gate();
     const outcome = await runHome(pop, homeOptions, index);
     nc.publish(subject(job.run, 'result'), JSON.stringify({ worker: name, outcome }));
     ran++;
@@ -52,6 +53,7 @@ export async function runRemoteWorker(nc: NatsConnection, o: RemoteWorkerOptions
   };
   // Paced homes run side by side, up to `capacity` live here; virtual ones one after another.
   const capacity = job.speed === undefined ? 1 : (o.capacity ?? 1000);
+  const gate = launchGate(START_RATE);
   const live = new Set<Promise<void>>();
   let failure: Error | null = null;
   try {

@@ -35,7 +35,7 @@ export interface FleetReport {
   byFirmware: FleetRow[];
   byFault: FleetRow[];
   /** Homes a dying broker node reached (connections lost, frames given up), and what it cost. */
-  broker: { homes: number[]; connectionsLost: number; framesLost: number };
+  broker: { homes: number[]; connectionsLost: number; framesLost: number; hanLostMinutes: number };
   perHome: HomeOutcome[];
 }
 
@@ -88,6 +88,7 @@ export function fleetReport(population: string, seed: number, start: number, out
       homes: homes.filter((h) => h.broker !== undefined).map((h) => h.index),
       connectionsLost: homes.reduce((n, h) => n + (h.broker?.connectionsLost ?? 0), 0),
       framesLost: homes.reduce((n, h) => n + (h.broker?.framesLost ?? 0), 0),
+      hanLostMinutes: homes.reduce((n, h) => n + (h.broker?.hanLostMinutes ?? 0), 0),
     },
     perHome: homes,
   };
@@ -113,7 +114,7 @@ export function formatFleetReport(r: FleetReport): string {
     table('fault', r.byFault),
     '',
     ...(r.broker.homes.length > 0
-      ? [`Broker trouble: ${r.broker.homes.length} home${r.broker.homes.length === 1 ? '' : 's'} lost ${r.broker.connectionsLost} device connection${r.broker.connectionsLost === 1 ? '' : 's'} and ${r.broker.framesLost} HAN frame${r.broker.framesLost === 1 ? '' : 's'} to a broker node (homes ${r.broker.homes.join(', ')}); their minutes are in the figures above, as their displays showed them.`, '']
+      ? [`Broker trouble: ${r.broker.homes.length} home${r.broker.homes.length === 1 ? '' : 's'} lost ${r.broker.connectionsLost} device connection${r.broker.connectionsLost === 1 ? '' : 's'} and ${r.broker.framesLost} HAN frame${r.broker.framesLost === 1 ? '' : 's'} to a broker node: ${r.broker.hanLostMinutes} HAN-lost minute${r.broker.hanLostMinutes === 1 ? '' : 's'} (homes ${r.broker.homes.join(', ')}); their displays' minutes are in the figures above, as they showed them.`, '']
       : []),
     'misled/day/10k = misled customer-minutes per day per 10,000 homes; a home with several faults counts under each.',
   ].join('\n');

@@ -3,7 +3,7 @@
  * channel): one job, its homes run in order, each outcome sent as it completes.
  */
 import { resolvePopulation } from './population/load.ts';
-import { runHome } from './run.ts';
+import { launchGate, runHome, START_RATE } from './run.ts';
 import type { WorkerJob, WorkerMessage } from './workers.ts';
 
 export async function workerMain(): Promise<number> {
@@ -15,13 +15,24 @@ export async function workerMain(): Promise<number> {
     const pop = resolvePopulation(job.population, job.label);
     const o = { seed: job.seed, broker: job.broker, runtime: job.runtime, ...(job.untilMs !== undefined ? { untilMs: job.untilMs } : {}), ...(job.speed !== undefined ? { speed: job.speed } : {}) };
     // Paced homes run all at once (real cadence); virtual ones one after another.
-    if (job.speed !== undefined) await Promise.all(job.homes.map(async (index) => post({ type: 'home', outcome: await runHome(pop, o, index) })));
+    if (job.speed !== undefined) {
+      const gate = launchGate(START_RATE);
+      await Promise.all(
+        job.homes.map(async (index) => {
+          await gate();
+          await post({ type: 'home', outcome: await runHome(pop, o, index) });
+        }),
+      );
+    }
     else for (const index of job.homes) await post({ type: 'home', outcome: await runHome(pop, o, index) });
     const cpu = process.cpuUsage();
     await post({ type: 'stats', stats: { pid: process.pid, homes: job.homes.length, cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssMiB: process.resourceUsage().maxRSS / 1024 } });
     await post({ type: 'done' });
   } catch (err) {
     await post({ type: 'error', message: (err as Error).message });
+    // Other homes of the job may still hold sockets and timers: the job has failed, so this
+    // process ends now rather than when they do (it would otherwise outlive its run).
+    process.exit(1);
   }
   process.disconnect?.();
   return 0;

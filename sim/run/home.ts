@@ -129,24 +129,31 @@ export async function startHome(o: HomeOptions): Promise<Home> {
   };
 
   const transports = {} as Record<DeviceRole, HanDevice>;
-  for (const role of ROLES) {
-    transports[role] = await connectHanDevice({
-      url: o.brokerUrl,
-      ...(o.connectTimeoutMs !== undefined ? { connectTimeoutMs: o.connectTimeoutMs } : {}),
-      premises: o.premises,
-      eui: euis[role],
-      secret: o.secretFor(euis[role]),
-      device: role,
-      ...(o.haDiscovery === true
-        ? { availability: true, announce: role === 'gpf' ? [] : haDiscoveryConfigs({ premises: o.premises, device: role, eui: euis[role], firmware: s.devices[role].firmware }) }
-        : {}),
-      inFlight: o.inFlight,
-      isSimDevice: (eui) => roleOf(eui) !== 'other',
-      onError: o.onError,
-      // Only a replayed (retained) or oversized frame gets here: it shows in the timeline as the
-      // device's own warning (a normal run has none, so timelines stay the same).
-      log: { warn: (message, data) => rec({ kind: 'log', device: role, level: 'warn', message, ...(data ? { data } : {}) }) },
-    });
+  try {
+    for (const role of ROLES) {
+      transports[role] = await connectHanDevice({
+        url: o.brokerUrl,
+        ...(o.connectTimeoutMs !== undefined ? { connectTimeoutMs: o.connectTimeoutMs } : {}),
+        premises: o.premises,
+        eui: euis[role],
+        secret: o.secretFor(euis[role]),
+        device: role,
+        ...(o.haDiscovery === true
+          ? { availability: true, announce: role === 'gpf' ? [] : haDiscoveryConfigs({ premises: o.premises, device: role, eui: euis[role], firmware: s.devices[role].firmware }) }
+          : {}),
+        inFlight: o.inFlight,
+        isSimDevice: (eui) => roleOf(eui) !== 'other',
+        onError: o.onError,
+        // Only a replayed (retained) or oversized frame gets here: it shows in the timeline as the
+        // device's own warning (a normal run has none, so timelines stay the same).
+        log: { warn: (message, data) => rec({ kind: 'log', device: role, level: 'warn', message, ...(data ? { data } : {}) }) },
+      });
+    }
+  } catch (err) {
+    // A device that cannot get on the HAN ends the home: the ones already on it leave it too
+    // (left connected, they kept a fleet worker alive after its run had failed).
+    await Promise.allSettled(Object.values(transports).map((t) => t.close()));
+    throw err;
   }
 
   // Each device's non-volatile memory: kept across a power cut (a `power` fault), in memory.
