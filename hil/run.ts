@@ -33,6 +33,11 @@ export interface RunSuiteOptions {
   premises?: string;
   firmware?: 'secmp0015' | 'legacy';
   noStaleDetection?: boolean;
+  /**
+   * Where an in-process DUT's virtual time starts (epoch ms; default now). Tests fix it: what a
+   * screen shows depends on the time of day (a reading from before midnight is shown with its day).
+   */
+  startMs?: number;
   /** Runs the DUT on this firmware while the suite expects `firmware` (to show the harness fails). */
   dutFirmwareOverride?: 'secmp0015' | 'legacy';
   console?: SerialConsole;
@@ -68,7 +73,7 @@ export async function runSuite(o: RunSuiteOptions): Promise<SuiteResult> {
     // so a wait costs no wall time. A settle is one turn of the event loop: every frame, screen
     // and response a timer set off has been delivered by then.
     url = startInProcessBroker({ identities });
-    time = virtualTime(new VirtualClock(Date.now()), () => new Promise<void>((r) => setImmediate(r)));
+    time = virtualTime(new VirtualClock(o.startMs ?? Date.now()), () => new Promise<void>((r) => setImmediate(r)));
   } else {
     // A child board process or a flashed board keeps its own real timers: so does the harness.
     time = realTime();

@@ -13,7 +13,7 @@ import { ppmidConformance } from '../hil/suites/ppmid-conformance.ts';
 describe('hil suites against the node board in-process, on virtual time', () => {
   for (const suite of Object.values(SUITES)) {
     it(`${suite.name} passes (the broker restart is skipped in-process)`, async () => {
-      const r = await runSuite({ suite, target: { kind: 'inproc-node' } });
+      const r = await runSuite({ suite, target: { kind: 'inproc-node' }, startMs: Date.UTC(2026, 0, 15, 12) });
       expect(r.target).toBe('inproc-node');
       expect(r.cases.length).toBeGreaterThan(0);
       const notPassed = r.cases.filter((c) => c.status !== 'passed').map((c) => `${c.name} ${c.status}: ${c.message ?? ''}`);
@@ -22,7 +22,7 @@ describe('hil suites against the node board in-process, on virtual time', () => 
   }
 
   it('ppmid-conformance fails exactly the freshness cases on a node PPMID built without stale detection', async () => {
-    const r = await runSuite({ suite: ppmidConformance, target: { kind: 'inproc-node' }, noStaleDetection: true });
+    const r = await runSuite({ suite: ppmidConformance, target: { kind: 'inproc-node' }, startMs: Date.UTC(2026, 0, 15, 12), noStaleDetection: true });
     const freshness = ppmidConformance.cases.filter((c) => c.freshness).map((c) => c.name);
     expect(freshness.length).toBeGreaterThan(0);
     expect(r.cases.filter((c) => c.status === 'failed').map((c) => c.name)).toEqual(freshness);

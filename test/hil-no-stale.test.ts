@@ -14,7 +14,8 @@ import { ppmidConformance } from '../hil/suites/ppmid-conformance.ts';
 describe('ppmid-conformance against a PPMID without stale detection', () => {
   it('fails exactly the freshness cases on an emulator PPMID built without stale detection', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hanlab-hil-'));
-    const r = await runSuite({ suite: ppmidConformance, target: { kind: 'inproc-emulator' }, noStaleDetection: true, artifactsDir: dir });
+    // A fixed start (midday UTC): at a wall clock near midnight the screen names the reading's day.
+    const r = await runSuite({ suite: ppmidConformance, target: { kind: 'inproc-emulator' }, noStaleDetection: true, artifactsDir: dir, startMs: Date.UTC(2026, 0, 15, 12) });
     const failed = r.cases.filter((c) => c.status === 'failed');
     const freshness = ppmidConformance.cases.filter((c) => c.freshness).map((c) => c.name);
     expect(freshness.length).toBeGreaterThan(0);
