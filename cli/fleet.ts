@@ -27,7 +27,7 @@ import { checkBrokerUrl } from './broker-url.ts';
 
 export const help = `hanlab fleet — many homes drawn from a population, each run in virtual time; the fleet's misled customer-minutes
 
-Usage: hanlab fleet [--homes N] [--population NAME|FILE] [--seed N] [--until DURATION] [--speed X]
+Usage: hanlab fleet [--homes N] [--population NAME|FILE] [--seed N] [--until DURATION] [--speed X | --virtual]
                     [--workers W] [--nats nats://[USER:PASS@]HOST:PORT[,…] [--run ID]]
                     [--broker in-process|embedded|mqtt://HOST:PORT[,…]] [--runtime compact|xstate]
                     [--json] [--out FILE] [--chart FILE.svg]
@@ -44,7 +44,8 @@ Usage: hanlab fleet [--homes N] [--population NAME|FILE] [--seed N] [--until DUR
   --until DURATION      run each home only this long from its start (e.g. 12h; default the
                         population's duration)
   --speed X             pace every home at X × real time (1: real cadence), all homes live at
-                        once; default: virtual time, each home as fast as it runs, one after another
+                        once; --virtual (the default): virtual time, each home as fast as it runs,
+                        one after another
   --workers W           run the homes on W local worker processes (default 1: in this process);
                         a worker that dies is replaced and its unfinished homes rerun
   --nats URL            coordinate the run over this NATS server (or cluster, comma-separated):
@@ -139,6 +140,7 @@ export async function run(argv: string[]): Promise<number> {
       nats: { type: 'string' },
       run: { type: 'string' },
       speed: { type: 'string' },
+      virtual: { type: 'boolean' },
     },
     false,
   );
@@ -171,6 +173,7 @@ export async function run(argv: string[]): Promise<number> {
     untilMs = ms;
   }
   let speed: number | undefined;
+  if (values.speed !== undefined && values.virtual) throw new UsageError('--speed: not with --virtual (paced, or as fast as it runs: one of them)', { seeHelp: true });
   if (values.speed !== undefined) {
     speed = Number(values.speed);
     if (!/^\d+(\.\d+)?$/.test(values.speed) || !(speed > 0) || speed > 1_000_000) throw new UsageError(`--speed: expected a number above 0 (1 = real time), found "${values.speed}"`, { seeHelp: true });
