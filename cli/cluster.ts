@@ -1,14 +1,13 @@
 /**
  * `hanlab cluster up|down`: a local NATS cluster for fleets (fleet/cluster/nats-cluster.ts).
  */
-import { existsSync } from 'node:fs';
-import type { Scenario } from '../sim/scenario/schema.ts';
-import { builtinScenario, DEFAULT_SCENARIO, loadScenarioFile, ScenarioError } from '../sim/scenario/load.ts';
+import { DEFAULT_SCENARIO } from '../sim/scenario/load.ts';
 import { simulationIdentities } from '../sim/run/identities.ts';
 import { ClusterError, DEFAULT_CLUSTER_DIR, startCluster, stopCluster } from '../fleet/cluster/nats-cluster.ts';
 import { loadPopulation, PopulationError } from '../fleet/population/load.ts';
 import { fleetIdentities } from '../fleet/identities.ts';
 import { parseCommandArgs } from './args.ts';
+import { loadScenario } from './run-args.ts';
 import { UsageError } from './usage.ts';
 import { checkWritableDirectory } from './writable.ts';
 
@@ -122,16 +121,6 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(`hanlab cluster: ${err.message}\n`);
       return 1;
     }
-    throw err;
-  }
-}
-
-function loadScenario(ref: string): Scenario {
-  try {
-    if (/\.(ya?ml|json)$/i.test(ref) || existsSync(ref)) return loadScenarioFile(ref);
-    return builtinScenario(ref);
-  } catch (err) {
-    if (err instanceof ScenarioError) throw new UsageError(err.message);
     throw err;
   }
 }

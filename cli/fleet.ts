@@ -21,6 +21,7 @@ import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseCommandArgs } from './args.ts';
+import { parseSpeedArg } from './run-args.ts';
 import { UsageError } from './usage.ts';
 import { checkWritableFile } from './writable.ts';
 import { checkBrokerUrl } from './broker-url.ts';
@@ -174,10 +175,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   let speed: number | undefined;
   if (values.speed !== undefined && values.virtual) throw new UsageError('--speed: not with --virtual (paced, or as fast as it runs: one of them)', { seeHelp: true });
-  if (values.speed !== undefined) {
-    speed = Number(values.speed);
-    if (!/^\d+(\.\d+)?$/.test(values.speed) || !(speed > 0) || speed > 1_000_000) throw new UsageError(`--speed: expected a number above 0 (1 = real time), found "${values.speed}"`, { seeHelp: true });
-  }
+  speed = parseSpeedArg(values.speed);
   if (values.out !== undefined) checkWritableFile('--out', values.out);
   if (values.chart !== undefined) checkWritableFile('--chart', values.chart);
 

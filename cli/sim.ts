@@ -1,8 +1,8 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { isRepresentableTime } from '../sim/scenario/device-limits.ts';
 import { formatTime, parseDuration, parseIsoTime } from '../sim/scenario/schema.ts';
 import type { Scenario } from '../sim/scenario/schema.ts';
-import { builtinScenario, DEFAULT_SCENARIO, listBuiltinScenarios, loadScenarioFile, ScenarioError } from '../sim/scenario/load.ts';
+import { DEFAULT_SCENARIO, listBuiltinScenarios } from '../sim/scenario/load.ts';
 import { simulationIdentities } from '../sim/run/identities.ts';
 import { runSimulation } from '../sim/run/run.ts';
 import { SIM_DEFAULT_DB, SmiSyncError, writeRunDxi } from '../sim/run/smi-dxi.ts';
@@ -15,6 +15,7 @@ import type { ScreenshotWriter } from '../sim/report/screenshots.ts';
 import { DISPLAY_PROFILES } from '../firmware/display/render/layout.ts';
 import type { DisplayProfile } from '../firmware/display/render/layout.ts';
 import { parseCommandArgs } from './args.ts';
+import { loadScenario, parseSpeedArg } from './run-args.ts';
 import { writeBrokerFiles } from './broker-files.ts';
 import { checkBrokerAnswers, checkBrokerUrl } from './broker-url.ts';
 import { UsageError } from './usage.ts';
@@ -315,20 +316,7 @@ function screenshotWriter(dir: string, profile: string | undefined): ScreenshotW
 function parseSpeed(text: string | undefined, realtime: boolean): number | undefined {
   if (text === undefined) return realtime ? 1 : undefined;
   if (realtime) throw new UsageError('--realtime and --speed: give one of them (--realtime is --speed 1)', { seeHelp: true });
-  // A plain decimal: '1e3', 'Infinity', '0x10' and '' are refused, not read as numbers.
-  const x = /^\d+(\.\d+)?$|^\.\d+$/.test(text) ? Number(text) : NaN;
-  if (!(x > 0) || !Number.isFinite(x)) throw new UsageError(`--speed: expected a positive number (0.5, 60, 3600), found "${text}"`, { seeHelp: true });
-  return x;
-}
-
-function loadScenario(ref: string): Scenario {
-  try {
-    if (/\.(ya?ml|json)$/i.test(ref) || existsSync(ref)) return loadScenarioFile(ref);
-    return builtinScenario(ref);
-  } catch (err) {
-    if (err instanceof ScenarioError) throw new UsageError(err.message);
-    throw err;
-  }
+  return parseSpeedArg(text);
 }
 
 function parseUntil(text: string, s: Scenario): number {

@@ -12,21 +12,16 @@
  * `hanlab.fleet.join` reaches the coordinator of any run (a worker given no run id).
  */
 import type { NatsConnection } from './nats-link.ts';
-import type { HomeOutcome } from './run.ts';
+import type { HomeOutcome, HomeRunOptions } from './run.ts';
 import type { Population } from './population/schema.ts';
 
 export const FLEET_PROTOCOL = 1;
 
-export interface FleetJob {
+export interface FleetJob extends HomeRunOptions {
   protocol: number;
   run: string;
   population: Population;
   label: string;
-  seed: number;
-  broker: string;
-  runtime: 'compact' | 'xstate';
-  untilMs?: number;
-  speed?: number;
   heartbeatMs: number;
 }
 

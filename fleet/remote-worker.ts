@@ -5,7 +5,7 @@
  */
 import { hostname } from 'node:os';
 import { resolvePopulation } from './population/load.ts';
-import { launchGate, runHome, START_RATE } from './run.ts';
+import { homeRunOptions, launchGate, runHome, START_RATE } from './run.ts';
 import type { HomeOutcome } from './run.ts';
 import { FLEET_PROTOCOL, subject } from './coordinator.ts';
 import type { FleetJob, TakeReply } from './coordinator.ts';
@@ -43,7 +43,7 @@ export async function runRemoteWorker(nc: NatsConnection, o: RemoteWorkerOptions
   beat();
   const heart = setInterval(beat, job.heartbeatMs);
   let ran = 0;
-  const homeOptions = { seed: job.seed, broker: job.broker, runtime: job.runtime, ...(job.untilMs !== undefined ? { untilMs: job.untilMs } : {}), ...(job.speed !== undefined ? { speed: job.speed } : {}) };
+  const homeOptions = homeRunOptions(job);
   const runOne = async (index: number) => {
     if (job.speed !== undefined) await gate();
     const outcome = await runHome(pop, homeOptions, index);

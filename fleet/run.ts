@@ -31,10 +31,9 @@ export interface HomeOutcome {
   broker?: { connectionsLost: number; framesLost: number; hanLostMinutes: number };
 }
 
-export interface FleetRunOptions {
+/** How each home of a fleet runs: the same for every home, whichever process runs it. */
+export interface HomeRunOptions {
   seed: number;
-  first: number;
-  count: number;
   /**
    * Where each home's HAN runs: the in-process bus (default), an embedded broker of its own, or
    * MQTT brokers `mqtt://…[,mqtt://…]` holding the fleet's accounts (fleet/identities.ts): home i
@@ -44,10 +43,26 @@ export interface FleetRunOptions {
   runtime?: RunOptions['runtime'];
   /** Stop each home at this many ms after the population's start (default its whole duration). */
   untilMs?: number;
-  /** Told of each home as it completes, in index order. */
-  onHome?(outcome: HomeOutcome): void;
   /** Pace every home at this many times real time, all homes at once (default: virtual time, one after another). */
   speed?: number;
+}
+
+/** Just the HomeRunOptions of `o` (a job, a worker's options), as a worker sends or receives them. */
+export function homeRunOptions(o: HomeRunOptions): HomeRunOptions {
+  return {
+    seed: o.seed,
+    ...(o.broker !== undefined ? { broker: o.broker } : {}),
+    ...(o.runtime !== undefined ? { runtime: o.runtime } : {}),
+    ...(o.untilMs !== undefined ? { untilMs: o.untilMs } : {}),
+    ...(o.speed !== undefined ? { speed: o.speed } : {}),
+  };
+}
+
+export interface FleetRunOptions extends HomeRunOptions {
+  first: number;
+  count: number;
+  /** Told of each home as it completes, in index order. */
+  onHome?(outcome: HomeOutcome): void;
   /** Paced homes start at most this many per wall second (default START_RATE): see launchGate. */
   startRate?: number;
   /** How far home `index` is (0…1), now and then as it runs. */
@@ -99,7 +114,7 @@ export async function runFleetRange(pop: Population, o: FleetRunOptions): Promis
   return out;
 }
 
-export async function runHome(pop: Population, o: Pick<FleetRunOptions, 'seed' | 'broker' | 'runtime' | 'untilMs' | 'onProgress' | 'speed'>, index: number): Promise<HomeOutcome> {
+export async function runHome(pop: Population, o: HomeRunOptions & Pick<FleetRunOptions, 'onProgress'>, index: number): Promise<HomeOutcome> {
   const home = drawHome(pop, o.seed, index);
   const s = home.scenario;
   const until = o.untilMs === undefined ? s.end : Math.min(s.end, s.start + o.untilMs);

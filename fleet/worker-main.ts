@@ -3,7 +3,7 @@
  * channel): one job, its homes run in order, each outcome sent as it completes.
  */
 import { resolvePopulation } from './population/load.ts';
-import { launchGate, runHome, START_RATE } from './run.ts';
+import { homeRunOptions, launchGate, runHome, START_RATE } from './run.ts';
 import type { WorkerJob, WorkerMessage } from './workers.ts';
 
 export async function workerMain(): Promise<number> {
@@ -13,7 +13,7 @@ export async function workerMain(): Promise<number> {
   const post = (m: WorkerMessage) => new Promise<void>((resolve, reject) => send(m, (err: Error | null) => (err ? reject(err) : resolve())));
   try {
     const pop = resolvePopulation(job.population, job.label);
-    const o = { seed: job.seed, broker: job.broker, runtime: job.runtime, ...(job.untilMs !== undefined ? { untilMs: job.untilMs } : {}), ...(job.speed !== undefined ? { speed: job.speed } : {}) };
+    const o = homeRunOptions(job);
     // Paced homes run all at once (real cadence); virtual ones one after another.
     if (job.speed !== undefined) {
       const gate = launchGate(START_RATE);

@@ -7,17 +7,13 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { HomeOutcome } from './run.ts';
+import { homeRunOptions } from './run.ts';
+import type { HomeOutcome, HomeRunOptions } from './run.ts';
 import type { Population } from './population/schema.ts';
 
-export interface WorkerJob {
+export interface WorkerJob extends HomeRunOptions {
   population: unknown;
   label: string;
-  seed: number;
-  broker: string;
-  runtime: 'compact' | 'xstate';
-  untilMs?: number;
-  speed?: number;
   homes: number[];
 }
 
@@ -31,15 +27,10 @@ export interface WorkerStats {
 
 export type WorkerMessage = { type: 'home'; outcome: HomeOutcome } | { type: 'stats'; stats: WorkerStats } | { type: 'done' } | { type: 'error'; message: string };
 
-export interface WorkerFleetOptions {
+export interface WorkerFleetOptions extends HomeRunOptions {
   workers: number;
   homes: number;
-  seed: number;
   label: string;
-  broker: string;
-  runtime: 'compact' | 'xstate';
-  untilMs?: number;
-  speed?: number;
   onHome?(o: HomeOutcome): void;
   /** A worker died and its unfinished homes go to a new one. */
   onWorkerLost?(info: { pid: number | undefined; homesLeft: number; reason: string }): void;
@@ -96,7 +87,7 @@ export async function runFleetOnWorkers(pop: Population, o: WorkerFleetOptions):
         o.onWorkerLost?.({ pid: child.pid, homesLeft: left.length, reason });
         runRange(left).then(resolve, reject);
       });
-      const job: WorkerJob = { population: pop, label: o.label, seed: o.seed, broker: o.broker, runtime: o.runtime, ...(o.untilMs !== undefined ? { untilMs: o.untilMs } : {}), ...(o.speed !== undefined ? { speed: o.speed } : {}), homes };
+      const job: WorkerJob = { ...homeRunOptions(o), population: pop, label: o.label, homes };
       child.send(job);
     });
   await Promise.all(splitHomes(o.homes, o.workers).map(runRange));

@@ -222,7 +222,7 @@ describe('hanlab fleet', () => {
     [['--until', '30h'], /--until: expected a duration after the start and within the population's 24 h/],
     [['--bogus'], /--bogus: unknown option \(see hanlab fleet --help\)/],
     [['--speed', '10', '--virtual'], /--speed: not with --virtual/],
-    [['--speed', 'fast'], /--speed: expected a number above 0 \(1 = real time\), found "fast"/],
+    [['--speed', 'fast'], /--speed: expected a positive number \(0\.5, 60, 3600\), found "fast"/],
     [['--broker', 'mqtt://h:1,mqtt://h'], /--broker: expected mqtt:\/\/HOST:PORT, found "mqtt:\/\/h"/],
   ])('refuses %j with exit status 2', async (args, message) => {
     const r = await hanlab('fleet', ...args);
