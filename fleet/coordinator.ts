@@ -39,6 +39,8 @@ export interface CoordinatorOptions {
   onHome?(o: HomeOutcome): void;
   onWorkerLost?(info: { worker: string; homesLeft: number }): void;
   onWorkerJoined?(worker: string): void;
+  /** Told of each hand-out, after it is recorded as the worker's (tests kill a worker holding homes). */
+  onTake?(worker: string, homes: number[]): void;
 }
 
 export const subject = (run: string, what: 'join' | 'take' | 'result' | 'alive' | 'end') => `hanlab.fleet.${run}.${what}`;
@@ -96,6 +98,7 @@ export async function coordinateFleet(nc: NatsConnection, o: CoordinatorOptions)
             if (mine === undefined) held.set(w, (mine = new Set()));
             for (const h of homes) mine.add(h);
             reply = { homes };
+            o.onTake?.(w, homes);
           } else reply = { wait: heartbeatMs };
         }
         m.respond(JSON.stringify(reply));

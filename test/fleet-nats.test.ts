@@ -88,8 +88,10 @@ describe.runIf(findNatsServer() !== null)('a fleet over NATS', () => {
         // Generous: a busy machine may delay a heartbeat; a live worker judged lost is harmless
         // (its homes run twice, the first outcome kept) but would blur what this test shows.
         lostAfterMs: 5000,
-        onHome: () => {
-          if (++reported === 30) workers[0]!.kill('SIGKILL');
+        onHome: () => void reported++,
+        // The first worker is killed as it takes homes once 30 have been reported: it dies holding them.
+        onTake: (worker) => {
+          if (reported >= 30 && workers[0]!.exitCode === null && worker.includes(`-${workers[0]!.pid}-`)) workers[0]!.kill('SIGKILL');
         },
         onWorkerLost: (w) => lost.push(w),
       });
