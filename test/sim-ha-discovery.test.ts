@@ -94,7 +94,12 @@ describe('a run with haDiscovery on a broker', () => {
 
     // A client arriving later (Home Assistant started after the run) gets every config, retained.
     const late = await observer(broker.url, ['homeassistant/#', 'hanlab/+/+/availability', 'hanlab/+/+/screen', 'hanlab/+/+/state']);
-    await waitFor(() => late.got.filter((g) => g.topic.startsWith('homeassistant/')).length >= 5);
+    // Retained messages for each filter come as the broker finds them: wait for every one read below.
+    const retainedTopics = ['ppmid', 'gsme'].flatMap((d) => [`hanlab/${premises}/${d}/availability`, `hanlab/${premises}/${d}/${d === 'ppmid' ? 'screen' : 'state'}`]);
+    await waitFor(
+      () => late.got.filter((g) => g.topic.startsWith('homeassistant/')).length >= 5 && retainedTopics.every((t) => late.got.some((g) => g.topic === t)),
+      10_000,
+    );
     const configs = late.got.filter((g) => g.topic.startsWith('homeassistant/'));
     expect(configs.every((g) => g.retain)).toBe(true);
     expect(configs.map((g) => g.topic).sort()).toEqual(
