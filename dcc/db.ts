@@ -24,6 +24,15 @@ export interface Db {
   close(): Promise<void>;
 }
 
+/**
+ * Set for each connection before it touches a temporary table (PostgreSQL fixes it then). The
+ * bulk paths stage their rows in temporary tables (`affected`, `staged`): with the default 8 MB of
+ * temp buffers a model's withdrawal at 3 million meter points wrote and read back some 70,000
+ * pages of `affected` (EXPLAIN: local read=68,511 written=76,319; 3 with 256 MB). Memory is taken
+ * only as pages are used.
+ */
+const SESSION_SETTINGS = "SET temp_buffers = '256MB'";
+
 /** A bad --db value or a database that cannot be opened. */
 export class DbSpecError extends Error {}
 
@@ -61,6 +70,7 @@ async function openPglite(dir: string): Promise<Db> {
   } catch (err) {
     throw new DbSpecError(`--db pglite:${dir}: cannot open the database there: ${(err as Error).message}`);
   }
+  await pg.exec(SESSION_SETTINGS);
   return {
     kind: 'pglite',
     where: `pglite:${dir}`,
@@ -93,6 +103,7 @@ async function openPostgres(url: string): Promise<Db> {
     throw new DbSpecError(`--db ${redact(url)}: cannot connect: ${(err as Error).message}`);
   }
   client.on('error', () => {});
+  await client.query(SESSION_SETTINGS);
   return {
     kind: 'postgres',
     where: redact(url),
