@@ -11,6 +11,7 @@
 import { createActor } from 'xstate';
 import type { AnyEventObject, AnyStateMachine } from 'xstate';
 import { compileMachine, extractImplementations } from './compile.ts';
+import { createHostMerge } from './host-merge.ts';
 import { createCompactActor } from './interpreter.ts';
 import type { CompactClock, CompactImplementations, CompactObserver, CompactSnapshot, Subscription } from './interpreter.ts';
 import type { StateTable } from './table.ts';
@@ -28,8 +29,6 @@ const GLOBAL_TIMERS: CompactClock = {
   clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
 };
 
-/** The interpreter's context merge, as a spread: V8 keeps the result a fast-mode object. */
-const spreadMerge = (a: object, b: object): object => ({ ...a, ...b });
 
 export interface MachineActorOptions {
   input?: unknown;
@@ -53,7 +52,7 @@ export interface MachineActor {
 /** Creates (does not start) an actor for `machine` on the chosen runtime. */
 export function createMachineActor(machine: AnyStateMachine, options: MachineActorOptions = {}, runtime: MachineRuntime = 'xstate'): MachineActor {
   if (runtime === 'compact') {
-    return createCompactActor(options.table ?? compileMachine(machine), options.implementations ?? extractImplementations(machine), { input: options.input, clock: options.clock ?? GLOBAL_TIMERS, merge: spreadMerge }) as MachineActor;
+    return createCompactActor(options.table ?? compileMachine(machine), options.implementations ?? extractImplementations(machine), { input: options.input, clock: options.clock ?? GLOBAL_TIMERS, merge: createHostMerge() }) as MachineActor;
   }
   const actor = createActor(machine, { input: options.input, ...(options.clock ? { clock: options.clock } : {}) });
   const result: MachineActor = {
