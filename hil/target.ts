@@ -10,7 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -161,18 +161,27 @@ async function launchInProcess(o: LaunchOptions): Promise<Dut> {
 async function launchInProcessBoard(board: 'emulator' | 'node', o: LaunchOptions): Promise<Dut> {
   const lines: string[] = [];
   const time = o.time ?? realTime();
-  const running = await runBoard({
-    board,
-    device: o.config.device,
-    broker: o.brokerUrl,
-    config: o.config,
-    // Every DUT starts from empty storage, as a child node board does (launchBoardProcess).
-    ...(board === 'node' ? { stateDir: join(mkdtempSync(join(tmpdir(), 'hanlab-hil-')), 'state') } : {}),
-    time: { clock: { now: () => time.epochMs() }, timers: time.timers },
-    ...(o.noStaleDetection ? { flags: { staleDetection: false } } : {}),
-    out: (l) => lines.push(l),
-    err: (l) => lines.push(l),
-  });
+  // Every DUT starts from empty storage, as a child node board does (launchBoardProcess), in a
+  // folder of its own that goes when it stops.
+  const dir = board === 'node' ? mkdtempSync(join(tmpdir(), 'hanlab-hil-')) : undefined;
+  const removeDir = () => dir !== undefined && rmSync(dir, { recursive: true, force: true });
+  let running: Awaited<ReturnType<typeof runBoard>>;
+  try {
+    running = await runBoard({
+      board,
+      device: o.config.device,
+      broker: o.brokerUrl,
+      config: o.config,
+      ...(dir !== undefined ? { stateDir: join(dir, 'state') } : {}),
+      time: { clock: { now: () => time.epochMs() }, timers: time.timers },
+      ...(o.noStaleDetection ? { flags: { staleDetection: false } } : {}),
+      out: (l) => lines.push(l),
+      err: (l) => lines.push(l),
+    });
+  } catch (err) {
+    removeDir();
+    throw err;
+  }
   let stopped: string | null = null;
   void running.fault.then((reason) => (stopped ??= `the ${board} stopped: ${reason}`));
   return {
@@ -181,9 +190,11 @@ async function launchInProcessBoard(board: 'emulator' | 'node', o: LaunchOptions
     logLines: () => lines,
     exited: () => stopped,
     async stop() {
-      if (stopped) return;
-      stopped = 'stopped by the harness';
-      await running.stop();
+      if (!stopped) {
+        stopped = 'stopped by the harness';
+        await running.stop();
+      }
+      removeDir();
     },
   };
 }
@@ -231,8 +242,11 @@ async function launchBoardProcess(board: 'emulator' | 'node', o: LaunchOptions &
     gone.then(() => 'gone' as const),
     new Promise<'timeout'>((res) => setTimeout(() => res('timeout'), timeoutMs).unref()),
   ]);
+  const removeDir = () => rmSync(dir, { recursive: true, force: true });
   if (up !== 'up') {
     child.kill('SIGKILL');
+    await gone;
+    removeDir();
     const last = lines.filter((l) => l.trim() !== '').at(-1) ?? 'no output';
     throw new Error(`the ${board} board did not come up (${up === 'gone' ? exited : `nothing within ${timeoutMs} ms`}): ${last}`);
   }
@@ -242,11 +256,14 @@ async function launchBoardProcess(board: 'emulator' | 'node', o: LaunchOptions &
     logLines: () => lines,
     exited: () => exited,
     async stop() {
-      if (exited) return;
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await gone;
-      clearTimeout(t);
+      if (!exited) {
+        child.kill('SIGTERM');
+        const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await gone;
+        clearTimeout(t);
+      }
+      // Its config and storage: the folder is the DUT's alone.
+      removeDir();
     },
   };
 }

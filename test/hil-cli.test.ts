@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../han/mosquitto.ts';
@@ -33,7 +33,9 @@ describe('hanlab hil --dut mqtt://…: no broker, or no DUT, is said once, befor
   it('a broker without the DUT: "DUT not seen" within --dut-wait, exit 2, no case run; --junit made its folder first', async () => {
     const config = dutConfig({ device: 'ppmid', eui: EUI });
     const broker = await startEmbeddedBroker({ identities: hilIdentities(config) });
-    const junit = join(mkdtempSync(join(tmpdir(), 'hanlab-hil-')), 'out', 'ppmid.xml');
+    const junitDir = mkdtempSync(join(tmpdir(), 'hanlab-hil-'));
+    onTestFinished(() => rmSync(junitDir, { recursive: true, force: true }));
+    const junit = join(junitDir, 'out', 'ppmid.xml');
     try {
       // A child process: the observer and the harness's devices it connected must not keep it running.
       const r = await spawnHanlab(['hil', '--dut', `${broker.url}#${EUI}`, '--device', 'ppmid', '--junit', junit, '--dut-wait', '1.5'], { timeoutMs: 60_000 });

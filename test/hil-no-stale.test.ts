@@ -4,16 +4,17 @@
  * the seen screen, and a PNG of the last screen for each. The board's bundle runs in QuickJS in
  * this process (`inproc-emulator`), on virtual time: no wall-clock waits.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { runSuite } from '../hil/run.ts';
 import { ppmidConformance } from '../hil/suites/ppmid-conformance.ts';
 
 describe('ppmid-conformance against a PPMID without stale detection', () => {
   it('fails exactly the freshness cases on an emulator PPMID built without stale detection', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hanlab-hil-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     // A fixed start (midday UTC): at a wall clock near midnight the screen names the reading's day.
     const r = await runSuite({ suite: ppmidConformance, target: { kind: 'inproc-emulator' }, noStaleDetection: true, artifactsDir: dir, startMs: Date.UTC(2026, 0, 15, 12) });
     const failed = r.cases.filter((c) => c.status === 'failed');
