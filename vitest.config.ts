@@ -20,6 +20,8 @@ const SHARED = [
 
 export default defineConfig({
   test: {
+    // One temporary folder for the run, removed at its end (test/support/temp-root.ts).
+    globalSetup: ['test/support/temp-root.ts'],
     testTimeout: 30_000,
     // Model-based suites enumerate their paths in beforeAll: CPU-bound, slower beside the HIL files.
     hookTimeout: 60_000,
