@@ -135,7 +135,7 @@ const COMMANDS: Record<string, Mapping> = {
     why: 'npm test is the suite this test is part of: the script is checked, not run',
     run: async () => script('test', /^tsc --noEmit -p \. && vitest run$/),
   },
-  'npx hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json] [--broker embedded|mqtt://HOST:PORT] [--realtime | --speed X] [--compare | --no-compare] [--runtime compact|xstate] [--dashboard [--dashboard-port N]] [--screenshots DIR] [--profile mono128x64|color176] [--dxi FILE [--db pglite:DIR|postgres://…]]':
+  'npx hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json] [--broker embedded|mqtt://HOST:PORT] [--realtime | --speed X] [--ha-discovery] [--han-json] [--compare | --no-compare] [--runtime compact|xstate] [--dashboard [--dashboard-port N]] [--screenshots DIR] [--profile mono128x64|color176] [--dxi FILE [--db pglite:DIR|postgres://…]]':
     {
       why: 'a synopsis: every option it shows is in hanlab sim --help, and the run without options (cut to 3 simulated hours) works',
       run: async () => {
@@ -145,6 +145,21 @@ const COMMANDS: Record<string, Mapping> = {
         expect(await ok('sim', '--until', '+3h')).toMatch(/^Summary: han-outage-prepay, /m);
       },
     },
+  'npx hanlab sim --print-broker-files DIR [--scenario NAME|FILE] [--seed N] [--compare | --no-compare] [--ha-discovery] [--han-json]': {
+    why: 'a synopsis: every option it shows is in hanlab sim --help, and it writes the three files (DIR a temporary folder)',
+    run: async () => {
+      const help = await ok('sim', '--help');
+      const synopsis = Object.keys(COMMANDS).find((c) => c.startsWith('npx hanlab sim --print-broker-files'))!;
+      for (const flag of synopsis.match(/--[a-z-]+/g)!) expect(help, flag).toContain(flag);
+      const dir = join(tmp, 'broker-files');
+      const out = await ok('sim', '--print-broker-files', dir, '--ha-discovery', '--han-json');
+      for (const f of ['hanlab.passwd', 'hanlab.acl', 'hanlab.conf']) {
+        expect(existsSync(join(dir, f)), f).toBe(true);
+        expect(out).toContain(join(dir, f));
+      }
+      expect(readFileSync(join(dir, 'hanlab.acl'), 'utf8')).toContain('homeassistant/#');
+    },
+  },
   'npx hanlab sim --dashboard --speed 600': {
     why: 'runs until Ctrl-C: started, its page fetched, stopped',
     run: async () => {
