@@ -44,6 +44,8 @@ export async function runRemoteWorker(nc: NatsConnection, o: RemoteWorkerOptions
   const heart = setInterval(beat, job.heartbeatMs);
   let ran = 0;
   const homeOptions = homeRunOptions(job);
+  // Paced homes come online gradually (launchGate), as on local workers.
+  const gate = launchGate(START_RATE);
   const runOne = async (index: number) => {
     if (job.speed !== undefined) await gate();
     const outcome = await runHome(pop, homeOptions, index);
@@ -53,7 +55,6 @@ export async function runRemoteWorker(nc: NatsConnection, o: RemoteWorkerOptions
   };
   // Paced homes run side by side, up to `capacity` live here; virtual ones one after another.
   const capacity = job.speed === undefined ? 1 : (o.capacity ?? 1000);
-  const gate = launchGate(START_RATE);
   const live = new Set<Promise<void>>();
   let failure: Error | null = null;
   try {

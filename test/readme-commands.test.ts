@@ -52,6 +52,13 @@ async function ok(...args: string[]): Promise<string> {
   return r.stdout;
 }
 
+/** Every option of the README's `hanlab sim` synopsis starting with `prefix` is in `hanlab sim --help`. */
+async function synopsisInHelp(prefix: string): Promise<void> {
+  const help = await ok('sim', '--help');
+  const synopsis = Object.keys(COMMANDS).find((c) => c.startsWith(prefix))!;
+  for (const flag of synopsis.match(/--[a-z-]+/g)!) expect(help, flag).toContain(flag);
+}
+
 /** `npm run NAME` / `npm start`: the script is there and what it runs exists (the benches are too long to run here). */
 function script(name: string, expected: RegExp): void {
   const command = PACKAGE.scripts[name];
@@ -139,18 +146,14 @@ const COMMANDS: Record<string, Mapping> = {
     {
       why: 'a synopsis: every option it shows is in hanlab sim --help, and the run without options (cut to 3 simulated hours) works',
       run: async () => {
-        const help = await ok('sim', '--help');
-        const synopsis = Object.keys(COMMANDS).find((c) => c.startsWith('npx hanlab sim [--scenario'))!;
-        for (const flag of synopsis.match(/--[a-z-]+/g)!) expect(help, flag).toContain(flag);
+        await synopsisInHelp('npx hanlab sim [--scenario');
         expect(await ok('sim', '--until', '+3h')).toMatch(/^Summary: han-outage-prepay, /m);
       },
     },
   'npx hanlab sim --print-broker-files DIR [--scenario NAME|FILE] [--seed N] [--compare | --no-compare] [--ha-discovery] [--han-json]': {
     why: 'a synopsis: every option it shows is in hanlab sim --help, and it writes the three files (DIR a temporary folder)',
     run: async () => {
-      const help = await ok('sim', '--help');
-      const synopsis = Object.keys(COMMANDS).find((c) => c.startsWith('npx hanlab sim --print-broker-files'))!;
-      for (const flag of synopsis.match(/--[a-z-]+/g)!) expect(help, flag).toContain(flag);
+      await synopsisInHelp('npx hanlab sim --print-broker-files');
       const dir = join(tmp, 'broker-files');
       const out = await ok('sim', '--print-broker-files', dir, '--ha-discovery', '--han-json');
       for (const f of ['hanlab.passwd', 'hanlab.acl', 'hanlab.conf']) {
