@@ -27,12 +27,12 @@ export const help = `hanlab sim — run a scenario headless, in virtual time, on
 
 Usage: hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json]
                   [--broker embedded|mqtt://HOST:PORT] [--realtime | --speed X]
-                  [--ha-discovery] [--han-json] [--compare | --no-compare]
+                  [--ha-discovery] [--han-json] [--glow] [--compare | --no-compare]
                   [--runtime compact|xstate] [--dashboard [--dashboard-port N]]
                   [--screenshots DIR] [--profile mono128x64|color176]
                   [--dxi FILE [--db pglite:DIR|postgres://…]]
        hanlab sim --print-broker-files DIR [--scenario NAME|FILE] [--seed N] [--compare | --no-compare]
-                  [--ha-discovery] [--han-json]
+                  [--ha-discovery] [--han-json] [--glow]
 
   --scenario NAME|FILE  a built-in scenario (default ${DEFAULT_SCENARIO}) or a YAML / JSON file
   --seed N              override the scenario's seed (same scenario + seed = same timeline)
@@ -71,6 +71,14 @@ Usage: hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json]
                         loses) also as JSON on hanlab/PREMISES/han, not retained, for MQTT
                         Explorer and the like: time, from/to (role and EUI), cluster id and name,
                         the timeline's one-line description, the decoded ZCL frame and its hex
+  --glow                on a broker only: each home's PPMID also publishes what it shows in
+                        Hildebrand Glow's local MQTT layout, not retained, from its own
+                        connection: glow/EUI/SENSOR/gasmeter (the reading time it shows, the
+                        volume it read in m³, kWh by the meter's calorific value and volume
+                        correction, since midnight / Monday / the 1st UK time, MPRN, tariff in £)
+                        whenever it shows a new reading, none before it shows a reading time;
+                        glow/EUI/STATE (firmware, EUI, HAN link) when its link changes.
+                        hanlab-observer may then also read glow/#
   --no-compare          run only the scenario's own home, even if its scenario says compare: true
   --compare             also run one home per firmware combination (compare: true), named
                         PREMISES-legacy-gsme, PREMISES-legacy-gpf-no-fallback… after what they run
@@ -127,6 +135,7 @@ export async function run(argv: string[]): Promise<number> {
       'no-compare': { type: 'boolean' },
       'ha-discovery': { type: 'boolean' },
       'han-json': { type: 'boolean' },
+      glow: { type: 'boolean' },
       runtime: { type: 'string' },
       screenshots: { type: 'string' },
       profile: { type: 'string' },
@@ -155,9 +164,10 @@ export async function run(argv: string[]): Promise<number> {
   if (compare !== scenario.compare) scenario = { ...scenario, compare };
   const haDiscovery = values['ha-discovery'] === true;
   const hanJson = values['han-json'] === true;
+  const glow = values.glow === true;
   if (values['print-broker-files'] !== undefined) {
     if (dashboard) throw new UsageError('--dashboard: not with --print-broker-files, which runs nothing', { seeHelp: true });
-    for (const line of writeBrokerFiles(values['print-broker-files'], simulationIdentities(scenario, [], { haDiscovery, hanJson }))) process.stdout.write(line + '\n');
+    for (const line of writeBrokerFiles(values['print-broker-files'], simulationIdentities(scenario, [], { haDiscovery, hanJson, glow }))) process.stdout.write(line + '\n');
     return 0;
   }
   const until = values.until === undefined ? undefined : parseUntil(values.until, scenario);
@@ -174,8 +184,11 @@ export async function run(argv: string[]): Promise<number> {
   if (hanJson && broker === undefined) {
     throw new UsageError('--han-json: only on a broker (--broker embedded|URL, --realtime or --speed X), not the in-process bus', { seeHelp: true });
   }
+  if (glow && broker === undefined) {
+    throw new UsageError('--glow: only on a broker (--broker embedded|URL, --realtime or --speed X), not the in-process bus', { seeHelp: true });
+  }
   // Someone is to read this broker: its URL is printed first, its devices publish their models.
-  const watched = paced || haDiscovery || hanJson;
+  const watched = paced || haDiscovery || hanJson || glow;
 
   const screenshots = values.screenshots === undefined ? null : screenshotWriter(values.screenshots, values.profile);
   if (screenshots === null && !dashboard && values.profile !== undefined) throw new UsageError('--profile: only with --screenshots DIR or --dashboard');
@@ -250,12 +263,13 @@ export async function run(argv: string[]): Promise<number> {
       ...(watched ? { onBroker: announceBroker } : {}),
       ...(haDiscovery ? { haDiscovery } : {}),
       ...(hanJson ? { hanJson } : {}),
+      ...(glow ? { glow } : {}),
       ...(until !== undefined ? { until } : {}),
       ...(speed !== undefined ? { speed } : {}),
       ...(runtime !== undefined ? { runtime } : {}),
       // The devices' retained state and screen models only where someone can read them: an
       // external broker, or the embedded one whose URL --realtime / --speed / --ha-discovery /
-      // --han-json prints (not the in-process bus, which takes no client from outside, nor an
+      // --han-json / --glow prints (not the in-process bus, which takes no client from outside, nor an
       // embedded broker nobody is told of).
       publishModels: (broker !== undefined && broker !== 'embedded') || watched,
       onEvent: timeline,

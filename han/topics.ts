@@ -8,6 +8,8 @@
  *   the device connection's MQTT last will), with `hanlab sim --ha-discovery`.
  * - `hanlab/{premises}/han`: every HAN frame of the premises as JSON (not retained), with
  *   `hanlab sim --han-json`.
+ * - `glow/{ppmidEui}/SENSOR/gasmeter|STATE`: the PPMID's view in Glow's local JSON (not
+ *   retained), with `hanlab sim --glow` (han/glow.ts builds them).
  * - `wan/{premises}/{chEui}/command|response`: the WAN stand-in (GBCS message bytes).
  *
  * Builders throw on bad input (a bug in the caller); parsers return a result with a typed error

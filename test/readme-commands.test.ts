@@ -142,7 +142,7 @@ const COMMANDS: Record<string, Mapping> = {
     why: 'npm test is the suite this test is part of: the script is checked, not run',
     run: async () => script('test', /^tsc --noEmit -p \. && vitest run$/),
   },
-  'npx hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json] [--broker embedded|mqtt://HOST:PORT] [--realtime | --speed X] [--ha-discovery] [--han-json] [--compare | --no-compare] [--runtime compact|xstate] [--dashboard [--dashboard-port N]] [--screenshots DIR] [--profile mono128x64|color176] [--dxi FILE [--db pglite:DIR|postgres://…]]':
+  'npx hanlab sim [--scenario NAME|FILE] [--seed N] [--until TIME] [--json] [--broker embedded|mqtt://HOST:PORT] [--realtime | --speed X] [--ha-discovery] [--han-json] [--glow] [--compare | --no-compare] [--runtime compact|xstate] [--dashboard [--dashboard-port N]] [--screenshots DIR] [--profile mono128x64|color176] [--dxi FILE [--db pglite:DIR|postgres://…]]':
     {
       why: 'a synopsis: every option it shows is in hanlab sim --help, and the run without options (cut to 3 simulated hours) works',
       run: async () => {
@@ -150,17 +150,18 @@ const COMMANDS: Record<string, Mapping> = {
         expect(await ok('sim', '--until', '+3h')).toMatch(/^Summary: han-outage-prepay, /m);
       },
     },
-  'npx hanlab sim --print-broker-files DIR [--scenario NAME|FILE] [--seed N] [--compare | --no-compare] [--ha-discovery] [--han-json]': {
+  'npx hanlab sim --print-broker-files DIR [--scenario NAME|FILE] [--seed N] [--compare | --no-compare] [--ha-discovery] [--han-json] [--glow]': {
     why: 'a synopsis: every option it shows is in hanlab sim --help, and it writes the three files (DIR a temporary folder)',
     run: async () => {
       await synopsisInHelp('npx hanlab sim --print-broker-files');
       const dir = join(tmp, 'broker-files');
-      const out = await ok('sim', '--print-broker-files', dir, '--ha-discovery', '--han-json');
+      const out = await ok('sim', '--print-broker-files', dir, '--ha-discovery', '--han-json', '--glow');
       for (const f of ['hanlab.passwd', 'hanlab.acl', 'hanlab.conf']) {
         expect(existsSync(join(dir, f)), f).toBe(true);
         expect(out).toContain(join(dir, f));
       }
       expect(readFileSync(join(dir, 'hanlab.acl'), 'utf8')).toContain('homeassistant/#');
+      expect(readFileSync(join(dir, 'hanlab.acl'), 'utf8')).toContain('topic read glow/#');
     },
   },
   'npx hanlab sim --dashboard --speed 600': {

@@ -2,7 +2,7 @@ import type { ScreenModel } from '../../firmware/display/index.ts';
 import { classifyMinute, isCreditMisleading, isSupplyMisleading } from '../../firmware/display/index.ts';
 import type { MeterTruth, MinuteClass } from '../../firmware/display/index.ts';
 import { CreditStatusBit } from '../../firmware/zcl/clusters/prepayment.ts';
-import { gpfMachine, gsmeMachine, gsmeSummary, ppmidMachine } from '../../firmware/machines/index.ts';
+import { gpfMachine, gsmeMachine, gsmeSummary, ppmidMachine, resolveGsmeConfig } from '../../firmware/machines/index.ts';
 import type { GsmeContext } from '../../firmware/machines/index.ts';
 
 import type { Eui64, Platform, Storage } from '../../firmware/platform/index.ts';
@@ -33,6 +33,8 @@ import { gasFlowForMinute, MINUTE_MS } from '../world/consumption.ts';
 import { createFaultModel } from '../world/faults.ts';
 import { createPrng } from '../world/prng.ts';
 import { gpfInput, gsmeInput, ppmidInput } from './devices.ts';
+import { createGlowPublisher } from './glow.ts';
+import type { GlowPublisher } from './glow.ts';
 import type { HomeMetrics, TimelineBody, TimelineEvent } from './timeline.ts';
 
 export type DeviceRole = 'gsme' | 'gpf' | 'ppmid';
@@ -85,6 +87,11 @@ export interface HomeOptions {
    * the timeline is the same with it.
    */
   hanJson?: boolean;
+  /**
+   * The PPMID's view in Hildebrand Glow's local JSON layout (han/glow.ts, sim/run/glow.ts), from
+   * its own connection, not retained. Default false; the timeline is the same with it.
+   */
+  glow?: boolean;
 }
 
 /** Starts one device on the platform the home made for it (e.g. on an emulated board). */
@@ -173,6 +180,8 @@ export async function startHome(o: HomeOptions): Promise<Home> {
   let screen: ScreenModel | null = null;
   const publishModels = o.publishModels !== false;
   const mirror = o.hanJson === true ? hanMirrorTopic(o.premises) : null;
+  // Made once the devices' inputs are (the GSME's configuration): before any device starts.
+  let glow: GlowPublisher | null = null;
   const platformFor = (role: DeviceRole, rank: number): Platform => {
     const t = transports[role];
     return {
@@ -194,11 +203,13 @@ export async function startHome(o: HomeOptions): Promise<Home> {
       observe: {
         state: (model) => {
           if (publishModels) t.observe.state(model);
+          if (role === 'ppmid') glow?.state(model);
         },
         screen: (model) => {
           screen = model as ScreenModel;
           if (publishModels) t.observe.screen(model);
           rec({ kind: 'screen', screen, trueCredit: trueCredit() });
+          glow?.screen(screen);
         },
       },
       log: {
@@ -214,6 +225,17 @@ export async function startHome(o: HomeOptions): Promise<Home> {
   const world = o.clock.forDevice(o.rank + 3);
   const devices = {} as Record<DeviceRole, RunningDevice>;
   const inputs = { gsme: gsmeInput(s, seedFor('gsme')), gpf: gpfInput(s, seedFor('gpf')), ppmid: ppmidInput(s, seedFor('ppmid')) };
+  if (o.glow === true) {
+    glow = createGlowPublisher({
+      eui: euis.ppmid,
+      firmware: s.devices.ppmid.firmware,
+      mprn: s.mprn,
+      meter: resolveGsmeConfig(inputs.gsme.config),
+      ppmidContext: () => devices.ppmid.snapshot().context,
+      ppmidClock: () => clocks.ppmid.now(),
+      publish: (topic, payload) => void transports.ppmid.client.publish(topic, payload, GLOW_PUBLISH),
+    });
+  }
   const onGpf: [string, (e: AnyEventObject) => void][] = [];
   const machines = { gsme: gsmeMachine, gpf: gpfMachine, ppmid: ppmidMachine };
   const ranks: Record<DeviceRole, number> = { gsme: o.rank, gpf: o.rank + 1, ppmid: o.rank + 2 };
@@ -439,6 +461,9 @@ function hanEvent(t: number, home: string, from: DeviceRole, to: DeviceRole | 'o
 
 /** The --han-json mirror's publishes: QoS 0, never retained (a frame is an event, not a state). */
 const MIRROR_PUBLISH = { qos: 0, retain: false } as const;
+
+/** --glow's publishes: QoS 0, not retained, as a Glow device's own. */
+const GLOW_PUBLISH = { qos: 0, retain: false } as const;
 
 /**
  * A HAN frame as `hanlab/{premises}/han` carries it: when (virtual UTC), who to whom (role and

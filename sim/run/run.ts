@@ -66,6 +66,8 @@ export interface RunOptions {
   brokerFailover?: boolean;
   /** Mirror each HAN frame as JSON on `hanlab/{premises}/han` (home.ts `hanJson`); only on a broker. */
   hanJson?: boolean;
+  /** Each PPMID's view in Glow's local JSON layout on `glow/{eui}/…` (home.ts `glow`); only on a broker. */
+  glow?: boolean;
 }
 
 /** Wall time for pacing a run: now in ms, and a wait of ms. */
@@ -126,7 +128,9 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
   if (haDiscovery && kind === 'in-process') throw new Error('Home Assistant discovery needs a broker (embedded or a URL), not the in-process bus');
   const hanJson = options.hanJson === true;
   if (hanJson && kind === 'in-process') throw new Error('the HAN JSON mirror needs a broker (embedded or a URL), not the in-process bus');
-  const identities = simulationIdentities(scenario, [], { haDiscovery, hanJson });
+  const glow = options.glow === true;
+  if (glow && kind === 'in-process') throw new Error("Glow's local JSON needs a broker (embedded or a URL), not the in-process bus");
+  const identities = simulationIdentities(scenario, [], { haDiscovery, hanJson, glow });
   let url: DeviceBus = kind;
   let broker: { close(): Promise<void> } | null = null;
   if (kind === 'in-process') {
@@ -196,6 +200,7 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
           ...(options.publishModels === false ? { publishModels: false } : {}),
           ...(haDiscovery ? { haDiscovery } : {}),
           ...(hanJson ? { hanJson } : {}),
+          ...(glow ? { glow } : {}),
         }),
       );
     }
