@@ -25,6 +25,7 @@ import { parseSpeedArg } from './run-args.ts';
 import { UsageError } from './usage.ts';
 import { checkWritableFile } from './writable.ts';
 import { checkBrokerUrl } from './broker-url.ts';
+import { liveHomesBudget, openFileLimit, openFileShortfall, OpenFileBudgetError } from '../fleet/open-files.ts';
 
 export const help = `hanlab fleet — many homes drawn from a population, each run in virtual time; the fleet's misled customer-minutes
 
@@ -45,8 +46,9 @@ Usage: hanlab fleet [--homes N] [--population NAME|FILE] [--seed N] [--until DUR
   --until DURATION      run each home only this long from its start (e.g. 12h; default the
                         population's duration)
   --speed X             pace every home at X × real time (1: real cadence), all homes live at
-                        once; --virtual (the default): virtual time, each home as fast as it runs,
-                        one after another
+                        once, each process's share within its open files (ulimit -n: a home on
+                        MQTT brokers holds up to 5, on its own embedded broker 1, 64 kept); --virtual
+                        (the default): virtual time, each home as fast as it runs, one after another
   --workers W           run the homes on W local worker processes (default 1: in this process);
                         a worker that dies is replaced and its unfinished homes rerun
   --nats URL            coordinate the run over this NATS server (or cluster, comma-separated):
@@ -58,7 +60,8 @@ Usage: hanlab fleet [--homes N] [--population NAME|FILE] [--seed N] [--until DUR
 
   worker                join a fleet run as a worker: --coordinator names the NATS server(s)
                         the coordinator uses; --run a run (default whichever answers first);
-                        --capacity at most N paced homes live on this worker (default 1000)
+                        --capacity at most N paced homes live on this worker (default: as many
+                        as its open files allow, (ulimit -n − 64) ÷ 5 on MQTT brokers)
   --broker in-process|embedded|mqtt://HOST:PORT[,…]  each home's HAN: the in-process bus
                         (default), an embedded MQTT broker of its own, or MQTT brokers holding the
                         fleet's accounts (hanlab cluster up --population … --homes N --seed S):
@@ -95,7 +98,7 @@ function natsTarget(flag: string, text: string): NatsTarget {
 
 async function worker(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, { coordinator: { type: 'string' }, run: { type: 'string' }, capacity: { type: 'string' } }, false);
-  const capacity = whole('capacity', values.capacity, 1000, 1, 100_000);
+  const capacity = values.capacity === undefined ? undefined : whole('capacity', values.capacity, 1, 1, 100_000);
   if (values.coordinator === undefined) throw new UsageError('worker: --coordinator nats://HOST:PORT is required', { seeHelp: true });
   const target = natsTarget('coordinator', values.coordinator);
   if (values.run !== undefined && !RUN_ID.test(values.run)) throw new UsageError(`--run: expected letters, digits, '-' or '_' (at most 64), found "${values.run}"`, { seeHelp: true });
@@ -109,14 +112,14 @@ async function worker(argv: string[]): Promise<number> {
   try {
     const ran = await runRemoteWorker(nc, {
       ...(values.run !== undefined ? { run: values.run } : {}),
-      capacity,
+      ...(capacity !== undefined ? { capacity } : {}),
       onJoined: (job) => process.stderr.write(`hanlab fleet worker: joined run ${job.run} (${job.label}, seed ${job.seed})\n`),
     });
     process.stderr.write(`hanlab fleet worker: ran ${ran} home${ran === 1 ? '' : 's'}; the run is over\n`);
     return 0;
   } catch (err) {
-    process.stderr.write(`hanlab fleet worker: ${(err as Error).message}\n`);
-    return 1;
+    process.stderr.write(`hanlab fleet worker: ${(err as Error).message}${err instanceof OpenFileBudgetError ? ' (see hanlab fleet --help)' : ''}\n`);
+    return err instanceof OpenFileBudgetError ? 2 : 1;
   } finally {
     await nc.close().catch(() => {});
   }
@@ -178,6 +181,15 @@ export async function run(argv: string[]): Promise<number> {
   speed = parseSpeedArg(values.speed);
   if (values.out !== undefined) checkWritableFile('--out', values.out);
   if (values.chart !== undefined) checkWritableFile('--chart', values.chart);
+  // Paced homes are all live at once: each process's share must fit its open files (workers forked
+  // here inherit this process's limit). NATS workers bound themselves as they take homes.
+  if (speed !== undefined && nats === null) {
+    const limit = openFileLimit();
+    const perProcess = Math.ceil(homes / workers);
+    const need = Math.ceil(homes / Math.max(1, liveHomesBudget(limit, broker)));
+    const short = openFileShortfall(perProcess, broker, limit, need <= 256 ? `use --workers ${need} or more, or raise ulimit -n` : 'raise ulimit -n or run workers on more machines (--nats)');
+    if (short !== null) throw new UsageError(`--homes ${homes} --speed ${values.speed}${workers > 1 ? ` --workers ${workers}` : ''}: ${short}`, { seeHelp: true });
+  }
 
   let count = 0;
   let said = Date.now();

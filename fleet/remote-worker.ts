@@ -10,6 +10,7 @@ import type { HomeOutcome } from './run.ts';
 import { FLEET_PROTOCOL, subject } from './coordinator.ts';
 import type { FleetJob, TakeReply } from './coordinator.ts';
 import type { NatsConnection } from './nats-link.ts';
+import { openFileLimit, workerCapacity } from './open-files.ts';
 
 export interface RemoteWorkerOptions {
   /** Join this run only (default: whichever coordinator answers). */
@@ -18,7 +19,7 @@ export interface RemoteWorkerOptions {
   joinTimeoutMs?: number;
   onHome?(o: HomeOutcome): void;
   onJoined?(job: FleetJob): void;
-  /** Paced runs: at most this many homes live at once here (default 1,000: 5 MQTT clients each). */
+  /** Paced runs: at most this many homes live at once here (default: as many as its open files allow, open-files.ts). */
   capacity?: number;
 }
 
@@ -36,6 +37,9 @@ export async function runRemoteWorker(nc: NatsConnection, o: RemoteWorkerOptions
   }
   if (job.protocol !== FLEET_PROTOCOL) throw new Error(`the coordinator speaks fleet protocol ${job.protocol}, this worker ${FLEET_PROTOCOL}: run the same hanlab version`);
   const pop = resolvePopulation(job.population, job.label);
+  // Paced homes run side by side, up to `capacity` live here (within this process's open files,
+  // checked before it takes any); virtual ones one after another.
+  const capacity = job.speed === undefined ? 1 : workerCapacity(o.capacity, job.broker ?? 'in-process', openFileLimit());
   o.onJoined?.(job);
   let over = false;
   const end = nc.subscribe(subject(job.run, 'end'), { callback: () => void (over = true) });
@@ -53,8 +57,6 @@ export async function runRemoteWorker(nc: NatsConnection, o: RemoteWorkerOptions
     ran++;
     o.onHome?.(outcome);
   };
-  // Paced homes run side by side, up to `capacity` live here; virtual ones one after another.
-  const capacity = job.speed === undefined ? 1 : (o.capacity ?? 1000);
   const live = new Set<Promise<void>>();
   let failure: Error | null = null;
   try {

@@ -11,6 +11,7 @@ import type { HomeMetrics } from '../sim/run/timeline.ts';
 import { drawHome } from './population/draw.ts';
 import { rotateBrokers } from '../han/broker-list.ts';
 import type { FaultKind, Population } from './population/schema.ts';
+import { OpenFileBudgetError, openFileLimit, openFileShortfall } from './open-files.ts';
 
 export interface HomeOutcome {
   index: number;
@@ -94,6 +95,9 @@ export function launchGate(perSecond: number): () => Promise<void> {
 
 export async function runFleetRange(pop: Population, o: FleetRunOptions): Promise<HomeOutcome[]> {
   if (o.speed !== undefined) {
+    // All of them live at once: refused up front rather than failing on EMFILE half-way.
+    const short = openFileShortfall(o.count, o.broker ?? 'in-process', openFileLimit(), 'give this process fewer homes (more workers)');
+    if (short !== null) throw new OpenFileBudgetError(short);
     const gate = launchGate(o.startRate ?? START_RATE);
     const all = await Promise.all(
       Array.from({ length: o.count }, async (_, k) => {

@@ -126,6 +126,23 @@ describe.runIf(findNatsServer() !== null)('a fleet over NATS', () => {
     expect(onNats.stdout).toBe(one.stdout);
   }, 180_000);
 
+  it('paced homes within the open files: refused up front past them, run on enough workers', async () => {
+    // A limit of 84 open files leaves 20 for homes: 4 homes of 5 sockets a process.
+    const fleet = (...args: string[]) =>
+      spawnExit('sh', ['-c', `ulimit -n 84 && exec "$0" "$@"`, process.execPath, BIN, 'fleet', '--homes', '6', '--speed', '600', '--until', '20m', '--broker', info.nodes[0]!.mqttUrl, ...args]);
+    const refused = await fleet();
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toBe(
+      'hanlab fleet: --homes 6 --speed 600: 6 paced homes live in one process need up to 94 open files (5 a home on MQTT brokers, 64 kept), and a process here may open 84 (ulimit -n): at most 4 homes a process; use --workers 2 or more, or raise ulimit -n (see hanlab fleet --help)',
+    );
+    // Two workers (they inherit the limit): 3 homes live in each, and every home completes.
+    const ran = await fleet('--workers', '2', '--json');
+    expect(ran.code, ran.stderr).toBe(0);
+    const report = JSON.parse(ran.stdout) as { homes: number; perHome: { index: number; broker?: unknown }[] };
+    expect(report.perHome.map((h) => h.index)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(report.perHome.filter((h) => h.broker !== undefined)).toEqual([]);
+  }, 120_000);
+
   it('a worker with no coordinator to join says so and exits 1', async () => {
     const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, [BIN, 'fleet', 'worker', '--coordinator', url, '--run', 'nobody-here'], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -137,6 +154,18 @@ describe.runIf(findNatsServer() !== null)('a fleet over NATS', () => {
     expect(r.stderr).toMatch(/no fleet coordinator answered for run nobody-here/);
   }, 60_000);
 });
+
+/** A child's exit status, stdout and stderr. */
+function spawnExit(cmd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
 
 describe('hanlab fleet over NATS: bad input', () => {
   it.each([
