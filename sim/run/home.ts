@@ -19,6 +19,7 @@ import { startSupplier, SUPPLIER_RESPONSE_TIMEOUT_MS } from '../wan/supplier.ts'
 import { DEFAULT_PLAN_SEED, wanCoverageFrom } from '../../dcc/coverage.ts';
 import { createUtrnIssuer, simulatedTopUpKey } from '../wan/utrn-issuer.ts';
 import { createDeviceClock } from '../clock/device-clock.ts';
+import { createDeliveryOrder } from './delivery-order.ts';
 import type { SimDeviceClock } from '../clock/device-clock.ts';
 import type { VirtualClock } from '../clock/virtual-clock.ts';
 import type { InFlight } from '../../han/in-flight.ts';
@@ -107,6 +108,8 @@ export interface Home {
   /** The screen model the PPMID shows now (null before its first screen). */
   screen(): ScreenModel | null;
   trueCreditPounds(): number | null;
+  /** The frames in flight were given up as lost (a broker node died): stop waiting for them. */
+  abandonFrames(): void;
   close(): Promise<void>;
 }
 
@@ -172,9 +175,13 @@ export async function startHome(o: HomeOptions): Promise<Home> {
   // Frames reach a device only while it is powered (one handler per transport, the current run's).
   const powered: Record<DeviceRole, boolean> = { gsme: true, gpf: true, ppmid: true };
   const frameHandlers: Partial<Record<DeviceRole, Parameters<HanDevice['onFrame']>[0]>> = {};
+  // Handed over in the order they were sent, whichever connection the broker used first.
+  const order = createDeliveryOrder();
   for (const role of ROLES) transports[role].onFrame((src, clusterId, bytes) => {
-    const h = frameHandlers[role];
-    if (powered[role] && h) h(src, clusterId, bytes);
+    order.arrived(channel(euis[role], src, clusterId), () => {
+      const h = frameHandlers[role];
+      if (powered[role] && h) h(src, clusterId, bytes);
+    });
   });
 
   let screen: ScreenModel | null = null;
@@ -194,6 +201,7 @@ export async function startHome(o: HomeOptions): Promise<Home> {
           const lost = faults.drop({ src: euis[role], dst, atMs: at() });
           o.record(hanEvent(at(), o.label, role, roleOf(dst), clusterId, bytes, lost));
           if (!lost) {
+            if (roleOf(dst) !== 'other') order.sent(channel(dst, euis[role], clusterId));
             t.send(dst, clusterId, bytes);
             if (mirror !== null) t.client.publish(mirror, hanFrameJson(at(), role, roleOf(dst), euis[role], dst, clusterId, bytes), MIRROR_PUBLISH);
           }
@@ -444,6 +452,7 @@ export async function startHome(o: HomeOptions): Promise<Home> {
     metrics: () => ({ ...metrics }),
     screen: () => screen,
     trueCreditPounds: trueCredit,
+    abandonFrames: () => order.abandon(),
     async close() {
       await Promise.all(wan.map((w) => w.close()));
       for (const role of ROLES) devices[role]?.stop();
@@ -452,7 +461,13 @@ export async function startHome(o: HomeOptions): Promise<Home> {
   };
 }
 
+/** A frame's channel for the delivery order: its topic's destination, source and cluster. */
+function channel(dst: Eui64, src: Eui64, clusterId: number): string {
+  return `${dst}/${src}/${clusterId}`;
+}
+
 /** The timeline event of a frame sent. */
+
 function hanEvent(t: number, home: string, from: DeviceRole, to: DeviceRole | 'other', clusterId: number, bytes: Uint8Array, lost: boolean): TimelineEvent {
   const e: TimelineEvent & { kind: 'han' } = { t, home, kind: 'han', from, to, cluster: clusterName(clusterId), bytes: bytes.length, command: frameLine(bytes) };
   if (lost) e.lost = true;

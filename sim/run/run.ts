@@ -223,7 +223,9 @@ export async function runSimulation(scenario: Scenario, options: RunOptions = {}
         // A broker node died with frames on it: recorded as lost, per home, and the run goes on.
         if (++givenUp > MAX_GIVE_UPS) throw new Error(`HAN transport failed: frames still lost after ${MAX_GIVE_UPS} waits of ${IN_FLIGHT_TIMEOUT_MS / 1000} s (no broker node left?): ${err.message}`);
         const lost = new Map<string, string[]>();
-        for (const [topic, n] of inFlight.abandon()) {
+        const abandoned = inFlight.abandon();
+        for (const h of homes) h.abandonFrames();
+        for (const [topic, n] of abandoned) {
           const home = homeOfPremises.get(topic.split('/')[1] ?? '') ?? variants[0]!.label;
           for (let i = 0; i < n; i++) lost.set(home, [...(lost.get(home) ?? []), topic]);
         }
