@@ -13,8 +13,8 @@
  * (due, epoch, rank, insertion), where epoch = number of timer callbacks started when the timer
  * was created. Within one device (or through the shared clock, rank 0) this is plain insertion
  * order; across devices it no longer depends on delivery timing. (What stays the caller's
- * business: a device that hears two peers within the same settle sees their frames in broker
- * order.)
+ * business: the order in which frames of one settle reach their devices; the simulator hands
+ * them over in send order, sim/run/delivery-order.ts.)
  *
  * Lockstep: after every timer callback `run()` awaits `settle()` before it takes the next timer,
  * even one due at the same instant. The simulator passes a settle that waits until every HAN
