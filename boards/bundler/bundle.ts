@@ -13,7 +13,7 @@
  * (Espruino: the bundle's own property names shortened, mangle.ts; espruino.ts for the rest of
  * that route).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
@@ -241,10 +241,18 @@ export async function buildDevice(options: BuildOptions): Promise<BuildResult> {
   const dir = `${options.outDir ?? ROOT}dist/${board.id}/`;
   mkdirSync(dir, { recursive: true });
   const file = `${dir}${options.device}${runtime === board.runtime ? '' : `.${runtime}`}${flagSuffix(flags)}.js`;
-  writeFileSync(file, code);
+  // Written beside it and renamed over it: whoever reads the bundle (a flash, a board run, another
+  // build of the same board and device at the same time, as two test files do) sees the old file
+  // or the new one, never one half written.
+  const partial = `${file}.${process.pid}-${(++partials).toString(36)}.partial`;
+  writeFileSync(partial, code);
+  renameSync(partial, file);
   const bytes = Buffer.byteLength(code);
   return { board, device: options.device, runtime, code, file, bytes, gzipBytes: gzipSync(code, { level: 9 }).length };
 }
+
+/** Partial files this process has written (their names apart). */
+let partials = 0;
 
 function flagSuffix(flags: BuildFlags): string {
   return flags.staleDetection === false ? '.no-stale' : '';
