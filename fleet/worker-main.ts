@@ -9,6 +9,10 @@ import type { WorkerJob, WorkerMessage } from './workers.ts';
 export async function workerMain(): Promise<number> {
   const send = process.send?.bind(process);
   if (send === undefined) throw new Error('--worker: only for a worker process the fleet starts (it needs the IPC channel)');
+  // The fleet that started it gone (stopped by PID, say): nobody will read its outcomes, so it
+  // ends rather than run its homes to the end as an orphan.
+  const orphaned = () => process.exit(1);
+  process.once('disconnect', orphaned);
   const job = await new Promise<WorkerJob>((resolve) => process.once('message', (m) => resolve(m as WorkerJob)));
   const post = (m: WorkerMessage) => new Promise<void>((resolve, reject) => send(m, (err: Error | null) => (err ? reject(err) : resolve())));
   try {
@@ -34,6 +38,7 @@ export async function workerMain(): Promise<number> {
     // process ends now rather than when they do (it would otherwise outlive its run).
     process.exit(1);
   }
+  process.off('disconnect', orphaned);
   process.disconnect?.();
   return 0;
 }

@@ -1,4 +1,5 @@
 /** `hanlab` itself: bare, --version, help TOPIC, an unknown command, and parseArgs' messages in our words. */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { hanlab, spawnHanlab } from './support/cli.ts';
@@ -50,5 +51,29 @@ describe('hanlab (no command, --version, help)', () => {
     const [command, option] = await Promise.all([spawnHanlab(['nope']), spawnHanlab(['sim', '--bogus'])]);
     expect(command).toEqual({ code: 2, stdout: '', stderr: bad[1]![2] + '\n' });
     expect(option).toEqual({ code: 2, stdout: '', stderr: bad[2]![2] + '\n' });
+  }, 60_000);
+});
+
+describe('a reader that goes away', () => {
+  it('`hanlab sim | head -1`: the run ends quietly, exit 0, no EPIPE stack trace', async () => {
+    const bin = new URL('../bin/hanlab.js', import.meta.url).pathname;
+    const child = spawn(process.execPath, [bin, 'sim'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    let first = '';
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (d: Buffer) => {
+        first += d.toString();
+        // As `head -1` does: the first line read, the pipe closed, the rest of the run unread.
+        if (first.includes('\n')) {
+          child.stdout.destroy();
+          resolve();
+        }
+      });
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(first).toMatch(/^time \(UK\)/);
+    expect(stderr).not.toMatch(/EPIPE|Error/);
+    expect(code).toBe(0);
   }, 60_000);
 });
