@@ -178,14 +178,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   // A paced run is for watching over MQTT: it needs a broker (the in-process bus has no door).
   const broker = values.broker ?? (paced ? 'embedded' : undefined);
-  if (haDiscovery && broker === undefined) {
-    throw new UsageError('--ha-discovery: only on a broker (--broker embedded|URL, --realtime or --speed X), not the in-process bus', { seeHelp: true });
-  }
-  if (hanJson && broker === undefined) {
-    throw new UsageError('--han-json: only on a broker (--broker embedded|URL, --realtime or --speed X), not the in-process bus', { seeHelp: true });
-  }
-  if (glow && broker === undefined) {
-    throw new UsageError('--glow: only on a broker (--broker embedded|URL, --realtime or --speed X), not the in-process bus', { seeHelp: true });
+  // What they publish is for someone outside this process to read.
+  for (const [flag, on] of [['--ha-discovery', haDiscovery], ['--han-json', hanJson], ['--glow', glow]] as const) {
+    if (on && broker === undefined) throw new UsageError(`${flag}: only on a broker (--broker embedded|URL, --realtime or --speed X), not the in-process bus`, { seeHelp: true });
   }
   // Someone is to read this broker: its URL is printed first, its devices publish their models.
   const watched = paced || haDiscovery || hanJson || glow;

@@ -11,6 +11,8 @@
  * embedded broker of its own held 67 (42 sockets: one listening socket per home, the devices
  * reach it over in-memory links); a home on MQTT brokers opens one socket per device (3) and,
  * when its scenario has service requests, the supplier's and the hub's WAN clients (2 more).
+ * This is the steady state: while Node loads the CLI's modules, before any home, it opens a
+ * hundred or more files at once (EMFILE now and then at a limit of 110, never at 140).
  */
 import { readFileSync } from 'node:fs';
 
@@ -55,7 +57,7 @@ export function liveHomesBudget(limit: number | null, broker: string): number {
 
 /**
  * Why `homesPerProcess` paced homes on `broker` do not fit one process's open files (null: they
- * do, or the run is not paced). `fix` says what to change, for the message.
+ * do). `fix` says what to change, for the message.
  */
 export function openFileShortfall(homesPerProcess: number, broker: string, limit: number | null, fix: string): string | null {
   const budget = liveHomesBudget(limit, broker);

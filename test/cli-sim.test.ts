@@ -151,3 +151,12 @@ describe('hanlab sim --speed, --compare, --no-compare', () => {
     expect(files(join(dir, 'b'))).toContain('home-1-legacy-gsme');
   }, 60_000);
 });
+
+describe('hanlab sim: what only a broker carries', () => {
+  it.each(['--ha-discovery', '--han-json', '--glow'])('%s is refused on the in-process bus: one line, exit 2', async (flag) => {
+    const r = await sim(flag, '--until', '+1h');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`hanlab sim: ${flag}: only on a broker (--broker embedded|URL, --realtime or --speed X), not the in-process bus (see hanlab sim --help)\n`);
+  });
+});

@@ -6,9 +6,9 @@
  * queue and were run again from the seed. Real processes and sockets, so limits are generous; the
  * homes themselves run in virtual time.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,7 @@ import { loadPopulation, resolvePopulation } from '../fleet/population/load.ts';
 import { runFleetRange } from '../fleet/run.ts';
 import { fleetReport } from '../fleet/results.ts';
 import { hanlab } from './support/cli.ts';
+import { expectWorkersEndWithParent } from './support/orphans.ts';
 
 const BIN = fileURLToPath(new URL('../bin/hanlab.js', import.meta.url));
 const HOMES = 200;
@@ -126,31 +127,11 @@ describe.runIf(findNatsServer() !== null)('a fleet over NATS', () => {
     expect(onNats.stdout).toBe(one.stdout);
   }, 180_000);
 
-  it("a coordinator stopped by PID takes its local workers with it", async ({ onTestFinished }) => {
+  it('a coordinator stopped by PID takes its local workers with it', async ({ onTestFinished }) => {
     // Paced at real time: each home runs for an hour, so a worker left alone would too.
     const coordinator = spawn(process.execPath, [BIN, 'fleet', '--homes', '4', '--workers', '2', '--speed', '1', '--until', '1h', '--nats', url, '--run', 'orphans'], { stdio: 'ignore' });
-    onTestFinished(() => void coordinator.kill('SIGKILL'));
-    const workersOf = (pid: number): number[] => {
-      try {
-        const pids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).split('\n').map(Number).filter((n) => n > 0);
-        return pids.filter((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('worker'));
-      } catch {
-        return []; // ps exits 1 when there are none
-      }
-    };
-    const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-    let workers: number[] = [];
-    for (let i = 0; i < 300 && workers.length < 2; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      workers = workersOf(coordinator.pid!);
-    }
-    expect(workers).toHaveLength(2);
-    onTestFinished(() => workers.filter(alive).forEach((p) => process.kill(p, 'SIGKILL')));
-    await new Promise((r) => setTimeout(r, 3000)); // they join and take their homes
-    expect(workers.every(alive)).toBe(true);
-    coordinator.kill('SIGKILL');
-    for (let i = 0; i < 100 && workers.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(workers.filter(alive)).toEqual([]);
+    // They join and take their homes, then see the coordinator gone at their next take.
+    await expectWorkersEndWithParent(coordinator, { marker: 'worker', workers: 2, settleMs: 3000, endMs: 10_000, onTestFinished });
   }, 90_000);
 
   it('a worker with no coordinator to join says so and exits 1', async () => {

@@ -4,8 +4,8 @@
  * from several workers, and from workers one of which is killed mid-run; the report's arithmetic;
  * bad population files and flags refused with what and where.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import { runFleetOnWorkers, splitHomes } from '../fleet/workers.ts';
 import { fleetReport } from '../fleet/results.ts';
 import { fleetChartSvg } from '../fleet/chart.ts';
 import { hanlab } from './support/cli.ts';
+import { expectWorkersEndWithParent } from './support/orphans.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hanlab-fleet-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -239,29 +240,6 @@ describe('a fleet stopped by PID', () => {
     const bin = fileURLToPath(new URL('../bin/hanlab.js', import.meta.url));
     // Paced at real time: each home runs for an hour, so a worker left alone would too.
     const fleet = spawn(process.execPath, [bin, 'fleet', '--homes', '4', '--workers', '2', '--speed', '1', '--until', '1h'], { stdio: 'ignore' });
-    onTestFinished(() => void fleet.kill('SIGKILL'));
-    const childrenOf = (pid: number): number[] => {
-      try {
-        const pids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).split('\n').map(Number).filter((n) => n > 0);
-        // The workers, not the TypeScript loader's esbuild service.
-        return pids.filter((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('--worker'));
-      } catch {
-        return []; // ps exits 1 when there are none
-      }
-    };
-    const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-    let workers: number[] = [];
-    for (let i = 0; i < 300 && workers.length < 2; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      workers = childrenOf(fleet.pid!);
-    }
-    expect(workers).toHaveLength(2);
-    onTestFinished(() => workers.filter(alive).forEach((p) => process.kill(p, 'SIGKILL')));
-    // Give them their jobs, then the fleet is killed as `kill -9 PID` would.
-    await new Promise((r) => setTimeout(r, 2000));
-    expect(workers.every(alive)).toBe(true);
-    fleet.kill('SIGKILL');
-    for (let i = 0; i < 150 && workers.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(workers.filter(alive)).toEqual([]);
+    await expectWorkersEndWithParent(fleet, { marker: '--worker', workers: 2, settleMs: 2000, endMs: 15_000, onTestFinished });
   }, 60_000);
 });

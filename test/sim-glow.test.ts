@@ -4,6 +4,9 @@
  * test's own whose `glow/#` an MQTT.js subscriber reads as the observer, checked against the
  * run's own timeline (the Metering answers the PPMID got, the screens it drew).
  */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAsync } from 'mqtt';
 import { z } from 'zod';
@@ -203,18 +206,7 @@ describe('a run with glow on a broker', () => {
 });
 
 describe('hanlab sim --glow', () => {
-  it('is refused on the in-process bus: one line, exit 2', async () => {
-    const r = await hanlab('sim', '--glow', '--until', '+1h');
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr.trim()).toMatch(/--glow: only on a broker.*see hanlab sim --help\)$/);
-  });
-
   it('--print-broker-files --glow: the PPMID may write its glow topics, the observer read them', async () => {
-    const { mkdtempSync, readFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
     const dir = mkdtempSync(join(tmpdir(), 'hanlab-glow-'));
     const r = await hanlab('sim', '--print-broker-files', dir, '--glow', '--no-compare');
     expect(r.code).toBe(0);

@@ -16,7 +16,6 @@ import { runSimulation } from '../sim/run/run.ts';
 import { simulationIdentities, simulationSecret } from '../sim/run/identities.ts';
 import { homeVariants } from '../sim/run/variants.ts';
 import { resolveScenario } from '../sim/scenario/load.ts';
-import { hanlab } from './support/cli.ts';
 
 const scenario = resolveScenario({ name: 'ha', duration: '2h' });
 const premises = homeVariants({ ...scenario, compare: false })[0]!.premises;
@@ -153,14 +152,4 @@ describe('a run with haDiscovery on a broker', () => {
     await again.client.endAsync();
     await d2.close();
   }, 20_000);
-});
-
-describe('hanlab sim --ha-discovery', () => {
-  it('is refused on the in-process bus: one line, exit 2', async () => {
-    const r = await hanlab('sim', '--ha-discovery', '--until', '+1h');
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr.trim()).toMatch(/--ha-discovery: only on a broker.*see hanlab sim --help\)$/);
-  });
 });

@@ -13,7 +13,6 @@ import { homeVariants } from '../sim/run/variants.ts';
 import { resolveScenario } from '../sim/scenario/load.ts';
 import { formatTime } from '../sim/scenario/schema.ts';
 import type { TimelineEvent } from '../sim/run/timeline.ts';
-import { hanlab } from './support/cli.ts';
 
 const scenario = resolveScenario({ name: 'hanjson', duration: '2h' });
 const premises = homeVariants(scenario)[0]!.premises;
@@ -66,14 +65,4 @@ describe('a run with hanJson on a broker', () => {
     await runSimulation(scenario, { onEvent: (e) => plain.push(e) });
     expect(events.map((e) => JSON.stringify(e))).toEqual(plain.map((e) => JSON.stringify(e)));
   }, 60_000);
-});
-
-describe('hanlab sim --han-json', () => {
-  it('is refused on the in-process bus: one line, exit 2', async () => {
-    const r = await hanlab('sim', '--han-json', '--until', '+1h');
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr.trim()).toMatch(/--han-json: only on a broker.*see hanlab sim --help\)$/);
-  });
 });
